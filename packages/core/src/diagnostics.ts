@@ -1,0 +1,80 @@
+/**
+ * Errors are values: every failure a user can cause is a {@link Diagnostic} with a code,
+ * a repository-relative path and, where there is one, a 1-based line and column.
+ */
+export type ErrorCode =
+  | 'JINJA_UNTERMINATED'
+  | 'JINJA_UNCLOSED_BLOCK'
+  | 'JINJA_MISMATCHED_BLOCK'
+  | 'JINJA_UNEXPECTED_END'
+  | 'PARSE_ERROR'
+  | 'BINARY_FILE'
+  | 'NOT_UTF8'
+  | 'SYMLINK_OUTSIDE'
+  | 'DANGLING_SYMLINK'
+  | 'UNSAFE_PATH'
+  | 'IO_ERROR'
+  | 'INVALID_OPTION'
+  | 'INVALID_RECIPE'
+  | 'UNKNOWN_TRANSFORM'
+  | 'VERIFY_FAILED'
+  | 'RENDER_FAILED'
+  | 'TARGET_NOT_FOUND'
+  | 'EDIT_CONFLICT'
+  | 'TYPE_ERROR'
+  | 'USAGE'
+  | 'INTERNAL';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Diagnostic {
+  code: ErrorCode;
+  message: string;
+  severity: Severity;
+  /** Path relative to the repository root (POSIX separators). */
+  path?: string;
+  /** 1-based line. */
+  line?: number;
+  /** 1-based column. */
+  column?: number;
+}
+
+/**
+ * An error carrying a {@link Diagnostic}; thrown across layers, caught and printed by the CLI
+ * as `path:line:column: message` — never as a stack trace.
+ *
+ * @example
+ * throw new AnsimodError({ code: 'PARSE_ERROR', message: 'unexpected }', path: 'a.json', line: 1, column: 7 });
+ */
+export class AnsimodError extends Error {
+  readonly diagnostic: Diagnostic;
+  constructor(diagnostic: Omit<Diagnostic, 'severity'> & { severity?: Severity }) {
+    super(diagnostic.message);
+    this.name = 'AnsimodError';
+    this.diagnostic = { severity: 'error', ...diagnostic };
+  }
+  get code(): ErrorCode {
+    return this.diagnostic.code;
+  }
+}
+
+/**
+ * Formats a diagnostic the way compilers do: `path:line:column: message`.
+ *
+ * @example
+ * formatDiagnostic({ code: 'PARSE_ERROR', severity: 'error', message: 'bad', path: 'x.ini', line: 3 });
+ * // => 'x.ini:3: bad'
+ */
+export function formatDiagnostic(d: Diagnostic): string {
+  let where = d.path ?? '';
+  if (d.line !== undefined) {
+    where += `${where ? ':' : ''}${d.line}`;
+    if (d.column !== undefined) where += `:${d.column}`;
+  }
+  return where ? `${where}: ${d.message}` : d.message;
+}
+
+/** Adds a path to a diagnostic that does not have one yet. */
+export function withPath(d: Diagnostic, path: string): Diagnostic {
+  return d.path === undefined ? { ...d, path } : d;
+}
