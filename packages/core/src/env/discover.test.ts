@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync } from 'node:fs';
+import {
+  defaultEnvironments,
+  discoverEnvironments,
+  environmentsFromOptions,
+} from './discover.js';
+import { composeVarsFile } from './group-vars.js';
+import type { InventoryReader } from './types.js';
+import { AnsimodError } from '../diagnostics.js';
+
+/** An in-memory repository: file paths to contents; directories are implied by paths. */
+function memoryReader(files: Record<string, string>): InventoryReader {
+  return {
+    readFile: async (p) => files[p],
+    listDir: async (p) => {
+      const prefix = `${p}/`;
+      const names = new Set<string>();
+      for (const f of Object.keys(files)) if (f.startsWith(prefix)) names.add(f.slice(prefix.length).split('/')[0]!);
+      return names.size > 0 ? [...names] : undefined;
+    },
+  };
+}
+
+describe('discoverEnvironments', () => {
+  it('reads all and staging group vars, staging overriding all', async () => {
+    const envs = await discoverEnvironments(
+      memoryReader({
+        'inventory/group_vars/all': '---\nenv: production\nenv_suffix: ""\ndomain: example.org\nfreezes: yes\n',
+        'inventory/group_vars/staging': '---\nenv: staging\nenv_suffix: .stg\nfreezes: no\n',
+      }),
+    );
+    expect(envs).toEqual([
+      {
+        name: 'production',
+        vars: { env: 'production', env_suffix: '', domain: 'example.org', freezes: true },
+        source: ['inventory/group_vars/all'],
+      },
+      {
+        name: 'staging',
+        vars: { env: 'staging', env_suffix: '.stg', domain: 'example.org', freezes: false },
+        source: ['inventory/group_vars/all', 'inventory/group_vars/staging'],
+      },
+    ]);
+  });
+
+  it('reads a group_vars directory in name order, later files winning, skipping hidden and foreign files', async () => {
+    const envs = await discoverEnvironments(
+      memoryReader({
+        'inventory/group_vars/all/20-b.yml': 'x: second\n',
+        'inventory/group_vars/all/10-a.yaml': 'x: first\ny: kept\nenv: production\n',
+        'inventory/group_vars/all/.hidden.yml': 'x: hidden\n',
+        'inventory/group_vars/all/notes.txt': 'x: text\n',
+        'inventory/group_vars/staging.yml': 'env: staging\nenv_suffix: .stg\n',
+      }),
+    );
+    expect(envs[0]?.vars).toEqual({ x: 'second', y: 'kept', env: 'production' });
+    expect(envs[0]?.source).toEqual(['inventory/group_vars/all/10-a.yaml', 'inventory/group_vars/all/20-b.yml']);
+    expect(envs[1]?.source).toEqual([
+      'inventory/group_vars/all/10-a.yaml',
+      'inventory/group_vars/all/20-b.yml',
+      'inventory/group_vars/staging.yml',
+    ]);
+  });
+
+  it('keeps Jinja strings as strings and composes vault tags to strings', async () => {
+    const envs = await discoverEnvironments(
+      memoryReader({
+        'group_vars/all.yml': 'env: production\nhost: "reg{{ env_suffix }}.example.org"\nsecret: !vault |\n  $ANSIBLE_VAULT;1.1;AES256\n  6162\n',
+      }),
+    );
+    expect(envs[0]?.vars.host).toBe('reg{{ env_suffix }}.example.org');
+    expect(envs[0]?.vars.secret).toBe('$ANSIBLE_VAULT;1.1;AES256\n6162\n');
+    expect(envs[0]?.source).toEqual(['group_vars/all.yml']);
+  });
+
+  it('names environments after their env variable, falling back to the group', async () => {
+    const envs = await discoverEnvironments(
+      memoryReader({ 'inventory/group_vars/all': 'env: prod\n', 'inventory/group_vars/staging': 'env_suffix: .stg\n' }),
+    );
+    expect(envs.map((e) => e.name)).toEqual(['prod', 'prod']);
+    const unnamed = await discoverEnvironments(
+      memoryReader({ 'inventory/group_vars/all': 'a: 1\n', 'inventory/group_vars/staging': 'env: "{{ x }}"\n' }),
+    );
+    expect(unnamed.map((e) => e.name)).toEqual(['production', 'staging']);
+  });
+
+  it('synthesises a defaulted staging environment when only all exists', async () => {
+    const envs = await discoverEnvironments(memoryReader({ 'inventory/group_vars/all': 'env: production\nd: 1\n' }));
+    expect(envs[1]).toEqual({
+      name: 'staging',
+      vars: { env: 'staging', env_suffix: '.stg', d: 1 },
+      source: ['inventory/group_vars/all'],
+      defaulted: true,
+    });
+    expect(envs[0]?.defaulted).toBeUndefined();
+  });
+
+  it('returns the default pair when there is no inventory', async () => {
+    const envs = await discoverEnvironments(memoryReader({ 'roles/x/tasks/main.yml': '- debug: msg=hi\n' }));
+    expect(envs).toEqual([
+      { name: 'production', vars: { env: 'production', env_suffix: '' }, source: [], defaulted: true },
+      { name: 'staging', vars: { env: 'staging', env_suffix: '.stg' }, source: [], defaulted: true },
+    ]);
+  });
+
+  it('skips vault-encrypted vars files', async () => {
+    const envs = await discoverEnvironments(
+      memoryReader({
+        'inventory/group_vars/all/main.yml': 'env: production\n',
+        'inventory/group_vars/all/vault.yml': '$ANSIBLE_VAULT;1.1;AES256\n3132\n',
+      }),
+    );
+    expect(envs[0]?.source).toEqual(['inventory/group_vars/all/main.yml']);
+  });
+
+  it('reports invalid YAML as a PARSE_ERROR with path and line', async () => {
+    const reader = memoryReader({ 'inventory/group_vars/all': 'env: production\nbad: [1, 2\n' });
+    const err = await discoverEnvironments(reader).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AnsimodError);
+    expect((err as AnsimodError).diagnostic).toMatchObject({ code: 'PARSE_ERROR', path: 'inventory/group_vars/all' });
+    expect((err as AnsimodError).diagnostic.line).toBeGreaterThan(1);
+  });
+
+  const reference = '/work/shared/reference/fedora-infra-ansible-2023-08-30';
+  it.runIf(existsSync(reference))('reads the reference inventory from disk', async () => {
+    const envs = await discoverEnvironments(reference);
+    expect(envs.map((e) => [e.name, e.vars.env_suffix, e.vars.env_prefix])).toEqual([
+      ['production', '', ''],
+      ['staging', '.stg', 'stg.'],
+    ]);
+    expect(envs[1]?.vars.ipa_realm).toBe('STG.FEDORAPROJECT.ORG');
+    expect(envs[1]?.vars.dns1).toBe('10.3.163.33');
+  });
+});
+
+describe('environmentsFromOptions', () => {
+  it('overrides variables of a named environment and adds new ones without mutating the input', () => {
+    const base = defaultEnvironments();
+    const out = environmentsFromOptions(base, [
+      { name: 'staging', vars: { env_suffix: '.stage' } },
+      { name: 'dev', vars: { env_suffix: '.dev' } },
+    ]);
+    expect(out.map((e) => [e.name, e.vars.env, e.vars.env_suffix])).toEqual([
+      ['production', 'production', ''],
+      ['staging', 'staging', '.stage'],
+      ['dev', 'dev', '.dev'],
+    ]);
+    expect(base[1]?.vars.env_suffix).toBe('.stg');
+  });
+});
+
+describe('composeVarsFile', () => {
+  it('rejects a non-mapping document', () => {
+    expect(() => composeVarsFile('- a\n', 'x.yml')).toThrow(AnsimodError);
+  });
+  it('follows PyYAML 1.1: yes/on/off are booleans, y/n are strings, 0400 is octal, dates stay strings', () => {
+    expect(composeVarsFile('a: yes\nb: Off\ny: n\nmode: 0400\nday: 2023-08-30\n', 'x.yml')).toEqual({
+      a: true,
+      b: false,
+      y: 'n',
+      mode: 256,
+      day: '2023-08-30',
+    });
+  });
+  it('treats an empty file as no variables', () => {
+    expect(composeVarsFile('---\n# nothing\n', 'x.yml')).toEqual({});
+  });
+});

@@ -1,0 +1,141 @@
+import { parseDocument, type ScalarTag, type Tags } from 'yaml';
+import { AnsimodError } from '../diagnostics.js';
+import type { InventoryReader } from './types.js';
+
+/** The variables one inventory group defines, and the files they came from. */
+export interface GroupVars {
+  vars: Record<string, unknown>;
+  files: string[];
+}
+
+/** File name endings Ansible accepts for vars files (`''` is a name without extension). */
+const VARS_EXTENSIONS = ['', '.yml', '.yaml', '.json'];
+
+/**
+ * Ansible-specific tags compose to their string content: we only need values, and a vaulted
+ * secret's ciphertext is as good a stand-in as any (templates never print it in our checks).
+ */
+const STRING_TAGS: ScalarTag[] = ['!vault', '!unsafe'].map((tag) => ({
+  tag,
+  identify: () => false,
+  resolve: (text: string) => text,
+}));
+
+/** PyYAML's booleans: YAML 1.1 without the single letters `y`/`n`, which PyYAML keeps as strings. */
+const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
+const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
+
+/**
+ * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, Ansible's string tags,
+ * and timestamps left as strings (templates print them as written).
+ */
+function ansibleTags(tags: Tags): Tags {
+  const out: Tags = [];
+  for (const tag of tags) {
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:timestamp') continue;
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:bool' && 'test' in tag && tag.test) {
+      const isTrue = tag.test.test('true');
+      out.push({ ...tag, test: isTrue ? PYYAML_TRUE : PYYAML_FALSE });
+      continue;
+    }
+    out.push(tag);
+  }
+  return [...out, ...STRING_TAGS];
+}
+
+/**
+ * Reads the variables of one group from a `group_vars` folder the way Ansible does: a file
+ * named after the group (with or without `.yml`/`.yaml`/`.json`), or a directory of such files
+ * read recursively in name order, later files overriding earlier ones key by key.
+ * Returns `undefined` when the group has no vars there.
+ *
+ * @example
+ * const all = await readGroupVars(reader, 'inventory/group_vars', 'all');
+ * all?.vars.env; // 'production'
+ */
+export async function readGroupVars(
+  reader: InventoryReader,
+  groupVarsDir: string,
+  group: string,
+): Promise<GroupVars | undefined> {
+  const base = `${groupVarsDir}/${group}`;
+  const entries = await reader.listDir(base);
+  const files = entries !== undefined ? await varsFilesIn(reader, base, entries) : await firstVarsFile(reader, base);
+  if (files.length === 0) return undefined;
+  const vars: Record<string, unknown> = {};
+  const used: string[] = [];
+  for (const { path, text } of files) {
+    const fileVars = composeVarsFile(text, path);
+    if (fileVars === undefined) continue;
+    Object.assign(vars, fileVars);
+    used.push(path);
+  }
+  return used.length > 0 ? { vars, files: used } : undefined;
+}
+
+interface VarsFile {
+  path: string;
+  text: string;
+}
+
+async function firstVarsFile(reader: InventoryReader, base: string): Promise<VarsFile[]> {
+  for (const ext of VARS_EXTENSIONS) {
+    const path = base + ext;
+    const text = await reader.readFile(path);
+    if (text !== undefined) return [{ path, text }];
+  }
+  return [];
+}
+
+async function varsFilesIn(reader: InventoryReader, dir: string, entries: string[]): Promise<VarsFile[]> {
+  const out: VarsFile[] = [];
+  // Ansible sorts directory entries by name and skips hidden files.
+  for (const name of [...entries].sort()) {
+    if (name.startsWith('.')) continue;
+    const path = `${dir}/${name}`;
+    const sub = await reader.listDir(path);
+    if (sub !== undefined) {
+      out.push(...(await varsFilesIn(reader, path, sub)));
+      continue;
+    }
+    if (!hasVarsExtension(name)) continue;
+    const text = await reader.readFile(path);
+    if (text !== undefined) out.push({ path, text });
+  }
+  return out;
+}
+
+function hasVarsExtension(name: string): boolean {
+  const dot = name.lastIndexOf('.');
+  if (dot <= 0) return true;
+  return VARS_EXTENSIONS.includes(name.slice(dot));
+}
+
+/**
+ * Composes a vars file to a plain mapping with YAML 1.1 rules (Ansible uses PyYAML: `yes`/`no`
+ * are booleans, `<<` merges). Vault-encrypted files yield `undefined`; they hold secrets, not
+ * the environment-shaping variables we look for.
+ *
+ * @example
+ * composeVarsFile('env: staging\nfreezes: no\n', 'group_vars/staging'); // { env: 'staging', freezes: false }
+ */
+export function composeVarsFile(text: string, path: string): Record<string, unknown> | undefined {
+  if (text.startsWith('$ANSIBLE_VAULT;')) return undefined;
+  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags });
+  const error = doc.errors[0];
+  if (error) {
+    const pos = error.linePos?.[0];
+    throw new AnsimodError({
+      code: 'PARSE_ERROR',
+      message: `cannot read inventory variables: ${error.message.split('\n')[0] ?? error.code}`,
+      path,
+      ...(pos ? { line: pos.line, column: pos.col } : {}),
+    });
+  }
+  const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object' || Array.isArray(value)) {
+    throw new AnsimodError({ code: 'PARSE_ERROR', message: 'inventory variables must be a mapping', path, line: 1 });
+  }
+  return value as Record<string, unknown>;
+}
