@@ -1,1 +1,15 @@
-export {};
+/**
+ * Repository layer: walking a tree, reading files without losing a byte, loading documents,
+ * and the round-trip check over a whole repository.
+ */
+export { walkRepository, resolveRoot, isInside, sortByPath, SkipReason } from './walk.js';
+export type { RepoEntry, SkippedFile, WalkResult, WalkOptions } from './walk.js';
+export { readRepoFile, repoEntryForPath } from './read.js';
+export type { RepoFile } from './read.js';
+export { loadDocument } from './load.js';
+export type { LoadedDocument } from './load.js';
+export { roundtripFile } from './roundtrip-file.js';
+export type { FileRoundtrip } from './roundtrip-file.js';
+export { roundtripRepository, buildRoundtripReport } from './roundtrip.js';
+export type { RoundtripReport, RoundtripOptions, FormatTally, FallbackEntry } from './roundtrip.js';
+export { mapLimit } from './map-limit.js';

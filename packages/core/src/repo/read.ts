@@ -1,0 +1,105 @@
+/**
+ * Reading one repository file as bytes and as text, and resolving a user-given path to a file
+ * of the repository without ever leaving it.
+ */
+import { lstat, readFile, realpath } from 'node:fs/promises';
+import * as path from 'node:path';
+import { AnsimodError } from '../diagnostics.js';
+import { decodeSource, type DecodedSource } from '../text/source.js';
+import { isInside, SkipReason, type RepoEntry } from './walk.js';
+
+/**
+ * A file's bytes and their decoding. `decoded.kind === 'binary'` files are never parsed or
+ * edited; `decoded.encoding === 'latin1'` marks text that is not valid UTF-8, decoded byte for
+ * byte so that it still encodes back exactly.
+ *
+ * @example
+ * const file = await readRepoFile(entry);
+ * if (file.decoded.kind === 'text') console.log(file.decoded.encoding, file.decoded.text.length);
+ */
+export interface RepoFile {
+  /** Path relative to the repository root, POSIX separators. */
+  readonly path: string;
+  readonly bytes: Buffer;
+  /** Full `st_mode` from the walk. */
+  readonly mode: number;
+  readonly decoded: DecodedSource;
+}
+
+/**
+ * Reads a walked file and decodes it with {@link decodeSource}.
+ *
+ * @example
+ * const { files } = await walkRepository(root);
+ * const file = await readRepoFile(files[0]!);
+ * file.decoded; // => { kind: 'text', text: '---\n…', encoding: 'utf8' }
+ */
+export async function readRepoFile(entry: RepoEntry): Promise<RepoFile> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(entry.absolutePath);
+  } catch (err) {
+    throw new AnsimodError({
+      code: 'IO_ERROR',
+      message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
+      path: entry.path,
+    });
+  }
+  return { path: entry.path, bytes, mode: entry.mode, decoded: decodeSource(bytes) };
+}
+
+/**
+ * Turns a path given by a user or a recipe (relative to the repository, POSIX or native
+ * separators) into a {@link RepoEntry}, refusing anything that would read outside the
+ * repository or through a symlink.
+ *
+ * @throws AnsimodError `UNSAFE_PATH` for absolute paths, `..` escapes, `.git` and symlinks
+ *   (`SYMLINK_OUTSIDE` when the link leaves the repository, `DANGLING_SYMLINK` when it points
+ *   nowhere); `TARGET_NOT_FOUND` when there is no such file.
+ * @example
+ * const entry = await repoEntryForPath('/srv/ansible', 'roles/koji_builder/templates/flatpak.conf');
+ * await repoEntryForPath('/srv/ansible', '../etc/passwd'); // throws UNSAFE_PATH
+ */
+export async function repoEntryForPath(root: string, relPath: string): Promise<RepoEntry> {
+  const realRoot = await realpath(path.resolve(root));
+  const posix = relPath.split(path.sep).join('/');
+  const unsafe = (message: string): AnsimodError => new AnsimodError({ code: 'UNSAFE_PATH', message, path: posix });
+  if (posix === '' || path.posix.isAbsolute(posix) || path.isAbsolute(relPath)) {
+    throw unsafe('path must be relative to the repository');
+  }
+  const normal = path.posix.normalize(posix);
+  if (normal === '..' || normal.startsWith('../')) throw unsafe('path leaves the repository');
+  if (normal.split('/').includes('.git')) throw unsafe('path is inside .git');
+
+  // Every component is checked with lstat so a symlinked directory cannot smuggle the read
+  // elsewhere (realpath alone would follow it silently).
+  let abs = realRoot;
+  const parts = normal.split('/');
+  for (let i = 0; i < parts.length; i++) {
+    abs = path.join(abs, parts[i] as string);
+    const shown = parts.slice(0, i + 1).join('/');
+    const st = await lstat(abs).catch(() => undefined);
+    if (st === undefined) {
+      throw new AnsimodError({ code: 'TARGET_NOT_FOUND', message: 'no such file in the repository', path: normal });
+    }
+    if (st.isSymbolicLink()) {
+      const target = await realpath(abs).catch(() => undefined);
+      if (target === undefined) {
+        throw new AnsimodError({ code: 'DANGLING_SYMLINK', message: `${shown} is a ${SkipReason.symlinkDangling}`, path: normal });
+      }
+      if (!isInside(realRoot, target)) {
+        throw new AnsimodError({ code: 'SYMLINK_OUTSIDE', message: `${shown} is a ${SkipReason.symlinkOutside}`, path: normal });
+      }
+      throw unsafe(`${shown} is a symlink; use the path of its target, ${path.relative(realRoot, target).split(path.sep).join('/')}`);
+    }
+    if (i === parts.length - 1) {
+      if (!st.isFile()) throw unsafe('not a regular file');
+      return { path: normal, absolutePath: abs, size: st.size, mode: st.mode };
+    }
+    if (!st.isDirectory()) {
+      throw new AnsimodError({ code: 'TARGET_NOT_FOUND', message: `${shown} is not a directory`, path: normal });
+    }
+  }
+  /* c8 ignore next */
+  throw unsafe('empty path');
+}

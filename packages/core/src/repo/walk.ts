@@ -1,0 +1,226 @@
+/**
+ * Listing the files of a repository: every file except `.git`, in byte order of the POSIX path,
+ * never following a symlink.
+ *
+ * Symlinks are never read through. A link whose real target is outside the repository, a
+ * dangling link and a link loop are skipped with a reason saying so; a link whose target is
+ * inside the repository is skipped too ("symlink (target is read at its own path)"), because
+ * the target is already listed under its own path — reading it twice would let one run edit
+ * the same bytes through two names. Directories reached through a symlink are never descended,
+ * which also makes link cycles harmless.
+ */
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import * as path from 'node:path';
+import { AnsimodError } from '../diagnostics.js';
+import { mapLimit } from './map-limit.js';
+
+/**
+ * One regular file of the repository.
+ *
+ * @example
+ * const { files } = await walkRepository('/srv/ansible');
+ * files[0]; // => { path: 'inventory/group_vars/all', absolutePath: '/srv/ansible/inventory/group_vars/all', size: 812, mode: 0o100644 }
+ */
+export interface RepoEntry {
+  /** Path relative to the repository root, POSIX separators. */
+  readonly path: string;
+  /** Absolute path on disk. */
+  readonly absolutePath: string;
+  /** Size in bytes at walk time. */
+  readonly size: number;
+  /** Full `st_mode` (file type and permission bits), e.g. `0o100755` for an executable. */
+  readonly mode: number;
+}
+
+/**
+ * A path the walk (or a later reading step) did not take, and why.
+ *
+ * @example
+ * const skipped: SkippedFile = { path: 'roles/x/files/link', reason: 'symlink to outside the repository' };
+ */
+export interface SkippedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+/**
+ * What {@link walkRepository} found.
+ *
+ * @example
+ * const { files, skipped } = await walkRepository('.');
+ * console.log(`${files.length} files, ${skipped.length} skipped`);
+ */
+export interface WalkResult {
+  /** Absolute, real path of the repository root. */
+  readonly root: string;
+  /** Regular files, sorted by the UTF-8 bytes of their relative path. */
+  readonly files: RepoEntry[];
+  /** Entries not listed in `files`, sorted the same way. */
+  readonly skipped: SkippedFile[];
+}
+
+/**
+ * Options for {@link walkRepository}.
+ *
+ * @example
+ * await walkRepository('.', { onProgress: (n) => process.stderr.write(`\rscanning ${n} files…`) });
+ */
+export interface WalkOptions {
+  /** Called with the number of files found so far, at most once per directory. */
+  onProgress?: (filesFound: number) => void;
+}
+
+/** Reasons given for skipped entries; exported so callers and tests can match on them. */
+export const SkipReason = {
+  symlinkOutside: 'symlink to outside the repository',
+  symlinkDangling: 'dangling symlink',
+  symlinkLoop: 'symlink loop',
+  symlinkInside: 'symlink (target is read at its own path)',
+  notRegular: 'not a regular file',
+} as const;
+
+/** How many stat/realpath calls run at once; enough to keep the disk busy, few enough for fd limits. */
+const IO_CONCURRENCY = 64;
+
+/**
+ * Lists every file under `root` except the `.git` directory (or `.git` file of a worktree or
+ * submodule), without following symlinks. Deterministic: the same tree always gives the same
+ * lists in the same order.
+ *
+ * A root that is missing or not a directory rejects with an `AnsimodError` (`IO_ERROR`).
+ * @example
+ * const { files, skipped } = await walkRepository('/tmp/ansible');
+ * for (const f of files) console.log(f.path, f.size);
+ * for (const s of skipped) console.log(`${s.path}: ${s.reason}`);
+ */
+export async function walkRepository(root: string, opts: WalkOptions = {}): Promise<WalkResult> {
+  const realRoot = await resolveRoot(root);
+
+  const files: RepoEntry[] = [];
+  const skipped: SkippedFile[] = [];
+  const regular: { rel: string; abs: string }[] = [];
+  const links: { rel: string; abs: string }[] = [];
+
+  // Breadth-first over directories; each directory is one readdir, the dirent type tells
+  // files, directories and links apart without a stat.
+  let frontier: { rel: string; abs: string }[] = [{ rel: '', abs: realRoot }];
+  while (frontier.length > 0) {
+    const next: { rel: string; abs: string }[] = [];
+    const listings = await mapLimit(frontier, IO_CONCURRENCY, async (dir) => {
+      try {
+        return { dir, entries: await readdir(dir.abs, { withFileTypes: true }) };
+      } catch (err) {
+        return { dir, error: errorReason(err) };
+      }
+    });
+    for (const listing of listings) {
+      if ('error' in listing) {
+        skipped.push({ path: listing.dir.rel, reason: `unreadable directory: ${listing.error}` });
+        continue;
+      }
+      for (const dirent of listing.entries as Dirent[]) {
+        if (dirent.name === '.git') continue;
+        const rel = listing.dir.rel === '' ? dirent.name : `${listing.dir.rel}/${dirent.name}`;
+        const abs = path.join(listing.dir.abs, dirent.name);
+        if (dirent.isDirectory()) next.push({ rel, abs });
+        else if (dirent.isFile()) regular.push({ rel, abs });
+        else if (dirent.isSymbolicLink()) links.push({ rel, abs });
+        else if (dirent.isBlockDevice() || dirent.isCharacterDevice() || dirent.isFIFO() || dirent.isSocket()) {
+          skipped.push({ path: rel, reason: SkipReason.notRegular });
+        } else {
+          // Some file systems report DT_UNKNOWN; lstat decides.
+          const st = await lstat(abs).catch(() => undefined);
+          if (st?.isDirectory()) next.push({ rel, abs });
+          else if (st?.isFile()) regular.push({ rel, abs });
+          else if (st?.isSymbolicLink()) links.push({ rel, abs });
+          else skipped.push({ path: rel, reason: SkipReason.notRegular });
+        }
+      }
+    }
+    opts.onProgress?.(regular.length);
+    frontier = next;
+  }
+
+  // Size and mode need a stat per file; they run concurrently, not one after another.
+  const stats = await mapLimit(regular, IO_CONCURRENCY, async (f) => {
+    try {
+      return { f, st: await lstat(f.abs) };
+    } catch (err) {
+      return { f, error: errorReason(err) };
+    }
+  });
+  for (const s of stats) {
+    if ('error' in s) skipped.push({ path: s.f.rel, reason: `unreadable: ${s.error}` });
+    else files.push({ path: s.f.rel, absolutePath: s.f.abs, size: s.st.size, mode: s.st.mode });
+  }
+
+  const linkReasons = await mapLimit(links, IO_CONCURRENCY, (l) => classifySymlink(realRoot, l.abs));
+  links.forEach((l, i) => skipped.push({ path: l.rel, reason: linkReasons[i] as string }));
+
+  return { root: realRoot, files: sortByPath(files), skipped: sortByPath(skipped) };
+}
+
+/**
+ * The real, absolute path of a repository root, or an input error saying why it cannot be one.
+ *
+ * @example
+ * await resolveRoot('.'); // => '/home/me/ansible'
+ */
+export async function resolveRoot(root: string): Promise<string> {
+  let real: string;
+  try {
+    real = await realpath(path.resolve(root));
+  } catch (err) {
+    throw new AnsimodError({ code: 'IO_ERROR', message: `repository not found: ${root} (${errorReason(err)})` });
+  }
+  if (!(await stat(real)).isDirectory()) {
+    throw new AnsimodError({ code: 'IO_ERROR', message: `repository is not a directory: ${root}` });
+  }
+  return real;
+}
+
+/** Why a symlink is skipped: where its real target lies decides the reason. */
+async function classifySymlink(realRoot: string, abs: string): Promise<string> {
+  let target: string;
+  try {
+    target = await realpath(abs);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return SkipReason.symlinkDangling;
+    if (code === 'ELOOP') return SkipReason.symlinkLoop;
+    return `unreadable symlink: ${errorReason(err)}`;
+  }
+  return isInside(realRoot, target) ? SkipReason.symlinkInside : SkipReason.symlinkOutside;
+}
+
+/**
+ * True when `candidate` (absolute, real) is `root` or below it.
+ *
+ * @example
+ * isInside('/repo', '/repo/a/b'); // => true
+ * isInside('/repo', '/repository'); // => false
+ */
+export function isInside(root: string, candidate: string): boolean {
+  const rel = path.relative(root, candidate);
+  // '..foo' is a name inside the root; only '..' itself or '../…' leaves it.
+  return !path.isAbsolute(rel) && rel !== '..' && !rel.startsWith(`..${path.sep}`);
+}
+
+/**
+ * Sorts items by the UTF-8 bytes of their `path` (what `git ls-files` and `LC_ALL=C sort` do),
+ * which differs from JavaScript's UTF-16 order for characters outside the BMP.
+ *
+ * @example
+ * sortByPath([{ path: 'a/b' }, { path: 'a-b' }]); // => [{ path: 'a-b' }, { path: 'a/b' }]
+ */
+export function sortByPath<T extends { readonly path: string }>(items: T[]): T[] {
+  const keyed = items.map((item) => ({ item, key: Buffer.from(item.path, 'utf8') }));
+  keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+  return keyed.map((k) => k.item);
+}
+
+function errorReason(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  return e.code ?? (e instanceof Error ? e.message : String(err));
+}
