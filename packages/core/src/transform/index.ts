@@ -1,1 +1,9 @@
-export {};
+export * from './options.js';
+export * from './types.js';
+export * from './recipe.js';
+export * from './registry.js';
+export * from './select.js';
+export * from './rendered.js';
+export * from './engine.js';
+export * from './verify.js';
+export * from './run-recipe.js';

@@ -1,0 +1,339 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
+import type { Environment } from '../env/index.js';
+import { discoverEnvironments } from '../env/index.js';
+import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { renderTemplate } from '../render/index.js';
+import { readRepoFile, walkRepository, type RepoEntry } from '../repo/index.js';
+import { applyEdits, type TextEdit } from '../text/edit.js';
+import { encodeSource, type TextEncodingName } from '../text/source.js';
+import { validateOptions } from './options.js';
+import { matchesPaths } from './select.js';
+import type { AnyTransform, FileEdit, RenderCheck, RepoView, TransformContext, VisitedFile, VisitResult } from './types.js';
+import { runRenderCheck, verifyEditedFile } from './verify.js';
+
+/** One transform with its options, as a recipe step. */
+export interface PlanStep {
+  transform: AnyTransform;
+  options: Record<string, unknown>;
+  stage: string;
+  target: string;
+  why?: string;
+  required?: boolean;
+}
+
+/** A file the plan changes, before and after, ready to write or to put in a patch. */
+export interface PlannedChange {
+  path: string;
+  before: string;
+  after: string;
+  beforeBytes: Buffer;
+  afterBytes: Buffer;
+  /** Full st_mode of the file. */
+  mode: number;
+  encoding: TextEncodingName;
+  /** Stages whose steps edited this file, in recipe order. */
+  stages: string[];
+  /** Why each edit was made. */
+  reasons: string[];
+}
+
+/** What one step did to each file it looked at. */
+export interface StepReport {
+  stage: string;
+  target: string;
+  transform: string;
+  found: boolean;
+  outcomes: Array<{ path: string; outcome: VisitResult['outcome']; detail?: string }>;
+}
+
+export interface Plan {
+  root: string;
+  environments: Environment[];
+  changes: PlannedChange[];
+  steps: StepReport[];
+  /** Targets no file matched, by stage and name. */
+  notFound: Array<{ stage: string; target: string }>;
+  /** Errors: a target that does not parse, a rejected (unverified) edit, an unsafe path. */
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+  filesScanned: number;
+}
+
+export interface PlanOptions {
+  /** Environments to verify against; default: discovered from the inventory. */
+  environments?: Environment[];
+  onProgress?: (done: number, total: number) => void;
+}
+
+interface LoadedFile {
+  entry: RepoEntry;
+  bytes: Buffer;
+  text: string;
+  encoding: TextEncodingName;
+  document?: AnyDocument;
+}
+
+/**
+ * Runs transform steps over a repository and returns what they would change, every edit
+ * verified (re-parsed, rendered for each environment, checked against its intent). Never writes.
+ *
+ * @example
+ * const plan = await planSteps('/srv/ansible', [{ transform, options: {}, stage: 'Bodhi', target: 'bodhi config' }]);
+ * for (const c of plan.changes) console.log(c.path);
+ */
+export async function planSteps(root: string, steps: readonly PlanStep[], opts: PlanOptions = {}): Promise<Plan> {
+  // Options first: nothing runs unless every step's options are valid.
+  const validated = steps.map((s) => {
+    const v = validateOptions(s.transform.options, s.options, s.transform.name);
+    if (!v.ok) throw new AnsimodError(v.diagnostics[0] as Diagnostic);
+    return v.value as Record<string, unknown>;
+  });
+
+  const walk = await walkRepository(root);
+  const environments = opts.environments ?? (await discoverEnvironments(walk.root));
+  const repo = new RepoIndex(walk.root, walk.files);
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const stepReports: StepReport[] = [];
+  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
+  const checks: Array<{ check: RenderCheck; stage: string }> = [];
+
+  const needles = [...new Set(steps.flatMap((s) => s.transform.select.contains ?? []))];
+  const candidates = await repo.prefilter(needles, opts.onProgress);
+
+  for (const [i, step] of steps.entries()) {
+    const t = step.transform;
+    const ctx: TransformContext<Record<string, unknown>> = {
+      options: validated[i] as Record<string, unknown>,
+      environments,
+      repo,
+      evaluate: (template, env, extra) => evaluateTemplate(template, env, extra),
+    };
+    const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
+    for (const p of candidates) {
+      if (t.select.paths && !matchesPaths(p, t.select.paths)) continue;
+      const loaded = await repo.load(p);
+      if (!loaded || (t.select.contains && !t.select.contains.some((n) => loaded.text.includes(n)))) continue;
+      const document = repo.documentOf(loaded);
+      if (t.select.formats && !t.select.formats.includes(document.format)) continue;
+      let result: VisitResult;
+      try {
+        result = await t.visit({ path: p, text: loaded.text, document }, ctx);
+      } catch (err) {
+        if (!(err instanceof AnsimodError)) throw err;
+        result = { outcome: 'error', diagnostic: { path: p, ...err.diagnostic } };
+      }
+      if (result.outcome === 'skip') continue;
+      report.outcomes.push({ path: p, outcome: result.outcome, detail: describeOutcome(result) });
+      if (result.outcome === 'error') {
+        errors.push({ path: p, ...result.diagnostic });
+        report.found = true;
+      } else if (result.outcome === 'nochange') {
+        if (result.matched) report.found = true;
+      } else {
+        report.found = true;
+        for (const e of result.edits) addEdit(editsByPath, e, p, step.stage);
+        for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
+      }
+    }
+    stepReports.push(report);
+  }
+
+  const changes: PlannedChange[] = [];
+  const afterTexts = new Map<string, string>();
+  for (const [p, list] of [...editsByPath.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const loaded = await repo.load(p);
+    if (!loaded) {
+      errors.push({ code: 'UNSAFE_PATH', severity: 'error', path: p, message: 'edit targets a file that is not a readable file of the repository' });
+      continue;
+    }
+    let after: string;
+    try {
+      after = applyEdits(loaded.text, dedupe(list.map((x) => x.edit)));
+    } catch (err) {
+      if (!(err instanceof AnsimodError)) throw err;
+      errors.push({ ...err.diagnostic, path: p });
+      continue;
+    }
+    if (after === loaded.text) continue;
+    afterTexts.set(p, after);
+    changes.push({
+      path: p,
+      before: loaded.text,
+      after,
+      beforeBytes: loaded.bytes,
+      afterBytes: encodeSource(after, loaded.encoding),
+      mode: loaded.entry.mode,
+      encoding: loaded.encoding,
+      stages: [...new Set(list.map((x) => x.stage))],
+      reasons: [...new Set(list.map((x) => x.edit.reason).filter((r): r is string => !!r))],
+    });
+  }
+
+  const verification = { repo, environments, afterTexts };
+  for (const change of changes) {
+    const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
+    errors.push(...(await verifyEditedFile(change, document, verification)));
+  }
+  for (const { check } of checks) errors.push(...(await runRenderCheck(check, verification)));
+
+  const notFound = steps
+    .map((s, i) => ({ s, r: stepReports[i] as StepReport }))
+    .filter(({ s, r }) => !r.found && s.required !== false)
+    .map(({ s }) => ({ stage: s.stage, target: s.target }));
+
+  return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length };
+}
+
+function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
+  const p = e.path ?? visited;
+  const { path: _ignored, ...edit } = e;
+  const list = map.get(p) ?? [];
+  list.push({ edit, stage });
+  map.set(p, list);
+}
+
+/** Two steps may reach the same definition (a shared variable): identical edits count once. */
+function dedupe(edits: TextEdit[]): TextEdit[] {
+  const seen = new Set<string>();
+  return edits.filter((e) => {
+    const k = `${e.start}:${e.end}:${e.text}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+function describeOutcome(r: VisitResult): string | undefined {
+  if (r.outcome === 'changed' || r.outcome === 'nochange') return r.notes?.join('; ');
+  if (r.outcome === 'error') return r.diagnostic.message;
+  return r.reason;
+}
+
+const SIMPLE_VAR = /\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
+
+/**
+ * Evaluates a templated string for an environment: plain variable references are substituted
+ * directly (recursively, as Ansible does with lazily templated vars); anything else is rendered.
+ *
+ * @example
+ * await evaluateTemplate('registry{{ env_suffix }}.example.org', { name: 'staging', vars: { env_suffix: '.stg' }, source: [] });
+ * // => 'registry.stg.example.org'
+ */
+export async function evaluateTemplate(template: string, env: Environment, extra: Record<string, unknown> = {}, depth = 0): Promise<string> {
+  if (!template.includes('{')) return template;
+  const vars = { ...env.vars, ...extra };
+  const simple = template.replace(SIMPLE_VAR, (m, name: string) => {
+    const v = vars[name];
+    return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : m;
+  });
+  if (!/[{][{%#]/.test(simple)) return simple;
+  if (depth < 5 && simple !== template) return evaluateTemplate(simple, env, extra, depth + 1);
+  const r = await renderTemplate(simple, vars, {});
+  if (!r.ok) throw new AnsimodError(r.diagnostic);
+  return r.output;
+}
+
+/** The repository as the engine sees it: files read once, parsed once, on demand. */
+export class RepoIndex implements RepoView {
+  private readonly byPath = new Map<string, RepoEntry>();
+  private readonly loaded = new Map<string, LoadedFile | null>();
+  private readonly sortedPaths: string[];
+  constructor(
+    readonly root: string,
+    entries: readonly RepoEntry[],
+  ) {
+    for (const e of entries) this.byPath.set(e.path, e);
+    this.sortedPaths = entries.map((e) => e.path);
+  }
+
+  paths(): readonly string[] {
+    return this.sortedPaths;
+  }
+
+  /** Paths whose bytes contain any needle (all paths when there are none). Keeps the texts of those only. */
+  async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    if (needles.length === 0) return [...this.sortedPaths];
+    const bufs = needles.map((n) => Buffer.from(n, 'utf8'));
+    const out: string[] = [];
+    let done = 0;
+    const total = this.sortedPaths.length;
+    const batch = 64;
+    for (let i = 0; i < total; i += batch) {
+      const slice = this.sortedPaths.slice(i, i + batch);
+      const hits = await Promise.all(
+        slice.map(async (p) => {
+          const entry = this.byPath.get(p) as RepoEntry;
+          const file = await readRepoFile(entry).catch(() => undefined);
+          if (!file || file.decoded.kind !== 'text') return false;
+          if (!bufs.some((b) => file.bytes.includes(b))) return false;
+          this.loaded.set(p, { entry, bytes: file.bytes, text: file.decoded.text, encoding: file.decoded.encoding });
+          return true;
+        }),
+      );
+      slice.forEach((p, j) => hits[j] && out.push(p));
+      done += slice.length;
+      onProgress?.(done, total);
+    }
+    return out;
+  }
+
+  async load(p: string): Promise<LoadedFile | undefined> {
+    const cached = this.loaded.get(p);
+    if (cached !== undefined) return cached ?? undefined;
+    const entry = this.byPath.get(p);
+    if (!entry) return undefined;
+    const file = await readRepoFile(entry).catch(() => undefined);
+    const value: LoadedFile | null =
+      file && file.decoded.kind === 'text'
+        ? { entry, bytes: file.bytes, text: file.decoded.text, encoding: file.decoded.encoding }
+        : null;
+    this.loaded.set(p, value);
+    return value ?? undefined;
+  }
+
+  /** Synchronous read for template includes (nunjucks loaders are synchronous). */
+  loadSync(p: string): string | undefined {
+    const cached = this.loaded.get(p);
+    if (cached) return cached.text;
+    const entry = this.byPath.get(p);
+    if (!entry) return undefined;
+    try {
+      return readFileSync(entry.absolutePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  documentOf(file: LoadedFile): AnyDocument {
+    file.document ??= parseDocument(file.entry.path, file.text);
+    return file.document;
+  }
+
+  async file(p: string): Promise<VisitedFile | undefined> {
+    const loaded = await this.load(p);
+    return loaded ? { path: p, text: loaded.text, document: this.documentOf(loaded) } : undefined;
+  }
+
+  async grep(needle: string): Promise<string[]> {
+    const out: string[] = [];
+    for (const p of this.sortedPaths) {
+      const f = await this.load(p);
+      if (f?.text.includes(needle)) out.push(p);
+    }
+    return out;
+  }
+
+  /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
+  resolveInclude(name: string, fromPath: string): string | undefined {
+    const clean = name.replace(/^\.\//, '');
+    const dir = path.posix.dirname(fromPath);
+    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
+    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
+    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
+    for (const c of candidates) if (this.byPath.has(c)) return c;
+    return undefined;
+  }
+}

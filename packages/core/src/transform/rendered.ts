@@ -1,0 +1,99 @@
+import { parse as parseIni } from 'ini';
+import { parseAllDocuments } from 'yaml';
+import type { FormatName } from '../formats/types.js';
+import type { RenderedData } from './types.js';
+
+/**
+ * Parses a rendered template in its format, for comparing renders semantically. YAML keeps
+ * duplicate keys' last value (as Ansible does); INI uses the `ini` package, which reads a
+ * rendered file fine (it only cannot write one back with its comments).
+ *
+ * @example
+ * toRenderedData('json', '{"a": 1}'); // => { ok: true, data: { format: 'json', value: { a: 1 } } }
+ */
+export function toRenderedData(
+  format: FormatName,
+  text: string,
+): { ok: true; data: RenderedData } | { ok: false; reason: string } {
+  try {
+    switch (format) {
+      case 'json':
+        return { ok: true, data: { format, value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown } };
+      case 'yaml': {
+        const docs = parseAllDocuments(text, { uniqueKeys: false });
+        const list = Array.isArray(docs) ? docs : [docs];
+        for (const d of list) {
+          const err = d.errors[0];
+          if (err) return { ok: false, reason: `rendered YAML does not parse: ${err.message.split('\n')[0]}` };
+        }
+        return { ok: true, data: { format, value: list.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown) } };
+      }
+      case 'ini':
+        return { ok: true, data: { format, value: parseIni(text) as unknown } };
+      case 'conf':
+      case 'text':
+        return { ok: true, data: { format, lines: significantLines(text) } };
+    }
+  } catch (err) {
+    return { ok: false, reason: `rendered ${format.toUpperCase()} does not parse: ${(err as Error).message.split('\n')[0]}` };
+  }
+}
+
+/** Lines with trailing white space removed and blank lines dropped: what a line-oriented config means. */
+export function significantLines(text: string): string[] {
+  const out: string[] = [];
+  for (const line of text.split(/\r\n|\n|\r/)) {
+    const t = line.trimEnd();
+    if (t.length) out.push(t);
+  }
+  return out;
+}
+
+/**
+ * The first place where two values differ, as a readable path (`auths.quay.io`), or undefined
+ * when they are deeply equal.
+ *
+ * @example
+ * firstDifference({ a: { b: 1 } }, { a: { b: 2 } }); // => 'a.b: expected 1, got 2'
+ */
+export function firstDifference(expected: unknown, actual: unknown, path = ''): string | undefined {
+  const here = path || '(root)';
+  if (Object.is(expected, actual)) return undefined;
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    const n = Math.max(expected.length, actual.length);
+    for (let i = 0; i < n; i++) {
+      if (i >= expected.length) return `${path}[${i}]: unexpected ${show(actual[i])}`;
+      if (i >= actual.length) return `${path}[${i}]: missing ${show(expected[i])}`;
+      const d = firstDifference(expected[i], actual[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return undefined;
+  }
+  if (isRecord(expected) && isRecord(actual)) {
+    for (const k of Object.keys(expected)) {
+      const p = path ? `${path}.${k}` : k;
+      if (!(k in actual)) return `${p}: missing (expected ${show(expected[k])})`;
+      const d = firstDifference(expected[k], actual[k], p);
+      if (d) return d;
+    }
+    for (const k of Object.keys(actual)) {
+      if (!(k in expected)) return `${path ? `${path}.${k}` : k}: unexpected ${show(actual[k])}`;
+    }
+    return undefined;
+  }
+  return `${here}: expected ${show(expected)}, got ${show(actual)}`;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return !!v && typeof v === 'object' && !Array.isArray(v);
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Whether Ansible renders this file as a template (`template:` sources are `.j2` files or live in `templates/`). */
+export function isTemplatePath(path: string): boolean {
+  return path.endsWith('.j2') || path.startsWith('templates/') || path.includes('/templates/');
+}

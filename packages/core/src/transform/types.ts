@@ -1,0 +1,120 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { Environment } from '../env/index.js';
+import type { AnyDocument, FormatName } from '../formats/index.js';
+import type { TextEdit } from '../text/edit.js';
+import type { OptionSpecs, OptionsOf } from './options.js';
+
+/**
+ * Which files a transform looks at. All given criteria must hold. `contains` is the cheap
+ * pre-filter: a file is parsed only if its text contains at least one of the strings.
+ */
+export interface FileSelector {
+  formats?: readonly FormatName[];
+  /** Path patterns: `*` within a segment, `**` across segments (POSIX, relative to the repo). */
+  paths?: readonly string[];
+  /** Any of these substrings must occur in the raw text. */
+  contains?: readonly string[];
+}
+
+/** A file handed to {@link TransformDefinition.visit}: its path, its text and its parsed document. */
+export interface VisitedFile {
+  path: string;
+  text: string;
+  document: AnyDocument;
+}
+
+/** The parsed form of a rendered template, used to check that a change is exactly the intended one. */
+export type RenderedData =
+  | { format: 'yaml' | 'json' | 'ini'; value: unknown }
+  | { format: 'conf' | 'text'; lines: string[] };
+
+/**
+ * A check run by the engine before anything is written: the template at `path` is rendered for each
+ * environment before and after all edits, the after must parse in its format, and `expect` says what
+ * the after must be, given the before. Any other difference rejects the edit.
+ */
+export interface RenderCheck {
+  /** The template to render (repository-relative); it may be another file than the edited one. */
+  path: string;
+  /** The intended change in words ("auths key becomes quay.io"). */
+  describe: string;
+  /** Extra variables (e.g. a task's `vars:`), evaluated per environment and phase. */
+  vars?: (env: Environment, phase: 'before' | 'after') => Record<string, unknown> | Promise<Record<string, unknown>>;
+  /** The rendered data expected after the change, given the data rendered before. */
+  expect: (before: RenderedData, env: Environment) => RenderedData;
+  /** Environments to check (default: all). */
+  environments?: readonly string[];
+}
+
+/** An edit to a file, possibly another one than the file being visited (a variable's definition). */
+export interface FileEdit extends TextEdit {
+  /** Defaults to the visited file. */
+  path?: string;
+}
+
+/** What a transform did with one file (jscodeshift's ok / nochange / skip / error). */
+export type VisitResult =
+  | { outcome: 'changed'; edits: FileEdit[]; checks?: RenderCheck[]; notes?: string[] }
+  | { outcome: 'nochange'; /** the file is a target already in the wanted state */ matched?: boolean; notes?: string[] }
+  | { outcome: 'skip'; reason: string }
+  | { outcome: 'error'; diagnostic: Diagnostic };
+
+/** Read access to the repository for lookups across files (variable definitions, includes). */
+export interface RepoView {
+  readonly root: string;
+  /** Every readable file path, sorted. */
+  paths(): readonly string[];
+  /** The file at `path`, parsed (cached), or undefined when missing, skipped or binary. */
+  file(path: string): Promise<VisitedFile | undefined>;
+  /** Paths whose raw text contains `needle`. */
+  grep(needle: string): Promise<string[]>;
+}
+
+export interface TransformContext<O> {
+  options: O;
+  environments: readonly Environment[];
+  repo: RepoView;
+  /** Evaluates a Jinja-templated string (e.g. `registry{{ env_suffix }}.example.org`) for an environment. */
+  evaluate(template: string, env: Environment, extraVars?: Record<string, unknown>): Promise<string>;
+}
+
+/**
+ * A transform: a small, typed, documented unit of change.
+ */
+export interface TransformDefinition<S extends OptionSpecs = OptionSpecs> {
+  /** Kebab-case identifier used in recipes and on the command line. */
+  name: string;
+  displayName: string;
+  description: string;
+  options: S;
+  select: FileSelector;
+  /** Called for each selected file; returns the file's outcome and any edits. */
+  visit(file: VisitedFile, ctx: TransformContext<OptionsOf<S>>): VisitResult | Promise<VisitResult>;
+}
+
+/** A transform whose option types are erased, as held in a registry. */
+export interface AnyTransform {
+  name: string;
+  displayName: string;
+  description: string;
+  options: OptionSpecs;
+  select: FileSelector;
+  visit(file: VisitedFile, ctx: TransformContext<Record<string, unknown>>): VisitResult | Promise<VisitResult>;
+}
+
+/**
+ * Declares a transform. The options' TypeScript types are inferred from their specs.
+ *
+ * @example
+ * export default defineTransform({
+ *   name: 'noop',
+ *   displayName: 'No-op',
+ *   description: 'Changes nothing.',
+ *   options: {},
+ *   select: { formats: ['yaml'] },
+ *   visit: () => ({ outcome: 'nochange' }),
+ * });
+ */
+export function defineTransform<S extends OptionSpecs>(definition: TransformDefinition<S>): AnyTransform & TransformDefinition<S> {
+  return definition as AnyTransform & TransformDefinition<S>;
+}

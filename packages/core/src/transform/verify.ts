@@ -1,0 +1,111 @@
+import type { Diagnostic } from '../diagnostics.js';
+import type { Environment } from '../env/index.js';
+import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { renderTemplate } from '../render/index.js';
+import type { PlannedChange, RepoIndex } from './engine.js';
+import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
+import type { RenderCheck, RenderedData } from './types.js';
+
+/** What verification needs from a plan: the repository, the environments, and the edited texts. */
+export interface VerificationContext {
+  repo: RepoIndex;
+  environments: readonly Environment[];
+  /** Edited texts by path (files not in the map are unchanged). */
+  afterTexts: ReadonlyMap<string, string>;
+}
+
+type Phase = 'before' | 'after';
+
+function failure(path: string, message: string, line?: number): Diagnostic {
+  return { code: 'VERIFY_FAILED', severity: 'error', path, message, ...(line !== undefined ? { line } : {}) };
+}
+
+async function render(
+  v: VerificationContext,
+  path: string,
+  text: string,
+  env: Environment,
+  phase: Phase,
+  extra: Record<string, unknown> = {},
+) {
+  return renderTemplate(text, { ...env.vars, ...extra }, {
+    path,
+    resolveInclude: (name: string, from: string) => {
+      const resolved = v.repo.resolveInclude(name, from);
+      if (!resolved) return undefined;
+      return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
+    },
+  });
+}
+
+/**
+ * Checks one edited file before it may be written: it must still parse as its format (a
+ * structured file may not fall back to text), its Jinja must stay balanced, and a template must
+ * still render, for every environment, to something that parses in its format.
+ *
+ * @example
+ * const problems = await verifyEditedFile(change, document, ctx); // [] when the edit is sound
+ */
+export async function verifyEditedFile(change: PlannedChange, before: AnyDocument, v: VerificationContext): Promise<Diagnostic[]> {
+  const after = parseDocument(change.path, change.after, { format: before.format });
+  if (before.structured && !after.structured) {
+    return [failure(change.path, `the edit breaks the ${before.format.toUpperCase()} structure: ${after.fallback?.reason ?? 'does not parse'}`, after.fallback?.line)];
+  }
+  if (after.jinja.errors.length > before.jinja.errors.length) {
+    const e = after.jinja.errors[0] as Diagnostic;
+    return [failure(change.path, `the edit unbalances the Jinja template: ${e.message}`, e.line)];
+  }
+  if (!isTemplatePath(change.path) || !after.jinja.hasJinja) return [];
+  const problems: Diagnostic[] = [];
+  for (const env of v.environments) {
+    const b = await render(v, change.path, change.before, env, 'before');
+    if (!b.ok) continue; // a template that does not render today is not ours to judge
+    const a = await render(v, change.path, change.after, env, 'after');
+    if (!a.ok) {
+      problems.push(failure(change.path, `in ${env.name}, the edited template no longer renders: ${a.diagnostic.message}`, a.diagnostic.line));
+      continue;
+    }
+    const bData = toRenderedData(before.format, b.output);
+    const aData = toRenderedData(before.format, a.output);
+    if (bData.ok && !aData.ok) problems.push(failure(change.path, `in ${env.name}, ${aData.reason}`));
+  }
+  return problems;
+}
+
+/**
+ * Renders a template for each environment before and after the plan's edits and checks that the
+ * rendered result is exactly what the transform intended (`check.expect`), nothing more or less.
+ *
+ * @example
+ * const problems = await runRenderCheck(check, ctx); // [] when every environment renders as intended
+ */
+export async function runRenderCheck(check: RenderCheck, v: VerificationContext): Promise<Diagnostic[]> {
+  const beforeText = v.repo.loadSync(check.path);
+  if (beforeText === undefined) return [failure(check.path, `cannot read the template to verify (${check.describe})`)];
+  const afterText = v.afterTexts.get(check.path) ?? beforeText;
+  const format = parseDocument(check.path, beforeText).format;
+  const problems: Diagnostic[] = [];
+  for (const env of v.environments) {
+    if (check.environments && !check.environments.includes(env.name)) continue;
+    const datas: RenderedData[] = [];
+    for (const phase of ['before', 'after'] as const) {
+      const extra = check.vars ? await check.vars(env, phase) : {};
+      const r = await render(v, check.path, phase === 'before' ? beforeText : afterText, env, phase, extra);
+      if (!r.ok) {
+        problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
+        break;
+      }
+      const d = toRenderedData(format, r.output);
+      if (!d.ok) {
+        problems.push(failure(check.path, `in ${env.name}, the ${phase} render: ${d.reason}`));
+        break;
+      }
+      datas.push(d.data);
+    }
+    if (datas.length !== 2) continue;
+    const expected = check.expect(datas[0] as RenderedData, env);
+    const diff = firstDifference(expected, datas[1]);
+    if (diff) problems.push(failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`));
+  }
+  return problems;
+}
