@@ -1,1 +1,1 @@
-export {};
+export * from './endpoints/index.js';

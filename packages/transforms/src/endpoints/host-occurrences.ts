@@ -1,0 +1,116 @@
+import type { Environment } from '@ansimod/core';
+import type { EndpointMap } from './endpoint-map.js';
+
+/** One place where a mapped registry host is written, possibly split by Jinja. */
+export interface HostOccurrence {
+  /** Offsets of the host as written (Jinja included), in the text searched. */
+  start: number;
+  end: number;
+  source: string;
+  /** True when part of the host is a Jinja expression. */
+  templated: boolean;
+  /** The mapped host it evaluates to, per environment (absent where it evaluates to another host). */
+  byEnv: Record<string, string>;
+  /** The first mapped host it evaluates to. */
+  endpoint: string;
+  /** Labels written after the host inside the same run (`.cert` of `host.cert`): a file name, not a host. */
+  suffix: string;
+}
+
+export type Evaluate = (template: string, env: Environment) => Promise<string>;
+
+function isHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+}
+
+/** Expands from an anchor to the whole run of host characters, `\.` escapes and `{{ … }}` expressions. */
+function expandRun(text: string, anchor: number): [number, number] {
+  let start = anchor;
+  for (;;) {
+    const c = text.charCodeAt(start - 1);
+    if (isHostChar(c)) start--;
+    else if (c === 92 /* \ */ && text.charCodeAt(start) === 46) start--;
+    else if (c === 125 && text.charCodeAt(start - 2) === 125) {
+      const open = text.lastIndexOf('{{', start - 2);
+      if (open < 0 || text.slice(open, start).includes('\n')) break;
+      start = open;
+    } else break;
+  }
+  let end = anchor;
+  for (;;) {
+    const c = text.charCodeAt(end);
+    if (isHostChar(c)) end++;
+    else if (c === 92 && text.charCodeAt(end + 1) === 46) end += 2;
+    else if (c === 123 && text.charCodeAt(end + 1) === 123) {
+      const close = text.indexOf('}}', end + 2);
+      if (close < 0 || text.slice(end, close).includes('\n')) break;
+      end = close + 2;
+    } else break;
+  }
+  while (end > start && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+  while (start < end && (text[start] === '.' || text[start] === '-')) start++;
+  return [start, end];
+}
+
+function matchHost(value: string, sources: readonly string[]): { host: string; suffix: string } | undefined {
+  const v = value.toLowerCase();
+  for (const h of sources) {
+    if (v === h) return { host: h, suffix: '' };
+    if (v.startsWith(h) && (v[h.length] === '.' || v[h.length] === ':')) return { host: h, suffix: value.slice(h.length) };
+  }
+  return undefined;
+}
+
+/**
+ * Finds every place in `text` where a mapped registry host is written — literally, with escaped
+ * dots (`registry\.example\.org` in a regex), or split by Jinja (`registry{{ env_suffix }}.example.org`,
+ * evaluated for each environment). A longer host that merely contains a mapped one
+ * (`cdn.registry.example.org`, `oci-registry01.example.org`) is not a match.
+ *
+ * @example
+ * const found = await findHostOccurrences('url: https://registry.example.org/', map, envs, evaluate);
+ * found[0].endpoint; // => 'registry.example.org'
+ */
+export async function findHostOccurrences(
+  text: string,
+  map: EndpointMap,
+  environments: readonly Environment[],
+  evaluate: Evaluate,
+): Promise<HostOccurrence[]> {
+  const sources = map.sources();
+  const runs = new Map<number, number>();
+  for (const needle of map.needles()) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
+      const [s, e] = expandRun(text, i);
+      if (e > s && !runs.has(s)) runs.set(s, e);
+    }
+  }
+  const out: HostOccurrence[] = [];
+  for (const [start, end] of [...runs.entries()].sort((a, b) => a[0] - b[0])) {
+    const source = text.slice(start, end);
+    const plain = source.replace(/\\\./g, '.');
+    const templated = plain.includes('{{');
+    const byEnv: Record<string, string> = {};
+    let endpoint: string | undefined;
+    let suffix = '';
+    if (!templated) {
+      const m = matchHost(plain, sources);
+      if (!m) continue;
+      for (const env of environments) byEnv[env.name] = m.host;
+      endpoint = m.host;
+      suffix = m.suffix;
+    } else {
+      for (const env of environments) {
+        const value = await evaluate(plain, env).catch(() => undefined);
+        const m = value === undefined ? undefined : matchHost(value, sources);
+        if (!m) continue;
+        byEnv[env.name] = m.host;
+        endpoint ??= m.host;
+        suffix = m.suffix;
+      }
+      if (!endpoint) continue;
+    }
+    out.push({ start, end, source, templated, byEnv, endpoint, suffix });
+  }
+  return out;
+}

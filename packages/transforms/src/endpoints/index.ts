@@ -1,0 +1,3 @@
+export * from './registry-ref.js';
+export * from './endpoint-map.js';
+export * from './host-occurrences.js';
