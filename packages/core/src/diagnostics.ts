@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'JINJA_UNCLOSED_BLOCK'
   | 'JINJA_MISMATCHED_BLOCK'
   | 'JINJA_UNEXPECTED_END'
+  | 'JINJA_SYNTAX'
   | 'PARSE_ERROR'
   | 'BINARY_FILE'
   | 'NOT_UTF8'

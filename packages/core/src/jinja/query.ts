@@ -1,0 +1,104 @@
+import type { JinjaBlock, JinjaScan, JinjaToken } from './types.js';
+
+/** True for `expression`, `statement` and `comment` tokens. */
+export function isTag(token: JinjaToken): boolean {
+  return token.kind === 'expression' || token.kind === 'statement' || token.kind === 'comment';
+}
+
+/** Index of the first token whose end is after `offset` (tokens.length when none). */
+function firstEndingAfter(tokens: readonly JinjaToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((tokens[mid] as JinjaToken).end <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * The token covering `offset` (`start <= offset < end`), or undefined past the end of the text.
+ * Binary search: O(log tokens).
+ *
+ * @example
+ * const scan = scanJinja('a {{ b }}');
+ * tokenAt(scan, 4)?.kind; // => 'expression'
+ */
+export function tokenAt(scan: JinjaScan, offset: number): JinjaToken | undefined {
+  const token = scan.tokens[firstEndingAfter(scan.tokens, offset)];
+  return token && token.start <= offset ? token : undefined;
+}
+
+/**
+ * All tag tokens (expressions, statements, comments) in text order; `raw` bodies are not tags.
+ *
+ * @example
+ * jinjaRanges(scanJinja('a {{ b }} {# c #}')).map((t) => [t.start, t.end]); // => [[2, 9], [10, 17]]
+ */
+export function jinjaRanges(scan: JinjaScan): JinjaToken[] {
+  return scan.tokens.filter(isTag);
+}
+
+/**
+ * The tag tokens that overlap [start, end) (a tag touching the range only at an edge does not
+ * overlap it). An empty range `start === end` returns the tag that strictly contains it, if any.
+ *
+ * @example
+ * const scan = scanJinja('key: pre-{{ v }}-post');
+ * jinjaInRange(scan, 5, 21).map((t) => t.inner); // => ['v']
+ */
+export function jinjaInRange(scan: JinjaScan, start: number, end: number): JinjaToken[] {
+  const found: JinjaToken[] = [];
+  const tokens = scan.tokens;
+  for (let k = firstEndingAfter(tokens, start); k < tokens.length; k++) {
+    const token = tokens[k] as JinjaToken;
+    if (token.start >= end && !(start === end && token.start < start)) break;
+    if (isTag(token)) found.push(token);
+  }
+  return found;
+}
+
+/**
+ * True when [start, end) overlaps a Jinja tag — e.g. a YAML scalar whose masked source came from
+ * `{{ … }}` and must not be edited as if it were plain data.
+ *
+ * @example
+ * const text = 'a: {{ b }}\nc: d\n';
+ * containsJinja(scanJinja(text), 3, 10); // => true
+ * containsJinja(scanJinja(text), 14, 15); // => false
+ */
+export function containsJinja(scan: JinjaScan, start: number, end: number): boolean {
+  if (!scan.hasJinja) return false;
+  return jinjaInRange(scan, start, end).length > 0;
+}
+
+/** A block around an offset, and which of its branches the offset is in. */
+export interface EnclosingBlock {
+  block: JinjaBlock;
+  /** 0 = the body after the open tag; k = the body after the k-th `elif`/`else`/`pluralize`. */
+  branch: number;
+}
+
+/**
+ * The blocks whose bodies contain `offset`, outermost first. An offset inside a block's open or
+ * close tag is not inside that block; an offset inside an `elif`/`else` tag counts toward the
+ * branch before it. An unclosed block's body runs to {@link JinjaBlock.end}.
+ *
+ * @example
+ * const text = '{% if a %}x{% else %}y{% endif %}';
+ * enclosingBlocks(scanJinja(text), text.indexOf('y')).map((e) => [e.block.keyword, e.branch]);
+ * // => [['if', 1]]
+ */
+export function enclosingBlocks(scan: JinjaScan, offset: number): EnclosingBlock[] {
+  const found: EnclosingBlock[] = [];
+  let level: readonly JinjaBlock[] = scan.blocks;
+  for (;;) {
+    const block = level.find((b) => b.open.end <= offset && offset < (b.close ? b.close.start : b.end));
+    if (!block) return found;
+    let branch = 0;
+    while (branch < block.branches.length && (block.branches[branch] as JinjaToken).end <= offset) branch++;
+    found.push({ block, branch });
+    level = block.children;
+  }
+}
