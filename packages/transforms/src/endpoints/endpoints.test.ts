@@ -72,3 +72,16 @@ describe('findHostOccurrences', () => {
     expect(await findHostOccurrences('registry: true\nregistry_url: {{ x }}\n', map, envs, evaluate)).toEqual([]);
   });
 });
+
+describe('perEnvironmentExpression', () => {
+  it('gives the plain value when all environments agree', async () => {
+    const { perEnvironmentExpression } = await import('./per-environment.js');
+    expect(perEnvironmentExpression({ production: 'quay.io/a', staging: 'quay.io/a' }, envs)).toBe('quay.io/a');
+  });
+  it('writes one conditional on env otherwise', async () => {
+    const { perEnvironmentExpression } = await import('./per-environment.js');
+    expect(perEnvironmentExpression({ production: 'quay.io/a', staging: "quay.io/b'" }, envs)).toBe(
+      "{{ 'quay.io/b\\'' if env == 'staging' else 'quay.io/a' }}",
+    );
+  });
+});
