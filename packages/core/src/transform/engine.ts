@@ -5,7 +5,7 @@ import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { parseDocument, type AnyDocument } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { readRepoFile, walkRepository, type RepoEntry } from '../repo/index.js';
+import { readRepoFile, SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
@@ -93,7 +93,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
 
   const walk = await walkRepository(root);
   const environments = opts.environments ?? (await discoverEnvironments(walk.root));
-  const repo = new RepoIndex(walk.root, walk.files);
+  // Symlinks that leave the repository are never edited, but they are still looked at (read
+  // only) so that a target behind one is an error naming it, not a silent "not found".
+  const outside = walk.skipped
+    .filter((s) => s.reason === SkipReason.symlinkOutside)
+    .map((s) => ({ path: s.path, absolutePath: path.join(walk.root, s.path), size: 0, mode: 0o100644, outside: true }));
+  const repo = new RepoIndex(walk.root, [...walk.files, ...outside]);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
@@ -145,8 +150,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const afterTexts = new Map<string, string>();
   for (const [p, list] of [...editsByPath.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const loaded = await repo.load(p);
-    if (!loaded) {
-      errors.push({ code: 'UNSAFE_PATH', severity: 'error', path: p, message: 'edit targets a file that is not a readable file of the repository' });
+    if (!loaded || repo.isOutside(p)) {
+      errors.push({
+        code: 'UNSAFE_PATH',
+        severity: 'error',
+        path: p,
+        message: loaded ? 'is a symlink to a file outside the repository; refusing to edit it' : 'edit targets a file that is not a readable file of the repository',
+      });
       continue;
     }
     let after: string;
@@ -238,15 +248,20 @@ export async function evaluateTemplate(template: string, env: Environment, extra
 
 /** The repository as the engine sees it: files read once, parsed once, on demand. */
 export class RepoIndex implements RepoView {
-  private readonly byPath = new Map<string, RepoEntry>();
+  private readonly byPath = new Map<string, RepoEntry & { outside?: boolean }>();
   private readonly loaded = new Map<string, LoadedFile | null>();
   private readonly sortedPaths: string[];
   constructor(
     readonly root: string,
-    entries: readonly RepoEntry[],
+    entries: ReadonlyArray<RepoEntry & { outside?: boolean }>,
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
-    this.sortedPaths = entries.map((e) => e.path);
+    this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
+  }
+
+  /** True for a symlink whose target is outside the repository (read for detection only). */
+  isOutside(p: string): boolean {
+    return this.byPath.get(p)?.outside === true;
   }
 
   paths(): readonly string[] {

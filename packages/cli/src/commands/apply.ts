@@ -1,0 +1,39 @@
+/**
+ * `ansimod apply`: write the job's change in place — all or nothing. Every edit is computed and
+ * verified first; if any target fails, nothing is written.
+ */
+import { gitDirtyPaths, writeChangesAtomically } from '@ansimod/core';
+import { ExitCode, type Command } from '../command.js';
+import { failOnErrors, JOB_OPTIONS, runJob } from '../job.js';
+import { summarize } from './plan.js';
+
+export const apply: Command = {
+  name: 'apply',
+  summary: 'write the change in place (all or nothing, each file atomically)',
+  usage: 'ansimod apply [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--json]',
+  description: [
+    'Plans and verifies every edit first; if any target fails (does not parse, fails verification,',
+    'sits behind a symlink outside the repository), nothing is written and the exit code is 3.',
+    'Each file is written atomically (temporary file, then rename), keeping its mode, line endings,',
+    'BOM and bytes outside the edits. Warns when a target has uncommitted changes.',
+  ].join('\n'),
+  options: JOB_OPTIONS,
+  async run(args, ctx) {
+    const job = await runJob(args, ctx);
+    failOnErrors(job.plan, ctx);
+    const paths = job.plan.changes.map((c) => c.path);
+    const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
+    for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
+    await writeChangesAtomically(
+      ctx.repo,
+      job.plan.changes.map((c) => ({ path: c.path, bytes: c.afterBytes, mode: c.mode })),
+    );
+    if (ctx.json) {
+      ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: paths, notFound: job.plan.notFound, warnings: dirty.map((p) => `${p} has uncommitted changes`) }, null, 2));
+    } else {
+      for (const c of job.plan.changes) ctx.out.line(`changed: ${c.path} (${c.stages.join(', ')})`);
+      summarize(job, ctx, 'changed');
+    }
+    return ExitCode.Done;
+  },
+};

@@ -1,0 +1,138 @@
+/**
+ * `ansimod patch`: the job's change as a `git format-patch` mail (or a series, one commit per
+ * pipeline stage) for a pull request; never touches the repository.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  formatPatch,
+  formatPatchSeries,
+  gitUserIdentity,
+  wrapBody,
+  type FileChange,
+  type PatchCommit,
+  type PatchPerson,
+  type PlannedChange,
+} from '@ansimod/core';
+import { ExitCode, UsageError, type Command } from '../command.js';
+import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { summarize } from './plan.js';
+import { pullRequestMarkdown } from '../pull-request.js';
+
+export const patch: Command = {
+  name: 'patch',
+  summary: 'write the change as a git format-patch mail for a pull request (never touches the repository)',
+  usage:
+    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--author "Name <mail>"] [--subject TEXT] [--pr FILE]',
+  description: [
+    'The mail explains, per pipeline stage, what changed and why, and lists the follow-ups no file',
+    'edit can do. `git am` applies it as one commit giving the tree `ansimod apply` gives.',
+    'With --split, one numbered patch per stage is written into a directory (-o DIR, default .).',
+    'Without -o (and without --split) the mail goes to stdout.',
+  ].join('\n'),
+  options: {
+    ...JOB_OPTIONS,
+    output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write the mail (a directory with --split)' },
+    signoff: { type: 'boolean', description: "add Signed-off-by from the repository's git user.name/user.email" },
+    split: { type: 'boolean', description: 'one commit per pipeline stage, written as 0001-….patch, 0002-….patch, …' },
+    author: { type: 'string', valueName: '"Name <mail>"', description: "the commit's author (default: the repository's git identity)" },
+    subject: { type: 'string', valueName: 'TEXT', description: 'the subject line (default: from the recipe)' },
+    pr: { type: 'string', valueName: 'FILE', description: 'also write a markdown pull-request description to FILE' },
+  },
+  async run(args, ctx) {
+    const job = await runJob(args, ctx);
+    failOnErrors(job.plan, ctx);
+    const identity = await gitUserIdentity(ctx.repo);
+    const author = parseAuthor(args.values['author']) ?? identity;
+    if (!author) throw new UsageError('no author: set git user.name and user.email in the repository, or give --author "Name <mail>"', 'patch');
+    const signoff = args.values['signoff'] === true ? identity ?? author : undefined;
+    const subject = typeof args.values['subject'] === 'string' ? args.values['subject'] : job.recipe.displayName;
+    const date = new Date();
+    const out = typeof args.values['output'] === 'string' ? args.values['output'] : undefined;
+
+    if (!job.plan.changes.length) {
+      summarize(job, ctx, 'changes');
+      ctx.err.line('nothing to change: no patch written');
+      return ExitCode.Done;
+    }
+    if (args.values['split'] === true) {
+      const commits = changesByStage(job)
+        .filter((s) => s.paths.length)
+        .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff));
+      const dir = path.resolve(out ?? '.');
+      mkdirSync(dir, { recursive: true });
+      for (const m of formatPatchSeries(commits)) {
+        writeFileSync(path.join(dir, m.fileName), m.mail);
+        if (!ctx.quiet) ctx.out.line(path.join(out ?? '.', m.fileName));
+      }
+    } else {
+      const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job), author, date, signoff);
+      const mail = formatPatch(commit);
+      if (out) writeFileSync(path.resolve(out), mail);
+      else ctx.out.write(mail);
+    }
+    if (typeof args.values['pr'] === 'string') writeFileSync(path.resolve(args.values['pr']), pullRequestMarkdown(job, subject));
+    summarize(job, ctx, 'patch changes');
+    return ExitCode.Done;
+  },
+};
+
+function parseAuthor(v: unknown): PatchPerson | undefined {
+  if (typeof v !== 'string') return undefined;
+  const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(v);
+  if (!m) throw new UsageError(`--author expects "Name <mail>", got "${v}"`, 'patch');
+  return { name: m[1] as string, email: m[2] as string };
+}
+
+function toFileChange(c: PlannedChange): FileChange {
+  return { path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode };
+}
+
+function commitFor(job: JobResult, paths: string[], subject: string, body: string, author: PatchPerson, date: Date, signoff: PatchPerson | undefined): PatchCommit {
+  const changes = job.plan.changes.filter((c) => paths.includes(c.path)).map(toFileChange);
+  return { author, date, subject, body, ...(signoff ? { signoff } : {}), changes };
+}
+
+function stageSection(job: JobResult, stage: string, paths: string[]): string {
+  const steps = job.recipe.steps.filter((s) => s.stage === stage);
+  const lines = [`${stage}:`];
+  for (const s of steps) if (s.why) lines.push(wrapBody(s.why.replace(/\s+/g, ' ').trim(), 72));
+  for (const p of paths) {
+    const change = job.plan.changes.find((c) => c.path === p);
+    lines.push(`  - ${p}${change?.reasons.length ? `: ${change.reasons.join('; ')}` : ''}`);
+  }
+  return lines.join('\n');
+}
+
+function followUps(job: JobResult): string {
+  const list = job.recipe.followUps ?? [];
+  if (!list.length) return '';
+  return ['Follow-ups that no file edit can do:', ...list.map((f) => wrapBody(`- ${f}`, 72).replace(/\n/g, '\n  '))].join('\n');
+}
+
+function verification(job: JobResult): string {
+  return wrapBody(
+    `Every edit was verified by ansimod before it was written: each file re-parsed, and each ` +
+      `template rendered for ${job.plan.environments.map((e) => e.name).join(' and ')} before and after, ` +
+      `the difference checked to be exactly the intended change.`,
+    72,
+  );
+}
+
+function notFound(job: JobResult): string {
+  if (!job.plan.notFound.length) return '';
+  return ['Targets not found in this repository (nothing changed for them):', ...job.plan.notFound.map((n) => `- ${n.stage}: ${n.target}`)].join('\n');
+}
+
+function fullBody(job: JobResult): string {
+  const sections = changesByStage(job)
+    .filter((s) => s.paths.length)
+    .map((s) => stageSection(job, s.stage, s.paths));
+  return [wrapBody(job.recipe.description.replace(/\s+/g, ' ').trim(), 72), ...sections, notFound(job), followUps(job), verification(job)]
+    .filter(Boolean)
+    .join('\n\n');
+}
+
+function stageBody(job: JobResult, stage: string, paths: string[]): string {
+  return [stageSection(job, stage, paths), followUps(job), verification(job)].filter(Boolean).join('\n\n');
+}

@@ -1,0 +1,122 @@
+/**
+ * The main job shared by `plan`, `apply`, `patch` and `check`: pick the recipe (or the
+ * `--transform` files), resolve `--map`/`--env`/`--reverse`, and plan it on the repository.
+ */
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  AnsimodError,
+  discoverEnvironments,
+  parseMapPairs,
+  planRecipe,
+  type Environment,
+  type Plan,
+  type Recipe,
+} from '@ansimod/core';
+import { builtinRegistry, loadRecipeFile } from '@ansimod/transforms';
+import { UsageError, type Command, type CommandArgs, type CommandContext } from './command.js';
+
+/** The options of every command that runs the job. */
+export const JOB_OPTIONS: Command['options'] = {
+  recipe: {
+    type: 'string',
+    valueName: 'NAME|FILE',
+    description: 'the recipe to run: a built-in name (see `ansimod list`) or a YAML/JSON file (default: flatpaks-to-quay)',
+  },
+  map: {
+    type: 'string',
+    multiple: true,
+    valueName: 'FROM=TO',
+    description: 'map registry host FROM to TO (host[/namespace]); repeatable; replaces the recipe\'s default maps',
+  },
+  env: {
+    type: 'string',
+    multiple: true,
+    valueName: 'NAME',
+    description: 'verify only these environments (default: every environment of the inventory)',
+  },
+  reverse: { type: 'boolean', description: 'apply the inverse maps (undo a migration)' },
+};
+
+export const DEFAULT_RECIPE = 'flatpaks-to-quay';
+
+/** What the job produced: the plan and the recipe it ran. */
+export interface JobResult {
+  plan: Plan;
+  recipe: Recipe;
+}
+
+function strings(v: unknown): string[] {
+  if (v === undefined) return [];
+  return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
+}
+
+function resolveRecipe(spec: string, cwd: string): Recipe {
+  const registry = builtinRegistry();
+  const builtin = registry.recipe(spec);
+  if (builtin) return builtin;
+  const file = path.resolve(cwd, spec);
+  if (/\.(ya?ml|json)$/.test(spec) || existsSync(file)) return loadRecipeFile(file);
+  throw new UsageError(`unknown recipe "${spec}" (built-in: ${registry.listRecipes().map((r) => r.name).join(', ')}; or give a file)`);
+}
+
+/**
+ * Runs the job for a command's arguments.
+ *
+ * @example
+ * const { plan } = await runJob(args, ctx);
+ */
+export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+  const recipeSpec = typeof args.values['recipe'] === 'string' ? args.values['recipe'] : DEFAULT_RECIPE;
+  const recipe = resolveRecipe(recipeSpec, process.cwd());
+  const maps = parseMapPairs(strings(args.values['map']));
+  if (!maps.ok) throw new UsageError(maps.diagnostic.message);
+  const options: Record<string, unknown> = {};
+  if (Object.keys(maps.value).length) {
+    if (!recipe.options?.['maps']) throw new UsageError(`recipe ${recipe.name} takes no --map`);
+    options['maps'] = maps.value;
+  }
+  const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  ctx.progress.update('scanning…');
+  const registry = builtinRegistry();
+  const plan = await planRecipe(ctx.repo, recipe, registry, {
+    options,
+    reverse: args.values['reverse'] === true,
+    environments,
+    onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+  });
+  ctx.progress.done();
+  return { plan, recipe };
+}
+
+async function selectEnvironments(root: string, names: string[]): Promise<Environment[]> {
+  const all = await discoverEnvironments(root).catch((e: unknown) => {
+    if (e instanceof AnsimodError) throw e;
+    throw new AnsimodError({ code: 'IO_ERROR', path: root, message: `cannot read the inventory: ${String(e)}` });
+  });
+  if (!names.length) return all;
+  const unknown = names.filter((n) => !all.some((e) => e.name === n));
+  if (unknown.length) throw new UsageError(`unknown environment ${unknown.join(', ')} (known: ${all.map((e) => e.name).join(', ')})`);
+  return all.filter((e) => names.includes(e.name));
+}
+
+/** Throws the plan's first error (the CLI prints every error first); used where nothing may be written. */
+export function failOnErrors(plan: Plan, ctx: CommandContext): void {
+  if (!plan.errors.length) return;
+  for (const e of plan.errors.slice(1)) ctx.err.line(`ansimod: ${formatLocation(e)}`);
+  throw new AnsimodError(plan.errors[0] as NonNullable<Plan['errors'][0]>);
+}
+
+function formatLocation(d: Plan['errors'][number]): string {
+  return `${d.path ?? ''}${d.line ? `:${d.line}` : ''}${d.path ? ': ' : ''}${d.message}`;
+}
+
+/** The pipeline stages in recipe order, each with the paths it changed (a file counts under its first stage). */
+export function changesByStage(job: JobResult): Array<{ stage: string; paths: string[] }> {
+  const stages = [...new Set(job.recipe.steps.map((s) => s.stage))];
+  for (const c of job.plan.changes) for (const s of c.stages) if (!stages.includes(s)) stages.push(s);
+  return stages.map((stage) => ({
+    stage,
+    paths: job.plan.changes.filter((c) => c.stages[0] === stage).map((c) => c.path),
+  }));
+}

@@ -1,0 +1,44 @@
+/** The markdown pull-request description written by `ansimod patch --pr FILE`. */
+import { changesByStage, type JobResult } from './job.js';
+
+function cell(s: string): string {
+  return s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * @example
+ * writeFileSync('pr.md', pullRequestMarkdown(job, 'Move Fedora flatpaks to quay.io'));
+ */
+export function pullRequestMarkdown(job: JobResult, title: string): string {
+  const { plan, recipe } = job;
+  const rows = changesByStage(job).map(({ stage, paths }) => {
+    const why = recipe.steps.filter((s) => s.stage === stage).map((s) => s.why ?? '').join(' ');
+    const missing = plan.notFound.some((n) => n.stage === stage);
+    const files = paths.length ? paths.map((p) => `\`${p}\``).join('<br>') : missing ? '_target not found_' : '_nothing to change_';
+    return `| ${cell(stage)} | ${files} | ${cell(why)} |`;
+  });
+  const lines = [
+    `# ${title}`,
+    '',
+    recipe.description.replace(/\s+/g, ' ').trim(),
+    '',
+    '## What changes, per stage',
+    '',
+    '| Stage | Files | Why |',
+    '| --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+  if (recipe.followUps?.length) lines.push('## Follow-ups (not done by this change)', '', ...recipe.followUps.map((f) => `- [ ] ${f}`), '');
+  if (plan.notFound.length) lines.push('## Targets not found', '', ...plan.notFound.map((n) => `- ${n.stage}: ${n.target}`), '');
+  lines.push(
+    '## How it was verified',
+    '',
+    `Generated with \`ansimod patch --recipe ${recipe.name}\`. Every edited file was re-parsed, and every template was ` +
+      `rendered for ${plan.environments.map((e) => `\`${e.name}\``).join(' and ')} before and after the change; the rendered ` +
+      'difference was checked to be exactly the intended change. `ansimod check` exits 0 on the result, and ' +
+      '`ansimod audit` lists the references to the old registries that were deliberately left alone.',
+    '',
+  );
+  return lines.join('\n');
+}
