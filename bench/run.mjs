@@ -1,0 +1,394 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: ansimod side by side with the tools people use today, on synthetic trees of
+ * 5,000 and 50,000 files (bench/generate.mjs) or on a real tree (--repo DIR).
+ *
+ * Columns (each run as its own process, repeated, interleaved so drift hits all alike):
+ *   plan       ansimod plan --repo T               vs  grep    grep -rlE '<registry hosts>' T
+ *   roundtrip  ansimod roundtrip --repo T          vs  ruamel  ruamel.yaml round trip of T's YAML files
+ * For each: median wall time with min–max over the repetitions, and the peak RSS of the process
+ * (GNU time's %M where available, otherwise VmHWM polled from /proc). A command that is missing
+ * or not implemented yet shows as "not available" with the reason; the bench never crashes on it.
+ *
+ * Usage:
+ *   node bench/run.mjs [--reps 5] [--sizes 5000,50000 | --quick] [--repo DIR]... [--seed S]
+ *                      [--columns plan,grep,roundtrip,ruamel] [--no-warmup] [--timeout 900]
+ *                      [--pattern ERE] [--cli path/to/bin.js]
+ * Results: a table on stdout and bench/out/results.json (logs of the last repetition in bench/out/logs/).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_SEED, DEFAULT_SIZES, ensureTree } from './generate.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const OUT = join(here, 'out');
+const LOGS = join(OUT, 'logs');
+
+/** The registry hosts the flatpaks-to-quay recipe looks for, as grep would be asked for them. */
+const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedoraproject\.org`;
+
+// ---------------------------------------------------------------------------------------------
+// Options.
+
+function parseArgs(argv) {
+  const o = { reps: 5, sizes: undefined, repos: [], seed: DEFAULT_SEED, warmup: true, timeoutS: 900,
+    pattern: DEFAULT_PATTERN, columns: ['plan', 'grep', 'roundtrip', 'ruamel'] };
+  const value = (i) => {
+    if (argv[i + 1] === undefined) throw new Error(`${argv[i]} needs a value`);
+    return argv[i + 1];
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--reps') o.reps = Number(value(i++));
+    else if (a === '--sizes') o.sizes = value(i++).split(',').map(Number);
+    else if (a === '--quick') o.sizes = [5000];
+    else if (a === '--repo') o.repos.push(resolve(value(i++)));
+    else if (a === '--seed') o.seed = value(i++);
+    else if (a === '--no-warmup') o.warmup = false;
+    else if (a === '--timeout') o.timeoutS = Number(value(i++));
+    else if (a === '--pattern') o.pattern = value(i++);
+    else if (a === '--columns') o.columns = value(i++).split(',');
+    else if (a === '--cli') o.cli = resolve(value(i++));
+    else if (a === '--help' || a === '-h') {
+      console.log(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('*/')[0]);
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (see --help)`);
+  }
+  if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps must be a positive integer');
+  if (o.sizes?.some((s) => !Number.isInteger(s) || s < 200)) throw new Error('--sizes must be integers >= 200');
+  const known = ['plan', 'grep', 'roundtrip', 'ruamel'];
+  for (const c of o.columns) if (!known.includes(c)) throw new Error(`unknown column ${c} (known: ${known.join(', ')})`);
+  // A real tree alone is the usual intent of --repo; synthetic sizes only when asked for as well.
+  o.sizes ??= o.repos.length ? [] : DEFAULT_SIZES;
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Environment probes.
+
+/** GNU time (for %M, the peak RSS in KB) if present, else /proc polling, else nothing. */
+function detectRssMethod() {
+  const probe = join(tmpdir(), `ansimod-bench-time-${process.pid}`);
+  const res = spawnSync('/usr/bin/time', ['-f', '%M', '-o', probe, 'true']);
+  const ok = res.status === 0 && existsSync(probe) && /^\d+\s*$/.test(readFileSync(probe, 'utf8'));
+  rmSync(probe, { force: true });
+  if (ok) return { kind: 'gnu-time', label: '/usr/bin/time -f %M (exact peak RSS)' };
+  if (existsSync('/proc/self/status')) return { kind: 'proc', label: 'VmHWM polled from /proc every 2 ms (approximate)' };
+  return { kind: 'none', label: 'not measured (no GNU time, no /proc)' };
+}
+
+/** The first Python that can import ruamel.yaml, with its versions. */
+function detectRuamel() {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    const res = spawnSync(py, ['-c', 'import sys, ruamel.yaml; print(ruamel.yaml.__version__, sys.version.split()[0])'], { encoding: 'utf8' });
+    if (res.status === 0) {
+      const [ruamel, python] = res.stdout.trim().split(' ');
+      return { python: py, ruamel, pythonVersion: python };
+    }
+  }
+  return undefined;
+}
+
+/** The built CLI, and whether it dispatches on command names at all (the early skeleton does not). */
+function detectCli(explicit) {
+  const candidates = explicit ? [explicit] : [join(root, 'packages/cli/dist/bin.js'), join(root, 'node_modules/.bin/ansimod')];
+  const bin = candidates.find((p) => existsSync(p));
+  if (!bin) return { bin: undefined, note: explicit ? `no CLI at ${explicit}` : 'CLI not built (run npm run build)' };
+  const probe = spawnSync(process.execPath, [bin, '__ansimod_bench_no_such_command__'], { encoding: 'utf8', timeout: 30_000 });
+  if (probe.status === 0) return { bin, note: 'the CLI accepts any command name (commands not wired yet)' };
+  return { bin, note: undefined };
+}
+
+function gitCommit() {
+  const res = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' });
+  return res.status === 0 ? res.stdout.trim() : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring one process.
+
+/**
+ * Runs argv once; wall time from spawn to exit, peak RSS in KB, exit code. stdout/stderr go to
+ * files so a large output costs the measured process what writing a file costs, nothing more.
+ */
+async function measure(argv, { rss, stdoutPath, stderrPath, timeoutS }) {
+  const out = openSync(stdoutPath, 'w');
+  const err = openSync(stderrPath, 'w');
+  const rssFile = `${stdoutPath}.rss`;
+  const full = rss.kind === 'gnu-time' ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, '--', ...argv] : argv;
+  const t0 = process.hrtime.bigint();
+  const child = spawn(full[0], full.slice(1), { cwd: root, stdio: ['ignore', out, err] });
+  let polledKb = 0;
+  const poll = rss.kind === 'proc' ? setInterval(() => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) polledKb = Math.max(polledKb, Number(m[1]));
+    } catch { /* the process just exited */ }
+  }, 2) : undefined;
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, timeoutS * 1000);
+  const { code, signal } = await new Promise((res) => {
+    child.on('error', (e) => res({ code: 127, signal: null, error: e }));
+    child.on('exit', (c, s) => res({ code: c, signal: s }));
+  });
+  const wallMs = Number(process.hrtime.bigint() - t0) / 1e6;
+  clearTimeout(timer);
+  if (poll) clearInterval(poll);
+  closeSync(out);
+  closeSync(err);
+  let rssKb = rss.kind === 'proc' ? polledKb || undefined : undefined;
+  if (rss.kind === 'gnu-time' && existsSync(rssFile)) {
+    // GNU time writes "Command exited with non-zero status N" before the format line.
+    const last = readFileSync(rssFile, 'utf8').trim().split('\n').pop();
+    if (last && /^\d+$/.test(last)) rssKb = Number(last);
+    rmSync(rssFile, { force: true });
+  }
+  return { wallMs, rssKb, code, signal, timedOut };
+}
+
+function tail(path, max = 4000) {
+  try {
+    const buf = readFileSync(path);
+    return buf.subarray(Math.max(0, buf.length - max)).toString('utf8');
+  } catch {
+    return '';
+  }
+}
+
+function lastLine(text) {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  const l = lines.at(-1) ?? '';
+  return l.length > 90 ? `${l.slice(0, 87)}...` : l;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns.
+
+/**
+ * A column: how to run it on a tree, whether it can run here, how to judge and summarise a run.
+ * `judge` returns undefined for a completed run, or { status: 'unavailable' | 'failed', note }.
+ */
+function makeColumns(env, opts) {
+  const ansimod = (cmd) => ({
+    id: cmd,
+    label: `ansimod ${cmd}`,
+    unavailable: !env.cli.bin || env.cli.note ? env.cli.note : undefined,
+    argv: (tree) => [process.execPath, env.cli.bin, cmd, '--repo', tree],
+    judge: ({ code, signal, timedOut }, stdout, stderr) => {
+      if (timedOut) return { status: 'failed', note: `timed out after ${opts.timeoutS} s` };
+      if (signal) return { status: 'failed', note: `killed by ${signal}` };
+      const text = `${stderr}\n${stdout}`;
+      // The CLI's documented exit codes: 0 done, 1 changes pending, 3 bad input (e.g. files that do not
+      // print back identically) are outcomes of a complete run; 2 is a usage error, 4 an internal error.
+      const crashed = /^\s+at .+:\d+:\d+\)?$/m.test(stderr);
+      if ((code === 0 || code === 1 || code === 3) && !crashed) return undefined;
+      if (/unknown (sub)?command|unrecognized command|not (yet )?implemented|no such command/i.test(text)) {
+        return { status: 'unavailable', note: lastLine(text.split('\n').find((l) => /command|implemented/i.test(l)) ?? text) };
+      }
+      return { status: 'failed', note: `exit ${code}: ${lastLine(stderr.split(/\n\s+at /)[0] || stdout)}` };
+    },
+    summary: (stdout, stderr) => {
+      // The totals row of the command's report when it prints one, and its one-line verdict on stderr.
+      const total = stdout.split('\n').find((l) => /^total\s+\d/.test(l.trim()));
+      const verdict = stderr.split('\n').find((l) => l.startsWith('ansimod:'));
+      return [total?.trim().replace(/\s+/g, ' ') ?? lastLine(stdout), verdict?.trim()].filter(Boolean).join('; ') || lastLine(stderr);
+    },
+  });
+  const grep = {
+    id: 'grep',
+    label: 'grep -rlE <hosts>',
+    unavailable: spawnSync('grep', ['--version']).status === 0 ? undefined : 'grep not found',
+    argv: (tree) => ['grep', '-rlE', opts.pattern, tree],
+    judge: ({ code, signal, timedOut }, _o, stderr) =>
+      timedOut || signal || code > 1 ? { status: 'failed', note: `exit ${code ?? signal}: ${lastLine(stderr)}` } : undefined,
+    summary: (stdout) => `${stdout.split('\n').filter(Boolean).length} files matched`,
+  };
+  const ruamel = {
+    id: 'ruamel',
+    label: 'ruamel.yaml round trip',
+    unavailable: env.ruamel ? undefined : 'ruamel.yaml not installed (apt-get install -y python3-ruamel.yaml)',
+    argv: (tree) => [env.ruamel.python, join(here, 'ruamel_roundtrip.py'), tree],
+    judge: ({ code, signal, timedOut }, _o, stderr) =>
+      timedOut || signal || code !== 0 ? { status: 'failed', note: `exit ${code ?? signal}: ${lastLine(stderr)}` } : undefined,
+    summary: (stdout) => {
+      try {
+        const s = JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+        return `${s.files} YAML files: ${s.unchanged} unchanged, ${s.changed} changed, ${s.failed} failed`;
+      } catch {
+        return lastLine(stdout);
+      }
+    },
+  };
+  const all = { plan: ansimod('plan'), grep, roundtrip: ansimod('roundtrip'), ruamel };
+  return opts.columns.map((id) => all[id]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Statistics and formatting.
+
+function stats(values) {
+  const v = values.filter((x) => x !== undefined).sort((a, b) => a - b);
+  if (!v.length) return undefined;
+  const mid = v.length >> 1;
+  const median = v.length % 2 ? v[mid] : (v[mid - 1] + v[mid]) / 2;
+  return { median, min: v[0], max: v.at(-1), n: v.length };
+}
+
+const fmtTime = (ms) => (ms < 1000 ? `${ms.toFixed(0)} ms` : `${(ms / 1000).toFixed(2)} s`);
+const fmtMb = (kb) => (kb === undefined ? 'n/a' : `${(kb / 1024).toFixed(1)} MB`);
+const fmtRatio = (x) => (x === undefined ? 'n/a' : x >= 10 ? `${x.toFixed(0)}×` : `${x.toFixed(2)}×`);
+
+function treeInfo(dir) {
+  let files = 0;
+  let bytes = 0;
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.name === '.git') continue;
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else {
+        files++;
+        if (e.isFile()) bytes += lstatSync(p).size;
+      }
+    }
+  };
+  walk(dir);
+  return { files, bytes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Main.
+
+async function benchTree(tree, columns, env, opts) {
+  const results = columns.map((col) => ({ column: col.id, label: col.label, status: col.unavailable ? 'unavailable' : 'ok',
+    note: col.unavailable, wallMs: [], rssKb: [], exitCodes: [], summary: undefined }));
+  const runOnce = async (i, counted) => {
+    const col = columns[i];
+    const res = results[i];
+    const base = join(LOGS, `${tree.label.replace(/[^\w.-]+/g, '_')}.${col.id}`);
+    const m = await measure(col.argv(tree.dir), { rss: env.rss, stdoutPath: `${base}.stdout`, stderrPath: `${base}.stderr`, timeoutS: opts.timeoutS });
+    // Whole outputs: grep's file list or a plan can be long, and summaries count lines in them.
+    const stdout = tail(`${base}.stdout`, 64 << 20);
+    const stderr = tail(`${base}.stderr`, 64 << 20);
+    const verdict = col.judge(m, stdout, stderr);
+    if (verdict) {
+      Object.assign(res, verdict);
+      return;
+    }
+    res.summary = col.summary(stdout, stderr);
+    if (counted) {
+      res.wallMs.push(Math.round(m.wallMs * 10) / 10);
+      if (m.rssKb !== undefined) res.rssKb.push(m.rssKb);
+      res.exitCodes.push(m.code);
+    }
+  };
+  if (opts.warmup) {
+    // Fills the page cache and finds commands that do not run, so no repetition is wasted on them.
+    for (let i = 0; i < columns.length; i++) if (results[i].status === 'ok') await runOnce(i, false);
+  }
+  for (let rep = 0; rep < opts.reps; rep++) {
+    process.stderr.write(`  ${tree.label}: repetition ${rep + 1}/${opts.reps}\r`);
+    for (let i = 0; i < columns.length; i++) if (results[i].status === 'ok') await runOnce(i, true);
+  }
+  process.stderr.write('\n');
+  for (const r of results) {
+    r.wall = stats(r.wallMs);
+    r.rss = stats(r.rssKb);
+  }
+  return results;
+}
+
+function ratio(results, a, b, key) {
+  const ra = results.find((r) => r.column === a);
+  const rb = results.find((r) => r.column === b);
+  const x = ra?.[key]?.median;
+  const y = rb?.[key]?.median;
+  return x !== undefined && y ? x / y : undefined;
+}
+
+function printTree(tree, results) {
+  console.log(`\n${tree.label}: ${tree.files} files, ${(tree.bytes / 1e6).toFixed(1)} MB  (${tree.dir})`);
+  const rows = [['column', 'wall median (min–max)', 'peak RSS', 'result']];
+  for (const r of results) {
+    if (r.status !== 'ok' || !r.wall) rows.push([r.label, r.status === 'failed' ? 'FAILED' : 'not available', '', r.note ?? '']);
+    else rows.push([r.label, `${fmtTime(r.wall.median)} (${fmtTime(r.wall.min)}–${fmtTime(r.wall.max)})`, fmtMb(r.rss?.median),
+      `${r.summary ?? ''}${r.exitCodes.some((c) => c !== 0) ? ` [exit ${[...new Set(r.exitCodes)].join('/')}]` : ''}`]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) console.log(`  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`);
+  const ratios = {
+    planVsGrep: ratio(results, 'plan', 'grep', 'wall'),
+    roundtripVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'wall'),
+    planRssVsGrep: ratio(results, 'plan', 'grep', 'rss'),
+    roundtripRssVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'rss'),
+  };
+  console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +
+    `peak RSS plan/grep ${fmtRatio(ratios.planRssVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripRssVsRuamel)}`);
+  return ratios;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  mkdirSync(LOGS, { recursive: true });
+  const env = { rss: detectRssMethod(), ruamel: detectRuamel(), cli: detectCli(opts.cli) };
+  const columns = makeColumns(env, opts);
+  console.log(`ansimod bench: ${opts.reps} repetitions${opts.warmup ? ' after one warm-up run' : ''}; node ${process.version}; ` +
+    `${env.ruamel ? `ruamel.yaml ${env.ruamel.ruamel} (python ${env.ruamel.pythonVersion})` : 'no ruamel.yaml'}; ` +
+    `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; peak RSS: ${env.rss.label}`);
+
+  const trees = [];
+  for (const size of opts.sizes) {
+    const t = ensureTree({ size, seed: opts.seed, log: (m) => process.stderr.write(`${m}\n`) });
+    trees.push({ label: `synthetic-${size}`, size, dir: t.dir, files: t.files, bytes: t.bytes, digest: t.digest, generatedMs: t.generated ? t.ms : undefined });
+  }
+  for (const dir of opts.repos) {
+    if (!existsSync(dir)) throw new Error(`--repo ${dir}: no such directory`);
+    trees.push({ label: `repo-${basename(dir)}`, dir, ...treeInfo(dir) });
+  }
+
+  const report = [];
+  for (const tree of trees) {
+    const results = await benchTree(tree, columns, env, opts);
+    const ratios = printTree(tree, results);
+    report.push({ tree, results: results.map(({ wallMs, rssKb, ...rest }) => ({ ...rest, samples: { wallMs, rssKb } })), ratios });
+  }
+
+  // Scaling: how time grows from the smallest synthetic tree to the largest (10× the files -> ~10× is linear).
+  const synth = report.filter((r) => r.tree.size !== undefined).sort((a, b) => a.tree.size - b.tree.size);
+  const scaling = {};
+  if (synth.length >= 2) {
+    const [small, large] = [synth[0], synth.at(-1)];
+    const tag = `time(${large.tree.size / 1000}k)/time(${small.tree.size / 1000}k)`;
+    const parts = [];
+    for (const col of columns) {
+      const a = small.results.find((r) => r.column === col.id)?.wall?.median;
+      const b = large.results.find((r) => r.column === col.id)?.wall?.median;
+      scaling[col.id] = a && b ? b / a : undefined;
+      parts.push(`${col.id} ${fmtRatio(scaling[col.id])}`);
+    }
+    console.log(`\nscaling ${tag} (files ×${(large.tree.files / small.tree.files).toFixed(0)}): ${parts.join(', ')}`);
+  }
+
+  const results = {
+    date: new Date().toISOString(),
+    commit: gitCommit(),
+    node: process.version,
+    cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+    ruamel: env.ruamel ?? null,
+    rssMethod: env.rss.kind,
+    options: { reps: opts.reps, warmup: opts.warmup, seed: opts.seed, pattern: opts.pattern, columns: opts.columns },
+    trees: report,
+    scaling,
+  };
+  writeFileSync(join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\nfigures written to ${join(OUT, 'results.json')}; outputs of the last repetition in ${LOGS}/`);
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e instanceof Error ? e.message : String(e)}`);
+  process.exitCode = 2;
+});
