@@ -1,1 +1,14 @@
-export {};
+/**
+ * Patch layer: `git format-patch` mails from commit data, git's diffstat, git object ids,
+ * and the safe, atomic writes and git queries the CLI needs around them (those live in
+ * `../repo/` and are re-exported here).
+ */
+export { gitBlobId, gitFileMode, NULL_BLOB_ID, type GitFileMode } from './git-object.js';
+export type { PatchPerson, FileChange, PatchCommit, CrlfMode, FormatPatchOptions } from './types.js';
+export { formatPatch, formatPatchSeries, subjectSlug, type PatchMail } from './format-patch.js';
+export { diffstat, diffstatSummary, modeSummary, type DiffstatOptions } from './diffstat.js';
+export { wrapBody } from './wrap-body.js';
+export { formatRfc2822Date } from './rfc2822-date.js';
+export { encodeRfc2047, formatFromHeader, formatSubjectHeader, type Rfc2047Context } from './mail-header.js';
+export { quoteGitPath } from './quote-path.js';
+export { encodeBase85 } from './binary-patch.js';
