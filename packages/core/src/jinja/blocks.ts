@@ -13,7 +13,6 @@ const BLOCK_KEYWORDS: ReadonlySet<string> = new Set([
   'with',
   'autoescape',
   'trans',
-  'raw',
 ]);
 
 /** Branch statements and the blocks that accept them. */
@@ -39,7 +38,8 @@ export function isBlockSet(inner: string): boolean {
 }
 
 /** The block keyword a statement opens, or undefined. */
-function opens(token: JinjaToken): string | undefined {
+function opens(token: JinjaToken, rawOpens: ReadonlySet<JinjaToken>): string | undefined {
+  if (rawOpens.has(token)) return 'raw';
   const keyword = token.keyword ?? '';
   if (!BLOCK_KEYWORDS.has(keyword)) return undefined;
   if (keyword === 'set' && !isBlockSet(token.inner ?? '')) return undefined;
@@ -57,9 +57,15 @@ function describe(keyword: string): string {
  * that matches nothing is reported and ignored.
  *
  * @example
- * buildBlocks(scanJinja('{% if a %}{% endif %}').tokens, problems, 21)[0]?.keyword; // => 'if'
+ * buildBlocks(scanJinja('{% if a %}{% endif %}').tokens, problems, 21, new Set())[0]?.keyword; // => 'if'
  */
-export function buildBlocks(tokens: readonly JinjaToken[], problems: ScanProblems, textLength: number): JinjaBlock[] {
+export function buildBlocks(
+  tokens: readonly JinjaToken[],
+  problems: ScanProblems,
+  textLength: number,
+  /** The statements the lexer took as `{% raw %}` (a `{% raw +%}` or `{%raw"…` is not one). */
+  rawOpens: ReadonlySet<JinjaToken>,
+): JinjaBlock[] {
   const roots: JinjaBlock[] = [];
   const stack: JinjaBlock[] = [];
   const attach = (block: JinjaBlock): void => {
@@ -70,7 +76,7 @@ export function buildBlocks(tokens: readonly JinjaToken[], problems: ScanProblem
   for (const token of tokens) {
     if (token.kind !== 'statement') continue;
     const keyword = token.keyword ?? '';
-    const opened = opens(token);
+    const opened = opens(token, rawOpens);
     if (opened !== undefined) {
       const block: JinjaBlock = { keyword: opened, open: token, branches: [], children: [], end: textLength };
       attach(block);

@@ -40,6 +40,7 @@ export function scanJinja(text: string): JinjaScan {
   const report = (): ScanProblems => (problems ??= new ScanProblems(text));
   let strings: StringFinder | undefined;
   let hasJinja = false;
+  const rawOpens = new Set<JinjaToken>();
 
   /** Start of text not yet emitted as a token. */
   let pending = 0;
@@ -63,6 +64,7 @@ export function scanJinja(text: string): JinjaScan {
         pushText(tokens, pending, brace);
         const open = makeTag(text, 'statement', brace, closeBefore(text, openEnd));
         tokens.push(open);
+        rawOpens.add(open);
         RAW_END.lastIndex = openEnd;
         const endMatch = RAW_END.exec(text);
         if (!endMatch) {
@@ -103,7 +105,7 @@ export function scanJinja(text: string): JinjaScan {
   }
   pushText(tokens, pending, n);
 
-  const blocks = hasJinja ? buildBlocks(tokens, report(), n) : [];
+  const blocks = hasJinja ? buildBlocks(tokens, report(), n, rawOpens) : [];
   const errors = problems ? problems.diagnostics : [];
   if (errors.length > 1) {
     errors.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));

@@ -97,11 +97,12 @@ export function findTagClose(
   strings: StringFinder,
 ): TagClose | undefined {
   const n = text.length;
-  const stack: number[] = [];
+  /** Offsets of the open brackets. */
+  const open: number[] = [];
   let problem: { offset: number; message: string } | undefined;
   let i = from;
   scan: while (i < n) {
-    if (stack.length === 0) {
+    if (open.length === 0) {
       const close = closeAt(text, i, kind);
       if (close) return close;
     }
@@ -118,18 +119,15 @@ export function findTagClose(
         continue;
       }
       case LPAREN:
-        stack.push(RPAREN);
-        break;
       case LBRACKET:
-        stack.push(RBRACKET);
-        break;
       case LBRACE:
-        stack.push(RBRACE);
+        open.push(i);
         break;
       case RPAREN:
       case RBRACKET:
       case RBRACE: {
-        const expected = stack.pop();
+        const at = open.pop();
+        const expected = at === undefined ? undefined : closerOf(text.charCodeAt(at));
         if (expected !== c) {
           const got = String.fromCharCode(c);
           problem = {
@@ -143,16 +141,54 @@ export function findTagClose(
         }
         break;
       }
+      default:
+        if (isRejected(c, text.charCodeAt(i + 1))) {
+          problem = { offset: i, message: `unexpected char ${JSON.stringify(String.fromCharCode(c))}` };
+          break scan;
+        }
     }
     i++;
   }
-  if (!problem && stack.length > 0) {
-    problem = { offset: i, message: 'unclosed bracket' };
+  if (!problem) {
+    const unclosed = open[0];
+    problem =
+      unclosed === undefined
+        ? { offset: from, message: 'no closing delimiter outside brackets' }
+        : { offset: unclosed, message: `unclosed '${text.charAt(unclosed)}'` };
   }
-  // Jinja2 would fail here; recover at the first closing delimiter outside terminated strings.
+  // Jinja2 fails here; recover at the first closing delimiter outside terminated strings.
   const close = findCloseIgnoringBrackets(text, from, kind, strings);
-  if (close && problem) close.problem = problem;
+  if (close) close.problem = problem;
   return close;
+}
+
+function closerOf(opener: number): number {
+  return opener === LPAREN ? RPAREN : opener === LBRACKET ? RBRACKET : RBRACE;
+}
+
+/**
+ * ASCII chars that no rule of Jinja2's tag lexer accepts (it raises "unexpected char"):
+ * `\ $ ? @ ` & ^ #`, a `!` not followed by `=`, and control chars other than whitespace.
+ * Non-ASCII chars are left alone (Jinja2 accepts Unicode identifiers).
+ */
+function isRejected(c: number, next: number): boolean {
+  switch (c) {
+    case 92: // \
+    case 36: // $
+    case 63: // ?
+    case 64: // @
+    case 96: // `
+    case 38: // &
+    case 94: // ^
+    case 35: // #
+    case 127:
+      return true;
+    case 33: // !
+      return next !== 61;
+    default:
+      // Python's \s also matches \x1c-\x1f.
+      return c < 32 && !(c >= 9 && c <= 13) && !(c >= 28 && c <= 31);
+  }
 }
 
 function findCloseIgnoringBrackets(

@@ -1,0 +1,200 @@
+/**
+ * Differential check of scanJinja against Jinja2's own lexer (python3 + jinja2 required; not in CI).
+ * Compares tag segmentation on template trees, on tricky samples and on random templates made
+ * mostly of delimiters, quotes and brackets. See jinja2-agreement.vitest.config.ts for how to run.
+ */
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from 'vitest';
+import { scanJinja } from '../scanner.js';
+
+interface Jinja2Result {
+  tags: Array<[string, string]>;
+  lexError: string | null;
+  openAtEnd: boolean;
+  parseError: string | null;
+}
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const dirs = (process.env['AGREEMENT_DIRS'] ?? '/work/shared/reference').split(':').filter(Boolean);
+const fuzzCount = Number(process.env['AGREEMENT_FUZZ'] ?? '20000');
+
+export const TRICKY: readonly string[] = [
+  `{{ "}}" }}`,
+  `{{ '}}' ~ "%}" }}`,
+  `{{ 'it\\'s' }}{{ "a\\"}}" }}`,
+  `{% set x = "%}" %}`,
+  `{{ {'a': {'b': 1}}}}`,
+  `{{ [1, 2][0]}}`,
+  `{%- if a -%}\n  x\n{%+ else +%}\n{%- endif %}`,
+  `{{- x -}} {{ -1 }} {{ a-}}`,
+  `{# a "#}" #}`,
+  `{#- multi\nline -#}`,
+  `{% raw %}{{ not a tag }}{% endraw %}`,
+  `{%- raw -%}\n  {% if %}\n{%- endraw -%}`,
+  `{%raw%}{%endraw%}`,
+  `{% raw +%}x{% endraw %}`,
+  `{{{ x }}}`,
+  `{ {% x %} }`,
+  `{{ x }`,
+  `{{ "unterminated }}`,
+  `{% if a %}{% endfor %}`,
+  `{% set a %}b{% endset %}{% set c = d %}`,
+  `key: {{ a |\n  default("}}") }}\n`,
+  `{{ x }}\r\n{% if y %}\r\n{% endif %}\r\n`,
+  `a {{ b`,
+  `{{ a % b }}{% x %%}`,
+  `{% a 1e+%}`,
+];
+
+function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const st = statSync(path);
+    if (st.isDirectory()) out.push(...listFiles(path));
+    else if (st.isFile() && st.size < 5_000_000) out.push(path);
+  }
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32) so a failing sample can be reproduced. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const PIECES = [
+  '{', '}', '{{', '}}', '{%', '%}', '{#', '#}', '-', '+', '%', '#', "'", '"', '\\', '(', ')', '[', ']',
+  ' ', ' ', '\n', '\r\n', 'a', 'x1', 'raw', 'endraw', 'if', 'endif', 'for', 'endfor', 'else', '=', '|',
+  '{% raw %}', '{% endraw %}', '{{ x }}', '{% if a %}', '{% endif %}', '"}}"', "'%}'",
+];
+
+function fuzzSamples(count: number): string[] {
+  const rand = prng(20230830);
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    const len = 1 + Math.floor(rand() * 24);
+    let s = '';
+    for (let j = 0; j < len; j++) s += PIECES[Math.floor(rand() * PIECES.length)];
+    out.push(s);
+  }
+  return out;
+}
+
+/**
+ * Jinja2 quirk: its lexer stops without error when the text ends right after `{#` or `{% raw %}`
+ * (no char left for its "missing end" rule), and the parser accepts that. We report those as
+ * never closed, deliberately.
+ */
+const JINJA2_ACCEPTS_AT_END = /(?:\{#[-+]?|\{%[-+]?\s*raw\s*-?%\}\s*)$/;
+
+const normalize = (s: string): string => s.replace(/\r\n?/g, '\n');
+
+function ourTags(text: string): Array<[string, string]> {
+  return scanJinja(text)
+    .tokens.filter((t) => t.kind !== 'text')
+    .map((t) => [t.kind, normalize(text.slice(t.start, t.end))] as [string, string])
+    .map(([kind, src]) => [kind, kind === 'raw' ? src.trim() : src] as [string, string])
+    .filter(([kind, src]) => !(kind === 'raw' && src === ''));
+}
+
+function theirTags(r: Jinja2Result): Array<[string, string]> {
+  return r.tags
+    .map(([kind, src]) => [kind, kind === 'raw' ? src.trim() : src] as [string, string])
+    .filter(([kind, src]) => !(kind === 'raw' && src === ''));
+}
+
+function jinja2(sources: string[]): Jinja2Result[] {
+  const out = execFileSync('python3', [join(here, 'jinja2_segments.py')], {
+    input: JSON.stringify(sources),
+    maxBuffer: 1 << 30,
+  });
+  return JSON.parse(out.toString('utf8')) as Jinja2Result[];
+}
+
+interface Tally {
+  samples: number;
+  segmentationAgrees: number;
+  segmentationDiffers: Array<{ name: string; ours: unknown; theirs: unknown }>;
+  lexErrorsBothReport: number;
+  lexErrorOnlyJinja2: Array<{ name: string; error: string }>;
+  falseErrors: Array<{ name: string; ours: string[] }>;
+  parseErrorsWeMiss: number;
+}
+
+function compare(names: string[], sources: string[]): Tally {
+  const results = jinja2(sources);
+  const tally: Tally = {
+    samples: sources.length,
+    segmentationAgrees: 0,
+    segmentationDiffers: [],
+    lexErrorsBothReport: 0,
+    lexErrorOnlyJinja2: [],
+    falseErrors: [],
+    parseErrorsWeMiss: 0,
+  };
+  sources.forEach((text, k) => {
+    const r = results[k] as Jinja2Result;
+    const name = names[k] as string;
+    const scan = scanJinja(text);
+    const ours = ourTags(text);
+    const theirs = theirTags(r);
+    const lexFails = r.lexError !== null || r.openAtEnd;
+    const oursLex = scan.errors.filter(
+      (e) => e.code === 'JINJA_UNTERMINATED' || e.code === 'JINJA_SYNTAX' || e.message.startsWith('{% raw %}'),
+    );
+    const same = lexFails
+      ? JSON.stringify(ours.slice(0, theirs.length)) === JSON.stringify(theirs)
+      : JSON.stringify(ours) === JSON.stringify(theirs);
+    if (same) tally.segmentationAgrees++;
+    else tally.segmentationDiffers.push({ name, ours, theirs });
+    if (lexFails) {
+      if (oursLex.length > 0) tally.lexErrorsBothReport++;
+      else tally.lexErrorOnlyJinja2.push({ name, error: r.lexError ?? 'ends inside a tag' });
+    } else if (oursLex.length > 0 && !JINJA2_ACCEPTS_AT_END.test(text)) {
+      tally.falseErrors.push({ name, ours: oursLex.map((e) => e.message) });
+    }
+    if (r.parseError === null && scan.errors.length > 0 && !JINJA2_ACCEPTS_AT_END.test(text)) {
+      tally.falseErrors.push({ name, ours: scan.errors.map((e) => e.message) });
+    }
+    if (r.parseError !== null && scan.errors.length === 0) tally.parseErrorsWeMiss++;
+  });
+  return tally;
+}
+
+function summary(label: string, t: Tally): string {
+  return [
+    `${label}: ${t.samples} samples, segmentation agrees on ${t.segmentationAgrees}`,
+    `  lexer errors reported by both: ${t.lexErrorsBothReport}; only by Jinja2: ${t.lexErrorOnlyJinja2.length}`,
+    `  errors we report where Jinja2 parses fine: ${t.falseErrors.length}`,
+    `  Jinja2 parse errors we do not report (expression syntax, unknown tags): ${t.parseErrorsWeMiss}`,
+    ...t.segmentationDiffers.slice(0, 5).map((d) => `  DIFF ${d.name}: ours ${JSON.stringify(d.ours)} theirs ${JSON.stringify(d.theirs)}`),
+    ...t.lexErrorOnlyJinja2.slice(0, 5).map((d) => `  ONLY-JINJA2 ${d.name}: ${d.error}`),
+    ...t.falseErrors.slice(0, 5).map((d) => `  FALSE-ERROR ${d.name}: ${d.ours.join('; ')}`),
+  ].join('\n');
+}
+
+test('scanJinja agrees with Jinja2 on real templates, tricky samples and random templates', () => {
+  const files = dirs.flatMap(listFiles);
+  const tallies: Array<[string, Tally]> = [
+    ['files', compare(files, files.map((f) => readFileSync(f, 'utf8')))],
+    ['tricky', compare(TRICKY.map((_, k) => `tricky#${k}`), [...TRICKY])],
+  ];
+  const fuzz = fuzzSamples(fuzzCount);
+  tallies.push(['fuzz', compare(fuzz.map((s) => JSON.stringify(s)), fuzz)]);
+  for (const [label, t] of tallies) console.log(summary(label, t));
+  for (const [, t] of tallies) {
+    expect(t.segmentationDiffers).toEqual([]);
+    expect(t.lexErrorOnlyJinja2).toEqual([]);
+    expect(t.falseErrors).toEqual([]);
+  }
+});
