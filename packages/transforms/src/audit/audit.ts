@@ -1,0 +1,136 @@
+import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type Environment } from '@ansimod/core';
+import { EndpointMap } from '../endpoints/endpoint-map.js';
+import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
+import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
+
+/** One remaining reference to a mapped registry host. */
+export interface AuditReference {
+  /** Repository-relative path. */
+  path: string;
+  /** 1-based line and column of the host as written. */
+  line: number;
+  column: number;
+  /** The mapped host it names (in at least one environment). */
+  endpoint: string;
+  /** The host as written, Jinja included (`candidate-registry{{ env_suffix }}.example.org`). */
+  source: string;
+  /** Where it is: a YAML key path, `section.key` for INI, a JSON path, an Apache directive, or `comment`. */
+  context: string;
+  kind: ReferenceKind;
+  /** The mapped host per environment (for templated hosts the environments differ). */
+  environments: Record<string, string>;
+  templated: boolean;
+}
+
+export interface AuditReport {
+  references: AuditReference[];
+  filesScanned: number;
+}
+
+export interface AuditOptions {
+  /** Registry host → new host[/namespace]; only the hosts matter here. */
+  maps: Readonly<Record<string, string>>;
+  environments?: Environment[];
+}
+
+const YAML_KEY = /^\s*(?:-\s+)?(["']?)([^"'#:{}[\],]+?)\1\s*:(?:\s|$)/;
+const INI_KEY = /^\s*([^=:#;[\s][^=:]*?)\s*[=:]/;
+const CONF_DIRECTIVE = /^\s*<?\/?([A-Za-z][A-Za-z0-9_]*)/;
+
+/** The key or directive of a line, and the keys of the less indented lines above it (a YAML-ish path). */
+function lineContext(lines: LineIndex, lineNo: number, format: string): { key?: string; path: string[] } {
+  const text = lines.lineText(lineNo);
+  if (format === 'conf') {
+    const m = CONF_DIRECTIVE.exec(text);
+    return m?.[1] ? { key: m[1], path: [m[1]] } : { path: [] };
+  }
+  if (format === 'ini') {
+    const m = INI_KEY.exec(text);
+    let section: string | undefined;
+    for (let l = lineNo - 1; l >= 1; l--) {
+      const s = /^\s*\[([^\]]+)\]/.exec(lines.lineText(l));
+      if (s?.[1]) {
+        section = s[1];
+        break;
+      }
+    }
+    const key = m?.[1]?.trim();
+    return { ...(key ? { key } : {}), path: [section, key].filter((x): x is string => !!x) };
+  }
+  if (format === 'json') {
+    const keys = [...text.matchAll(/"([^"\\]*)"\s*:/g)].map((m) => m[1] as string);
+    return { ...(keys.length ? { key: keys[keys.length - 1] as string } : {}), path: keys };
+  }
+  // YAML and text: the key on the line, then each less indented key above it.
+  const path: string[] = [];
+  const own = YAML_KEY.exec(text);
+  let indent = text.length - text.trimStart().length;
+  if (own?.[2]) path.unshift(own[2].trim());
+  for (let l = lineNo - 1; l >= 1 && indent > 0; l--) {
+    const t = lines.lineText(l);
+    if (!t.trim() || /^\s*(#|\{[%#])/.test(t)) continue;
+    const ind = t.length - t.trimStart().length;
+    if (ind >= indent) continue;
+    const m = YAML_KEY.exec(t);
+    if (m?.[2]) path.unshift(m[2].trim());
+    indent = ind;
+  }
+  return { ...(own?.[2] ? { key: own[2].trim() } : {}), path };
+}
+
+function isComment(lineText: string, column: number, format: string): boolean {
+  const head = lineText.slice(0, column - 1);
+  if (/^\s*#/.test(lineText) || (format === 'ini' && /^\s*;/.test(lineText))) return true;
+  const open = head.lastIndexOf('{#');
+  if (open >= 0 && head.indexOf('#}', open) < 0) return true;
+  return (format === 'yaml' || format === 'conf') && /\s#\s/.test(head) && !/["']/.test(head.slice(head.search(/\s#\s/)));
+}
+
+function surroundings(text: string, lines: LineIndex, occ: HostOccurrence, format: string): { s: ReferenceSurroundings; line: number; column: number; context: string } {
+  const { line, column } = lines.position(occ.start);
+  const lineText = lines.lineText(line);
+  const before = lineText.slice(0, column - 1);
+  const after = text.slice(occ.end, lines.lineEnd(line));
+  const inComment = isComment(lineText, column, format);
+  const ctx = lineContext(lines, line, format);
+  const context = inComment ? 'comment' : ctx.path.length ? ctx.path.join(format === 'conf' ? ' ' : '.') : lineText.trim().slice(0, 60);
+  return { s: { before, after, inComment, ...(ctx.key ? { key: ctx.key } : {}), path: ctx.path }, line, column, context };
+}
+
+/**
+ * Lists every remaining reference to the mapped registry hosts in a repository — Jinja-templated
+ * hosts included — with where it is, what it is used as, and for which environments.
+ *
+ * @example
+ * const { references } = await auditRepository('/srv/ansible', { maps: { 'registry.example.org': 'quay.io/example' } });
+ */
+export async function auditRepository(root: string, opts: AuditOptions): Promise<AuditReport> {
+  const map = EndpointMap.from(opts.maps);
+  const walk = await walkRepository(root);
+  const environments = opts.environments ?? (await discoverEnvironments(walk.root));
+  const repo = new RepoIndex(walk.root, walk.files);
+  const candidates = await repo.prefilter(map.needles());
+  const references: AuditReference[] = [];
+  for (const p of candidates) {
+    const file = await repo.file(p);
+    if (!file) continue;
+    const occurrences = await findHostOccurrences(file.text, map, environments, (t, env) => evaluateTemplate(t, env));
+    if (!occurrences.length) continue;
+    const lines = file.document.lines ?? new LineIndex(file.text);
+    for (const occ of occurrences) {
+      const { s, line, column, context } = surroundings(file.text, lines, occ, file.document.format);
+      references.push({
+        path: p,
+        line,
+        column,
+        endpoint: occ.endpoint,
+        source: occ.source,
+        context,
+        kind: classifyReference(occ, s),
+        environments: occ.byEnv,
+        templated: occ.templated,
+      });
+    }
+  }
+  return { references, filesScanned: walk.files.length };
+}
