@@ -1,0 +1,181 @@
+import type { JinjaScan } from '../../jinja/types.js';
+import { LineIndex } from '../../text/line-index.js';
+import { jinjaContextAt } from '../common/jinja-context.js';
+import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
+import { onlyTags, skipBlanks, splitSourceLines, trimBlanksEnd, type SourceLine } from '../common/source-lines.js';
+import { fallbackAt } from '../fallback.js';
+import type { Fallback } from '../types.js';
+import { splitArgs } from './args.js';
+import { ConfDocument } from './document.js';
+import type { ConfInclude, ConfLineBase, ConfNode, ConfSection, ConfSectionOpen } from './model.js';
+
+const INCLUDE = /^include\s+(['"])(.*?)\1/;
+
+/**
+ * Parses an Apache httpd configuration file (or template) into a lossless line model:
+ * directives with their arguments, `<Section>` … `</Section>` nesting, comments, blank lines,
+ * Jinja-only lines (`{% include %}` exposed) and `\` continuation lines.
+ *
+ * Sections are matched per Jinja branch: each `{% elif %}`/`{% else %}` starts from the
+ * section stack its `{% if %}` saw, so `<VirtualHost>` opened differently in two branches and
+ * closed once after `{% endif %}` is fine. A mismatched or unclosed section is a
+ * {@link Fallback} with its line.
+ *
+ * @example
+ * const text = '<Location /v2>\n  Require all granted\n</Location>\n';
+ * const doc = parseConf('proxy.conf', text, scanJinja(text)) as ConfDocument;
+ * doc.directives[0]?.sections.map((s) => s.name); // => ['Location']
+ */
+export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDocument | Fallback {
+  const tags = jinjaTags(jinja);
+  const lines = new LineIndex(text);
+  const nodes: ConfNode[] = [];
+  const sections: ConfSection[] = [];
+  const includes: ConfInclude[] = [];
+  let stack: ConfSection[] = [];
+  /** Section stacks at each open `{% if %}`/`{% for %}`, restored by its `elif`/`else`. */
+  const saved: ConfSection[][] = [];
+  const physical = splitSourceLines(text, tags);
+
+  for (let p = 0; p < physical.length; p++) {
+    const first = physical[p] as SourceLine;
+    let last = first;
+    // Join `\` continuation lines.
+    while (endsWithBackslash(text, last, tags) && p + 1 < physical.length) last = physical[++p] as SourceLine;
+    const contentStart = skipBlanks(text, first.start, first.end);
+    const lineStart = first.start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : first.start;
+    const base: ConfLineBase = {
+      line: first.line,
+      lastLine: last.line,
+      start: first.start,
+      end: last.end,
+      next: last.next,
+      eol: last.eol,
+      indent: text.slice(lineStart, contentStart),
+    };
+    const contentEnd = trimBlanksEnd(text, contentStart, last.end);
+    if (contentStart >= contentEnd) {
+      nodes.push({ ...base, kind: 'blank' });
+      continue;
+    }
+    if (first === last && onlyTags(text, first.start, first.end, tags, first.tagFrom, first.tagTo)) {
+      let output = false;
+      let include: ConfInclude | undefined;
+      for (let k = first.tagFrom; k < first.tagTo; k++) {
+        const t = tags[k] as JinjaTag;
+        if (t.kind === 'expression') output = true;
+        if (t.kind !== 'statement') continue;
+        const keyword = t.token.keyword ?? '';
+        if (keyword === 'if' || keyword === 'for') saved.push([...stack]);
+        else if (keyword === 'elif' || keyword === 'else') stack = [...(saved.at(-1) ?? stack)];
+        else if (keyword === 'endif' || keyword === 'endfor') saved.pop();
+        else if (keyword === 'include') {
+          const inner = t.token.inner ?? '';
+          const m = INCLUDE.exec(inner);
+          include = { target: m?.[2], statement: inner, tag: t.token, line: first.line };
+          includes.push(include);
+        }
+      }
+      nodes.push(include === undefined ? { ...base, kind: 'jinja', output } : { ...base, kind: 'jinja', output, include });
+      continue;
+    }
+    const c = text.charCodeAt(contentStart);
+    if (c === 35 /* # */) {
+      nodes.push({ ...base, kind: 'comment', body: text.slice(contentStart + 1, contentEnd) });
+      continue;
+    }
+    if (c === 60 /* < */ && text.charCodeAt(contentStart + 1) === 47 /* / */) {
+      const nameStart = contentStart + 2;
+      const nameEnd = wordEnd(text, nameStart, contentEnd, 62 /* > */);
+      const name = text.slice(nameStart, nameEnd);
+      if (text.charCodeAt(contentEnd - 1) !== 62) return fallbackAt('conf', `</${name}> without a closing >`, lines, contentEnd);
+      const open = stack.pop();
+      if (open === undefined) return fallbackAt('conf', `</${name}> closes no open section`, lines, contentStart);
+      if (open.name.toLowerCase() !== name.toLowerCase()) {
+        return fallbackAt('conf', `</${name}> closes <${open.name}> opened at line ${open.open.line}`, lines, contentStart);
+      }
+      const close = { ...base, kind: 'close' as const, name, nameSpan: { start: nameStart, end: nameEnd } };
+      open.close = close;
+      nodes.push(close);
+      continue;
+    }
+    const jinjaAround = jinjaContextAt(jinja, first.start);
+    if (c === 60 /* < */) {
+      if (text.charCodeAt(contentEnd - 1) !== 62) return fallbackAt('conf', 'section opening without a closing >', lines, contentEnd);
+      const nameStart = contentStart + 1;
+      const nameEnd = wordEnd(text, nameStart, contentEnd - 1, 62);
+      const argsStart = skipBlanks(text, nameEnd, contentEnd - 1);
+      const argsEnd = trimBlanksEnd(text, argsStart, contentEnd - 1);
+      const open: ConfSectionOpen = {
+        ...base,
+        kind: 'open',
+        name: text.slice(nameStart, nameEnd),
+        nameSpan: { start: nameStart, end: nameEnd },
+        args: splitArgs(text, argsStart, argsEnd, tags, first.tagFrom),
+        argsRaw: text.slice(argsStart, argsEnd),
+        argsSpan: { start: argsStart, end: argsEnd },
+        sections: [...stack],
+        jinja: jinjaAround,
+      };
+      const section: ConfSection = { name: open.name, args: open.args, open, close: undefined };
+      stack.push(section);
+      sections.push(section);
+      nodes.push(open);
+      continue;
+    }
+    const nameEnd = wordEnd(text, contentStart, contentEnd, -1, tags, first.tagFrom);
+    const argsStart = skipBlanks(text, nameEnd, contentEnd);
+    nodes.push({
+      ...base,
+      kind: 'directive',
+      name: text.slice(contentStart, nameEnd),
+      nameSpan: { start: contentStart, end: nameEnd },
+      args: splitArgs(text, argsStart, contentEnd, tags, first.tagFrom),
+      argsRaw: text.slice(argsStart, contentEnd),
+      argsSpan: { start: argsStart, end: contentEnd },
+      sections: [...stack],
+      jinja: jinjaAround,
+    });
+  }
+  const unclosed = sections.find((s) => s.close === undefined);
+  if (unclosed !== undefined) {
+    return fallbackAt('conf', `<${unclosed.name}> opened at line ${unclosed.open.line} is never closed`, lines, unclosed.open.start + unclosed.open.indent.length);
+  }
+  return new ConfDocument(path, text, jinja, lines, nodes, sections, includes);
+}
+
+/** True when the line's content ends with a `\` that is not inside a Jinja tag. */
+function endsWithBackslash(text: string, line: SourceLine, tags: readonly JinjaTag[]): boolean {
+  if (line.eol === '') return false;
+  const end = trimBlanksEnd(text, line.start, line.end);
+  if (end === line.start || text.charCodeAt(end - 1) !== 92) return false;
+  for (let k = line.tagFrom; k < line.tagTo; k++) {
+    const t = tags[k] as JinjaTag;
+    if (t.start < end && end <= t.end) return false;
+  }
+  return true;
+}
+
+/**
+ * Offset after the word starting at `from`: up to a blank, a line break, `stop` or `to`.
+ * Jinja tags (given `tags`) are part of the word even when they hold blanks.
+ */
+function wordEnd(text: string, from: number, to: number, stop: number, tags?: readonly JinjaTag[], tagFrom = 0): number {
+  let k = tagFrom;
+  let i = from;
+  while (i < to) {
+    if (tags !== undefined) {
+      while (k < tags.length && (tags[k] as JinjaTag).end <= i) k++;
+      const t = tags[k];
+      if (t !== undefined && t.start === i) {
+        i = t.end;
+        continue;
+      }
+    }
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 10 || c === 13 || c === stop) break;
+    if (c === 92 /* \ */ && (text.charCodeAt(i + 1) === 10 || text.charCodeAt(i + 1) === 13)) break;
+    i++;
+  }
+  return i;
+}

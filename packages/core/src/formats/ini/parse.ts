@@ -1,0 +1,154 @@
+import type { JinjaScan } from '../../jinja/types.js';
+import { LineIndex } from '../../text/line-index.js';
+import { jinjaContextAt } from '../common/jinja-context.js';
+import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
+import { onlyTags, skipBlanks, splitSourceLines, trimBlanksEnd, type SourceLine } from '../common/source-lines.js';
+import { fallbackAt } from '../fallback.js';
+import type { Fallback } from '../types.js';
+import { IniDocument } from './document.js';
+import type { IniContinuation, IniEntry, IniLineBase, IniNode, IniSection } from './model.js';
+
+/**
+ * Parses an INI file (as Python's configparser reads it, plus entries before the first
+ * section) into a lossless line model. Jinja tags are opaque: a `=` or `]` inside `{{ }}` is
+ * not structure, and lines holding only tags are `jinja` nodes that do not end a value.
+ *
+ * Returns a {@link Fallback} with line and column for a section header without `]` or an
+ * entry without a key.
+ *
+ * @example
+ * const doc = parseIni('app.ini', '[app:main]\nuse = egg:bodhi\n', scanJinja('[app:main]\nuse = egg:bodhi\n'));
+ * if (!isFallback(doc)) doc.find('use')[0]?.value; // => 'egg:bodhi'
+ */
+export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocument | Fallback {
+  const tags = jinjaTags(jinja);
+  const lines = new LineIndex(text);
+  const nodes: IniNode[] = [];
+  const sections: IniSection[] = [];
+  const entries: IniEntry[] = [];
+  let section: IniSection = { name: null, header: null, entries: [], nodeFrom: 0, nodeTo: 0 };
+  let entry: IniEntry | null = null;
+  let entryIndent = 0;
+  let values: string[] = [];
+  let pendingBlanks = 0;
+
+  const closeEntry = (): void => {
+    if (entry === null) return;
+    entry.value = values.join('\n').trimEnd();
+    entry = null;
+  };
+
+  for (const src of splitSourceLines(text, tags)) {
+    const contentStart = skipBlanks(text, src.start, src.end);
+    const lineStart = src.start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : src.start;
+    const base: IniLineBase = {
+      line: src.line,
+      start: src.start,
+      end: src.end,
+      next: src.next,
+      eol: src.eol,
+      indent: text.slice(lineStart, contentStart),
+    };
+    if (contentStart >= src.end) {
+      nodes.push({ ...base, kind: 'blank' });
+      pendingBlanks++;
+      continue;
+    }
+    if (onlyTags(text, src.start, src.end, tags, src.tagFrom, src.tagTo)) {
+      let output = false;
+      for (let k = src.tagFrom; k < src.tagTo; k++) if ((tags[k] as JinjaTag).kind === 'expression') output = true;
+      nodes.push({ ...base, kind: 'jinja', output });
+      continue;
+    }
+    const first = text.charCodeAt(contentStart);
+    if (first === 35 /* # */ || first === 59 /* ; */) {
+      nodes.push({ ...base, kind: 'comment', marker: first === 35 ? '#' : ';', body: text.slice(contentStart + 1, src.end) });
+      continue;
+    }
+    const contentEnd = trimBlanksEnd(text, contentStart, src.end);
+    const indentWidth = contentStart - lineStart;
+    if (entry !== null && indentWidth > entryIndent) {
+      const value = text.slice(contentStart, contentEnd);
+      const cont: IniContinuation = { ...base, kind: 'continuation', value, valueSpan: { start: contentStart, end: contentEnd } };
+      for (; pendingBlanks > 0; pendingBlanks--) values.push('');
+      values.push(value);
+      (entry as IniEntry).continuations.push(cont);
+      (entry as IniEntry).valueSpan.end = contentEnd;
+      (entry as IniEntry).lastLine = src.line;
+      nodes.push(cont);
+      continue;
+    }
+    closeEntry();
+    pendingBlanks = 0;
+    if (first === 91 /* [ */) {
+      const close = lastOutsideTags(text, src, tags, contentStart + 1, contentEnd, 93 /* ] */);
+      if (close < 0) return fallbackAt('ini', 'section header without a closing ]', lines, src.end);
+      section.nodeTo = nodes.length;
+      if (section.header !== null || section.entries.length > 0) sections.push(section);
+      const header = { ...base, kind: 'section' as const, name: text.slice(contentStart + 1, close), nameSpan: { start: contentStart + 1, end: close } };
+      nodes.push(header);
+      section = { name: header.name, header, entries: [], nodeFrom: nodes.length - 1, nodeTo: 0 };
+      continue;
+    }
+    const sep = firstOutsideTags(text, src, tags, contentStart, contentEnd);
+    const keyEnd = sep < 0 ? contentEnd : trimBlanksEnd(text, contentStart, sep);
+    if (keyEnd === contentStart) return fallbackAt('ini', 'entry without a key', lines, contentStart);
+    const valueStart = sep < 0 ? contentEnd : skipBlanks(text, sep + 1, contentEnd);
+    const created: IniEntry = {
+      ...base,
+      kind: 'entry',
+      key: text.slice(contentStart, keyEnd),
+      keySpan: { start: contentStart, end: keyEnd },
+      separator: sep < 0 ? '' : text.charCodeAt(sep) === 61 ? '=' : ':',
+      separatorSpan: sep < 0 ? { start: keyEnd, end: keyEnd } : { start: sep, end: sep + 1 },
+      value: '',
+      valueSpan: { start: valueStart, end: Math.max(valueStart, contentEnd) },
+      continuations: [],
+      section: section.name,
+      jinja: jinjaContextAt(jinja, src.start),
+      lastLine: src.line,
+    };
+    values = [text.slice(valueStart, Math.max(valueStart, contentEnd))];
+    entry = created;
+    entryIndent = indentWidth;
+    nodes.push(created);
+    entries.push(created);
+    section.entries.push(created);
+  }
+  closeEntry();
+  section.nodeTo = nodes.length;
+  if (section.header !== null || section.entries.length > 0) sections.push(section);
+  return new IniDocument(path, text, jinja, lines, nodes, sections, entries);
+}
+
+/** Offset of the first `=` or `:` in `[from, to)` outside Jinja tags, or -1. */
+function firstOutsideTags(text: string, src: SourceLine, tags: readonly JinjaTag[], from: number, to: number): number {
+  let k = src.tagFrom;
+  for (let i = from; i < to; i++) {
+    while (k < src.tagTo && (tags[k] as JinjaTag).end <= i) k++;
+    const t = tags[k];
+    if (t !== undefined && k < src.tagTo && t.start <= i) {
+      i = t.end - 1;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 61 || c === 58) return i;
+  }
+  return -1;
+}
+
+/** Offset of the last `code` char in `[from, to)` outside Jinja tags, or -1. */
+function lastOutsideTags(text: string, src: SourceLine, tags: readonly JinjaTag[], from: number, to: number, code: number): number {
+  let found = -1;
+  let k = src.tagFrom;
+  for (let i = from; i < to; i++) {
+    while (k < src.tagTo && (tags[k] as JinjaTag).end <= i) k++;
+    const t = tags[k];
+    if (t !== undefined && k < src.tagTo && t.start <= i) {
+      i = t.end - 1;
+      continue;
+    }
+    if (text.charCodeAt(i) === code) found = i;
+  }
+  return found;
+}
