@@ -22,6 +22,8 @@ export type ErrorCode =
   | 'RENDER_FAILED'
   | 'TARGET_NOT_FOUND'
   | 'EDIT_CONFLICT'
+  /** A template whose shape a transform cannot edit safely (e.g. a key inside a `{% for %}`). */
+  | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
   | 'USAGE'
   | 'INTERNAL';
