@@ -12,3 +12,15 @@ export { formatRfc2822Date } from './rfc2822-date.js';
 export { encodeRfc2047, formatFromHeader, formatSubjectHeader, type Rfc2047Context } from './mail-header.js';
 export { quoteGitPath } from './quote-path.js';
 export { encodeBase85 } from './binary-patch.js';
+// Safe writes and git queries (files in ../repo/ owned with this layer; exported from here so
+// that the repo barrel stays with its own owner).
+export { resolveInsideRepo, resolveEntryInsideRepo } from '../repo/safe-path.js';
+export {
+  writeFileAtomic,
+  writeChangesAtomically,
+  type WriteFileAtomicOptions,
+  type WriteChangesOptions,
+  type RepoWrite,
+  type WrittenChange,
+} from '../repo/write.js';
+export { isGitRepo, gitUserIdentity, gitDirtyPaths, type GitIdentity } from '../repo/git.js';
