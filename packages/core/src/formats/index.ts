@@ -13,3 +13,4 @@ export * from './text/index.js';
 export * from './ini/index.js';
 export * from './json/index.js';
 export * from './conf/index.js';
+export * from './yaml/index.js';

@@ -9,10 +9,14 @@ import type { IniDocument } from './ini/document.js';
 import { parseJson } from './json/parse.js';
 import type { JsonDocument } from './json/document.js';
 import { TextDocument } from './text/text-document.js';
+import { parseYaml, type YamlDocument } from './yaml/index.js';
 import type { Fallback, FormatName } from './types.js';
 
-/** Any parsed document; narrow on `format` (a fallback is a `TextDocument` with `fallback`). */
-export type AnyDocument = IniDocument | JsonDocument | ConfDocument | TextDocument;
+/**
+ * Any parsed document; narrow on `format` (a fallback is a `TextDocument` with `fallback`).
+ * Every member can be asked for `fallback` (undefined on structured documents).
+ */
+export type AnyDocument = (YamlDocument & { readonly fallback?: undefined }) | IniDocument | JsonDocument | ConfDocument | TextDocument;
 
 /** Options of {@link parseDocument}. */
 export interface ParseDocumentOptions {
@@ -55,7 +59,7 @@ function parseAs(format: FormatName, path: string, text: string, jinja: JinjaSca
     case 'conf':
       return parseConf(path, text, jinja);
     case 'yaml':
-      return { format: 'yaml', reason: 'the YAML adapter is not wired in yet' };
+      return parseYaml(path, text, jinja);
     case 'text':
       return new TextDocument(path, text, jinja);
   }

@@ -164,7 +164,7 @@ function formatEntry(doc: IniDocument, entry: { key: string; value: string }, st
   if (style === undefined || style.separator === '') return `${entry.key} = ${entry.value}`;
   const beforeSep = doc.text.slice(style.keySpan.end, style.separatorSpan.start);
   let afterSep = doc.text.slice(style.separatorSpan.end, style.valueSpan.start);
-  if (style.valueSpan.start === style.valueSpan.end && afterSep === '') afterSep = beforeSep;
+  if (afterSep === '' && doc.text.slice(style.valueSpan.start, style.end).trim() === '') afterSep = beforeSep;
   return `${style.indent}${entry.key}${beforeSep}${style.separator}${afterSep}${entry.value}`;
 }
 
