@@ -25,7 +25,12 @@ export interface PatchMail {
   mail: string;
 }
 
-const TRAILER_LINE = /^[A-Za-z0-9][A-Za-z0-9-]*:[ \t]?\S/;
+/**
+ * A trailer line (`Reviewed-by: …`, `Fixes: …`). Git takes any `Word: text` paragraph for a
+ * trailer block; requiring a hyphenated key or a well-known one keeps a prose line such as
+ * `Why: the old one is retired.` from swallowing the sign-off's blank line.
+ */
+const TRAILER_LINE = /^(?:[A-Za-z0-9]+-[A-Za-z0-9-]+|Fixes|Closes|Link|Cc|Bug|Resolves|Refs):[ \t]?\S/i;
 
 function oneLine(subject: string): string {
   return subject.replace(/\s*[\r\n]+\s*/g, ' ').trim();
