@@ -6,7 +6,7 @@ import { AnsimodError } from '../diagnostics.js';
 import { detectFormat, parseDocument } from '../formats/index.js';
 import type { FormatName } from '../formats/types.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
-import { readRepoFile } from './read.js';
+import { readRepoFile, type RepoFile } from './read.js';
 import type { RepoEntry } from './walk.js';
 
 /**
@@ -40,14 +40,14 @@ export type FileRoundtrip =
  * // => { kind: 'read', path: 'a.yml', format: 'yaml', structured: true, identical: true, encoding: 'utf8' }
  */
 export async function roundtripFile(entry: RepoEntry): Promise<FileRoundtrip> {
-  let bytes: Buffer;
-  let decoded;
+  let file: RepoFile;
   try {
-    ({ bytes, decoded } = await readRepoFile(entry));
+    file = await readRepoFile(entry);
   } catch (err) {
     const reason = err instanceof AnsimodError ? err.message : String(err);
     return { kind: 'skipped', path: entry.path, reason };
   }
+  const { bytes, decoded } = file;
   if (decoded.kind === 'binary') return { kind: 'skipped', path: entry.path, reason: decoded.reason };
 
   const { text, encoding } = decoded;
