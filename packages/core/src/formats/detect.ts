@@ -22,8 +22,9 @@ const MAX_PROBE_LINES = 64;
  * 1. a `.j2` (`.jinja2`, `.jinja`) suffix is stripped;
  * 2. `.yml`/`.yaml` → yaml, `.json` → json, `.ini`/`.cfg`/`.repo` → ini, `.conf` → ini when
  *    its first line of content is a `[section]` header (koji's `flatpak.conf`), else conf;
+ * 3. under `group_vars/` or `host_vars/` (directly or in a `<name>/` folder), with no extension
+ *    or one that is not a format's (`host_vars/builder01.example.org`) → yaml;
  *    any other extension → text;
- * 3. no extension, under `group_vars/` or `host_vars/` (directly or in a `<name>/` folder) → yaml;
  * 4. no extension, by the first line of content (blank, comment and Jinja-only lines skipped):
  *    `---` or `key:` or `- item` → yaml, a JSON `{`/`[` start → json, `[section]` → ini;
  * 5. anything else → text.
@@ -38,14 +39,12 @@ export function detectFormat(path: string, text: string): FormatName {
   const name = (segments.at(-1) ?? '').replace(TEMPLATE_SUFFIX, '');
   const dot = name.lastIndexOf('.');
   const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-  if (ext !== '') {
-    const known = BY_EXTENSION[ext];
-    if (known !== undefined) return known;
-    if (ext === 'conf') return isSectionHeader(firstContentLine(text, true) ?? '') ? 'ini' : 'conf';
-    return 'text';
-  }
+  const known = BY_EXTENSION[ext];
+  if (known !== undefined) return known;
+  if (ext === 'conf') return isSectionHeader(firstContentLine(text, true) ?? '') ? 'ini' : 'conf';
+  // Inventory variable files are named after groups and hosts, and host names have dots.
   if (inInventoryVars(segments)) return 'yaml';
-  return byContent(text);
+  return ext === '' ? byContent(text) : 'text';
 }
 
 function inInventoryVars(segments: readonly string[]): boolean {

@@ -34,7 +34,9 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
   const includes: ConfInclude[] = [];
   let stack: ConfSection[] = [];
   /** Section stacks at each open `{% if %}`/`{% for %}`, restored by its `elif`/`else`. */
-  const saved: ConfSection[][] = [];
+  const saved: BranchFrame[] = [];
+  /** Sections opened in an earlier branch, closed by the close tag of their counterpart. */
+  const alternatives = new Map<ConfSection, ConfSection[]>();
   const physical = splitSourceLines(text, tags);
 
   for (let p = 0; p < physical.length; p++) {
@@ -66,10 +68,17 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
         if (t.kind === 'expression') output = true;
         if (t.kind !== 'statement') continue;
         const keyword = t.token.keyword ?? '';
-        if (keyword === 'if' || keyword === 'for') saved.push([...stack]);
-        else if (keyword === 'elif' || keyword === 'else') stack = [...(saved.at(-1) ?? stack)];
-        else if (keyword === 'endif' || keyword === 'endfor') saved.pop();
-        else if (keyword === 'include') {
+        if (keyword === 'if' || keyword === 'for') saved.push({ snapshot: [...stack], abandoned: [] });
+        else if (keyword === 'elif' || keyword === 'else') {
+          const frame = saved.at(-1);
+          if (frame !== undefined) {
+            frame.abandoned.push(stack.slice(frame.snapshot.length));
+            stack = [...frame.snapshot];
+          }
+        } else if (keyword === 'endif' || keyword === 'endfor') {
+          const frame = saved.pop();
+          if (frame !== undefined) pairBranches(frame, stack, alternatives);
+        } else if (keyword === 'include') {
           const inner = t.token.inner ?? '';
           const m = INCLUDE.exec(inner);
           include = { target: m?.[2], statement: inner, tag: t.token, line: first.line };
@@ -96,6 +105,7 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       }
       const close = { ...base, kind: 'close' as const, name, nameSpan: { start: nameStart, end: nameEnd } };
       open.close = close;
+      for (const alt of alternatives.get(open) ?? []) alt.close = close;
       nodes.push(close);
       continue;
     }
@@ -142,6 +152,30 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
     return fallbackAt('conf', `<${unclosed.name}> opened at line ${unclosed.open.line} is never closed`, lines, unclosed.open.start + unclosed.open.indent.length);
   }
   return new ConfDocument(path, text, jinja, lines, nodes, sections, includes);
+}
+
+interface BranchFrame {
+  /** The section stack when the block opened. */
+  snapshot: ConfSection[];
+  /** For each finished branch, the sections it left open. */
+  abandoned: ConfSection[][];
+}
+
+/**
+ * At `{% endif %}`: a section left open by an earlier branch is the counterpart of the one
+ * left open at the same depth by the last branch (same name), and shares its close tag.
+ */
+function pairBranches(frame: BranchFrame, stack: readonly ConfSection[], alternatives: Map<ConfSection, ConfSection[]>): void {
+  const tail = stack.slice(frame.snapshot.length);
+  for (const left of frame.abandoned) {
+    left.forEach((section, i) => {
+      const counterpart = tail[i];
+      if (counterpart === undefined || counterpart.name.toLowerCase() !== section.name.toLowerCase()) return;
+      const list = alternatives.get(counterpart) ?? [];
+      list.push(section, ...(alternatives.get(section) ?? []));
+      alternatives.set(counterpart, list);
+    });
+  }
 }
 
 /** True when the line's content ends with a `\` that is not inside a Jinja tag. */
