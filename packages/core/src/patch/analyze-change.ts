@@ -166,5 +166,6 @@ export function analyzeChanges(changes: readonly FileChange[], crlf: CrlfMode): 
     const analyzed = analyzeChange(change, crlf);
     if (analyzed) out.push(analyzed);
   }
-  return out.sort((a, b) => Buffer.compare(Buffer.from(a.path), Buffer.from(b.path)));
+  const keys = new Map(out.map((c) => [c, Buffer.from(c.path)]));
+  return out.sort((a, b) => Buffer.compare(keys.get(a) as Buffer, keys.get(b) as Buffer));
 }

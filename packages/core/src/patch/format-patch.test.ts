@@ -365,6 +365,20 @@ describe('formatPatch message and errors', () => {
     expect(bare).toContain(`Subject: [PATCH] s\n\n${sob}\n---\n`);
   });
 
+  it('indents body lines git am would misread, and the mail still applies with the full message', () => {
+    const r = repo();
+    r.write('a', '1\n');
+    r.commitAll('base', gitDate);
+    const body = 'Subject: looks like a header\n\nAbove the rule\n---\n--- not a file\ndiff -u is a command\n----- fine\n---x fine';
+    const mail = formatPatch({ author, ...when, subject: 's', body, changes: [change] });
+    expect(mail).toContain('\n Subject: looks like a header\n\nAbove the rule\n ---\n --- not a file\n diff -u is a command\n----- fine\n---x fine\n---\n');
+    applyMail(r, mail);
+    expect(r.git(['log', '-1', '--format=%B'])).toBe(
+      's\n\n Subject: looks like a header\n\nAbove the rule\n ---\n --- not a file\n diff -u is a command\n----- fine\n---x fine\n\n',
+    );
+    expect(r.read('a').toString()).toBe('2\n');
+  });
+
   it('refuses unsafe paths, duplicate paths and empty commits', () => {
     const bad = (changes: FileChange[], code: string) => {
       try {

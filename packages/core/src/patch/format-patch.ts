@@ -42,6 +42,28 @@ function hasNonAscii(s: string): boolean {
 }
 
 /**
+ * True for a line `git mailinfo` would take for the start of the patch (its `patchbreak`):
+ * `diff -…`, `Index: …`, `--- <name>`, or `---` followed only by whitespace.
+ */
+function breaksMessage(line: string): boolean {
+  if (line.startsWith('diff -') || line.startsWith('Index: ')) return true;
+  if (!line.startsWith('---')) return false;
+  if (line[3] === ' ' && line.length > 4 && !/\s/.test(line[4] as string)) return true;
+  return /^---\s*$/.test(line);
+}
+
+/**
+ * Keeps `git am` from misreading the body: a line it would take for the start of the patch,
+ * or a first line it would take for an in-body `From:`/`Date:`/`Subject:` header, gets one
+ * leading space (the commit message then shows that line indented by one column).
+ */
+function guardBody(lines: string[]): string[] {
+  return lines.map((line, i) =>
+    breaksMessage(line) || (i === 0 && /^(?:from|date|subject):/i.test(line)) ? ` ${line}` : line,
+  );
+}
+
+/**
  * The message body as it goes in the mail: line endings as `\n`, surrounding blank lines
  * dropped, and the sign-off appended the way `git format-patch -s` appends it (directly under
  * an existing trailer block, else after a blank line; never twice).
@@ -61,7 +83,7 @@ function messageBody(body: string, signoff: PatchPerson | undefined): string {
       lines.push(sob);
     }
   }
-  return lines.join('\n');
+  return guardBody(lines).join('\n');
 }
 
 function buildMail(commit: PatchCommit, subjectPrefix: string, options: FormatPatchOptions): string {

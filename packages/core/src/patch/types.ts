@@ -52,7 +52,12 @@ export interface PatchCommit {
   timezoneOffsetMinutes?: number;
   /** One line; newlines are turned into spaces. */
   subject: string;
-  /** The message body, kept as given (see {@link wrapBody}); may be empty. */
+  /**
+   * The message body, kept as given (see {@link wrapBody}); may be empty. Line endings become
+   * `\n` and surrounding blank lines are dropped. A line `git am` would take for the start of
+   * the diff (`---`, `--- x`, `diff -…`, `Index: …`) or a first line looking like an in-body
+   * `From:`/`Date:`/`Subject:` header is indented by one space so the mail still applies.
+   */
   body: string;
   /** Adds a `Signed-off-by:` trailer unless the body already ends with that exact trailer. */
   signoff?: PatchPerson;
