@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto';
+import { isKeywordArgs, isPlainObject, pyStr, pyTruthy, type KeywordArgs } from './python-values.js';
+import { pythonRegex, pythonReplacement } from './python-regex.js';
+import { pyJsonDumps, pyYamlDump } from './python-serialize.js';
+import { currentSession } from './render-session.js';
+
+/** A template filter: the filtered value first, then the filter's arguments (keywords last). */
+export type TemplateFilter = (value: unknown, ...args: unknown[]) => unknown;
+
+/** Splits nunjucks' trailing keyword-argument object from the positional arguments. */
+function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Partial<KeywordArgs> } {
+  const last = args[args.length - 1];
+  if (isKeywordArgs(last)) return { positional: args.slice(0, -1), keywords: last };
+  return { positional: args, keywords: {} };
+}
+
+/** Positional argument `i`, else keyword `name`, else `fallback` — Python's calling convention. */
+function arg(args: unknown[], i: number, name: string, fallback: unknown): unknown {
+  const { positional, keywords } = splitArgs(args);
+  if (i < positional.length) return positional[i];
+  return name in keywords ? keywords[name] : fallback;
+}
+
+/** Raised for template-level failures that Jinja2/Ansible would raise (e.g. `mandatory`). */
+export class TemplateRuntimeError extends Error {}
+
+function toBool(value: unknown): boolean | null {
+  if (value === null || value === undefined) return value === null ? null : false;
+  if (typeof value === 'boolean') return value;
+  const s = pyStr(value).toLowerCase();
+  return s === 'yes' || s === 'on' || s === '1' || s === 'true' || value === 1;
+}
+
+function toInt(value: unknown, fallback: unknown, base: number): unknown {
+  if (typeof value === 'number') return Math.trunc(value);
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const s = pyStr(value).trim().replace(/_/g, '');
+  const prefixed = base === 10 ? s : s.replace(/^0[xob]/i, '');
+  const digits = base === 10 ? /^[+-]?\d+$/ : base === 16 ? /^[+-]?[0-9a-f]+$/i : base === 8 ? /^[+-]?[0-7]+$/ : /^[+-]?[01]+$/;
+  if (digits.test(prefixed)) return parseInt(prefixed, base);
+  // Jinja2 falls back to float() and truncates: int('3.7') is 3.
+  if (base === 10 && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Math.trunc(Number(s));
+  return fallback;
+}
+
+const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
+
+/** `shlex.quote`. */
+function shellQuote(s: string): string {
+  if (s === '') return "''";
+  if (SHELL_SAFE.test(s) && /^[\x00-\x7f]*$/.test(s)) return s;
+  return `'${s.replace(/'/g, `'"'"'`)}'`;
+}
+
+/** `os.path.basename` / `os.path.dirname` (POSIX). */
+function basename(p: string): string {
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+function dirname(p: string): string {
+  const head = p.slice(0, p.lastIndexOf('/') + 1);
+  return head !== '' && !/^\/+$/.test(head) ? head.replace(/\/+$/, '') : head;
+}
+
+const CRYPT_ALPHABET = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+
+function cryptEncode(bytes: Buffer, length: number): string {
+  let out = '';
+  for (let i = 0; out.length < length; i++) out += CRYPT_ALPHABET[bytes[i % bytes.length]! % 64];
+  return out;
+}
+
+/**
+ * A deterministic stand-in for `password_hash`: the real filter salts randomly (so its output is
+ * never reproducible) and uses crypt(3); we only need a stable, well-shaped value to compare
+ * renders of the same template.
+ */
+function passwordHash(password: string, hashtype: string, salt: string | undefined): string {
+  const ids: Record<string, string> = { sha512: '6', sha256: '5', md5: '1', blowfish: '2b' };
+  const id = ids[hashtype] ?? '6';
+  const usedSalt = salt ?? cryptEncode(createHash('sha256').update(password).digest(), 16);
+  const digest = createHash(hashtype === 'sha256' ? 'sha256' : 'sha512').update(`${usedSalt}$${password}`).digest();
+  return `$${id}$${usedSalt}$${cryptEncode(digest, id === '5' ? 43 : 86)}`;
+}
+
+interface UrlParts {
+  scheme: string;
+  netloc: string;
+  path: string;
+  query: string;
+  fragment: string;
+  username: string | null;
+  password: string | null;
+  hostname: string | null;
+  port: number | null;
+}
+
+/** `urllib.parse.urlsplit`, with the derived attributes Ansible's `urlsplit` exposes. */
+function urlsplit(url: string): UrlParts {
+  const m = /^(?:([A-Za-z][A-Za-z0-9+.-]*):)?(?:\/\/([^/?#]*))?([^?#]*)(?:\?([^#]*))?(?:#(.*))?$/.exec(url);
+  const netloc = m?.[2] ?? '';
+  const at = netloc.lastIndexOf('@');
+  const userinfo = at >= 0 ? netloc.slice(0, at) : null;
+  const hostport = at >= 0 ? netloc.slice(at + 1) : netloc;
+  const portMatch = /^(.*?)(?::(\d*))?$/.exec(hostport.startsWith('[') ? hostport.replace(/^\[([^\]]*)\]/, '[$1]') : hostport);
+  let host = portMatch?.[1] ?? '';
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const colon = userinfo?.indexOf(':') ?? -1;
+  return {
+    scheme: (m?.[1] ?? '').toLowerCase(),
+    netloc,
+    path: m?.[3] ?? '',
+    query: m?.[4] ?? '',
+    fragment: m?.[5] ?? '',
+    username: userinfo === null ? null : colon >= 0 ? userinfo.slice(0, colon) : userinfo,
+    password: userinfo !== null && colon >= 0 ? userinfo.slice(colon + 1) : null,
+    hostname: host === '' ? null : host.toLowerCase(),
+    port: portMatch?.[2] ? Number(portMatch[2]) : null,
+  };
+}
+
+function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> {
+  const merge = (a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = { ...a };
+    for (const [k, v] of Object.entries(b)) {
+      const prev = out[k];
+      out[k] = recursive && isPlainObject(prev) && isPlainObject(v) ? merge(prev, v) : v;
+    }
+    return out;
+  };
+  let result: Record<string, unknown> = {};
+  for (const d of dicts.flatMap((x) => (Array.isArray(x) ? x : [x]))) {
+    if (!isPlainObject(d)) throw new TemplateRuntimeError(`combine: expected dictionaries, got ${pyStr(d)}`);
+    result = merge(result, d);
+  }
+  return result;
+}
+
+function jinjaList(value: unknown): unknown[] {
+  if (Array.isArray(value)) return value;
+  if (typeof value === 'string') return [...value];
+  if (isPlainObject(value)) return Object.keys(value);
+  if (value === undefined || value === null) return [];
+  return [value];
+}
+
+function attributeOf(item: unknown, path: string): unknown {
+  let v: unknown = item;
+  for (const part of path.split('.')) v = isPlainObject(v) || Array.isArray(v) ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
+/**
+ * The Ansible and Jinja2 filters Ansible templates use, with Python semantics. Filters that
+ * need other filters or tests (`map`, `select`) receive them through `lookup`.
+ *
+ * @example
+ * ansibleFilters({ filter: () => undefined, test: () => undefined }).b64encode('user:pw'); // 'dXNlcjpwdw=='
+ */
+export function ansibleFilters(lookup: {
+  filter(name: string): TemplateFilter | undefined;
+  test(name: string): ((value: unknown, ...args: unknown[]) => boolean) | undefined;
+}): Record<string, TemplateFilter> {
+  const defaultFilter: TemplateFilter = (value, ...args) => {
+    const fallback = arg(args, 0, 'default_value', '');
+    const boolean = pyTruthy(arg(args, 1, 'boolean', false));
+    if (value === undefined) {
+      currentSession()?.guarded();
+      return fallback;
+    }
+    return boolean && !pyTruthy(value) ? fallback : value;
+  };
+  const selectBy = (keep: boolean, byAttribute: boolean): TemplateFilter => (value, ...args) => {
+    const { positional } = splitArgs(args);
+    const [first, testName, ...testArgs] = byAttribute ? positional : [undefined, ...positional];
+    const test = typeof testName === 'string' ? lookup.test(testName) : undefined;
+    if (testName !== undefined && !test) throw new TemplateRuntimeError(`no test named '${pyStr(testName)}'`);
+    return jinjaList(value).filter((item) => {
+      const subject = byAttribute ? attributeOf(item, pyStr(first)) : item;
+      return (test ? test(subject, ...testArgs) : pyTruthy(subject)) === keep;
+    });
+  };
+
+  return {
+    b64encode: (value) => Buffer.from(pyStr(value), 'utf8').toString('base64'),
+    b64decode: (value) => Buffer.from(pyStr(value), 'base64').toString('utf8'),
+    ternary: (value, ...args) => {
+      const { positional } = splitArgs(args);
+      if (value === null && positional.length > 2) return positional[2];
+      return pyTruthy(value) ? positional[0] : positional[1];
+    },
+    bool: (value) => toBool(value),
+    to_json: (value, ...args) =>
+      pyJsonDumps(value, {
+        ...(typeof arg(args, 0, 'indent', undefined) === 'number' ? { indent: arg(args, 0, 'indent', 0) as number } : {}),
+        sortKeys: pyTruthy(arg(args, 99, 'sort_keys', false)),
+      }),
+    to_nice_json: (value, ...args) =>
+      pyJsonDumps(value, { indent: Number(arg(args, 0, 'indent', 4)), sortKeys: pyTruthy(arg(args, 99, 'sort_keys', true)), itemSeparator: ',' }),
+    to_yaml: (value) => pyYamlDump(value, { flowLeaves: true }),
+    to_nice_yaml: (value, ...args) => pyYamlDump(value, { indent: Number(arg(args, 0, 'indent', 4)) }),
+    regex_replace: (value, ...args) => {
+      const re = pythonRegex(pyStr(arg(args, 0, 'pattern', '')), {
+        global: true,
+        ignorecase: pyTruthy(arg(args, 2, 'ignorecase', false)),
+        multiline: pyTruthy(arg(args, 3, 'multiline', false)),
+      });
+      return pyStr(value).replace(re, pythonReplacement(pyStr(arg(args, 1, 'replacement', ''))));
+    },
+    regex_search: (value, ...args) => {
+      const { positional, keywords } = splitArgs(args);
+      const re = pythonRegex(pyStr(positional[0] ?? ''), {
+        ignorecase: pyTruthy(keywords.ignorecase),
+        multiline: pyTruthy(keywords.multiline),
+      });
+      const m = re.exec(pyStr(value));
+      if (!m) return null;
+      const groups = positional.slice(1).map(pyStr);
+      if (groups.length === 0) return m[0];
+      return groups.map((g) => {
+        const ref = /^\\(?:g<(\w+)>|(\d+))$/.exec(g);
+        if (!ref) throw new TemplateRuntimeError(`regex_search: unknown group argument ${g}`);
+        return ref[2] !== undefined ? m[Number(ref[2])] ?? null : m.groups?.[ref[1]!] ?? m[Number(ref[1])] ?? null;
+      });
+    },
+    regex_findall: (value, ...args) => {
+      const re = pythonRegex(pyStr(arg(args, 0, 'regex', '')), { global: true, ignorecase: pyTruthy(arg(args, 99, 'ignorecase', false)) });
+      return [...pyStr(value).matchAll(re)].map((m) => (m.length > 2 ? m.slice(1) : m.length === 2 ? m[1] : m[0]));
+    },
+    default: defaultFilter,
+    d: defaultFilter,
+    mandatory: (value, ...args) => {
+      if (value !== undefined) return value;
+      const name = currentSession()?.lastName();
+      currentSession()?.guarded();
+      const msg = arg(args, 0, 'msg', undefined);
+      throw new TemplateRuntimeError(msg !== undefined ? pyStr(msg) : `Mandatory variable ${name ? `'${name}' ` : ''}not defined.`);
+    },
+    quote: (value) => shellQuote(pyStr(value)),
+    lower: (value) => pyStr(value).toLowerCase(),
+    upper: (value) => pyStr(value).toUpperCase(),
+    join: (value, ...args) => {
+      const sep = pyStr(arg(args, 0, 'd', ''));
+      const attribute = arg(args, 1, 'attribute', undefined);
+      const items = jinjaList(value);
+      return (attribute === undefined ? items : items.map((i) => attributeOf(i, pyStr(attribute)))).map(pyStr).join(sep);
+    },
+    replace: (value, ...args) => {
+      const old = pyStr(arg(args, 0, 'old', ''));
+      const replacement = pyStr(arg(args, 1, 'new', ''));
+      const count = arg(args, 2, 'count', undefined);
+      const s = pyStr(value);
+      if (typeof count !== 'number') return s.split(old).join(replacement);
+      const parts = s.split(old);
+      return parts.slice(0, count + 1).join(replacement) + (parts.length > count + 1 ? old + parts.slice(count + 1).join(old) : '');
+    },
+    trim: (value, ...args) => {
+      const chars = arg(args, 0, 'chars', undefined);
+      const s = pyStr(value);
+      if (typeof chars !== 'string') return s.trim();
+      let i = 0;
+      let j = s.length;
+      while (i < j && chars.includes(s[i]!)) i++;
+      while (j > i && chars.includes(s[j - 1]!)) j--;
+      return s.slice(i, j);
+    },
+    int: (value, ...args) => toInt(value, arg(args, 0, 'default', 0), Number(arg(args, 1, 'base', 10))),
+    string: (value) => pyStr(value),
+    list: (value) => [...jinjaList(value)],
+    split: (value, ...args) => {
+      const sep = arg(args, 0, 'sep', undefined);
+      const s = pyStr(value);
+      return sep === undefined || sep === null ? s.split(/\s+/).filter((x) => x !== '') : s.split(pyStr(sep));
+    },
+    dict2items: (value, ...args) => {
+      if (!isPlainObject(value)) throw new TemplateRuntimeError('dict2items requires a dictionary');
+      const keyName = pyStr(arg(args, 0, 'key_name', 'key'));
+      const valueName = pyStr(arg(args, 1, 'value_name', 'value'));
+      return Object.entries(value).map(([k, v]) => ({ [keyName]: k, [valueName]: v }));
+    },
+    items2dict: (value, ...args) => {
+      const keyName = pyStr(arg(args, 0, 'key_name', 'key'));
+      const valueName = pyStr(arg(args, 1, 'value_name', 'value'));
+      const out: Record<string, unknown> = {};
+      for (const item of jinjaList(value)) {
+        if (!isPlainObject(item)) throw new TemplateRuntimeError('items2dict requires a list of dictionaries');
+        out[pyStr(item[keyName])] = item[valueName];
+      }
+      return out;
+    },
+    combine: (value, ...args) => {
+      const { positional, keywords } = splitArgs(args);
+      return combine([value, ...positional], pyTruthy(keywords.recursive));
+    },
+    basename: (value) => basename(pyStr(value)),
+    dirname: (value) => dirname(pyStr(value)),
+    password_hash: (value, ...args) => {
+      const salt = arg(args, 1, 'salt', undefined);
+      return passwordHash(pyStr(value), pyStr(arg(args, 0, 'hashtype', 'sha512')), salt === undefined || salt === null ? undefined : pyStr(salt));
+    },
+    hash: (value, ...args) => createHash(pyStr(arg(args, 0, 'hashtype', 'sha1'))).update(pyStr(value), 'utf8').digest('hex'),
+    urlsplit: (value, ...args) => {
+      const parts = urlsplit(pyStr(value));
+      const query = arg(args, 0, 'query', '');
+      if (query === '' || query === undefined) return parts;
+      if (!(pyStr(query) in parts)) throw new TemplateRuntimeError(`urlsplit: unknown URL component: ${pyStr(query)}`);
+      return parts[pyStr(query) as keyof UrlParts];
+    },
+    map: (value, ...args) => {
+      const { positional, keywords } = splitArgs(args);
+      const items = jinjaList(value);
+      if (keywords.attribute !== undefined) {
+        return items.map((i) => attributeOf(i, pyStr(keywords.attribute)) ?? keywords.default);
+      }
+      const [name, ...rest] = positional;
+      const filter = typeof name === 'string' ? lookup.filter(name) : undefined;
+      if (!filter) throw new TemplateRuntimeError(`no filter named '${pyStr(name)}'`);
+      return items.map((i) => filter(i, ...rest));
+    },
+    select: selectBy(true, false),
+    reject: selectBy(false, false),
+    selectattr: selectBy(true, true),
+    rejectattr: selectBy(false, true),
+    unique: (value) => {
+      const seen = new Set<string>();
+      return jinjaList(value).filter((i) => {
+        const key = JSON.stringify(i) ?? 'undefined';
+        if (seen.has(key)) return false;
+        seen.add(key);
+        return true;
+      });
+    },
+    flatten: (value, ...args) => {
+      const levels = arg(args, 0, 'levels', undefined);
+      const flat = (xs: unknown[], depth: number): unknown[] =>
+        xs.flatMap((x) => (Array.isArray(x) && (typeof levels !== 'number' || depth < levels) ? flat(x, depth + 1) : [x]));
+      return flat(jinjaList(value), 0);
+    },
+  };
+}

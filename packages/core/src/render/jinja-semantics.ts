@@ -1,0 +1,244 @@
+/**
+ * Jinja2 semantics for nunjucks, installed for the duration of one render and removed after.
+ *
+ * Nunjucks is close to Jinja2 but evaluates with JavaScript rules. Ansible templates depend on
+ * Python's: `True` prints as `True`, `[]` is false, `'a b'.split()` splits on whitespace,
+ * `('a', 'b')` is a tuple, an undefined variable is empty rather than an error, and `{# #}`
+ * comments obey `trim_blocks`. We get these by wrapping a few nunjucks internals (runtime
+ * helpers, the compiler's emitters, the parser's `is`/aggregate rules, the tokenizer) rather
+ * than patching `String.prototype`: the changes touch only nunjucks, and only while our
+ * synchronous render runs — `installJinjaSemantics` returns the function that restores every
+ * original, and the renderer calls it in a `finally`. Compiled templates keep calling
+ * `runtime.pyTruthy` & co., so they may only be rendered while the semantics are installed.
+ */
+import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
+import { outputString, pyStr, pyTruthy } from './python-values.js';
+import { pythonStringMethod } from './python-methods.js';
+import { currentSession } from './render-session.js';
+
+type Fn = (...args: never[]) => unknown;
+type Restore = () => void;
+
+/** Replaces `target[key]` and returns the function that puts the original back. */
+function swap<T extends object>(target: T, key: string, replacement: unknown): Restore {
+  const record = target as Record<string, unknown>;
+  const had = Object.prototype.hasOwnProperty.call(record, key);
+  const original = record[key];
+  record[key] = replacement;
+  return () => {
+    if (had) record[key] = original;
+    else delete record[key];
+  };
+}
+
+/** Python's `%` on a string: printf-style formatting with a tuple, mapping or single value. */
+function percentFormat(format: string, values: unknown): string {
+  const list = Array.isArray(values) ? values : [values];
+  let i = 0;
+  return format.replace(/%(?:\(([^)]*)\))?([-+ 0#]*\d*(?:\.\d+)?)([sdifr%])/g, (_m, key: string | undefined, _flags: string, conv: string) => {
+    if (conv === '%') return '%';
+    const v = key !== undefined && typeof values === 'object' && values !== null ? (values as Record<string, unknown>)[key] : list[i++];
+    if (conv === 'd' || conv === 'i') return String(Math.trunc(Number(v)));
+    if (conv === 'f') return Number(v).toFixed(6);
+    return pyStr(v);
+  });
+}
+
+/** Runtime helpers our compiler emitters call. */
+const PY_RUNTIME: Record<string, unknown> = {
+  pyTruthy,
+  pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
+  pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
+  pyConcat: (left: unknown, right: unknown) => pyStr(left) + pyStr(right),
+  pyMod: (left: unknown, right: unknown) => {
+    if (typeof left === 'string') return percentFormat(left, right);
+    const a = Number(left);
+    const b = Number(right);
+    return ((a % b) + b) % b;
+  },
+};
+
+/**
+ * Installs Jinja2 semantics into a loaded nunjucks; returns the function that removes them.
+ * Not re-entrant across different nunjucks copies; calls nest (restores run in reverse).
+ *
+ * @example
+ * const restore = installJinjaSemantics(nunjucks);
+ * try { template.render(vars); } finally { restore(); }
+ */
+export function installJinjaSemantics(nj: NunjucksModule): Restore {
+  const restores: Restore[] = [];
+  // jinja-compat gives True/False/None, slices and Python list/dict methods; we layer on top.
+  restores.push(nj.installJinjaCompat());
+  restores.push(...patchRuntime(nj), ...patchCompiler(nj), ...patchParser(nj), patchTokenizer(nj));
+  return () => {
+    for (const restore of restores.reverse()) restore();
+  };
+}
+
+function patchRuntime(nj: NunjucksModule): Restore[] {
+  const runtime = nj.runtime;
+  const lookup = runtime.contextOrFrameLookup as (context: unknown, frame: unknown, name: string) => unknown;
+  const member = runtime.memberLookup as (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
+  const inOperator = runtime.inOperator as (key: unknown, container: unknown) => unknown;
+  const restores = Object.entries(PY_RUNTIME).map(([name, fn]) => swap(runtime, name, fn));
+  restores.push(
+    swap(runtime, 'contextOrFrameLookup', (context: unknown, frame: { lookup(name: string): unknown }, name: string) => {
+      // Template-local names (loop variables, `set`) are values already; only variables from
+      // the inventory are templated on use, as Ansible does.
+      const local = frame.lookup(name);
+      if (local !== undefined) return local;
+      const value = lookup(context, frame, name);
+      const session = currentSession();
+      if (value === undefined) session?.variable(name);
+      return session ? session.expand(name, value) : value;
+    }),
+    swap(runtime, 'memberLookup', function (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) {
+      if (typeof obj === 'string' && typeof key === 'string' && rest.length < 3) {
+        const method = pythonStringMethod(obj, key);
+        if (method) return method;
+      }
+      const value = member.call(this, obj, key, ...rest);
+      if (value === undefined && obj !== undefined && obj !== null) currentSession()?.attribute(String(key));
+      return value;
+    }),
+    // Calling something undefined is Jinja2's UndefinedError; we render on, the hole recorded.
+    swap(runtime, 'callWrap', (fn: unknown, name: string, context: unknown, args: unknown[]) => {
+      if (typeof fn === 'function') return (fn as Fn).apply(context, args as never[]);
+      if (fn === undefined || fn === null) {
+        currentSession()?.call(name);
+        return undefined;
+      }
+      throw new Error(`Unable to call \`${name}\`, which is not a function`);
+    }),
+    swap(runtime, 'inOperator', (key: unknown, container: unknown) =>
+      container === undefined || container === null ? false : inOperator(key, container),
+    ),
+    swap(runtime, 'suppressValue', (value: unknown) => outputString(value)),
+  );
+  return restores;
+}
+
+function patchCompiler(nj: NunjucksModule): Restore[] {
+  const proto = nj.compiler.Compiler.prototype;
+  const Truthy = nj.nodes.Node.extend('PyTruthy', { fields: ['target'] });
+  const truthy = (node: NjNode): NjNode => new Truthy(node.lineno, node.colno, node);
+  const assertType = proto.assertType as (this: NjCompiler, node: NjNode, ...types: unknown[]) => void;
+  const compileIf = proto.compileIf as (this: NjCompiler, node: NjNode, frame: unknown, async?: boolean) => void;
+  const compileInlineIf = proto.compileInlineIf as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  /** Compiles `node` with `field` temporarily wrapped in a truthiness test. */
+  const withTruthy = <A extends unknown[]>(
+    original: (this: NjCompiler, node: NjNode, ...rest: A) => void,
+    field: string,
+  ) =>
+    function (this: NjCompiler, node: NjNode, ...rest: A) {
+      const cond = node[field] as NjNode;
+      node[field] = truthy(cond);
+      try {
+        original.call(this, node, ...rest);
+      } finally {
+        node[field] = cond;
+      }
+    };
+  const binary = (helper: string) =>
+    function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', function() { return ');
+      this.compile(node.right, frame);
+      this._emit('; })');
+    };
+  const call = (helper: string) =>
+    function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.left, frame);
+      this._emit(', ');
+      this.compile(node.right, frame);
+      this._emit(')');
+    };
+  return [
+    swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
+      if (node instanceof Truthy) return;
+      assertType.call(this, node, ...types);
+    }),
+    swap(proto, 'compilePyTruthy', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyTruthy(');
+      this.compile(node.target, frame);
+      this._emit(')');
+    }),
+    swap(proto, 'compileIf', withTruthy(compileIf, 'cond')),
+    swap(proto, 'compileInlineIf', withTruthy(compileInlineIf, 'cond')),
+    swap(proto, 'compileNot', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('!runtime.pyTruthy(');
+      this.compile(node.target, frame);
+      this._emit(')');
+    }),
+    swap(proto, 'compileOr', binary('pyOr')),
+    swap(proto, 'compileAnd', binary('pyAnd')),
+    swap(proto, 'compileConcat', call('pyConcat')),
+    swap(proto, 'compileMod', call('pyMod')),
+    // Nunjucks emits a test's arguments without separating commas; Jinja2 tests take several.
+    swap(proto, 'compileIs', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const right = node.right as NjNode & { name?: { value: string }; value?: string; args?: NjNode };
+      const name = right.name ? right.name.value : right.value;
+      this._emit(`env.getTest(${JSON.stringify(name)}).call(context, `);
+      this.compile(node.left, frame);
+      for (const a of right.args?.children ?? []) {
+        this._emit(', ');
+        this.compile(a, frame);
+      }
+      this._emit(') === true');
+    }),
+  ];
+}
+
+function patchParser(nj: NunjucksModule): Restore[] {
+  const proto = nj.parser.Parser.prototype;
+  const { Group, Array: ArrayNode, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
+  const parseAggregate = proto.parseAggregate as (this: NjParser) => NjNode | null;
+  return [
+    // `('a', 'b')` is a tuple in Jinja2; nunjucks compiles it to JavaScript's comma operator.
+    swap(proto, 'parseAggregate', function (this: NjParser) {
+      const node = parseAggregate.call(this);
+      if (node && Group && ArrayNode && node instanceof Group && (node.children?.length ?? 0) > 1) {
+        return new ArrayNode(node.lineno, node.colno, node.children);
+      }
+      return node;
+    }),
+    // `x is in seq`: `in` is an operator keyword, so nunjucks cannot parse it as a test name.
+    swap(proto, 'parseIs', function (this: NjParser) {
+      let node = this.parseCompare();
+      if (!this.skipSymbol('is')) return node;
+      const not = this.skipSymbol('not');
+      const tok = this.peekToken();
+      let test: NjNode;
+      if (tok.type === nj.lexer.TOKEN_SYMBOL && tok.value === 'in' && FunCall && SymbolNode && NodeList) {
+        this.nextToken();
+        const container = this.parseCompare();
+        test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
+      } else {
+        test = this.parseCompare();
+      }
+      node = new Is!(node.lineno, node.colno, node, test);
+      return not ? new Not!(node.lineno, node.colno, node) : node;
+    }),
+  ];
+}
+
+/** Jinja2's `trim_blocks` also removes the newline after a comment; nunjucks' does not. */
+function patchTokenizer(nj: NunjucksModule): Restore {
+  const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as { nextToken(this: NjTokenizer): { type: string } | null };
+  const nextToken = proto.nextToken;
+  const commentType = nj.lexer.TOKEN_COMMENT;
+  return swap(proto, 'nextToken', function (this: NjTokenizer) {
+    const tok = nextToken.call(this);
+    if (tok && tok.type === commentType && this.trimBlocks && !this.isFinished()) {
+      if (this.current() === '\n') this.forward();
+      else if (this.current() === '\r') {
+        this.forward();
+        if (!this.isFinished() && this.current() === '\n') this.forward();
+      }
+    }
+    return tok;
+  });
+}

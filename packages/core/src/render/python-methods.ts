@@ -1,0 +1,135 @@
+import { isKeywordArgs, pyStr } from './python-values.js';
+
+/** A Python `str` method as templates call it: `this` is the string. */
+type StringMethod = (self: string, ...args: unknown[]) => unknown;
+
+const WHITESPACE = ' \t\n\r\f\v';
+
+function stripChars(chars: unknown): string {
+  return typeof chars === 'string' ? chars : WHITESPACE;
+}
+
+function lstrip(s: string, chars: string): string {
+  let i = 0;
+  while (i < s.length && chars.includes(s[i]!)) i++;
+  return s.slice(i);
+}
+
+function rstrip(s: string, chars: string): string {
+  let j = s.length;
+  while (j > 0 && chars.includes(s[j - 1]!)) j--;
+  return s.slice(0, j);
+}
+
+/** `startswith`/`endswith` accept one affix or a tuple (a list for us) of them. */
+function affixes(arg: unknown): string[] {
+  return Array.isArray(arg) ? arg.map((a) => pyStr(a)) : [pyStr(arg)];
+}
+
+function splitWhitespace(s: string, maxsplit: number): string[] {
+  const out: string[] = [];
+  const re = /\S+/g;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s)) !== null) {
+    if (maxsplit >= 0 && out.length === maxsplit) {
+      out.push(s.slice(m.index).replace(/\s+$/, ''));
+      break;
+    }
+    out.push(m[0]);
+  }
+  return out;
+}
+
+function split(s: string, sep: unknown, maxsplit: unknown): string[] {
+  const max = typeof maxsplit === 'number' ? maxsplit : -1;
+  if (sep === undefined || sep === null) return splitWhitespace(s, max);
+  const separator = pyStr(sep);
+  if (separator === '') throw new Error('ValueError: empty separator');
+  const parts = s.split(separator);
+  if (max < 0 || parts.length <= max + 1) return parts;
+  return [...parts.slice(0, max), parts.slice(max).join(separator)];
+}
+
+function replaceCount(s: string, old: string, replacement: string, count: number): string {
+  if (count < 0) return s.split(old).join(replacement);
+  let out = '';
+  let from = 0;
+  for (let n = 0; n < count; n++) {
+    const at = s.indexOf(old, from);
+    if (at < 0) break;
+    out += s.slice(from, at) + replacement;
+    from = at + old.length;
+    if (old === '') {
+      // Python inserts between every character for an empty needle.
+      if (from >= s.length) break;
+      out += s[from];
+      from++;
+    }
+  }
+  return out + s.slice(from);
+}
+
+/**
+ * Python's `str.format`: `{}`, `{0}`, `{name}`, attribute-free fields; a format spec after
+ * `:` is honoured for width/alignment-free cases only (the spec is ignored).
+ */
+function format(s: string, args: unknown[]): string {
+  const kwargs = args.length > 0 && isKeywordArgs(args[args.length - 1]) ? (args.pop() as Record<string, unknown>) : {};
+  let auto = 0;
+  return s.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
+    if (whole === '{{') return '{';
+    if (whole === '}}') return '}';
+    const name = (field ?? '').split(/[:!]/)[0] ?? '';
+    if (name === '') return pyStr(args[auto++]);
+    if (/^\d+$/.test(name)) return pyStr(args[Number(name)]);
+    return pyStr(kwargs[name]);
+  });
+}
+
+const STRING_METHODS: Record<string, StringMethod> = {
+  startswith: (s, prefix) => affixes(prefix).some((p) => s.startsWith(p)),
+  endswith: (s, suffix) => affixes(suffix).some((p) => s.endsWith(p)),
+  split: (s, sep, maxsplit) => split(s, sep, maxsplit),
+  rsplit: (s, sep, maxsplit) => {
+    if (typeof maxsplit !== 'number' || maxsplit < 0) return split(s, sep, -1);
+    const reversed = split([...s].reverse().join(''), typeof sep === 'string' ? [...sep].reverse().join('') : sep, maxsplit);
+    return reversed.map((p) => [...p].reverse().join('')).reverse();
+  },
+  splitlines: (s) => s.split(/\r\n|\r|\n/).filter((line, i, all) => i < all.length - 1 || line !== ''),
+  strip: (s, chars) => rstrip(lstrip(s, stripChars(chars)), stripChars(chars)),
+  lstrip: (s, chars) => lstrip(s, stripChars(chars)),
+  rstrip: (s, chars) => rstrip(s, stripChars(chars)),
+  lower: (s) => s.toLowerCase(),
+  upper: (s) => s.toUpperCase(),
+  capitalize: (s) => (s === '' ? s : s[0]!.toUpperCase() + s.slice(1).toLowerCase()),
+  title: (s) => s.toLowerCase().replace(/(^|[^A-Za-z])([a-z])/g, (_m, a: string, b: string) => a + b.toUpperCase()),
+  replace: (s, old, replacement, count) =>
+    replaceCount(s, pyStr(old), pyStr(replacement), typeof count === 'number' ? count : -1),
+  find: (s, sub) => s.indexOf(pyStr(sub)),
+  count: (s, sub) => (pyStr(sub) === '' ? s.length + 1 : s.split(pyStr(sub)).length - 1),
+  join: (s, items) => (Array.isArray(items) ? items.map((i) => pyStr(i)).join(s) : [...pyStr(items)].join(s)),
+  format: (s, ...args) => format(s, args),
+  isdigit: (s) => /^\d+$/.test(s),
+  zfill: (s, width) => {
+    const w = typeof width === 'number' ? width : 0;
+    const sign = s.startsWith('-') || s.startsWith('+') ? s[0]! : '';
+    return sign + s.slice(sign.length).padStart(w - sign.length, '0');
+  },
+};
+
+/**
+ * The Python string method `name` bound to `s`, or `undefined` when Python strings have no
+ * such method. Templates call these (`inventory_hostname.startswith('bodhi')`); JavaScript
+ * strings lack most of them, and the ones they share (`split`, `replace`) behave differently.
+ *
+ * @example
+ * pythonStringMethod('a b  c', 'split')?.(); // ['a', 'b', 'c']
+ */
+export function pythonStringMethod(s: string, name: string): ((...args: unknown[]) => unknown) | undefined {
+  if (!Object.prototype.hasOwnProperty.call(STRING_METHODS, name)) return undefined;
+  const method = STRING_METHODS[name]!;
+  return (...args: unknown[]) => method(s, ...args);
+}
+
+/** Names of the Python string methods templates may call. */
+export const PYTHON_STRING_METHODS: readonly string[] = Object.keys(STRING_METHODS);

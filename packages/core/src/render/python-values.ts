@@ -1,0 +1,121 @@
+/**
+ * Python's view of template values. Ansible templates are Jinja2, evaluated by Python, so
+ * `{{ true }}` prints `True`, an empty list is false in `{% if %}`, and `{{ [1] }}` prints `[1]`.
+ * Nunjucks evaluates the same expressions with JavaScript rules; these functions put Python's
+ * rules back where the output can differ.
+ */
+
+/** Keyword arguments as nunjucks passes them: a trailing object tagged `__keywords`. */
+export interface KeywordArgs {
+  __keywords: true;
+  [name: string]: unknown;
+}
+
+/**
+ * Whether a value is the trailing keyword-argument object nunjucks appends to a call.
+ *
+ * @example
+ * isKeywordArgs({ __keywords: true, ignorecase: true }); // true
+ */
+export function isKeywordArgs(value: unknown): value is KeywordArgs {
+  return typeof value === 'object' && value !== null && (value as { __keywords?: unknown }).__keywords === true;
+}
+
+/**
+ * Python truthiness: empty strings, lists, dicts, 0, None and undefined are false.
+ *
+ * @example
+ * pyTruthy([]); // false
+ * pyTruthy('0'); // true
+ */
+export function pyTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false) return false;
+  if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
+  if (typeof value === 'string') return value.length > 0;
+  if (Array.isArray(value)) return value.length > 0;
+  if (isPlainObject(value)) return Object.keys(value).length > 0;
+  return true;
+}
+
+/**
+ * Python's `str()` of a template value, with Ansible's finalisation of `None` to `''`
+ * left to the caller (see {@link outputString}).
+ *
+ * @example
+ * pyStr(true); // 'True'
+ * pyStr(['a', 1]); // "['a', 1]"
+ */
+export function pyStr(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (value === undefined) return '';
+  return pyRepr(value);
+}
+
+/**
+ * The text a `{{ expression }}` writes into an Ansible template: like Python's `str()`,
+ * except that `None` and undefined values print nothing (Ansible's `finalize`).
+ *
+ * @example
+ * outputString(null); // ''
+ * outputString(false); // 'False'
+ */
+export function outputString(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return pyStr(value);
+}
+
+/**
+ * Python's `repr()` of a template value (strings in single quotes, `True`, `None`, dicts as
+ * `{'k': v}`).
+ *
+ * @example
+ * pyRepr({ a: "it's" }); // `{'a': "it's"}`
+ */
+export function pyRepr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (value === true) return 'True';
+  if (value === false) return 'False';
+  if (typeof value === 'number') return pyNumber(value);
+  if (typeof value === 'string') return pyStringRepr(value);
+  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (isPlainObject(value)) {
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v)}`)
+      .join(', ')}}`;
+  }
+  return String(value);
+}
+
+function pyNumber(n: number): string {
+  if (Number.isNaN(n)) return 'nan';
+  if (n === Infinity) return 'inf';
+  if (n === -Infinity) return '-inf';
+  return String(n);
+}
+
+function pyStringRepr(s: string): string {
+  // Python prefers single quotes and switches to double quotes only to avoid escaping.
+  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
+  let out = quote;
+  for (const ch of s) {
+    if (ch === quote || ch === '\\') out += `\\${ch}`;
+    else if (ch === '\n') out += '\\n';
+    else if (ch === '\r') out += '\\r';
+    else if (ch === '\t') out += '\\t';
+    else out += ch;
+  }
+  return out + quote;
+}
+
+/**
+ * Whether a value is a mapping (a plain object, not an array, `null` or a class instance).
+ *
+ * @example
+ * isPlainObject({}); // true
+ * isPlainObject([]); // false
+ */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

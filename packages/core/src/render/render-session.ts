@@ -1,0 +1,99 @@
+/**
+ * State of the render in progress: which variables it looked up and did not find (Jinja2's
+ * default `Undefined` prints as nothing, so a template can render "successfully" with holes in
+ * it; verification needs to know), and how to template a variable whose value holds Jinja.
+ *
+ * Nunjucks renders synchronously, so the session of the render in progress is module state, set
+ * for the duration of one render by {@link withRenderSession}.
+ */
+
+interface Miss {
+  name: string;
+  /** Attribute misses on defined values are tracked only so `default`/`is defined` pair correctly. */
+  reported: boolean;
+}
+
+/**
+ * One render's session.
+ *
+ * @example
+ * const session = new RenderSession();
+ * session.variable('inventory_hostname');
+ * session.names(); // ['inventory_hostname']
+ */
+export class RenderSession {
+  /**
+   * Templates a variable's value when it holds Jinja (Ansible templates variables lazily, when
+   * they are used). Set by the renderer; identity when unset.
+   */
+  expand: (name: string, value: unknown) => unknown = (_name, value) => value;
+
+  private readonly misses: Miss[] = [];
+
+  /** Records a variable lookup that found nothing. */
+  variable(name: string): void {
+    this.misses.push({ name, reported: true });
+  }
+
+  /**
+   * Records a call of something undefined (`x.startswith()` with `x` undefined, or a method that
+   * does not exist). Not reported when the callee hangs off a variable already reported.
+   */
+  call(callee: string): void {
+    const reported = !this.misses.some((m) => m.reported && callee.startsWith(`${m.name}[`));
+    this.misses.push({ name: `${callee}()`, reported });
+  }
+
+  /** Records an attribute lookup on a defined value that found nothing (not reported). */
+  attribute(name: string): void {
+    this.misses.push({ name, reported: false });
+  }
+
+  /**
+   * A guard (`is defined`, `| default(...)`) consumed the undefined value just looked up: the
+   * most recent miss was handled by the template and is not a hole in the output.
+   */
+  guarded(): void {
+    this.misses.pop();
+  }
+
+  /** Name of the most recent miss, for messages such as `mandatory`'s. */
+  lastName(): string | undefined {
+    return this.misses[this.misses.length - 1]?.name;
+  }
+
+  /** Reported names, each once, in order of first use. */
+  names(): string[] {
+    return [...new Set(this.misses.filter((m) => m.reported).map((m) => m.name))];
+  }
+}
+
+let current: RenderSession | undefined;
+
+/**
+ * Runs `fn` with `session` as the session of the render in progress.
+ *
+ * @example
+ * const s = new RenderSession();
+ * withRenderSession(s, () => currentSession()?.variable('x'));
+ * s.names(); // ['x']
+ */
+export function withRenderSession<T>(session: RenderSession, fn: () => T): T {
+  const previous = current;
+  current = session;
+  try {
+    return fn();
+  } finally {
+    current = previous;
+  }
+}
+
+/**
+ * The session of the render in progress, if any.
+ *
+ * @example
+ * currentSession()?.guarded();
+ */
+export function currentSession(): RenderSession | undefined {
+  return current;
+}

@@ -1,0 +1,229 @@
+import { posix } from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
+import { jinjaTests, type TemplateTest } from './jinja-tests.js';
+import { installJinjaSemantics } from './jinja-semantics.js';
+import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
+import { isPlainObject } from './python-values.js';
+import { RenderSession, withRenderSession } from './render-session.js';
+import type { IncludeResolver, RenderOptions, RenderResult } from './types.js';
+
+/** How deep variables may nest templates before we call it a loop (Ansible has no fixed limit). */
+export const MAX_VARIABLE_DEPTH = 20;
+
+/** Compiled templates kept per process, keyed by path and text; renders for each environment reuse them. */
+const TEMPLATE_CACHE_SIZE = 512;
+
+const DEFAULT_PATH = '<template>';
+
+/**
+ * The path an `{% include name %}` in `fromPath` refers to: relative to the including template's
+ * folder (Ansible searches the role's `templates/`, which is where its templates live).
+ *
+ * @example
+ * resolveIncludePath('./generic.conf', 'roles/httpd/templates/site.conf'); // 'roles/httpd/templates/generic.conf'
+ */
+export function resolveIncludePath(name: string, fromPath: string): string {
+  if (name.startsWith('/')) return posix.normalize(name);
+  return posix.normalize(posix.join(posix.dirname(fromPath), name));
+}
+
+/** Does this value (or anything inside it) contain Jinja that Ansible would template? */
+function holdsJinja(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
+  if (Array.isArray(value)) return value.some(holdsJinja);
+  if (isPlainObject(value)) return Object.values(value).some(holdsJinja);
+  return false;
+}
+
+type NjTemplate = InstanceType<NunjucksModule['Template']>;
+
+/**
+ * Renders Ansible (Jinja2) templates with nunjucks, Jinja2 semantics and Ansible's filters.
+ * Obtain one with {@link loadTemplateRenderer}; its methods are synchronous.
+ *
+ * @example
+ * const renderer = await loadTemplateRenderer();
+ * renderer.render('registry=docker://{{ host }}\n', { host: 'candidate-registry{{ env_suffix }}.fedoraproject.org', env_suffix: '.stg' });
+ * // => { ok: true, output: 'registry=docker://candidate-registry.stg.fedoraproject.org\n', undefinedVars: [] }
+ */
+export class TemplateRenderer {
+  private readonly env: InstanceType<NunjucksModule['Environment']>;
+  private readonly cache = new Map<string, NjTemplate>();
+  /** The include resolver of the render in progress (renders are synchronous). */
+  private includeResolver: IncludeResolver | undefined;
+  private depth = 0;
+
+  constructor(private readonly nj: NunjucksModule) {
+    const renderer = this;
+    const loader = {
+      // Every include name is resolved against its includer, so the loader sees both.
+      isRelative: () => true,
+      resolve: (from: string, name: string) => JSON.stringify([from, name]),
+      getSource(key: string) {
+        const [from, name] = JSON.parse(key) as [string, string];
+        const src = renderer.includeResolver?.(name, from);
+        if (src === undefined) throw new TemplateRuntimeError(`included template not found: ${name}`);
+        return { src, path: resolveIncludePath(name, from), noCache: true };
+      },
+    };
+    this.env = new nj.Environment(loader as unknown as ConstructorParameters<NunjucksModule['Environment']>[0], {
+      autoescape: false,
+      // Ansible's template module: trim_blocks=True, lstrip_blocks=False, trailing newline kept.
+      trimBlocks: true,
+      lstripBlocks: false,
+      throwOnUndefined: false,
+    });
+    const filters: Record<string, TemplateFilter> = ansibleFilters({
+      filter: (name) => this.filter(name),
+      test: (name) => this.test(name),
+    });
+    for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, fn);
+    const tests = this.env as unknown as NjTestRegistry;
+    for (const [name, fn] of Object.entries(jinjaTests())) tests.addTest(name, fn);
+  }
+
+  private filter(name: string): TemplateFilter | undefined {
+    try {
+      return this.env.getFilter(name) as TemplateFilter;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private test(name: string): TemplateTest | undefined {
+    try {
+      const test = (this.env as unknown as NjTestRegistry).getTest(name);
+      return (value, ...args) => test(value, ...args) === true;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Renders `text` with `vars` (an environment's vars plus any task vars). Variables whose values
+   * hold Jinja are templated when used, like Ansible does.
+   *
+   * @example
+   * renderer.render('{% if env == "staging" %}\nstg\n{% endif %}\n', { env: 'staging' }); // output 'stg\n'
+   */
+  render(text: string, vars: Record<string, unknown>, opts: RenderOptions = {}): RenderResult {
+    const path = opts.path ?? DEFAULT_PATH;
+    const session = new RenderSession();
+    const previousResolver = this.includeResolver;
+    this.includeResolver = opts.resolveInclude;
+    const restore = installJinjaSemantics(this.nj);
+    try {
+      session.expand = this.expander(vars, path);
+      const output = withRenderSession(session, () => this.template(text, path).render(vars));
+      return { ok: true, output, undefinedVars: session.names() };
+    } catch (error) {
+      return { ok: false, diagnostic: renderDiagnostic(error, opts.path), undefinedVars: session.names() };
+    } finally {
+      restore();
+      this.includeResolver = previousResolver;
+    }
+  }
+
+  /** Templates variable values that hold Jinja, once per variable per render, detecting loops. */
+  private expander(vars: Record<string, unknown>, path: string): (name: string, value: unknown) => unknown {
+    const done = new Map<string, unknown>();
+    const active = new Set<string>();
+    const expandValue = (value: unknown): unknown => {
+      if (typeof value === 'string') {
+        return holdsJinja(value) ? this.template(value, `${path}#var`).render(vars) : value;
+      }
+      if (Array.isArray(value)) return value.map(expandValue);
+      if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(v)]));
+      return value;
+    };
+    return (name, value) => {
+      if (!holdsJinja(value)) return value;
+      if (done.has(name)) return done.get(name);
+      if (active.has(name)) throw new TemplateRuntimeError(`recursive loop detected in template string: variable '${name}' uses itself`);
+      if (this.depth >= MAX_VARIABLE_DEPTH) {
+        throw new TemplateRuntimeError(`variables nest templates more than ${MAX_VARIABLE_DEPTH} deep (at '${name}')`);
+      }
+      active.add(name);
+      this.depth++;
+      try {
+        const expanded = expandValue(value);
+        done.set(name, expanded);
+        return expanded;
+      } finally {
+        this.depth--;
+        active.delete(name);
+      }
+    };
+  }
+
+  private template(text: string, path: string): NjTemplate {
+    const key = `${path}\0${text}`;
+    let tmpl = this.cache.get(key);
+    if (tmpl) {
+      // Refresh recency: Map iteration order is insertion order.
+      this.cache.delete(key);
+    } else {
+      tmpl = new this.nj.Template(text, this.env, path);
+      if (this.cache.size >= TEMPLATE_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value as string);
+    }
+    this.cache.set(key, tmpl);
+    return tmpl;
+  }
+}
+
+/** Turns a nunjucks/Jinja error into a diagnostic with the template line when nunjucks gives one. */
+function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic {
+  const raw = error instanceof Error ? error.message : String(error);
+  const where = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  // Nunjucks prefixes "(path) [Line l, Column c]\n  " and sometimes "Error: "; keep the cause.
+  const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^\(.*\)( \[Line \d+, Column \d+\])?$/.test(l));
+  const message = (lines[lines.length - 1] ?? raw).replace(/^(Template render error: )?(\(.*?\) )?(\[Line \d+, Column \d+\] )?/, '').replace(/^Error: /, '');
+  return {
+    code: 'RENDER_FAILED',
+    severity: 'error',
+    message: `cannot render template: ${message}`,
+    ...(path !== undefined ? { path } : {}),
+    ...(where ? { line: Number(where[1]), column: Number(where[2]) } : {}),
+  };
+}
+
+let loading: Promise<TemplateRenderer> | undefined;
+
+/**
+ * Loads nunjucks (once per process) and returns the shared renderer.
+ *
+ * @example
+ * const renderer = await loadTemplateRenderer();
+ */
+export function loadTemplateRenderer(): Promise<TemplateRenderer> {
+  loading ??= loadNunjucks().then((nj) => new TemplateRenderer(nj));
+  return loading;
+}
+
+/**
+ * Renders an Ansible template for one environment. Loads nunjucks on first use (so commands that
+ * render nothing never pay for it); see {@link TemplateRenderer.render}.
+ *
+ * @example
+ * const r = await renderTemplate('[push]\nregistry=docker://{{candidate_registry}}\n', {
+ *   env_suffix: '.stg',
+ *   candidate_registry: 'candidate-registry{{ env_suffix }}.fedoraproject.org',
+ * });
+ * // r.ok && r.output === '[push]\nregistry=docker://candidate-registry.stg.fedoraproject.org\n'
+ */
+export async function renderTemplate(text: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  return (await loadTemplateRenderer()).render(text, vars, opts);
+}
+
+/**
+ * Evaluates a templated value (a variable's value, a task's `vars:` entry) for one environment,
+ * templating the variables it uses recursively (up to {@link MAX_VARIABLE_DEPTH} deep).
+ *
+ * @example
+ * await renderExpression('candidate-registry{{ env_suffix }}.fedoraproject.org', { env_suffix: '.stg' });
+ * // => { ok: true, output: 'candidate-registry.stg.fedoraproject.org', undefinedVars: [] }
+ */
+export async function renderExpression(expr: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  return (await loadTemplateRenderer()).render(expr, vars, { path: '<expression>', ...opts });
+}
