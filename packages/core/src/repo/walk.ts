@@ -67,7 +67,7 @@ export interface WalkResult {
  * await walkRepository('.', { onProgress: (n) => process.stderr.write(`\rscanning ${n} files…`) });
  */
 export interface WalkOptions {
-  /** Called with the number of files found so far, at most once per directory. */
+  /** Called with the number of files found so far, at most once per directory level, when it grew. */
   onProgress?: (filesFound: number) => void;
 }
 
@@ -105,6 +105,7 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
   // Breadth-first over directories; each directory is one readdir, the dirent type tells
   // files, directories and links apart without a stat.
   let frontier: { rel: string; abs: string }[] = [{ rel: '', abs: realRoot }];
+  let reported = 0;
   while (frontier.length > 0) {
     const next: { rel: string; abs: string }[] = [];
     const listings = await mapLimit(frontier, IO_CONCURRENCY, async (dir) => {
@@ -138,7 +139,7 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
         }
       }
     }
-    opts.onProgress?.(regular.length);
+    if (regular.length > reported) opts.onProgress?.((reported = regular.length));
     frontier = next;
   }
 
