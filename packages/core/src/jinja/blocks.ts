@@ -115,9 +115,14 @@ function branch(
     );
     return;
   }
-  const previous = top.branches[top.branches.length - 1];
-  if (previous?.keyword === 'else') {
-    problems.add('JINJA_UNEXPECTED_END', `${describe(keyword)} after {% else %} of ${describe(top.keyword)}`, token.start);
+  // `else` and `pluralize` are the last branch of their block.
+  const previous = top.branches[top.branches.length - 1]?.keyword;
+  if (previous === 'else' || previous === 'pluralize') {
+    problems.add(
+      'JINJA_UNEXPECTED_END',
+      `${describe(keyword)} after ${describe(previous)} of ${describe(top.keyword)}`,
+      token.start,
+    );
   }
   top.branches.push(token);
 }

@@ -40,6 +40,11 @@ describe('maskJinja', () => {
     expect(mask('k: "{{ a\n}}"')).toBe('k: "xxxx\n  "');
   });
 
+  test('non-BMP chars and lone surrogates survive (length counted in UTF-16 units)', () => {
+    expect(mask('k: "\u{1F600}{{ a }}\uD800" # é')).toBe('k: "\u{1F600}xxxxxxx\uD800" # é');
+    expect(mask('k: {{ "\u{1F600}" }}')).toBe('k: xxxxxxxxxx');
+  });
+
   test('raw bodies are kept', () => {
     expect(mask('k: {% raw %}{{ a }}{% endraw %}')).toBe('k:          {{ a }}            ');
   });

@@ -44,60 +44,79 @@ export function maskJinja(text: string, scan: JinjaScan, opts: MaskOptions = {})
     });
   }
   if (!scan.hasJinja) return text;
+  const fillCode = placeholder.charCodeAt(0);
   const tokens = scan.tokens;
   const alone = aloneOnLines(text, tokens);
-  const parts: string[] = [];
+  // Overwrite tag ranges in a UTF-16 copy of the text: native fills instead of string building.
+  const n = text.length;
+  const bytes = Buffer.allocUnsafeSlow(n * 2);
+  bytes.write(text, 0, 'utf16le');
+  const units = new Uint16Array(bytes.buffer, bytes.byteOffset, n);
+  const breaks = new BreakFinder(text);
   for (let k = 0; k < tokens.length; k++) {
     const token = tokens[k] as JinjaToken;
-    switch (token.kind) {
-      case 'text':
-      case 'raw':
-        parts.push(text.slice(token.start, token.end));
-        break;
-      case 'expression':
-        if (alone[k]) fill(parts, text, token.start, token.end, ' ');
-        else maskInlineExpression(parts, text, token.start, token.end, placeholder);
-        break;
-      default:
-        fill(parts, text, token.start, token.end, ' ');
+    const kind = token.kind;
+    if (kind === 'text' || kind === 'raw') continue;
+    const { start, end } = token;
+    const firstBreak = breaks.next(start);
+    if (kind === 'expression' && alone[k] === 0) {
+      if (firstBreak >= end) units.fill(fillCode, start, end);
+      else maskMultilineExpression(units, text, start, end, firstBreak, fillCode);
+    } else {
+      units.fill(SPACE, start, end);
+      for (let p = firstBreak; p < end; p = breaks.next(p + 1)) units[p] = text.charCodeAt(p);
     }
   }
-  return parts.join('');
+  return bytes.toString('utf16le');
 }
 
-/** Pushes `char` repeated over [start, end), keeping line breaks. */
-function fill(parts: string[], text: string, start: number, end: number, char: string): void {
-  let runStart = start;
-  for (let p = start; p < end; p++) {
-    const c = text.charCodeAt(p);
-    if (c === LF || c === CR) {
-      if (p > runStart) parts.push(char.repeat(p - runStart));
-      parts.push(c === LF ? '\n' : '\r');
-      runStart = p + 1;
-    }
+/**
+ * The next `\n` or `\r` at or after an offset. Remembers the last answer for each char, so that
+ * asking with increasing offsets costs O(text) in total even when a char never occurs.
+ */
+class BreakFinder {
+  private lf = -1;
+  private cr = -1;
+  constructor(private readonly text: string) {}
+
+  /** Offset of the next line-break char at or after `from`, or the text length. */
+  next(from: number): number {
+    if (this.lf < from) this.lf = this.find('\n', from);
+    if (this.cr < from) this.cr = this.find('\r', from);
+    return Math.min(this.lf, this.cr);
   }
-  if (end > runStart) parts.push(char.repeat(end - runStart));
+
+  private find(char: string, from: number): number {
+    const at = this.text.indexOf(char, from);
+    return at < 0 ? this.text.length : at;
+  }
 }
 
-function maskInlineExpression(parts: string[], text: string, start: number, end: number, placeholder: string): void {
-  let lineEnd = start;
-  while (lineEnd < end && !isBreak(text.charCodeAt(lineEnd))) lineEnd++;
-  parts.push(placeholder.repeat(lineEnd - start));
-  if (lineEnd === end) return;
+/**
+ * An inline expression spanning lines: placeholder on its first line; on each continuation line,
+ * the indentation stays blank and the rest is placeholder only when indented deeper than the line
+ * the expression starts on (so YAML reads one multi-line plain scalar), else blank.
+ */
+function maskMultilineExpression(
+  units: Uint16Array,
+  text: string,
+  start: number,
+  end: number,
+  firstBreak: number,
+  fillCode: number,
+): void {
+  units.fill(fillCode, start, firstBreak);
   const baseIndent = indentOfLineAt(text, start);
-  let p = lineEnd;
+  let p = firstBreak;
   while (p < end) {
-    // p is at a line break inside the expression.
-    const c = text.charCodeAt(p);
-    parts.push(c === LF ? '\n' : '\r');
-    p++;
+    p++; // past the line break, which stays as it is
     const lineStart = p;
     while (p < end && isBlank(text.charCodeAt(p))) p++;
     const indent = p - lineStart;
-    if (indent > 0) parts.push(' '.repeat(indent));
+    units.fill(SPACE, lineStart, p);
     const contentStart = p;
     while (p < end && !isBreak(text.charCodeAt(p))) p++;
-    if (p > contentStart) parts.push((indent > baseIndent ? placeholder : ' ').repeat(p - contentStart));
+    units.fill(indent > baseIndent ? fillCode : SPACE, contentStart, p);
   }
 }
 
@@ -110,27 +129,27 @@ function indentOfLineAt(text: string, offset: number): number {
 }
 
 /**
- * For each token, whether it is a tag on lines that hold only tags and blanks. Two linear passes:
+ * For each token, 1 when it is a tag on lines that hold only tags and blanks. Two linear passes:
  * "only tags/blanks since the last line break" forward, "until the next line break" backward.
  * Line breaks inside tags do not count, so a multi-line tag joins its lines into one.
  */
-function aloneOnLines(text: string, tokens: readonly JinjaToken[]): boolean[] {
+function aloneOnLines(text: string, tokens: readonly JinjaToken[]): Uint8Array {
   const count = tokens.length;
-  const before: boolean[] = new Array<boolean>(count);
+  const before = new Uint8Array(count);
   let blankSoFar = true;
   for (let k = 0; k < count; k++) {
     const token = tokens[k] as JinjaToken;
-    before[k] = blankSoFar;
+    before[k] = blankSoFar ? 1 : 0;
     if (token.kind === 'text' || token.kind === 'raw') blankSoFar = tailIsBlank(text, token.start, token.end, blankSoFar);
   }
-  const alone: boolean[] = new Array<boolean>(count).fill(false);
+  const alone = new Uint8Array(count);
   let blankAfter = true;
   for (let k = count - 1; k >= 0; k--) {
     const token = tokens[k] as JinjaToken;
     if (token.kind === 'text' || token.kind === 'raw') {
       blankAfter = headIsBlank(text, token.start, token.end, blankAfter);
     } else {
-      alone[k] = blankAfter && (before[k] as boolean);
+      alone[k] = blankAfter && before[k] === 1 ? 1 : 0;
     }
   }
   return alone;

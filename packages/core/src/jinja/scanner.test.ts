@@ -220,6 +220,19 @@ describe('scanJinja errors', () => {
     });
   });
 
+  test('chars Jinja2 rejects inside tags are reported (the tag still closes)', () => {
+    expect(scanJinja('{{ a \\ b }}').errors).toMatchObject([{ code: 'JINJA_SYNTAX', message: 'unexpected char "\\\\" in {{ … }}', column: 6 }]);
+    expect(scanJinja('{% if a ! b %}{% endif %}').errors).toMatchObject([{ code: 'JINJA_SYNTAX', column: 9 }]);
+    expect(scanJinja('{% if a != b %}{% endif %}').errors).toEqual([]);
+    expect(scanJinja('{{ naïve_ünïcode }}').errors).toEqual([]);
+  });
+
+  test('a tag whose delimiter appears only inside brackets is reported', () => {
+    expect(scanJinja('{% a {%} b').errors).toMatchObject([
+      { code: 'JINJA_SYNTAX', message: 'no closing delimiter outside brackets in {% … %}', line: 1, column: 3 },
+    ]);
+  });
+
   test('unclosed block', () => {
     expect(scanJinja('a\n{% if x %}\nb').errors).toEqual([
       { code: 'JINJA_UNCLOSED_BLOCK', message: '{% if %} is never closed', severity: 'error', line: 2, column: 1 },

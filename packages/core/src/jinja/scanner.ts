@@ -1,6 +1,6 @@
 import { buildBlocks } from './blocks.js';
 import { ScanProblems } from './problems.js';
-import { findCommentClose, findTagClose, StringFinder, type TagClose } from './tag-lexer.js';
+import { findCommentClose, findTagClose, newTagClose, StringFinder, type TagClose } from './tag-lexer.js';
 import type { JinjaScan, JinjaTagKind, JinjaToken } from './types.js';
 
 const LBRACE = 123;
@@ -41,6 +41,7 @@ export function scanJinja(text: string): JinjaScan {
   let strings: StringFinder | undefined;
   let hasJinja = false;
   const rawOpens = new Set<JinjaToken>();
+  const close = newTagClose();
 
   /** Start of text not yet emitted as a token. */
   let pending = 0;
@@ -57,12 +58,12 @@ export function scanJinja(text: string): JinjaScan {
     }
     hasJinja = true;
 
-    if (kind === 'statement') {
+    if (kind === 'statement' && mayOpenRaw(text, brace)) {
       RAW_BEGIN.lastIndex = brace;
       if (RAW_BEGIN.test(text)) {
         const openEnd = RAW_BEGIN.lastIndex;
         pushText(tokens, pending, brace);
-        const open = makeTag(text, 'statement', brace, closeBefore(text, openEnd));
+        const open = makeTag(text, 'statement', brace, closeBefore(text, openEnd, close));
         tokens.push(open);
         rawOpens.add(open);
         RAW_END.lastIndex = openEnd;
@@ -75,7 +76,7 @@ export function scanJinja(text: string): JinjaScan {
         }
         pushRaw(tokens, openEnd, endMatch.index);
         const closeEnd = endMatch.index + endMatch[0].length;
-        tokens.push(makeTag(text, 'statement', endMatch.index, closeBefore(text, closeEnd)));
+        tokens.push(makeTag(text, 'statement', endMatch.index, closeBefore(text, closeEnd, close)));
         pending = closeEnd;
         i = closeEnd;
         continue;
@@ -83,11 +84,11 @@ export function scanJinja(text: string): JinjaScan {
     }
 
     const innerStart = innerStartOf(text, brace);
-    let close: TagClose | undefined;
-    if (kind === 'comment') close = findCommentClose(text, innerStart);
-    else close = findTagClose(text, innerStart, kind, (strings ??= new StringFinder(text)));
-
-    if (!close) {
+    const closed =
+      kind === 'comment'
+        ? findCommentClose(text, innerStart, close)
+        : findTagClose(text, innerStart, kind, (strings ??= new StringFinder(text)), close);
+    if (!closed) {
       report().add('JINJA_UNTERMINATED', `${OPENER_TEXT[kind]} is never closed`, brace);
       break;
     }
@@ -100,8 +101,9 @@ export function scanJinja(text: string): JinjaScan {
     }
     pushText(tokens, pending, brace);
     tokens.push(makeTag(text, kind, brace, close));
-    pending = close.end;
-    i = close.end;
+    const end = close.end;
+    pending = end;
+    i = end;
   }
   pushText(tokens, pending, n);
 
@@ -117,16 +119,24 @@ function closingText(kind: JinjaTagKind): string {
   return kind === 'expression' ? '}}' : kind === 'statement' ? '%}' : '#}';
 }
 
-/** The close of a tag whose delimiter ends at `end` (already matched by a regex). */
-function closeBefore(text: string, end: number): TagClose {
+/** Fills `out` for a tag whose delimiter ends at `end` (already matched by a regex). */
+function closeBefore(text: string, end: number, out: TagClose): TagClose {
   const mark = text.charCodeAt(end - 3);
   const marked = mark === MINUS || mark === PLUS;
-  return {
-    innerEnd: marked ? end - 3 : end - 2,
-    end,
-    trimRight: mark === MINUS,
-    keepRight: mark === PLUS,
-  };
+  out.innerEnd = marked ? end - 3 : end - 2;
+  out.end = end;
+  out.trimRight = mark === MINUS;
+  out.keepRight = mark === PLUS;
+  out.problem = undefined;
+  return out;
+}
+
+/** Cheap pre-check before the raw regex: `{%`, a mark, blanks, then `r`. */
+function mayOpenRaw(text: string, brace: number): boolean {
+  let p = innerStartOf(text, brace);
+  let c = text.charCodeAt(p);
+  while (c === SPACE || c === TAB || c === LF || c === CR) c = text.charCodeAt(++p);
+  return c === 114; // r
 }
 
 function pushText(tokens: JinjaToken[], start: number, end: number): void {
@@ -145,8 +155,23 @@ function innerStartOf(text: string, start: number): number {
 
 function makeTag(text: string, kind: JinjaTagKind, start: number, close: TagClose): JinjaToken {
   const sign = text.charCodeAt(start + 2);
-  const inner = text.slice(innerStartOf(text, start), close.innerEnd).trim();
-  const token: JinjaToken = {
+  const inner = trimmedSlice(text, innerStartOf(text, start), close.innerEnd);
+  // One literal per shape keeps V8's hidden classes stable on this hot path.
+  if (kind === 'statement') {
+    return {
+      kind,
+      start,
+      end: close.end,
+      inner,
+      keyword: leadingName(inner),
+      trimLeft: sign === MINUS,
+      trimRight: close.trimRight,
+      keepLeft: sign === PLUS,
+      keepRight: close.keepRight,
+      ownLine: isOwnLine(text, start, close.end),
+    };
+  }
+  return {
     kind,
     start,
     end: close.end,
@@ -157,8 +182,20 @@ function makeTag(text: string, kind: JinjaTagKind, start: number, close: TagClos
     keepRight: close.keepRight,
     ownLine: isOwnLine(text, start, close.end),
   };
-  if (kind === 'statement') token.keyword = leadingName(inner);
-  return token;
+}
+
+/** `text.slice(start, end).trim()` with one allocation instead of two. */
+function trimmedSlice(text: string, start: number, end: number): string {
+  while (start < end && isTrimmable(text.charCodeAt(start))) start++;
+  while (end > start && isTrimmable(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+/** The whitespace String.prototype.trim removes, ASCII fast path first. */
+function isTrimmable(c: number): boolean {
+  if (c === SPACE || (c >= 9 && c <= 13)) return true;
+  if (c < 128) return false;
+  return String.fromCharCode(c).trim() === '';
 }
 
 /** The first identifier of a statement (`if`, `endfor`, …), or `''`. */

@@ -4,7 +4,7 @@
  * (`{{ {'a': 1}}}` ends at the last `}}`).
  */
 
-/** Where a tag's closing delimiter was found. */
+/** Where a tag's closing delimiter was found. Reused between calls: copy what you keep. */
 export interface TagClose {
   /** Offset of the closing delimiter including its `-`/`+` mark (end of the tag's inner text). */
   innerEnd: number;
@@ -12,8 +12,13 @@ export interface TagClose {
   end: number;
   trimRight: boolean;
   keepRight: boolean;
-  /** Set when the tag is not valid Jinja (unbalanced bracket, unterminated string) but still closes. */
-  problem?: { offset: number; message: string };
+  /** Set when the tag is not valid Jinja (unbalanced bracket, unterminated string, bad char) but still closes. */
+  problem: { offset: number; message: string } | undefined;
+}
+
+/** A fresh {@link TagClose} to pass to the finders. */
+export function newTagClose(): TagClose {
+  return { innerEnd: 0, end: 0, trimRight: false, keepRight: false, problem: undefined };
 }
 
 const BACKSLASH = 92;
@@ -28,6 +33,27 @@ const RBRACE = 125;
 const PERCENT = 37;
 const MINUS = 45;
 const PLUS = 43;
+const BANG = 33;
+const EQUALS = 61;
+
+/** Char classes of the tag loop, so ordinary chars cost one table lookup. */
+const MAY_CLOSE = 1;
+const SPECIAL = 2;
+const CHAR_CLASS = (() => {
+  const table = new Uint8Array(128);
+  const mark = (c: number, cls: number): void => {
+    table[c] = (table[c] ?? 0) | cls;
+  };
+  for (const c of '}-%+') mark(c.charCodeAt(0), MAY_CLOSE);
+  // Quotes, brackets, and the ASCII chars no rule of Jinja2's tag lexer accepts ("unexpected char").
+  for (const c of `'"()[]{}\\$?@\`&^#!`) mark(c.charCodeAt(0), SPECIAL);
+  for (let c = 0; c < 32; c++) {
+    // Python's \s matches \t\n\v\f\r and \x1c-\x1f; other control chars are rejected.
+    if (!(c >= 9 && c <= 13) && !(c >= 28 && c <= 31)) mark(c, SPECIAL);
+  }
+  mark(127, SPECIAL);
+  return table;
+})();
 
 /**
  * Caches, per scan, the last offset of each quote char so that an unterminated string is detected
@@ -60,135 +86,122 @@ export class StringFinder {
   }
 }
 
-/** The closing delimiter at `i` for a tag of the given kind, or undefined. */
-function closeAt(text: string, i: number, kind: 'expression' | 'statement'): TagClose | undefined {
+/** Sets `out` and returns true when a closing delimiter of `kind` starts at `i`. */
+function closeAt(text: string, i: number, kind: 'expression' | 'statement', out: TagClose): boolean {
   const c = text.charCodeAt(i);
+  let length = 0;
+  let mark = 0;
   if (kind === 'expression') {
-    if (c === RBRACE && text.charCodeAt(i + 1) === RBRACE) {
-      return { innerEnd: i, end: i + 2, trimRight: false, keepRight: false };
+    if (c === RBRACE) {
+      if (text.charCodeAt(i + 1) === RBRACE) length = 2;
+    } else if (c === MINUS && text.charCodeAt(i + 1) === RBRACE && text.charCodeAt(i + 2) === RBRACE) {
+      length = 3;
+      mark = MINUS;
     }
-    if (c === MINUS && text.charCodeAt(i + 1) === RBRACE && text.charCodeAt(i + 2) === RBRACE) {
-      return { innerEnd: i, end: i + 3, trimRight: true, keepRight: false };
-    }
-    return undefined;
+  } else if (c === PERCENT) {
+    if (text.charCodeAt(i + 1) === RBRACE) length = 2;
+  } else if ((c === MINUS || c === PLUS) && text.charCodeAt(i + 1) === PERCENT && text.charCodeAt(i + 2) === RBRACE) {
+    length = 3;
+    mark = c;
   }
-  if (c === PERCENT && text.charCodeAt(i + 1) === RBRACE) {
-    return { innerEnd: i, end: i + 2, trimRight: false, keepRight: false };
-  }
-  if ((c === MINUS || c === PLUS) && text.charCodeAt(i + 1) === PERCENT && text.charCodeAt(i + 2) === RBRACE) {
-    return { innerEnd: i, end: i + 3, trimRight: c === MINUS, keepRight: c === PLUS };
-  }
-  return undefined;
+  if (length === 0) return false;
+  out.innerEnd = i;
+  out.end = i + length;
+  out.trimRight = mark === MINUS;
+  out.keepRight = mark === PLUS;
+  out.problem = undefined;
+  return true;
 }
 
+/** Offsets of open brackets; shared because scanning is synchronous and never re-entered. */
+const openBrackets: number[] = [];
+
 /**
- * Finds the end of an expression or statement whose inner text starts at `from`.
- * Returns undefined when the tag is never closed. When Jinja2 would reject the tag but a closing
- * delimiter exists outside strings, returns that close with a `problem`, so that one typo does
+ * Finds the end of an expression or statement whose inner text starts at `from`, into `out`.
+ * Returns false when the tag is never closed. When Jinja2 would reject the tag but a closing
+ * delimiter exists outside strings, returns true with `out.problem` set, so that one typo does
  * not swallow the rest of the file.
  *
  * @example
- * findTagClose('{{ "}}" }}', 2, 'expression', new StringFinder('{{ "}}" }}'))?.end; // => 10
+ * const out = newTagClose();
+ * findTagClose('{{ "}}" }}', 2, 'expression', new StringFinder('{{ "}}" }}'), out); // => true
+ * out.end; // => 10
  */
 export function findTagClose(
   text: string,
   from: number,
   kind: 'expression' | 'statement',
   strings: StringFinder,
-): TagClose | undefined {
+  out: TagClose,
+): boolean {
   const n = text.length;
-  /** Offsets of the open brackets. */
-  const open: number[] = [];
+  let depth = 0;
   let problem: { offset: number; message: string } | undefined;
   let i = from;
   scan: while (i < n) {
-    if (open.length === 0) {
-      const close = closeAt(text, i, kind);
-      if (close) return close;
-    }
     const c = text.charCodeAt(i);
-    switch (c) {
-      case QUOTE:
-      case DQUOTE: {
-        const end = strings.end(i);
-        if (end < 0) {
-          problem = { offset: i, message: `unterminated string ${String.fromCharCode(c)}` };
-          break scan;
+    const cls = c < 128 ? (CHAR_CLASS[c] as number) : 0;
+    if (cls === 0) {
+      i++;
+      continue;
+    }
+    if (depth === 0 && cls & MAY_CLOSE && closeAt(text, i, kind, out)) return true;
+    if (cls & SPECIAL) {
+      switch (c) {
+        case QUOTE:
+        case DQUOTE: {
+          const end = strings.end(i);
+          if (end < 0) {
+            problem = { offset: i, message: `unterminated string ${String.fromCharCode(c)}` };
+            break scan;
+          }
+          i = end;
+          continue;
         }
-        i = end;
-        continue;
-      }
-      case LPAREN:
-      case LBRACKET:
-      case LBRACE:
-        open.push(i);
-        break;
-      case RPAREN:
-      case RBRACKET:
-      case RBRACE: {
-        const at = open.pop();
-        const expected = at === undefined ? undefined : closerOf(text.charCodeAt(at));
-        if (expected !== c) {
-          const got = String.fromCharCode(c);
-          problem = {
-            offset: i,
-            message:
-              expected === undefined
-                ? `unexpected '${got}'`
-                : `unexpected '${got}', expected '${String.fromCharCode(expected)}'`,
-          };
-          break scan;
+        case LPAREN:
+        case LBRACKET:
+        case LBRACE:
+          openBrackets[depth++] = i;
+          break;
+        case RPAREN:
+        case RBRACKET:
+        case RBRACE: {
+          const expected = depth === 0 ? undefined : closerOf(text.charCodeAt(openBrackets[--depth] as number));
+          if (expected !== c) {
+            const got = String.fromCharCode(c);
+            problem = {
+              offset: i,
+              message:
+                expected === undefined
+                  ? `unexpected '${got}'`
+                  : `unexpected '${got}', expected '${String.fromCharCode(expected)}'`,
+            };
+            break scan;
+          }
+          break;
         }
-        break;
-      }
-      default:
-        if (isRejected(c, text.charCodeAt(i + 1))) {
+        case BANG:
+          if (text.charCodeAt(i + 1) === EQUALS) break;
+        // falls through: a lone `!` is no Jinja2 token
+        default:
           problem = { offset: i, message: `unexpected char ${JSON.stringify(String.fromCharCode(c))}` };
           break scan;
-        }
+      }
     }
     i++;
   }
-  if (!problem) {
-    const unclosed = open[0];
-    problem =
-      unclosed === undefined
-        ? { offset: from, message: 'no closing delimiter outside brackets' }
-        : { offset: unclosed, message: `unclosed '${text.charAt(unclosed)}'` };
-  }
+  problem ??=
+    depth === 0
+      ? { offset: from, message: 'no closing delimiter outside brackets' }
+      : { offset: openBrackets[0] as number, message: `unclosed '${text.charAt(openBrackets[0] as number)}'` };
   // Jinja2 fails here; recover at the first closing delimiter outside terminated strings.
-  const close = findCloseIgnoringBrackets(text, from, kind, strings);
-  if (close) close.problem = problem;
-  return close;
+  if (!findCloseIgnoringBrackets(text, from, kind, strings, out)) return false;
+  out.problem = problem;
+  return true;
 }
 
 function closerOf(opener: number): number {
   return opener === LPAREN ? RPAREN : opener === LBRACKET ? RBRACKET : RBRACE;
-}
-
-/**
- * ASCII chars that no rule of Jinja2's tag lexer accepts (it raises "unexpected char"):
- * `\ $ ? @ ` & ^ #`, a `!` not followed by `=`, and control chars other than whitespace.
- * Non-ASCII chars are left alone (Jinja2 accepts Unicode identifiers).
- */
-function isRejected(c: number, next: number): boolean {
-  switch (c) {
-    case 92: // \
-    case 36: // $
-    case 63: // ?
-    case 64: // @
-    case 96: // `
-    case 38: // &
-    case 94: // ^
-    case 35: // #
-    case 127:
-      return true;
-    case 33: // !
-      return next !== 61;
-    default:
-      // Python's \s also matches \x1c-\x1f.
-      return c < 32 && !(c >= 9 && c <= 13) && !(c >= 28 && c <= 31);
-  }
 }
 
 function findCloseIgnoringBrackets(
@@ -196,33 +209,38 @@ function findCloseIgnoringBrackets(
   from: number,
   kind: 'expression' | 'statement',
   strings: StringFinder,
-): TagClose | undefined {
+  out: TagClose,
+): boolean {
   const n = text.length;
   for (let i = from; i < n; i++) {
-    const close = closeAt(text, i, kind);
-    if (close) return close;
+    if (closeAt(text, i, kind, out)) return true;
     const c = text.charCodeAt(i);
     if (c === QUOTE || c === DQUOTE) {
       const end = strings.end(i);
       if (end >= 0) i = end - 1;
     }
   }
-  return undefined;
+  return false;
 }
 
 /**
- * Finds the end of a comment whose inner text starts at `from`: the first `#}` (Jinja2 does not
- * look at quotes inside comments), with `-#}` / `+#}` marks.
+ * Finds the end of a comment whose inner text starts at `from`, into `out`: the first `#}`
+ * (Jinja2 does not look at quotes inside comments), with `-#}` / `+#}` marks.
  *
  * @example
- * findCommentClose('{# a -#}', 2)?.trimRight; // => true
+ * const out = newTagClose();
+ * findCommentClose('{# a -#}', 2, out); // => true
+ * out.trimRight; // => true
  */
-export function findCommentClose(text: string, from: number): TagClose | undefined {
+export function findCommentClose(text: string, from: number, out: TagClose): boolean {
   const at = text.indexOf('#}', from);
-  if (at < 0) return undefined;
+  if (at < 0) return false;
   const mark = at > from ? text.charCodeAt(at - 1) : 0;
-  if (mark === MINUS || mark === PLUS) {
-    return { innerEnd: at - 1, end: at + 2, trimRight: mark === MINUS, keepRight: mark === PLUS };
-  }
-  return { innerEnd: at, end: at + 2, trimRight: false, keepRight: false };
+  const marked = mark === MINUS || mark === PLUS;
+  out.innerEnd = marked ? at - 1 : at;
+  out.end = at + 2;
+  out.trimRight = mark === MINUS;
+  out.keepRight = mark === PLUS;
+  out.problem = undefined;
+  return true;
 }

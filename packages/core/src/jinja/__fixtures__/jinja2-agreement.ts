@@ -1,7 +1,7 @@
 /**
  * Differential check of scanJinja against Jinja2's own lexer (python3 + jinja2 required; not in CI).
  * Compares tag segmentation on template trees, on tricky samples and on random templates made
- * mostly of delimiters, quotes and brackets. See jinja2-agreement.vitest.config.ts for how to run.
+ * mostly of delimiters, quotes and brackets. See offline.vitest.config.ts for how to run.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from 'vitest';
 import { scanJinja } from '../scanner.js';
+import { JINJA2_GOLDEN } from './jinja2-golden.js';
 
 interface Jinja2Result {
   tags: Array<[string, string]>;
@@ -78,6 +79,65 @@ const PIECES = [
   '{% raw %}', '{% endraw %}', '{{ x }}', '{% if a %}', '{% endif %}', '"}}"', "'%}'",
 ];
 
+const OPEN: ReadonlyArray<[open: string, branches: string[], end: string]> = [
+  ['if a', ['elif b', 'else'], 'endif'],
+  ['for x in xs', ['else'], 'endfor'],
+  ['macro m(a)', [], 'endmacro'],
+  ['call m(1)', [], 'endcall'],
+  ['filter upper', [], 'endfilter'],
+  ['set s', [], 'endset'],
+  ['set t = 1', [], ''],
+  ['with a = 1', [], 'endwith'],
+  ['autoescape true', [], 'endautoescape'],
+  ['raw', [], 'endraw'],
+];
+const STRAY = ['else', 'elif c', 'endif', 'endfor', 'endmacro', 'endset', 'pluralize', 'endraw'];
+
+/**
+ * Nested blocks (plus `{% block %}` with unique names and `{% trans %}` with plain bodies, as Jinja2
+ * requires), then random damage: dropped or swapped end tags, stray branch and end tags.
+ */
+function blockSamples(count: number): string[] {
+  const rand = prng(8300);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  let blockName = 0;
+  const damage = (tag: string): string => {
+    const r = rand();
+    if (r < 0.04) return '';
+    if (r < 0.07) return `{% ${pick(STRAY)} %}`;
+    if (r < 0.09) return tag + `{% ${pick(STRAY)} %}`;
+    return tag;
+  };
+  const body = (depth: number): string => {
+    let out = '';
+    const n = Math.floor(rand() * 4);
+    for (let k = 0; k < n; k++) {
+      const r = rand();
+      if (depth > 3 || r < 0.3) out += pick(['x\n', '{{ v }}', ' ', '{# c #}']);
+      else if (r < 0.35) out += damage(`{% block b${blockName++} %}`) + body(depth + 1) + damage('{% endblock %}');
+      else if (r < 0.4) {
+        out += damage('{% trans count=n %}') + 'one' + (rand() < 0.5 ? damage('{% pluralize %}') + 'many' : '') + damage('{% endtrans %}');
+      } else {
+        const [open, branches, end] = pick(OPEN);
+        if (open === 'raw') {
+          out += damage('{% raw %}') + pick(['', '{{ x }}', '{% if %}']) + damage('{% endraw %}');
+          continue;
+        }
+        out += damage(`{% ${open} %}`) + body(depth + 1);
+        for (const b of branches) if (rand() < 0.5) out += damage(`{% ${b} %}`) + body(depth + 1);
+        if (end) out += damage(`{% ${end} %}`);
+      }
+    }
+    return out;
+  };
+  const out: string[] = [];
+  for (let k = 0; k < count; k++) {
+    blockName = 0;
+    out.push(body(0));
+  }
+  return out;
+}
+
 function fuzzSamples(count: number): string[] {
   const rand = prng(20230830);
   const out: string[] = [];
@@ -129,6 +189,7 @@ interface Tally {
   lexErrorOnlyJinja2: Array<{ name: string; error: string }>;
   falseErrors: Array<{ name: string; ours: string[] }>;
   parseErrorsWeMiss: number;
+  jinja2ParseErrors: number;
 }
 
 function compare(names: string[], sources: string[]): Tally {
@@ -141,6 +202,7 @@ function compare(names: string[], sources: string[]): Tally {
     lexErrorOnlyJinja2: [],
     falseErrors: [],
     parseErrorsWeMiss: 0,
+    jinja2ParseErrors: 0,
   };
   sources.forEach((text, k) => {
     const r = results[k] as Jinja2Result;
@@ -166,6 +228,7 @@ function compare(names: string[], sources: string[]): Tally {
     if (r.parseError === null && scan.errors.length > 0 && !JINJA2_ACCEPTS_AT_END.test(text)) {
       tally.falseErrors.push({ name, ours: scan.errors.map((e) => e.message) });
     }
+    if (r.parseError !== null) tally.jinja2ParseErrors++;
     if (r.parseError !== null && scan.errors.length === 0) tally.parseErrorsWeMiss++;
   });
   return tally;
@@ -173,7 +236,7 @@ function compare(names: string[], sources: string[]): Tally {
 
 function summary(label: string, t: Tally): string {
   return [
-    `${label}: ${t.samples} samples, segmentation agrees on ${t.segmentationAgrees}`,
+    `${label}: ${t.samples} samples (${t.jinja2ParseErrors} rejected by Jinja2), segmentation agrees on ${t.segmentationAgrees}`,
     `  lexer errors reported by both: ${t.lexErrorsBothReport}; only by Jinja2: ${t.lexErrorOnlyJinja2.length}`,
     `  errors we report where Jinja2 parses fine: ${t.falseErrors.length}`,
     `  Jinja2 parse errors we do not report (expression syntax, unknown tags): ${t.parseErrorsWeMiss}`,
@@ -191,7 +254,15 @@ test('scanJinja agrees with Jinja2 on real templates, tricky samples and random 
   ];
   const fuzz = fuzzSamples(fuzzCount);
   tallies.push(['fuzz', compare(fuzz.map((s) => JSON.stringify(s)), fuzz)]);
+  const blocks = blockSamples(fuzzCount / 4);
+  const blockTally = compare(blocks.map((s) => JSON.stringify(s)), blocks);
+  tallies.push(['blocks', blockTally]);
+  const golden = jinja2(JINJA2_GOLDEN.map((g) => g.template));
+  JINJA2_GOLDEN.forEach((g, k) => expect(theirTags(golden[k] as Jinja2Result)).toEqual(g.tags));
+  console.log(`golden: ${JINJA2_GOLDEN.length} samples still match Jinja2`);
   for (const [label, t] of tallies) console.log(summary(label, t));
+  // Block structure is all the scanner checks there, so every Jinja2 parse error must be ours too.
+  expect(blockTally.parseErrorsWeMiss).toBe(0);
   for (const [, t] of tallies) {
     expect(t.segmentationDiffers).toEqual([]);
     expect(t.lexErrorOnlyJinja2).toEqual([]);
