@@ -79,7 +79,8 @@ export interface IniBlank extends IniLineBase {
 
 /**
  * A line holding only Jinja tags (`{% if %}`, `{# note #}`, `{{ extra_settings }}`).
- * `output` is true when a tag is an expression, so the rendered file gets text here.
+ * `output` is true when a tag is an expression, so the rendered file gets text here. (An
+ * expression-only line indented deeper than the entry above it is a continuation instead.)
  */
 export interface IniJinjaLine extends IniLineBase {
   kind: 'jinja';

@@ -80,6 +80,12 @@ describe('parseIni constructs', () => {
     expect(only(doc, 'next').value).toBe('1');
   });
 
+  it('reads an indented expression-only line under an entry as a continuation', () => {
+    const doc = parse('[s]\nhosts =\n    {{ hosts | join("\\n    ") }}\n{{ extra }}\n');
+    expect(doc.entries.map((e) => [e.key, e.value])).toEqual([['hosts', '\n{{ hosts | join("\\n    ") }}']]);
+    expect(doc.nodes.map((n) => n.kind)).toEqual(['section', 'entry', 'continuation', 'jinja']);
+  });
+
   it('ends a value at a line indented no deeper than its key', () => {
     const doc = parse('[s]\n  a = 1\n  b = 2\n    c\n');
     expect(doc.entries.map((e) => [e.key, e.value])).toEqual([

@@ -54,11 +54,15 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       pendingBlanks++;
       continue;
     }
+    const indentWidth = contentStart - lineStart;
     if (onlyTags(text, src.start, src.end, tags, src.tagFrom, src.tagTo)) {
       let output = false;
       for (let k = src.tagFrom; k < src.tagTo; k++) if ((tags[k] as JinjaTag).kind === 'expression') output = true;
-      nodes.push({ ...base, kind: 'jinja', output });
-      continue;
+      // An indented `{{ … }}` under an entry renders as more of its value.
+      if (!output || entry === null || indentWidth <= entryIndent) {
+        nodes.push({ ...base, kind: 'jinja', output });
+        continue;
+      }
     }
     const first = text.charCodeAt(contentStart);
     if (first === 35 /* # */ || first === 59 /* ; */) {
@@ -66,7 +70,6 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       continue;
     }
     const contentEnd = trimBlanksEnd(text, contentStart, src.end);
-    const indentWidth = contentStart - lineStart;
     if (entry !== null && indentWidth > entryIndent) {
       const value = text.slice(contentStart, contentEnd);
       const cont: IniContinuation = { ...base, kind: 'continuation', value, valueSpan: { start: contentStart, end: contentEnd } };
