@@ -79,7 +79,12 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'options' | 'po
   return { values: parsed.values, positionals: parsed.positionals };
 }
 
-/** `parseArgs` messages are long and mention `args`; keep the first sentence. */
+/**
+ * `parseArgs` messages are long and suggest `--` quoting; keep the first sentence.
+ *
+ * @example
+ * parseArgsMessage(new TypeError("Unknown option '--x'. To specify a positional…")); // => "unknown option '--x'"
+ */
 export function parseArgsMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const first = message.split(/\.\s|\n/)[0] ?? message;

@@ -4,7 +4,13 @@
 import { GLOBAL_OPTIONS, TOP_LEVEL_OPTIONS } from './args.js';
 import { ExitCode, type Command } from './command.js';
 
-/** Formats an option table as aligned `  --name VALUE  description` lines. */
+/**
+ * Formats an option table as aligned `  --name VALUE  description` lines.
+ *
+ * @example
+ * formatOptions({ repo: { type: 'string', valueName: 'DIR', description: 'the repository' } });
+ * // => ['      --repo DIR  the repository']
+ */
 export function formatOptions(options: Command['options']): string[] {
   const rows = Object.entries(options).map(([name, o]) => {
     const short = o.short ? `-${o.short}, ` : '    ';

@@ -157,7 +157,12 @@ function editDistance(a: string, b: string): number {
 
 let cachedVersion: string | undefined;
 
-/** The CLI package version (from `package.json`, one level above `src/` and `dist/`). */
+/**
+ * The CLI package version (from `package.json`, one level above `src/` and `dist/`).
+ *
+ * @example
+ * version(); // => '0.1.0'
+ */
 export function version(): string {
   if (cachedVersion === undefined) {
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
