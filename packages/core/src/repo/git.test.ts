@@ -92,10 +92,16 @@ describe('gitDirtyPaths', () => {
     expect(await gitDirtyPaths(r.root, [])).toEqual([]);
   });
 
-  it('fails with IO_ERROR outside a git work tree', async () => {
+  it('reports nothing outside a git work tree, and fails with IO_ERROR when git fails inside one', async () => {
     isolateGit();
     const dir = plainDir();
     writeFileSync(join(dir, 'a'), 'x');
-    await expect(gitDirtyPaths(dir, ['a'])).rejects.toBeInstanceOf(AnsimodError);
+    expect(await gitDirtyPaths(dir, ['a'])).toEqual([]);
+    const r = repo();
+    r.write('a', 'x');
+    writeFileSync(join(r.root, '.git/index'), 'not an index');
+    const err = await gitDirtyPaths(r.root, ['a']).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AnsimodError);
+    expect((err as AnsimodError).code).toBe('IO_ERROR');
   });
 });

@@ -95,21 +95,20 @@ function porcelainPaths(output: string): string[] {
  * Which of `paths` (relative to `root`, POSIX separators; files or directories) have
  * uncommitted changes: staged, unstaged, or untracked (ignored files are not reported). The
  * CLI warns before writing over such files. Paths are taken literally (no glob magic). The
- * result keeps the order of `paths` and holds each path once.
+ * result keeps the order of `paths` and holds each path once. Outside a git work tree (or
+ * without git) nothing can be uncommitted, so the result is `[]`.
  *
- * @throws AnsimodError `IO_ERROR` when git is missing or `root` is not in a git work tree.
+ * @throws AnsimodError `IO_ERROR` when git fails inside a work tree.
  * @example
  * await gitDirtyPaths('/srv/ansible', ['site.yml', 'roles/web']); // => ['roles/web']
  */
 export async function gitDirtyPaths(root: string, paths: readonly string[]): Promise<string[]> {
   const wanted = [...new Set(paths.map((p) => p.replace(/\/+$/, '')))].filter((p) => p !== '');
   if (wanted.length === 0) return [];
+  if (!(await isGitRepo(root))) return [];
   const prefixResult = await runGit(root, ['rev-parse', '--show-prefix']);
   if (!prefixResult.ok) {
-    throw new AnsimodError({
-      code: 'IO_ERROR',
-      message: `git status failed in ${root}: ${prefixResult.spawnError ?? prefixResult.stderr.trim()}`,
-    });
+    throw new AnsimodError({ code: 'IO_ERROR', message: `git rev-parse failed in ${root}: ${prefixResult.stderr.trim()}` });
   }
   const prefix = prefixResult.stdout.replace(/\n$/, '');
   const dirtyFiles = new Set<string>();
