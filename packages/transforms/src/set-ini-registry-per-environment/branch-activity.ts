@@ -1,0 +1,92 @@
+import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type JinjaToken } from '@ansimod/core';
+
+/** The Jinja blocks around an INI line, outermost first, with the branch holding the line. */
+export type Enclosures = IniEntry['jinja'];
+
+/** Renders a Jinja template for an environment (the transform context's `evaluate`). */
+export type EvaluateTemplate = (template: string, env: Environment) => Promise<string>;
+
+/** The condition of an `if`/`elif` tag (`env == 'staging'`), or undefined for `else`. */
+function conditionOf(tag: JinjaToken): string | undefined {
+  const inner = tag.inner ?? '';
+  const m = /^(?:el)?if\b\s*([\s\S]*)$/.exec(inner);
+  return m ? (m[1] as string) : undefined;
+}
+
+/** The tag that opens branch `index` of a block. */
+export function branchTag(block: JinjaBlock, index: number): JinjaToken {
+  return index === 0 ? block.open : (block.branches[index - 1] as JinjaToken);
+}
+
+/** The tag that ends branch `index` of a block: the next `elif`/`else`, or the end tag. */
+export function branchEndTag(block: JinjaBlock, index: number): JinjaToken | undefined {
+  return block.branches[index] ?? block.close;
+}
+
+/**
+ * Tells, per environment, which branch of each `{% if %}` block a template takes, by rendering
+ * each condition with the environment's variables (`{{ 'yes' if (COND) else '' }}`). Results are
+ * cached per block and environment, so a condition is rendered once per run of a file.
+ *
+ * @example
+ * const branches = new BranchActivity(ctx.evaluate);
+ * await branches.isActive(entry.jinja, production); // => false for an entry under `{% if env == 'staging' %}`
+ */
+export class BranchActivity {
+  private readonly taken = new Map<JinjaBlock, Map<string, number>>();
+
+  constructor(
+    private readonly evaluate: EvaluateTemplate,
+    /** The file, for diagnostics. */
+    private readonly path: string,
+  ) {}
+
+  /**
+   * The index of the branch `block` takes in `env` (0 = the `if` body, k = the body after the
+   * k-th `elif`/`else`), or -1 when no branch is taken. Only `if` blocks can be told apart.
+   */
+  async takenBranch(block: JinjaBlock, env: Environment): Promise<number> {
+    let perEnv = this.taken.get(block);
+    if (perEnv === undefined) this.taken.set(block, (perEnv = new Map()));
+    const known = perEnv.get(env.name);
+    if (known !== undefined) return known;
+    if (block.keyword !== 'if') {
+      throw new AnsimodError({
+        code: 'UNSUPPORTED_TEMPLATE',
+        path: this.path,
+        message: `a managed key is inside a {% ${block.keyword} %} block, whose effect per environment cannot be told`,
+      });
+    }
+    let result = -1;
+    for (let i = 0; i <= block.branches.length; i++) {
+      const condition = conditionOf(branchTag(block, i));
+      if (condition === undefined || (await this.holds(condition, env))) {
+        result = i;
+        break;
+      }
+    }
+    perEnv.set(env.name, result);
+    return result;
+  }
+
+  /** True when every enclosing block takes the branch holding the line in `env`. */
+  async isActive(enclosures: Enclosures, env: Environment): Promise<boolean> {
+    for (const { block, branch } of enclosures) {
+      if ((await this.takenBranch(block, env)) !== branch) return false;
+    }
+    return true;
+  }
+
+  private async holds(condition: string, env: Environment): Promise<boolean> {
+    try {
+      return (await this.evaluate(`{{ 'yes' if (${condition}) else '' }}`, env)).trim() === 'yes';
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new AnsimodError({
+        code: 'RENDER_FAILED',
+        path: this.path,
+        message: `cannot tell whether {% if ${condition} %} holds in ${env.name}: ${why}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,51 @@
+import type { Environment, RenderCheck, RenderedData } from '@ansimod/core';
+
+/** What the rendered file must hold after the change: per environment, key → value in the managed section. */
+export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string>>;
+
+/** Section names as the `ini` package nests them: split on dots that are not escaped. */
+function sectionPath(section: string): string[] {
+  return section.split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * The rendered data expected after the change: `before` with exactly the given keys of the
+ * section set to their values (the section created when the file had none); nothing else moves.
+ *
+ * @example
+ * expectedIniData({ format: 'ini', value: { 'app:main': { use: 'egg:bodhi' } } }, 'app:main', new Map([['k', 'quay.io']]));
+ * // => { format: 'ini', value: { 'app:main': { use: 'egg:bodhi', k: 'quay.io' } } }
+ */
+export function expectedIniData(before: RenderedData, section: string | null, settings: ReadonlyMap<string, string> | undefined): RenderedData {
+  if (before.format !== 'ini' || settings === undefined || settings.size === 0) return before;
+  const value: unknown = structuredClone(before.value);
+  if (!isRecord(value)) return before;
+  let target: Record<string, unknown> = value;
+  for (const part of section === null ? [] : sectionPath(section)) {
+    const next = target[part];
+    if (!isRecord(next)) target[part] = {};
+    target = target[part] as Record<string, unknown>;
+  }
+  for (const [key, v] of settings) target[key] = v;
+  return { format: 'ini', value };
+}
+
+/**
+ * The check the engine runs on the rendered file in every environment: before and after the
+ * edit, the only difference is the managed keys of the section now holding their mapped values.
+ *
+ * @example
+ * registryRenderCheck('roles/bodhi2/base/templates/production.ini.j2', 'app:main', expected);
+ */
+export function registryRenderCheck(path: string, section: string | null, expected: ExpectedSettings): RenderCheck {
+  const keys = [...new Set([...expected.values()].flatMap((m) => [...m.keys()]))];
+  return {
+    path,
+    describe: `${keys.join(', ')} in ${section === null ? 'the top of the file' : `[${section}]`} name the mapped registries`,
+    expect: (before: RenderedData, env: Environment) => expectedIniData(before, section, expected.get(env.name)),
+  };
+}
