@@ -1,7 +1,10 @@
 import type { AnyTransform } from '@ansimod/core';
+import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 
 /**
  * Every built-in transform, registered explicitly (one line each). The contract test checks that
  * each folder under src/ holding a transform is listed here and is complete.
  */
-export const transforms: readonly AnyTransform[] = [];
+export const transforms: readonly AnyTransform[] = [
+  setIniRegistryPerEnvironment,
+];
