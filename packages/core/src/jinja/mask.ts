@@ -6,7 +6,12 @@ const TAB = 9;
 const LF = 10;
 const CR = 13;
 
-/** Options of {@link maskJinja}. */
+/**
+ * Options of {@link maskJinja}.
+ *
+ * @example
+ * maskJinja('n: {{ n }}', scanJinja('n: {{ n }}'), { placeholder: '1' }); // => 'n: 1111111'
+ */
 export interface MaskOptions {
   /**
    * The single character (one UTF-16 code unit, not a line break) that replaces inline

@@ -72,3 +72,22 @@ describe('enclosingBlocks', () => {
     expect(enclosingBlocks(open, 11).map((e) => e.block.keyword)).toEqual(['if']);
   });
 });
+
+describe('enclosingBlocks on many siblings and damaged structure', () => {
+  test('finds the right sibling among thousands', () => {
+    const text = '{% if a %}x{% endif %}\n'.repeat(3000);
+    const scan = scanJinja(text);
+    const offset = text.length - 23 + 10; // the last 'x'
+    expect(text[offset]).toBe('x');
+    const found = enclosingBlocks(scan, offset);
+    expect(found.map((e) => e.block.open.start)).toEqual([text.length - 23]);
+    expect(enclosingBlocks(scan, text.length - 1)).toEqual([]);
+  });
+  test('an abandoned block ends where the outer end tag starts', () => {
+    const text = '{% for a in b %}{% if c %}x{% endfor %}y';
+    const scan = scanJinja(text);
+    expect(enclosingBlocks(scan, text.indexOf('x')).map((e) => e.block.keyword)).toEqual(['for', 'if']);
+    expect(enclosingBlocks(scan, text.indexOf('{% endfor'))).toEqual([]);
+    expect(enclosingBlocks(scan, text.indexOf('y'))).toEqual([]);
+  });
+});

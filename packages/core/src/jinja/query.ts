@@ -1,6 +1,11 @@
 import type { JinjaBlock, JinjaScan, JinjaToken } from './types.js';
 
-/** True for `expression`, `statement` and `comment` tokens. */
+/**
+ * True for `expression`, `statement` and `comment` tokens.
+ *
+ * @example
+ * scanJinja('a {{ b }}').tokens.map(isTag); // => [false, true]
+ */
 export function isTag(token: JinjaToken): boolean {
   return token.kind === 'expression' || token.kind === 'statement' || token.kind === 'comment';
 }
@@ -73,7 +78,25 @@ export function containsJinja(scan: JinjaScan, start: number, end: number): bool
   return jinjaInRange(scan, start, end).length > 0;
 }
 
-/** A block around an offset, and which of its branches the offset is in. */
+/** Siblings never overlap and come in text order: binary search for the last one opened at or before `offset`. */
+function lastOpenedBefore(level: readonly JinjaBlock[], offset: number): JinjaBlock | undefined {
+  let lo = 0;
+  let hi = level.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((level[mid] as JinjaBlock).open.start <= offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? level[lo - 1] : undefined;
+}
+
+/**
+ * A block around an offset, and which of its branches the offset is in.
+ *
+ * @example
+ * const [{ block, branch }] = enclosingBlocks(scanJinja('{% if a %}x{% endif %}'), 10);
+ * [block.keyword, branch]; // => ['if', 0]
+ */
 export interface EnclosingBlock {
   block: JinjaBlock;
   /** 0 = the body after the open tag; k = the body after the k-th `elif`/`else`/`pluralize`. */
@@ -94,8 +117,8 @@ export function enclosingBlocks(scan: JinjaScan, offset: number): EnclosingBlock
   const found: EnclosingBlock[] = [];
   let level: readonly JinjaBlock[] = scan.blocks;
   for (;;) {
-    const block = level.find((b) => b.open.end <= offset && offset < (b.close ? b.close.start : b.end));
-    if (!block) return found;
+    const block = lastOpenedBefore(level, offset);
+    if (!block || offset < block.open.end || offset >= (block.close ? block.close.start : block.end)) return found;
     let branch = 0;
     while (branch < block.branches.length && (block.branches[branch] as JinjaToken).end <= offset) branch++;
     found.push({ block, branch });
