@@ -99,6 +99,8 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
         if (method) return method;
       }
       const value = member.call(this, obj, key, ...rest);
+      // jinja-compat slices strings into lists of characters; Python slices give a string.
+      if (typeof obj === 'string' && rest.length === 2 && Array.isArray(value)) return value.join('');
       if (value === undefined && obj !== undefined && obj !== null) currentSession()?.attribute(String(key));
       return value;
     }),

@@ -147,6 +147,7 @@ function yamlScalar(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
   const s = String(v);
   if (s.includes('\n')) return JSON.stringify(s);
-  const out = stringify(s, { singleQuote: true, lineWidth: 0 }).trimEnd();
+  // YAML 1.1 rules, as PyYAML: 'yes', 'on' and dates need quotes.
+  const out = s === 'y' || s === 'n' ? s : stringify(s, { singleQuote: true, lineWidth: 0, version: '1.1' }).trimEnd();
   return out.includes('\n') ? JSON.stringify(s) : out;
 }

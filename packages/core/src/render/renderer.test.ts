@@ -1,0 +1,212 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { renderExpression, renderTemplate, resolveIncludePath, MAX_VARIABLE_DEPTH } from './renderer.js';
+
+async function out(text: string, vars: Record<string, unknown> = {}): Promise<string> {
+  const r = await renderTemplate(text, vars);
+  if (!r.ok) throw new Error(r.diagnostic.message);
+  return r.output;
+}
+
+describe('Jinja2 tests', () => {
+  it('defined, undefined, none', async () => {
+    expect(await out('{{ a is defined }} {{ b is defined }} {{ b is undefined }} {{ a is not defined }}', { a: 1 })).toBe('True False True False');
+    expect(await out('{{ n is none }} {{ a is none }} {{ b is none }}', { n: null, a: 0 })).toBe('True False False');
+  });
+  it('string, number', async () => {
+    expect(await out("{{ 'x' is string }} {{ 1 is string }} {{ 1.5 is number }} {{ '1' is number }}")).toBe('True False True False');
+  });
+  it('match (anchored) and search', async () => {
+    expect(await out("{{ 'registry.stg' is match('registry') }} {{ 'a.registry' is match('registry') }} {{ 'a.registry' is search('registry') }}")).toBe(
+      'True False True',
+    );
+    expect(await out("{{ 'REG' is match('reg', ignorecase=True) }}")).toBe('True');
+  });
+  it('in, with and without parentheses', async () => {
+    expect(await out("{{ 'b' is in ['a', 'b'] }} {{ 'z' is in('abc') }} {{ 'a' is in {'a': 1} }} {{ 'x' is not in ['x'] }}")).toBe(
+      'True False True False',
+    );
+  });
+  it('version and version_compare', async () => {
+    expect(await out("{{ '1.10' is version('1.9', '>') }} {{ '2.0' is version('2.0.0', '<') }} {{ '1.2.3' is version_compare('1.2.3', '==') }} {{ '3' is version('4', 'ge') }}")).toBe(
+      'True True True False',
+    );
+  });
+});
+
+describe('Python string methods in expressions', () => {
+  it('startswith/endswith with strings and tuples', async () => {
+    const vars = { h: 'buildvm-s390x-15.iad2' };
+    expect(await out("{{ h.startswith('buildvm') }} {{ h.startswith(('bkernel', 'buildvm-s390x')) }} {{ h.endswith('.iad2') }} {{ h.endswith(('x', 'y')) }}", vars)).toBe(
+      'True True True False',
+    );
+  });
+  it('split, strip, lower, upper, replace, format', async () => {
+    expect(await out("{{ ' a  b '.split() }} {{ 'a,b,,c'.split(',') }} {{ 'a,b,c'.split(',', 1) }}")).toBe(
+      "['a', 'b'] ['a', 'b', '', 'c'] ['a', 'b,c']",
+    );
+    expect(await out("[{{ '  x  '.strip() }}] [{{ 'xxaxx'.strip('x') }}] {{ 'Ab'.lower() }} {{ 'Ab'.upper() }}")).toBe('[x] [a] ab AB');
+    expect(await out("{{ 'a.a.a'.replace('.', '-') }} {{ 'a.a.a'.replace('.', '-', 1) }}")).toBe('a-a-a a-a.a');
+    expect(await out("{{ '{}-{}'.format('a', 1) }} {{ '{1}{0}'.format('a', 'b') }} {{ '{x}!'.format(x='hi') }} {{ '{{}}'.format() }}")).toBe('a-1 ba hi! {}');
+  });
+  it('does not change String.prototype', async () => {
+    await out("{{ 'a'.startswith('a') }}");
+    expect((String.prototype as unknown as Record<string, unknown>).startswith).toBeUndefined();
+    expect('a b'.split(' ')).toEqual(['a', 'b']);
+  });
+});
+
+describe('Python values and truthiness', () => {
+  it('prints booleans, lists and dicts as Python does, None as nothing (Ansible finalize)', async () => {
+    expect(await out('{{ t }} {{ f }} {{ l }} {{ d }} [{{ n }}]', { t: true, f: false, l: ['a', 1], d: { k: "it's" }, n: null })).toBe(
+      `True False ['a', 1] {'k': "it's"} []`,
+    );
+  });
+  it('treats empty collections as false in if, not, and/or, inline if', async () => {
+    const vars = { empty: [], full: [1], none: {} };
+    expect(await out('{% if empty %}A{% else %}B{% endif %}{% if not none %}C{% endif %}{{ empty or "D" }}{{ full and "E" }}{{ "F" if empty else "G" }}', vars)).toBe('BCDEG');
+  });
+  it('supports tuples, ~ with Python str, % formatting and True/False/None', async () => {
+    // A tuple is a list to us: it behaves like one, but prints with [] where Python prints ().
+    expect(await out("{{ ('a', 'b') | join(',') }} {{ 'v' ~ True }} {{ '%s=%d' % ('x', 3) }} {{ '%(a)s' % {'a': 'y'} }} {{ None is none }}")).toBe(
+      'a,b vTrue x=3 y True',
+    );
+  });
+  it('supports dict methods and slices from Jinja2', async () => {
+    expect(await out("{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %} {{ d.get('z', 'dflt') }} {{ 'abcdef'[1:3] }} {{ [1,2,3][-2:] }}", { d: { a: 1 } })).toBe(
+      "a=1; dflt bc [2, 3]",
+    );
+  });
+});
+
+describe('whitespace control (Ansible: trim_blocks=True, lstrip_blocks=False, trailing newline kept)', () => {
+  it('removes the newline after a block tag but not the indentation before it', async () => {
+    const text = 'a\n{% if env == "staging" %}\nstg\n{% endif %}\nb\n  {% if true %}\n  x\n  {% endif %}\n';
+    expect(await out(text, { env: 'staging' })).toBe('a\nstg\nb\n    x\n  ');
+    expect(await out(text, { env: 'production' })).toBe('a\nb\n    x\n  ');
+  });
+  it('removes the newline after a comment too, like Jinja2', async () => {
+    expect(await out('a\n{# note #}\nb\n')).toBe('a\nb\n');
+  });
+  it('honours {%- and -%} like Jinja2', async () => {
+    expect(await out('a  \n  {%- if x -%}  \n yes \n {%- endif %}\nb\n', { x: 1 })).toBe('ayesb\n');
+    expect(await out('x\n{{- "y" -}}\nz')).toBe('xyz');
+  });
+  it('keeps the final newline or its absence, and does not add one', async () => {
+    expect(await out('{"a":"{{ x }}"}', { x: 1 })).toBe('{"a":"1"}');
+    expect(await out('line\n')).toBe('line\n');
+  });
+});
+
+describe('undefined variables', () => {
+  it('render as empty and are listed once, in order of use', async () => {
+    const r = await renderTemplate('{{ b }}|{{ a }}|{{ b }}|{{ a.x }}|{% for i in c %}{{ i }}{% endfor %}', {});
+    expect(r).toEqual({ ok: true, output: '||||', undefinedVars: ['b', 'a', 'c'] });
+  });
+  it('are not listed when the template guards them', async () => {
+    const r = await renderTemplate(
+      "{% if a is defined %}{{ a }}{% endif %}{{ b | default('x') }}{{ c.d | default('y') }}{% if e is not defined %}z{% endif %}{{ o.missing | default('w') }}{{ f }}",
+      { o: {} },
+    );
+    expect(r).toEqual({ ok: true, output: 'xyzw', undefinedVars: ['f'] });
+  });
+  it('calling a method on an undefined value renders as false/empty and records the variable', async () => {
+    const r = await renderTemplate("{% if inventory_hostname.startswith('bodhi') %}B{% else %}W{% endif %}", {});
+    expect(r).toEqual({ ok: true, output: 'W', undefinedVars: ['inventory_hostname'] });
+  });
+  it("'in' an undefined container is false", async () => {
+    expect(await renderTemplate("{{ 'runroot' in group_names }}", {})).toEqual({ ok: true, output: 'False', undefinedVars: ['group_names'] });
+  });
+  it('include undefined uses from variables templated on use', async () => {
+    const r = await renderTemplate('{{ admin_password }}', { admin_password: '{{ ipa_prod_admin_password }}' });
+    expect(r).toEqual({ ok: true, output: '', undefinedVars: ['ipa_prod_admin_password'] });
+  });
+});
+
+describe('includes', () => {
+  const files: Record<string, string> = {
+    'roles/httpd/templates/site.conf': "top\n{% include './generic.conf' %}\nbottom {{ env }}\n",
+    'roles/httpd/templates/generic.conf': "{% if env == 'production' %}\ncdn\n{% endif %}\n{% include 'sub/leaf.conf' %}\n",
+    'roles/httpd/templates/sub/leaf.conf': 'leaf {{ env }}\n',
+  };
+  const resolveInclude = (name: string, from: string) => files[resolveIncludePath(name, from)];
+
+  it('resolves names relative to the including template, recursively', async () => {
+    const text = files['roles/httpd/templates/site.conf']!;
+    const opts = { path: 'roles/httpd/templates/site.conf', resolveInclude };
+    expect(await renderTemplate(text, { env: 'production' }, opts)).toEqual({
+      ok: true,
+      output: 'top\ncdn\nleaf production\nbottom production\n',
+      undefinedVars: [],
+    });
+    expect((await renderTemplate(text, { env: 'staging' }, opts)).ok && (await renderTemplate(text, { env: 'staging' }, opts))).toMatchObject({
+      output: 'top\nleaf staging\nbottom staging\n',
+    });
+  });
+
+  it('reports a missing include as a diagnostic', async () => {
+    const r = await renderTemplate("a\n{% include 'nope.conf' %}\n", {}, { path: 'roles/x/templates/a.conf', resolveInclude });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.diagnostic).toMatchObject({ code: 'RENDER_FAILED', path: 'roles/x/templates/a.conf' });
+      expect(r.diagnostic.message).toContain('nope.conf');
+    }
+    const noResolver = await renderTemplate("{% include 'x' %}", {});
+    expect(noResolver.ok).toBe(false);
+  });
+
+  it('resolveIncludePath normalises ./ and ../', () => {
+    expect(resolveIncludePath('./a.conf', 'r/t/x.conf')).toBe('r/t/a.conf');
+    expect(resolveIncludePath('../b/a.conf', 'r/t/x.conf')).toBe('r/b/a.conf');
+    expect(resolveIncludePath('a.conf', 'x.conf')).toBe('a.conf');
+  });
+});
+
+describe('errors', () => {
+  it('syntax errors carry the template line', async () => {
+    const r = await renderTemplate('ok\nok\n{{ x + }}\n', {}, { path: 't.j2' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.diagnostic).toMatchObject({ code: 'RENDER_FAILED', path: 't.j2', line: 3 });
+  });
+  it('unclosed blocks are errors', async () => {
+    const r = await renderTemplate('{% if x %}\nno end\n', {});
+    expect(r.ok).toBe(false);
+  });
+  it('unknown filters are errors', async () => {
+    const r = await renderTemplate('{{ x | no_such_filter }}', { x: 1 });
+    expect(!r.ok && r.diagnostic.message).toMatch(/no_such_filter/);
+  });
+});
+
+describe('renderExpression', () => {
+  it('evaluates a value per environment', async () => {
+    const expr = 'candidate-registry{{ env_suffix }}.fedoraproject.org';
+    expect(await renderExpression(expr, { env_suffix: '' })).toEqual({ ok: true, output: 'candidate-registry.fedoraproject.org', undefinedVars: [] });
+    expect(await renderExpression(expr, { env_suffix: '.stg' })).toEqual({ ok: true, output: 'candidate-registry.stg.fedoraproject.org', undefinedVars: [] });
+  });
+  it('templates variables recursively, including inside lists and dicts', async () => {
+    const vars = { a: '{{ b }}-{{ c }}', b: 'B{{ env_suffix }}', c: ['{{ env_suffix }}'], env_suffix: '.stg' };
+    expect(await renderExpression('{{ a }}|{{ c[0] }}', vars)).toMatchObject({ ok: true, output: "B.stg-['.stg']|.stg" });
+  });
+  it('detects self-reference and excessive depth', async () => {
+    const loop = await renderExpression('{{ a }}', { a: '{{ b }}', b: '{{ a }}' });
+    expect(!loop.ok && loop.diagnostic.message).toMatch(/recursive loop/);
+    const chain: Record<string, unknown> = { v0: 'end' };
+    for (let i = 1; i <= MAX_VARIABLE_DEPTH + 2; i++) chain[`v${i}`] = `{{ v${i - 1} }}`;
+    const deep = await renderExpression(`{{ v${MAX_VARIABLE_DEPTH + 2} }}`, chain);
+    expect(!deep.ok && deep.diagnostic.message).toMatch(/deep/);
+    const shallow = await renderExpression('{{ v5 }}', chain);
+    expect(shallow).toMatchObject({ ok: true, output: 'end' });
+  });
+});
+
+describe('start-up cost', () => {
+  it('no module of the render layer imports nunjucks statically', () => {
+    const dir = fileURLToPath(new URL('.', import.meta.url));
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
+      const src = readFileSync(`${dir}/${file}`, 'utf8');
+      expect(src, file).not.toMatch(/^import\s+(?!type\b)[^;]*from\s+'nunjucks'/m);
+    }
+  });
+});
