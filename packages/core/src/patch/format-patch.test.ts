@@ -150,6 +150,7 @@ describe('formatPatch applied with git am', () => {
     'run.sh': { bytes: '#!/bin/sh\nexec pull old.example/app\n', mode: 0o755 },
     'becomes-exec.sh': { bytes: 'echo\n', mode: 0o644 },
     'gone.yml': { bytes: 'old: true\n' },
+    'gone-latin1.conf': { bytes: latin1('# \xe9t\xe9\n') },
     'blob.bin': { bytes: Buffer.from([0, 1, 2, 3, 0x6f, 0x6c, 0x64, 0, 255]) },
   };
   const after: Files = {
@@ -164,6 +165,8 @@ describe('formatPatch applied with git am', () => {
     'gone.yml': null,
     'blob.bin': { bytes: Buffer.from([0, 1, 2, 3, 0x6e, 0x65, 0x77, 0, 255, 7]) },
     'new.yml': { bytes: 'registry: new.example\n' },
+    'new-latin1.conf': { bytes: latin1('# na\xefve\r\nregistry new.example\r\n') },
+    'gone-latin1.conf': null,
   };
 
   it('applies as one commit giving exactly the intended bytes and modes', () => {

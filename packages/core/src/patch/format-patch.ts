@@ -19,7 +19,12 @@ const DEFAULT_SIGNATURE = '2.39.5';
 /** Git's limit on a patch file name without `.patch` and its dot (`format.filenameMaxLength` 64). */
 const FILE_NAME_MAX = 64 - '.patch'.length - 1;
 
-/** A patch mail in a series: its file name (`0001-<subject-slug>.patch`) and its text. */
+/**
+ * A patch mail in a series: its file name (`0001-<subject-slug>.patch`) and its text.
+ *
+ * @example
+ * for (const { fileName, mail } of formatPatchSeries(commits)) writeFileSync(fileName, mail, 'utf8');
+ */
 export interface PatchMail {
   fileName: string;
   mail: string;

@@ -4,12 +4,20 @@
  */
 import { createHash } from 'node:crypto';
 
-/** The object id git uses for "no file" (`/dev/null`) in `index` lines. */
+/**
+ * The object id git uses for "no file" (`/dev/null`) in `index` lines.
+ *
+ * @example
+ * `index ${NULL_BLOB_ID}..${gitBlobId(bytes)}`; // a new file
+ */
 export const NULL_BLOB_ID = '0000000000000000000000000000000000000000';
 
 /**
  * The three file modes git records for blobs: a regular file, an executable file, a symlink.
  * Git keeps no other permission bits (a 0640 file is recorded as `100644`).
+ *
+ * @example
+ * const mode: GitFileMode = gitFileMode(0o100755); // '100755'
  */
 export type GitFileMode = '100644' | '100755' | '120000';
 

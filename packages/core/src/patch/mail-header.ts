@@ -5,7 +5,12 @@
  * and unfolds all of these back to the original text.
  */
 
-/** Where an encoded word stands; an address phrase allows fewer literal characters. */
+/**
+ * Where an encoded word stands; an address phrase allows fewer literal characters.
+ *
+ * @example
+ * encodeRfc2047('A.B', 0, 'address'); // => '=?UTF-8?q?A=2EB?=' ('.' is literal in a subject)
+ */
 export type Rfc2047Context = 'subject' | 'address';
 
 /** Git's header line budget (RFC 2822 recommends 78). */

@@ -2,7 +2,12 @@
  * The data a patch mail is made from: one commit's author, date, message and file changes.
  */
 
-/** A person as git records one: a display name and a mail address. */
+/**
+ * A person as git records one: a display name and a mail address.
+ *
+ * @example
+ * const author: PatchPerson = { name: 'Jane Doe', email: 'jane@example.org' };
+ */
 export interface PatchPerson {
   name: string;
   email: string;
@@ -72,6 +77,9 @@ export interface PatchCommit {
  *   `git am --keep-cr`; a binary patch applies byte-exactly with a plain `git am`.
  * - `'text'`: as a text hunk whose lines keep their `\r` (what `git format-patch` writes);
  *   the mail must then be applied with `git am --keep-cr` (or `git apply`).
+ *
+ * @example
+ * formatPatch(commit, { crlf: 'text' }); // then: git am --keep-cr 0001-….patch
  */
 export type CrlfMode = 'binary' | 'text';
 

@@ -6,7 +6,12 @@
 import { execFile } from 'node:child_process';
 import { AnsimodError } from '../diagnostics.js';
 
-/** A git identity (`user.name`, `user.email`). */
+/**
+ * A git identity (`user.name`, `user.email`); the same shape as the patch layer's `PatchPerson`.
+ *
+ * @example
+ * const me: GitIdentity = (await gitUserIdentity(root)) ?? { name: 'ansimod', email: 'ansimod@localhost' };
+ */
 export interface GitIdentity {
   name: string;
   email: string;

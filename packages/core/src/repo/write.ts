@@ -120,7 +120,12 @@ export async function writeFileAtomic(absPath: string, bytes: Uint8Array, option
   return target;
 }
 
-/** What {@link writeChangesAtomically} did to one path. */
+/**
+ * What {@link writeChangesAtomically} did to one path.
+ *
+ * @example
+ * // { path: 'roles/web/alias.yml', absolutePath: '/srv/ansible/roles/web/main.yml', action: 'written' }
+ */
 export interface WrittenChange {
   /** The path as given (relative to the root). */
   path: string;
