@@ -1,5 +1,6 @@
 import type { AnyTransform } from '@ansimod/core';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
+import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
 
 /**
  * Every built-in transform, registered explicitly (one line each). The contract test checks that
@@ -7,4 +8,5 @@ import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment
  */
 export const transforms: readonly AnyTransform[] = [
   setIniRegistryPerEnvironment,
+  swapDockerAuthHost,
 ];

@@ -26,7 +26,7 @@ export const apply: Command = {
     for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
     await writeChangesAtomically(
       ctx.repo,
-      job.plan.changes.map((c) => ({ path: c.path, bytes: c.afterBytes, mode: c.mode })),
+      job.plan.changes.map((c) => ({ path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode })),
     );
     if (ctx.json) {
       ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: paths, notFound: job.plan.notFound, warnings: dirty.map((p) => `${p} has uncommitted changes`) }, null, 2));

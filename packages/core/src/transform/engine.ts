@@ -10,7 +10,7 @@ import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
-import type { AnyTransform, FileEdit, RenderCheck, RepoView, TransformContext, VisitedFile, VisitResult } from './types.js';
+import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
 import { runRenderCheck, verifyEditedFile } from './verify.js';
 
 /** One transform with its options, as a recipe step. */
@@ -105,11 +105,14 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
-  const needles = [...new Set(steps.flatMap((s) => s.transform.select.contains ?? []))];
+  const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
+  // A step without `contains` needs every file; otherwise only files holding a needle are read in full.
+  const needles = selectors.some((s) => !s.contains?.length) ? [] : [...new Set(selectors.flatMap((s) => s.contains ?? []))];
   const candidates = await repo.prefilter(needles, opts.onProgress);
 
   for (const [i, step] of steps.entries()) {
     const t = step.transform;
+    const select = selectors[i] as FileSelector;
     const ctx: TransformContext<Record<string, unknown>> = {
       options: validated[i] as Record<string, unknown>,
       environments,
@@ -118,11 +121,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     };
     const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
     for (const p of candidates) {
-      if (t.select.paths && !matchesPaths(p, t.select.paths)) continue;
+      if (select.paths && !matchesPaths(p, select.paths)) continue;
       const loaded = await repo.load(p);
-      if (!loaded || (t.select.contains && !t.select.contains.some((n) => loaded.text.includes(n)))) continue;
+      if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
       const document = repo.documentOf(loaded);
-      if (t.select.formats && !t.select.formats.includes(document.format)) continue;
+      if (select.formats && !select.formats.includes(document.format)) continue;
       let result: VisitResult;
       try {
         result = await t.visit({ path: p, text: loaded.text, document }, ctx);

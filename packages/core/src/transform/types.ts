@@ -87,7 +87,8 @@ export interface TransformDefinition<S extends OptionSpecs = OptionSpecs> {
   displayName: string;
   description: string;
   options: S;
-  select: FileSelector;
+  /** Which files to visit; a function when the selection depends on the options (e.g. the hosts of a map). */
+  select: FileSelector | ((options: OptionsOf<S>) => FileSelector);
   /** Called for each selected file; returns the file's outcome and any edits. */
   visit(file: VisitedFile, ctx: TransformContext<OptionsOf<S>>): VisitResult | Promise<VisitResult>;
 }
@@ -98,7 +99,7 @@ export interface AnyTransform {
   displayName: string;
   description: string;
   options: OptionSpecs;
-  select: FileSelector;
+  select: FileSelector | ((options: Record<string, unknown>) => FileSelector);
   visit(file: VisitedFile, ctx: TransformContext<Record<string, unknown>>): VisitResult | Promise<VisitResult>;
 }
 
@@ -117,4 +118,14 @@ export interface AnyTransform {
  */
 export function defineTransform<S extends OptionSpecs>(definition: TransformDefinition<S>): AnyTransform & TransformDefinition<S> {
   return definition as AnyTransform & TransformDefinition<S>;
+}
+
+/**
+ * The file selector of a transform for validated options.
+ *
+ * @example
+ * selectorFor(transform, { maps: { 'registry.example.org': 'quay.io/x' } }).contains; // => ['registry']
+ */
+export function selectorFor(t: Pick<AnyTransform, 'select'>, options: Record<string, unknown>): FileSelector {
+  return typeof t.select === 'function' ? t.select(options) : t.select;
 }
