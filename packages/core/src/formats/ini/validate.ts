@@ -2,6 +2,7 @@ import * as ini from 'ini';
 import type { Diagnostic } from '../../diagnostics.js';
 import { scanJinja } from '../../jinja/index.js';
 import { isFallback } from '../fallback.js';
+import { LineIndex } from '../../text/line-index.js';
 import { parseIni } from './parse.js';
 
 /** The dialect a rendered INI file is read in. */
@@ -42,7 +43,7 @@ export function validateRenderedIni(text: string, dialect: IniDialect = 'configp
   const scan = scanJinja(text);
   for (const token of scan.tokens) {
     if (token.kind === 'text' || token.kind === 'raw') continue;
-    const pos = lineColumn(text, token.start);
+    const pos = new LineIndex(text).position(token.start);
     problems.push({ code: 'VERIFY_FAILED', severity: 'error', message: 'unrendered Jinja in rendered INI', ...pos });
     break;
   }
@@ -83,25 +84,11 @@ export function validateRenderedIni(text: string, dialect: IniDialect = 'configp
 
 function readWithIniPackage(obj: Record<string, unknown>, prefix: string, out: Map<string, Map<string, string>>): void {
   const own = new Map<string, string>();
+  const nested: [string, Record<string, unknown>][] = [];
   for (const [key, value] of Object.entries(obj)) {
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      readWithIniPackage(value as Record<string, unknown>, prefix === '' ? key : `${prefix}.${key}`, out);
-    } else {
-      own.set(key, Array.isArray(value) ? value.join('\n') : String(value));
-    }
+    if (value !== null && typeof value === 'object' && !Array.isArray(value)) nested.push([key, value as Record<string, unknown>]);
+    else own.set(key, Array.isArray(value) ? value.join('\n') : String(value));
   }
   if (own.size > 0 || prefix !== '') out.set(prefix, own);
-}
-
-function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
+  for (const [key, value] of nested) readWithIniPackage(value, prefix === '' ? key : `${prefix}.${key}`, out);
 }
