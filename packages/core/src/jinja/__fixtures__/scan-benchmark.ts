@@ -1,4 +1,6 @@
 /** Throughput of scanJinja / maskJinja on 1 MB inputs (not in CI; see offline.vitest.config.ts). */
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'vitest';
 import { maskJinja } from '../mask.js';
 import { scanJinja } from '../scanner.js';
@@ -54,5 +56,16 @@ test('scanJinja and maskJinja on 1 MB', () => {
   timeIt('scan templated YAML', templated, () => scanJinja(templated));
   timeIt('mask templated YAML', templated, () => maskJinja(templated, scan));
   timeIt('scan YAML without {', plain, () => scanJinja(plain));
+  // Real-world density: the reference templates, read where they are (never copied into the repository).
+  const reference = process.env['BENCH_REFERENCE'] ?? '/work/shared/reference/fedora-infra-ansible-2023-08-30';
+  if (existsSync(reference)) {
+    const walk = (d: string): string[] =>
+      readdirSync(d).flatMap((n) => (statSync(join(d, n)).isDirectory() ? walk(join(d, n)) : [join(d, n)]));
+    const real = repeatTo(walk(reference).map((f) => readFileSync(f, 'utf8')).join('\n'), size);
+    const realScan = scanJinja(real);
+    console.log(`reference-like: ${realScan.tokens.length} tokens`);
+    timeIt('scan reference-like templates', real, () => scanJinja(real));
+    timeIt('mask reference-like templates', real, () => maskJinja(real, realScan));
+  }
   timeIt('scan JSON full of { (no tags)', json, () => scanJinja(json));
 });
