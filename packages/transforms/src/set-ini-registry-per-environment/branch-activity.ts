@@ -1,4 +1,4 @@
-import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type JinjaToken } from '@ansimod/core';
+import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type JinjaToken, type LineIndex } from '@ansimod/core';
 
 /** The Jinja blocks around an INI line, outermost first, with the branch holding the line. */
 export type Enclosures = IniEntry['jinja'];
@@ -37,8 +37,9 @@ export class BranchActivity {
 
   constructor(
     private readonly evaluate: EvaluateTemplate,
-    /** The file, for diagnostics. */
+    /** The file and its lines, for diagnostics. */
     private readonly path: string,
+    private readonly lines?: LineIndex,
   ) {}
 
   /**
@@ -54,13 +55,14 @@ export class BranchActivity {
       throw new AnsimodError({
         code: 'UNSUPPORTED_TEMPLATE',
         path: this.path,
+        ...(this.lines ? { line: this.lines.position(block.open.start).line } : {}),
         message: `a managed key is inside a {% ${block.keyword} %} block, whose effect per environment cannot be told`,
       });
     }
     let result = -1;
     for (let i = 0; i <= block.branches.length; i++) {
       const condition = conditionOf(branchTag(block, i));
-      if (condition === undefined || (await this.holds(condition, env))) {
+      if (condition === undefined || (await this.holds(condition, env, branchTag(block, i)))) {
         result = i;
         break;
       }
@@ -77,7 +79,7 @@ export class BranchActivity {
     return true;
   }
 
-  private async holds(condition: string, env: Environment): Promise<boolean> {
+  private async holds(condition: string, env: Environment, tag: JinjaToken): Promise<boolean> {
     try {
       return (await this.evaluate(`{{ 'yes' if (${condition}) else '' }}`, env)).trim() === 'yes';
     } catch (err) {
@@ -85,7 +87,8 @@ export class BranchActivity {
       throw new AnsimodError({
         code: 'RENDER_FAILED',
         path: this.path,
-        message: `cannot tell whether {% if ${condition} %} holds in ${env.name}: ${why}`,
+        ...(this.lines ? { line: this.lines.position(tag.start).line } : {}),
+        message: `cannot tell whether {% ${tag.inner ?? ''} %} holds in ${env.name}: ${why}`,
       });
     }
   }

@@ -1,4 +1,4 @@
-import type { Environment, IniCommentedEntry, IniDocument, IniEntry } from '@ansimod/core';
+import { AnsimodError, type Environment, type IniCommentedEntry, type IniDocument, type IniEntry } from '@ansimod/core';
 import type { BranchActivity, EvaluateTemplate } from './branch-activity.js';
 import type { RegistryValueMap } from './registry-value-map.js';
 
@@ -80,10 +80,10 @@ export async function readManagedKeys(doc: IniDocument, rc: ReadContext): Promis
       for (const e of entries) if (await rc.branches.isActive(e.jinja, env)) winner = e;
       let state: Omit<KeyInEnvironment, 'wanted'>;
       if (winner !== undefined) {
-        const current = await rc.evaluate(winner.value, env);
+        const current = await valueIn(winner.value, env, rc, doc, winner.line, key);
         state = { winner, current, effective: current, from: 'file' };
       } else if (commented !== undefined && commented.value !== '') {
-        state = { effective: await rc.evaluate(commented.value, env), from: 'commented default' };
+        state = { effective: await valueIn(commented.value, env, rc, doc, commented.comment.line, key), from: 'commented default' };
       } else {
         state = { effective: fallback, from: 'defaults option' };
       }
@@ -96,4 +96,14 @@ export async function readManagedKeys(doc: IniDocument, rc: ReadContext): Promis
     out.push(managed);
   }
   return out;
+}
+
+/** A value as rendered in `env`; a value that cannot be rendered is an error naming the key and line. */
+async function valueIn(template: string, env: Environment, rc: ReadContext, doc: IniDocument, line: number, key: string): Promise<string> {
+  try {
+    return await rc.evaluate(template, env);
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new AnsimodError({ code: 'RENDER_FAILED', path: doc.path, line, message: `cannot tell the value of ${key} in ${env.name}: ${why}` });
+  }
 }

@@ -287,6 +287,53 @@ describe('set-ini-registry-per-environment', () => {
     expect(plan.changes).toEqual([]);
   });
 
+  it('refuses to guess a condition or value that depends on host variables', async () => {
+    const hostCondition = [
+      '[app:main]',
+      '# container.destination_registry = registry.fedoraproject.org',
+      "{% if inventory_hostname.startswith('bodhi-backend') %}",
+      'container.destination_registry = registry.stg.fedoraproject.org',
+      '{% endif %}',
+      '',
+    ].join('\n');
+    const plan = await runTransformCase({
+      transform,
+      options,
+      before: { [T]: hostCondition },
+      expectErrors: ["cannot tell whether {% if inventory_hostname.startswith('bodhi-backend') %} holds in production: it uses inventory_hostname"],
+    });
+    expect(plan.errors[0]).toMatchObject({ code: 'RENDER_FAILED', line: 3 });
+    const hostValue = '[app:main]\ncontainer.source_registry = {{ bodhi_source_registry }}\n';
+    await runTransformCase({
+      transform,
+      options,
+      before: { [T]: hostValue },
+      expectErrors: ['cannot tell the value of container.source_registry in production: it uses bodhi_source_registry'],
+    });
+    // A guarded use is fine: the variable is known to be undefined in every environment.
+    const guarded = "[app:main]\n{% if registry_override is defined %}\ncontainer.source_registry = {{ registry_override }}\n{% endif %}\n";
+    await runTransformCase({
+      transform,
+      options: { maps: recipeMaps, defaults: { 'container.source_registry': 'candidate-registry.fedoraproject.org' } },
+      before: { [T]: guarded },
+      after: { [T]: guarded.replace('{% endif %}', '{% else %}\ncontainer.source_registry = quay.io/fedora\n{% endif %}') },
+    });
+  });
+
+  it('refuses to add a branch when the end tag shares its line', async () => {
+    const text = [
+      '[app:main]',
+      '# container.destination_registry = registry.fedoraproject.org',
+      "{% if env == 'staging' %}",
+      'container.destination_registry = registry.stg.fedoraproject.org',
+      '{% endif %}{# staging only #}',
+      '',
+    ].join('\n');
+    const plan = await runTransformCase({ transform, options, before: { [T]: text }, expectErrors: ['shares its line with other text'] });
+    expect(plan.errors[0]).toMatchObject({ code: 'UNSUPPORTED_TEMPLATE', line: 3 });
+    expect(plan.changes).toEqual([]);
+  });
+
   it('the fixture repository’s Bodhi template renders the mapped values in production and staging', async () => {
     const path = new URL('../../../../fixtures/ansible/roles/bodhi2/base/templates/production.ini.j2', import.meta.url);
     const before = readFileSync(path, 'utf8');

@@ -1,5 +1,6 @@
 import { defineTransform, type Environment, type VisitResult } from '@ansimod/core';
 import { BranchActivity } from './branch-activity.js';
+import { knownVariablesOnly } from './known-variables.js';
 import { managedSection, readManagedKeys, type ManagedKey } from './managed-keys.js';
 import { planRegistryEdits } from './plan-edits.js';
 import { RegistryValueMap } from './registry-value-map.js';
@@ -82,8 +83,8 @@ export const setIniRegistryPerEnvironment = defineTransform({
     if (section === undefined) return { outcome: 'skip', reason: 'no managed key is set or documented as a commented default' };
 
     const map = mapFor(ctx.options.maps);
-    const evaluate = (template: string, env: Environment) => ctx.evaluate(template, env);
-    const branches = new BranchActivity(evaluate, file.path);
+    const evaluate = knownVariablesOnly((template: string, env: Environment) => ctx.evaluate(template, env), file.path);
+    const branches = new BranchActivity(evaluate, file.path, doc.lines);
     const environments = ctx.environments;
     const keys = await readManagedKeys(doc, { section, defaults: ctx.options.defaults, environments, branches, evaluate, map });
     const touched = keys.filter((k) => k.touched);
