@@ -1,4 +1,5 @@
 import type { AnyTransform } from '@ansimod/core';
+import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
 
@@ -9,4 +10,5 @@ import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
 export const transforms: readonly AnyTransform[] = [
   setIniRegistryPerEnvironment,
   swapDockerAuthHost,
+  insertRegistryRedirect,
 ];

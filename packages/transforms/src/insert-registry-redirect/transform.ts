@@ -1,0 +1,211 @@
+import {
+  enclosingBlocks,
+  insertBeforeEdit,
+  removeNodeEdit,
+  type ConfDocument,
+  type ConfNode,
+  type Environment,
+  type RenderedData,
+  type TextEdit,
+  type VisitResult,
+} from '@ansimod/core';
+import { EndpointMap, type EndpointTarget } from '../endpoints/endpoint-map.js';
+import { envValue } from '../endpoints/per-environment.js';
+import { servedDestnames, vhostLinks } from './vhost-templates.js';
+
+/** Marks the lines this transform inserts, so a second run recognises them and `--reverse` removes them. */
+export const REDIRECT_MARKER = '# ansimod: pulls under /v2/ are redirected to';
+
+const V2_PATTERN = /^"?\^?\/v2(\/|\b)/;
+
+function redirectLines(t: EndpointTarget): string[] {
+  const ns = t.namespace ? `${t.namespace}/` : '';
+  return ['RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ^/v2/(.+)$ https://${t.host}/v2/${ns}$1 [R=302,L]`];
+}
+
+/** The inserted block: one conditional per environment when the targets differ. */
+function redirectBlock(byEnv: ReadonlyMap<Environment, EndpointTarget>): string[] {
+  const targets = [...byEnv.values()];
+  const first = targets[0] as EndpointTarget;
+  const header = `${REDIRECT_MARKER} ${[...new Set(targets.map((t) => t.text))].join(' / ')}`;
+  if (targets.every((t) => t.text === first.text)) return [header, ...redirectLines(first), ''];
+  const envs = [...byEnv.entries()];
+  const [fallbackEnv, fallback] = envs[0] as [Environment, EndpointTarget];
+  const lines = [header];
+  envs.slice(1).forEach(([env, t], i) => {
+    lines.push(`{% ${i === 0 ? 'if' : 'elif'} env == '${envValue(env)}' %}`, ...redirectLines(t));
+  });
+  lines.push('{% else %}', ...redirectLines(fallback), '{% endif %}', '');
+  void fallbackEnv;
+  return lines;
+}
+
+function isV2Rule(n: ConfNode): boolean {
+  return n.kind === 'directive' && n.name.toLowerCase() === 'rewriterule' && V2_PATTERN.test(n.args[0]?.raw ?? '');
+}
+
+/**
+ * Where pulls must be redirected: ahead of the first rule that handles `/v2/` — a `/v2/`
+ * RewriteRule (with the RewriteCond lines that guard it) or an `{% include %}` of a file that
+ * has such rules — lifted out of any Jinja block or `<Section>` around it, so that it applies
+ * in every environment.
+ */
+async function insertionPoint(doc: ConfDocument, includesV2: (target: string) => Promise<boolean>): Promise<ConfNode | undefined> {
+  let groupStart: ConfNode | undefined;
+  for (const n of doc.nodes) {
+    if (n.kind === 'directive' && n.name.toLowerCase() === 'rewritecond') {
+      groupStart ??= n;
+      continue;
+    }
+    let hit = false;
+    if (isV2Rule(n)) hit = true;
+    else if (n.kind === 'jinja' && n.include?.target && (await includesV2(n.include.target))) hit = true;
+    if (n.kind === 'directive' || n.kind === 'open') {
+      if (!hit) groupStart = undefined;
+    }
+    if (!hit) continue;
+    let at: ConfNode = n.kind === 'directive' && groupStart ? groupStart : n;
+    // Out of any <Section> and any Jinja block around it.
+    if ((at.kind === 'directive' || at.kind === 'open') && at.sections.length) {
+      const outer = at.sections[0]?.open;
+      if (outer) at = outer;
+    }
+    const blocks = enclosingBlocks(doc.jinja, at.start);
+    const outerBlock = blocks[0]?.block.open;
+    if (outerBlock) at = doc.nodes.find((x) => x.start <= outerBlock.start && outerBlock.start < x.next) ?? at;
+    return at;
+  }
+  return undefined;
+}
+
+function markerRange(doc: ConfDocument): { first: ConfNode; last: ConfNode } | undefined {
+  const i = doc.nodes.findIndex((n) => n.kind === 'comment' && doc.text.slice(n.start, n.end).trim().startsWith(REDIRECT_MARKER));
+  if (i < 0) return undefined;
+  let j = i + 1;
+  let lastRule = i;
+  for (; j < doc.nodes.length; j++) {
+    const n = doc.nodes[j] as ConfNode;
+    const src = doc.text.slice(n.start, n.end).trim();
+    if (n.kind === 'jinja' && /^\{%-?\s*(if|elif|else|endif)\b/.test(src)) lastRule = j;
+    else if (n.kind === 'directive' && /^(RewriteCond|RewriteRule)$/i.test(n.name)) lastRule = j;
+    else break;
+  }
+  const next = doc.nodes[lastRule + 1];
+  if (next?.kind === 'blank') lastRule++;
+  return { first: doc.nodes[i] as ConfNode, last: doc.nodes[lastRule] as ConfNode };
+}
+
+/** Significant rendered lines expected after the change, for one environment. */
+function expectLines(before: RenderedData, anchor: string | undefined, inserted: string[]): RenderedData {
+  if (before.format !== 'conf' && before.format !== 'text') return before;
+  const lines = [...before.lines];
+  const at = anchor === undefined ? 0 : lines.findIndex((l) => l.trim() === anchor);
+  lines.splice(at < 0 ? 0 : at, 0, ...inserted);
+  return { format: before.format, lines };
+}
+
+const maps = new WeakMap<object, EndpointMap>();
+
+/**
+ * `insert-registry-redirect`: on the reverse-proxy template of a registry's virtual host, inserts
+ * a redirect of pulls (GET/HEAD under `/v2/`) to the same repository on the new registry —
+ * `https://<host>/v2/<namespace>/<rest>` for each environment's map — ahead of the existing
+ * `/v2/` rules (an included file's rules, like a CDN blob rule, included). Other paths are untouched.
+ *
+ * @example
+ * // RewriteEngine on
+ * // + # ansimod: pulls under /v2/ are redirected to quay.io/fedora
+ * // + RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$
+ * // + RewriteRule ^/v2/(.+)$ https://quay.io/v2/fedora/$1 [R=302,L]
+ * // RewriteRule ^/v2/latest/(.*) /v2/f38/$1 [R,L]
+ */
+export const insertRegistryRedirect = defineRedirect();
+
+import { defineTransform } from '@ansimod/core';
+function defineRedirect() {
+  return defineTransform({
+    name: 'insert-registry-redirect',
+    displayName: 'Insert registry pull redirect',
+    description:
+      "Redirects pulls under /v2/ on a registry's reverse-proxy vhost template to the mapped registry and namespace, per environment, ahead of the existing /v2/ rules.",
+    options: {
+      maps: { type: 'map', required: true, description: 'Registry host to its new host[/namespace].', example: 'registry.fedoraproject.org=quay.io/fedora' },
+      servedHost: {
+        type: 'string',
+        required: true,
+        description: "The registry host the vhost serves, evaluated per environment (Jinja allowed).",
+        example: 'registry{{ env_suffix }}.fedoraproject.org',
+      },
+      reverse: { type: 'boolean', default: false, description: 'Remove the redirect this transform inserted (set by --reverse).', example: 'false' },
+    },
+    select: { formats: ['conf'], contains: ['Rewrite', 'include'] },
+
+    async visit(file, ctx): Promise<VisitResult> {
+      const doc = file.document;
+      if (doc.format !== 'conf') return { outcome: 'skip', reason: 'not Apache conf' };
+      const base = file.path.slice(file.path.lastIndexOf('/') + 1);
+      const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
+      const servedByEnv: Record<string, string> = {};
+      for (const env of ctx.environments) servedByEnv[env.name] = (await evaluate(ctx.options.servedHost, env)).toLowerCase();
+      const served = await servedDestnames(await vhostLinks(ctx.repo), ctx.environments, evaluate, servedByEnv);
+      const isVhost = [...served].some((d) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`));
+      if (!isVhost) return { outcome: 'skip', reason: 'not the reverse-proxy template of the served registry' };
+
+      const existing = markerRange(doc);
+      if (ctx.options.reverse) {
+        if (!existing) return { outcome: 'nochange', matched: true, notes: ['no redirect inserted by ansimod'] };
+        const edits: TextEdit[] = [];
+        for (const n of doc.nodes.slice(doc.nodes.indexOf(existing.first), doc.nodes.indexOf(existing.last) + 1)) {
+          edits.push(removeNodeEdit(doc, n, 'remove the pull redirect'));
+        }
+        return { outcome: 'changed', edits, notes: ['pull redirect removed'] };
+      }
+      // Forward maps are keyed by registry host; a reversed map is keyed by host/namespace and never reaches here.
+      let map = maps.get(ctx.options.maps);
+      if (!map) maps.set(ctx.options.maps, (map = EndpointMap.from(ctx.options.maps)));
+      const byEnv = new Map<Environment, EndpointTarget>();
+      for (const env of ctx.environments) {
+        const t = map.target(servedByEnv[env.name] as string);
+        if (t) byEnv.set(env, t);
+      }
+      if (!byEnv.size) return { outcome: 'skip', reason: `the served host is not mapped in any environment` };
+      if (existing) return { outcome: 'nochange', matched: true, notes: ['pull redirect already in place'] };
+
+      const includesV2 = async (target: string): Promise<boolean> => {
+        const p = (ctx.repo as { resolveInclude?: (n: string, f: string) => string | undefined }).resolveInclude?.(target, file.path);
+        const inc = p ? await ctx.repo.file(p) : undefined;
+        return !!inc && inc.document.format === 'conf' && inc.document.nodes.some(isV2Rule);
+      };
+      const at = await insertionPoint(doc, includesV2);
+      if (!at) return { outcome: 'skip', reason: 'no /v2/ rules to put the redirect ahead of' };
+      const block = redirectBlock(byEnv);
+      const edit = insertBeforeEdit(doc, at, block, `redirect pulls under /v2/ to ${[...new Set([...byEnv.values()].map((t) => t.text))].join(' / ')}`);
+      // Anchor for the rendered check: the insertion node if it renders as itself, else the last plain line before it.
+      const atText = doc.text.slice(at.start, at.end).trim();
+      let anchor: string | undefined = at.kind === 'directive' && !atText.includes('{') ? atText : undefined;
+      let anchorAfter = false;
+      if (anchor === undefined) {
+        const prev = doc.nodes.slice(0, doc.nodes.indexOf(at)).reverse().find((n) => n.kind === 'directive' || n.kind === 'comment');
+        anchor = prev ? doc.text.slice(prev.start, prev.end).trim() : undefined;
+        anchorAfter = true;
+      }
+      const check = {
+        path: file.path,
+        describe: 'pulls under /v2/ redirected ahead of the existing /v2/ rules',
+        expect: (before: RenderedData, env: Environment): RenderedData => {
+          const t = byEnv.get(env) ?? byEnv.get([...byEnv.keys()].find((e) => e.name === env.name) as Environment);
+          if (!t) return before;
+          const header = (block[0] as string).trimEnd();
+          const inserted = [header, ...redirectLines(t)];
+          if (!anchorAfter) return expectLines(before, anchor, inserted);
+          if (before.format !== 'conf' && before.format !== 'text') return before;
+          const lines = [...before.lines];
+          const i = anchor === undefined ? -1 : lines.findIndex((l) => l.trim() === anchor);
+          lines.splice(i + 1, 0, ...inserted);
+          return { format: before.format, lines };
+        },
+      };
+      return { outcome: 'changed', edits: [edit], checks: [check], notes: [`redirect inserted before line ${at.line}`] };
+    },
+  });
+}
