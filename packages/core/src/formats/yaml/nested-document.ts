@@ -40,7 +40,7 @@ export function nestedFromBlock(text: string, layout: BlockScalarLayout, format:
     jinja: scanJinja(nestedText),
     offsetMap,
     indent: pad,
-    lift: (edit) => liftEdit(edit, offsetMap, pad),
+    lift: (edit) => liftEdit(edit, offsetMap, nestedText, pad),
   };
 }
 
@@ -89,24 +89,44 @@ class LineOffsetMap implements OffsetMap {
 }
 
 /**
- * Maps a nested edit to the parent: offsets through the map, and every line the edit's text
- * starts gets the block's indentation (the line after a final line break gets back exactly the
- * indentation that was removed from the line it runs into).
+ * Maps a nested edit to the parent so that the parent shows the edited nested text re-indented:
+ * every line the edit's text starts gets the block's indentation; a line of the nested text the
+ * edit leaves whole keeps its own indentation (removed, or none for a Jinja line kept at column 0);
+ * the rest of a line that the edit moves to a line start gets that line's indentation back.
  */
-function liftEdit(edit: TextEdit, map: LineOffsetMap, pad: string): TextEdit {
-  const start = map.toParent(edit.start);
-  const end = map.toParent(edit.end);
+function liftEdit(edit: TextEdit, map: LineOffsetMap, text: string, pad: string): TextEdit {
   const segments = edit.text.split(/(\r\n|\n|\r)/);
-  if (segments.length === 1) return { ...edit, start, end };
-  let tailPad = pad;
-  const endLine = map.lines[map.lineAt(edit.end)];
-  if (edit.end >= map.length) tailPad = '';
-  else if (endLine !== undefined && endLine.childStart === edit.end) tailPad = ' '.repeat(endLine.removed);
-  const out: string[] = [segments[0] as string];
-  for (let k = 1; k < segments.length; k += 2) {
-    const seg = segments[k + 1] as string;
-    const last = k + 2 >= segments.length;
-    out.push(segments[k] as string, seg === '' ? (last ? tailPad : '') : pad + seg);
+  const n = segments.length;
+  const first = segments[0] as string;
+  const last = segments[n - 1] as string;
+  const startRemoved = removedAtLineStart(map, text, edit.start);
+  // The edit starts at a line start: take the parent line from its real start, indentation included.
+  const start = map.toParent(edit.start) - (startRemoved ?? 0);
+  // Does what follows the edit begin a line of the result?
+  const restStartsLine = (n > 1 && last === '') || (n === 1 && first === '' && startRemoved !== undefined);
+  let end = map.toParent(edit.end);
+  let tail = '';
+  if (edit.end < text.length && restStartsLine) {
+    const line = map.lines[map.lineAt(edit.end)] as NestedLine;
+    if (line.childStart === edit.end) end -= line.removed;
+    else tail = ' '.repeat(line.removed);
   }
+  const out: string[] = [];
+  out.push(startRemoved !== undefined && first !== '' ? pad + first : first);
+  for (let k = 1; k < n; k += 2) {
+    const seg = segments[k + 1] as string;
+    out.push(segments[k] as string, seg === '' ? '' : pad + seg);
+  }
+  out.push(tail);
   return { ...edit, start, end, text: out.join('') };
+}
+
+/**
+ * When `offset` starts a line of the nested text, how much indentation that line lost (0 for the
+ * line after a final line break, which is not in the parent block yet); undefined mid-line.
+ */
+function removedAtLineStart(map: LineOffsetMap, text: string, offset: number): number | undefined {
+  if (offset >= text.length) return /[\r\n]$/.test(text) || text === '' ? 0 : undefined;
+  const line = map.lines[map.lineAt(offset)];
+  return line !== undefined && line.childStart === offset ? line.removed : undefined;
 }

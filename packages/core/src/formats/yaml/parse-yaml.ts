@@ -3,7 +3,17 @@ import { maskJinja } from '../../jinja/mask.js';
 import type { JinjaScan } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
 import type { Fallback } from '../types.js';
+import { fillJinjaLinesInBlockScalars } from './block-scalar-mask.js';
+import { unheldContent } from './cst-guard.js';
 import { YamlDocument } from './YamlDocument.js';
+
+/** What the `yaml` parser made of a (masked) text. */
+interface StreamRead {
+  readonly tokens: CST.Token[];
+  readonly documents: CST.Document[];
+  /** The first problem: the CST does not print back, or YAML rejects the text. */
+  readonly problem?: { readonly offset?: number; readonly reason: string };
+}
 
 /**
  * Parses a (possibly Jinja-templated) YAML stream without losing a byte: Jinja tags are masked
@@ -17,29 +27,47 @@ import { YamlDocument } from './YamlDocument.js';
  * const text = 'name: web\nimage: "{{ registry }}/web"\n';
  * const doc = parseYaml('app.yml', text, scanJinja(text));
  * doc instanceof YamlDocument && doc.get(['image'])?.value; // => '{{ registry }}/web'
- * parseYaml('bad.yml', 'a: [1\n', scanJinja('a: [1\n')); // => { format: 'yaml', reason: …, line: 2, column: 1 }
+ * parseYaml('bad.yml', 'a: 1\n- b\n', scanJinja('a: 1\n- b\n')); // => { format: 'yaml', reason: …, line: 2, column: 1 }
  */
 export function parseYaml(path: string, text: string, jinja: JinjaScan): YamlDocument | Fallback {
-  const masked = jinja.hasJinja ? maskJinja(text, jinja) : text;
+  let masked = jinja.hasJinja ? maskJinja(text, jinja) : text;
+  let read = readStream(masked);
+  if (jinja.hasJinja) {
+    // Lines of block scalars that start with Jinja mask to blanks, which YAML reads as deeper
+    // indentation (or rejects); inside a block scalar they are content, so mask them as such and
+    // read again. The second reading is the one that matches what the template produces.
+    const repaired = fillJinjaLinesInBlockScalars(text, masked, read.tokens);
+    if (repaired !== masked) {
+      masked = repaired;
+      read = readStream(repaired);
+    }
+  }
+  if (read.problem) return fallbackAt(text, read.problem.offset, read.problem.reason);
+  return new YamlDocument(path, text, jinja, masked, read.documents);
+}
+
+function readStream(masked: string): StreamRead {
   const tokens: CST.Token[] = [];
   const documents: CST.Document[] = [];
   for (const token of new Parser().parse(masked)) {
     tokens.push(token);
     if (token.type === 'document') documents.push(token);
   }
-  // Lossless guard: what we hold must be exactly the text we were given.
+  // Lossless guard: what we hold must be exactly the text we were given (or, where the parser
+  // drops a line break token, every token must sit at its offset with only blanks between).
   let printed = '';
   for (const token of tokens) printed += CST.stringify(token);
   if (printed !== masked) {
-    return { format: 'yaml', reason: 'YAML parser did not keep every character of the file' };
+    const offset = unheldContent(tokens, masked);
+    if (offset !== undefined) return { tokens, documents, problem: { offset, reason: 'the YAML parser did not keep every character of the file' } };
   }
   // The CST parser is lenient (`a: b: c` is no CST error); composing finds what YAML rejects.
   const composer = new Composer({ uniqueKeys: false });
   for (const doc of composer.compose(tokens, false, masked.length)) {
     const error = doc.errors[0];
-    if (error) return fallbackAt(text, error.pos[0], `${error.code}: ${firstLine(error.message)}`);
+    if (error) return { tokens, documents, problem: { offset: error.pos[0], reason: `invalid YAML: ${error.code}: ${firstLine(error.message)}` } };
   }
-  return new YamlDocument(path, text, jinja, masked, documents);
+  return { tokens, documents };
 }
 
 function firstLine(message: string): string {
@@ -47,7 +75,8 @@ function firstLine(message: string): string {
   return i < 0 ? message : message.slice(0, i);
 }
 
-function fallbackAt(text: string, offset: number, reason: string): Fallback {
+function fallbackAt(text: string, offset: number | undefined, reason: string): Fallback {
+  if (offset === undefined) return { format: 'yaml', reason };
   const { line, column } = new LineIndex(text).position(Math.min(offset, text.length));
-  return { format: 'yaml', reason: `invalid YAML: ${reason}`, line, column };
+  return { format: 'yaml', reason, line, column };
 }

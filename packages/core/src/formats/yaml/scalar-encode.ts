@@ -26,6 +26,24 @@ function mapOutsideTags(value: string, escape: (s: string) => string): string {
   return parts.join('');
 }
 
+/**
+ * The value as YAML will see it once the file is masked: statements and comments become blanks,
+ * expressions a run of `x` (what `maskJinja` does inline).
+ */
+function maskedForm(value: string): string {
+  const tags = tagsOf(value);
+  if (tags.length === 0) return value;
+  const parts: string[] = [];
+  let pos = 0;
+  for (const t of tags) {
+    const filler = t.kind === 'expression' ? 'x' : ' ';
+    parts.push(value.slice(pos, t.start), value.slice(t.start, t.end).replace(/[^\r\n]/g, filler));
+    pos = t.end;
+  }
+  parts.push(value.slice(pos));
+  return parts.join('');
+}
+
 /** Line breaks outside Jinja tags (inside a tag they are Jinja's business). */
 function hasBreakOutsideTags(value: string): boolean {
   return mapOutsideTags(value, (s) => (/[\r\n]/.test(s) ? '\n' : '')).includes('\n');
@@ -128,17 +146,26 @@ export function resolvesToNonString(value: string): boolean {
  * encodePlain('a: b', false, 'x'); // => undefined
  */
 export function encodePlain(value: string, inFlow: boolean, oldValue: string): string | undefined {
-  if (value === '' || /^[\s]|[\s]$/.test(value) || /[\r\n]/.test(value) || NON_PRINTABLE.test(value)) return undefined;
-  if (/[\u0085\u2028\u2029]/.test(value)) return undefined;
-  const first = value[0] as string;
-  if ('[]{},#&*!|>\'"%@`'.includes(first)) return undefined;
-  if ('-?:'.includes(first) && (value.length === 1 || /[\s,[\]{}]/.test(value[1] as string))) return undefined;
-  if (/: |:\t|:$| #|\t#/.test(value)) return undefined;
-  if (inFlow && /[,[\]{}]/.test(value)) return undefined;
-  if (inFlow && /:[,[\]{}]/.test(value)) return undefined;
-  if (/^(?:---|\.\.\.)(?:\s|$)/.test(value)) return undefined;
+  if (!plainHolds(value, inFlow)) return undefined;
+  // YAML parses the masked file: `a:{% if b %}` masks to `a:` + blanks, a mapping.
+  const masked = maskedForm(value);
+  if (masked !== value && !plainHolds(masked, inFlow)) return undefined;
   if (resolvesToNonString(value) && !resolvesToNonString(oldValue)) return undefined;
   return value;
+}
+
+/** Whether a plain scalar spelled `value` reads back as exactly `value`. */
+function plainHolds(value: string, inFlow: boolean): boolean {
+  if (value === '' || /^[\s]|[\s]$/.test(value) || /[\r\n]/.test(value) || NON_PRINTABLE.test(value)) return false;
+  if (/[\u0085\u2028\u2029]/.test(value)) return false;
+  const first = value[0] as string;
+  if ('[]{},#&*!|>\'"%@`'.includes(first)) return false;
+  if ('-?:'.includes(first) && (value.length === 1 || /[\s,[\]{}]/.test(value[1] as string))) return false;
+  if (/: |:\t|:$| #|\t#/.test(value)) return false;
+  if (inFlow && /[,[\]{}]/.test(value)) return false;
+  if (inFlow && /:[,[\]{}]/.test(value)) return false;
+  if (/^(?:---|\.\.\.)(?:\s|$)/.test(value)) return false;
+  return true;
 }
 
 /** What is needed to rewrite a block scalar. */
