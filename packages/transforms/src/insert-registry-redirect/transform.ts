@@ -73,7 +73,10 @@ async function insertionPoint(doc: ConfDocument, includesV2: (target: string) =>
     const blocks = enclosingBlocks(doc.jinja, at.start);
     const outerBlock = blocks[0]?.block.open;
     if (outerBlock) at = doc.nodes.find((x) => x.start <= outerBlock.start && outerBlock.start < x.next) ?? at;
-    return at;
+    // Comment lines right above a rule describe it: the redirect goes above them, not between.
+    let i = doc.nodes.indexOf(at);
+    while (i > 0 && doc.nodes[i - 1]?.kind === 'comment') i--;
+    return doc.nodes[i] ?? at;
   }
   return undefined;
 }
