@@ -1,9 +1,19 @@
 import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type JinjaToken, type LineIndex } from '@ansimod/core';
 
-/** The Jinja blocks around an INI line, outermost first, with the branch holding the line. */
+/**
+ * The Jinja blocks around an INI line, outermost first, with the branch holding the line.
+ *
+ * @example
+ * const around: Enclosures = entry.jinja; // [{ block, branch: 0, tag }] under `{% if env == 'staging' %}`
+ */
 export type Enclosures = IniEntry['jinja'];
 
-/** Renders a Jinja template for an environment (the transform context's `evaluate`). */
+/**
+ * Renders a Jinja template for an environment (the transform context's `evaluate`).
+ *
+ * @example
+ * const evaluate: EvaluateTemplate = (t, env) => ctx.evaluate(t, env);
+ */
 export type EvaluateTemplate = (template: string, env: Environment) => Promise<string>;
 
 /** The condition of an `if`/`elif` tag (`env == 'staging'`), or undefined for `else`. */
@@ -13,12 +23,22 @@ function conditionOf(tag: JinjaToken): string | undefined {
   return m ? (m[1] as string) : undefined;
 }
 
-/** The tag that opens branch `index` of a block. */
+/**
+ * The tag that opens branch `index` of a block.
+ *
+ * @example
+ * branchTag(scanJinja('{% if a %}x{% else %}y{% endif %}').blocks[0]!, 1).inner; // => 'else'
+ */
 export function branchTag(block: JinjaBlock, index: number): JinjaToken {
   return index === 0 ? block.open : (block.branches[index - 1] as JinjaToken);
 }
 
-/** The tag that ends branch `index` of a block: the next `elif`/`else`, or the end tag. */
+/**
+ * The tag that ends branch `index` of a block: the next `elif`/`else`, or the end tag.
+ *
+ * @example
+ * branchEndTag(scanJinja('{% if a %}x{% else %}y{% endif %}').blocks[0]!, 1)?.inner; // => 'endif'
+ */
 export function branchEndTag(block: JinjaBlock, index: number): JinjaToken | undefined {
   return block.branches[index] ?? block.close;
 }

@@ -2,7 +2,13 @@ import { AnsimodError, type Environment, type IniCommentedEntry, type IniDocumen
 import type { BranchActivity, EvaluateTemplate } from './branch-activity.js';
 import type { RegistryValueMap } from './registry-value-map.js';
 
-/** A managed key in one environment: what the template sets today and what it should set. */
+/**
+ * A managed key in one environment: what the template sets today and what it should set.
+ *
+ * @example
+ * // production, relying on the commented default:
+ * const s: KeyInEnvironment = { effective: 'registry.fedoraproject.org', from: 'commented default', wanted: 'quay.io/fedora' };
+ */
 export interface KeyInEnvironment {
   /** The entry whose value the rendered file ends up with (the last active one), if any. */
   winner?: IniEntry;
@@ -16,7 +22,13 @@ export interface KeyInEnvironment {
   wanted: string;
 }
 
-/** One managed key of the file: where it is written and its values per environment. */
+/**
+ * One managed key of the file: where it is written and its values per environment.
+ *
+ * @example
+ * const [dest] = await readManagedKeys(doc, rc);
+ * dest.entries.length; // => 1 (the entry in the staging branch)
+ */
 export interface ManagedKey {
   key: string;
   /** Its entries in the managed section, in order (one per `if` branch, for example). */
@@ -47,7 +59,12 @@ export function managedSection(doc: IniDocument, keys: readonly string[], sectio
   return entry.start < commented.comment.start ? entry.section : commented.section;
 }
 
-/** What {@link readManagedKeys} needs besides the document. */
+/**
+ * What {@link readManagedKeys} needs besides the document.
+ *
+ * @example
+ * const rc: ReadContext = { section: 'app:main', defaults, environments, branches, evaluate, map };
+ */
 export interface ReadContext {
   section: string | null;
   defaults: Readonly<Record<string, string>>;

@@ -14,14 +14,25 @@ import { perEnvironmentExpression } from '../endpoints/index.js';
 import { branchEndTag, type BranchActivity } from './branch-activity.js';
 import type { ManagedKey } from './managed-keys.js';
 
-/** The edits that make every managed key render to its mapped value, and what they set. */
+/**
+ * The edits that make every managed key render to its mapped value, and what they set.
+ *
+ * @example
+ * const { edits, setAfter } = await planRegistryEdits(doc, touched, pc);
+ * setAfter.get('production'); // => Set { 'container.destination_registry', 'container.source_registry' }
+ */
 export interface RegistryEditPlan {
   edits: TextEdit[];
   /** Environment name → the managed keys the file sets there after the edits. */
   setAfter: Map<string, Set<string>>;
 }
 
-/** What {@link planRegistryEdits} needs besides the document and the keys. */
+/**
+ * What {@link planRegistryEdits} needs besides the document and the keys.
+ *
+ * @example
+ * const pc: PlanContext = { section: 'app:main', environments, branches, managedKeys: Object.keys(defaults) };
+ */
 export interface PlanContext {
   section: string | null;
   environments: readonly Environment[];

@@ -1,6 +1,11 @@
 import type { Environment, RenderCheck, RenderedData } from '@ansimod/core';
 
-/** What the rendered file must hold after the change: per environment, key → value in the managed section. */
+/**
+ * What the rendered file must hold after the change: per environment, key → value in the managed section.
+ *
+ * @example
+ * const expected: ExpectedSettings = new Map([['production', new Map([['container.source_registry', 'quay.io/fedora']])]]);
+ */
 export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string>>;
 
 /** Section names as the `ini` package nests them: split on dots that are not escaped. */
