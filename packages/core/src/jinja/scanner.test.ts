@@ -146,6 +146,15 @@ describe('scanJinja tokens', () => {
     ]);
   });
 
+  test("raw tags allow Python's whitespace (\\x1c-\\x1f, \\x85, U+3000), as Jinja2 3.1.6 does", () => {
+    expect(segments('{%\x1craw\x85%}{{x}}{%\x0cendraw\x1f%}')).toEqual([
+      ['statement', '{%\x1craw\x85%}'],
+      ['raw', '{{x}}'],
+      ['statement', '{%\x0cendraw\x1f%}'],
+    ]);
+    expect(segments('{%\u3000raw%}a{%endraw\u2028%}').map(([k]) => k)).toEqual(['statement', 'raw', 'statement']);
+  });
+
   test('keyword is the first identifier', () => {
     const kws = scanJinja('{% for x in y %}{% endfor %}{% include "a" %}{%  %}').tokens.map((t) => t.keyword);
     expect(kws).toEqual(['for', 'endfor', 'include', '']);

@@ -13,10 +13,12 @@ const TAB = 9;
 const LF = 10;
 const CR = 13;
 
+/** Python's `\s` (Jinja2's regexes use it): JS `\s` minus U+FEFF, plus U+001C–U+001F and U+0085. */
+const PY_SPACE = '[\\t\\n\\v\\f\\r \\x1c-\\x1f\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
 /** `{% raw %}` with Jinja2's whitespace control (`{%- raw -%}`; a `+%}` end does not start raw). */
-const RAW_BEGIN = /\{%[-+]?\s*raw\s*-?%\}/y;
+const RAW_BEGIN = new RegExp(`\\{%[-+]?${PY_SPACE}*raw${PY_SPACE}*-?%\\}`, 'y');
 /** `{% endraw %}`: the first one ends the raw body, whatever comes before it. */
-const RAW_END = /\{%[-+]?\s*endraw\s*[-+]?%\}/g;
+const RAW_END = new RegExp(`\\{%[-+]?${PY_SPACE}*endraw${PY_SPACE}*[-+]?%\\}`, 'g');
 
 const OPENER_TEXT: Record<JinjaTagKind, string> = { expression: '{{', statement: '{%', comment: '{#' };
 
@@ -131,12 +133,12 @@ function closeBefore(text: string, end: number, out: TagClose): TagClose {
   return out;
 }
 
-/** Cheap pre-check before the raw regex: `{%`, a mark, blanks, then `r`. */
+/** Cheap pre-check before the raw regex: `{%`, a mark, blanks, then `r` (or a non-ASCII char: let the regex decide). */
 function mayOpenRaw(text: string, brace: number): boolean {
   let p = innerStartOf(text, brace);
   let c = text.charCodeAt(p);
-  while (c === SPACE || c === TAB || c === LF || c === CR) c = text.charCodeAt(++p);
-  return c === 114; // r
+  while (c === SPACE || (c >= 9 && c <= 13) || (c >= 28 && c <= 31)) c = text.charCodeAt(++p);
+  return c === 114 /* r */ || c > 127;
 }
 
 function pushText(tokens: JinjaToken[], start: number, end: number): void {
