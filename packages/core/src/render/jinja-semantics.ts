@@ -81,6 +81,7 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
   const lookup = runtime.contextOrFrameLookup as (context: unknown, frame: unknown, name: string) => unknown;
   const member = runtime.memberLookup as (obj: unknown, key: unknown, ...rest: unknown[]) => unknown;
   const inOperator = runtime.inOperator as (key: unknown, container: unknown) => unknown;
+  const handleError = runtime.handleError as (error: unknown, lineno: number, colno: number) => unknown;
   const restores = Object.entries(PY_RUNTIME).map(([name, fn]) => swap(runtime, name, fn));
   restores.push(
     swap(runtime, 'contextOrFrameLookup', (context: unknown, frame: { lookup(name: string): unknown }, name: string) => {
@@ -117,6 +118,12 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
       container === undefined || container === null ? false : inOperator(key, container),
     ),
     swap(runtime, 'suppressValue', (value: unknown) => outputString(value)),
+    swap(runtime, 'handleError', (error: unknown, lineno: number, colno: number) => {
+      const wrapped = handleError(error, lineno, colno);
+      const session = currentSession();
+      if (session && session.error === undefined) session.error = wrapped;
+      return wrapped;
+    }),
   );
   return restores;
 }
@@ -158,7 +165,14 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this.compile(node.right, frame);
       this._emit(')');
     };
+  const compileOutput = proto.compileOutput as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  /** Nunjucks tracks the line of a runtime error only for calls; we also set it per output and condition. */
+  const markLine = (compiler: NjCompiler, node: NjNode) => compiler._emit(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};\n`);
   return [
+    swap(proto, 'compileOutput', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      if ((node.children ?? []).some((c) => c.typename !== 'TemplateData')) markLine(this, node);
+      compileOutput.call(this, node, frame);
+    }),
     swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
       if (node instanceof Truthy) return;
       assertType.call(this, node, ...types);
@@ -168,7 +182,10 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this.compile(node.target, frame);
       this._emit(')');
     }),
-    swap(proto, 'compileIf', withTruthy(compileIf, 'cond')),
+    swap(proto, 'compileIf', function (this: NjCompiler, node: NjNode, frame: unknown, async?: boolean) {
+      markLine(this, node);
+      withTruthy(compileIf, 'cond').call(this, node, frame, async);
+    }),
     swap(proto, 'compileInlineIf', withTruthy(compileInlineIf, 'cond')),
     swap(proto, 'compileNot', function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit('!runtime.pyTruthy(');

@@ -29,6 +29,11 @@ export class RenderSession {
   expand: (name: string, value: unknown) => unknown = (_name, value) => value;
 
   private readonly misses: Miss[] = [];
+  /**
+   * The first error raised while rendering. Nunjucks loses some errors (one raised inside an
+   * included template leaves the render with no output and no exception), so we keep it here.
+   */
+  error: unknown = undefined;
 
   /** Records a variable lookup that found nothing. */
   variable(name: string): void {

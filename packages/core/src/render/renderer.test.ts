@@ -173,6 +173,26 @@ describe('errors', () => {
     const r = await renderTemplate('{% if x %}\nno end\n', {});
     expect(r.ok).toBe(false);
   });
+  it('runtime errors carry the line of the output or condition that raised them', async () => {
+    const out = await renderTemplate('a\n\n{{ registry_host | mandatory }}', {}, { path: 't.j2' });
+    expect(out).toMatchObject({ ok: false, diagnostic: { path: 't.j2', line: 3, column: 1 } });
+    const cond = await renderTemplate('a\n{% if x | mandatory %}\n{% endif %}', {}, { path: 't.j2' });
+    expect(cond).toMatchObject({ ok: false, diagnostic: { line: 2 } });
+  });
+  it('errors inside an included template are reported against that file', async () => {
+    const syntax = await renderTemplate('a\n{% include "inc.j2" %}', {}, { path: 'd/t.j2', resolveInclude: () => 'ok\n{{ 1 + }}' });
+    expect(syntax).toMatchObject({ ok: false, diagnostic: { path: 'd/inc.j2', line: 2 } });
+    const runtime = await renderTemplate('a\n{% include "inc.j2" %}', {}, { path: 'd/t.j2', resolveInclude: () => 'ok\n{{ y | mandatory }}' });
+    expect(runtime).toMatchObject({ ok: false, diagnostic: { path: 'd/inc.j2', line: 2 } });
+  });
+  it('errors inside a variable value name the variable', async () => {
+    const r = await renderTemplate('a\n{{ v }}', { v: 'x{{ 1 + }}' }, { path: 't.j2' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.diagnostic.path).toBe('t.j2');
+      expect(r.diagnostic.message).toContain("in variable 'v'");
+    }
+  });
   it('unknown filters are errors', async () => {
     const r = await renderTemplate('{{ x | no_such_filter }}', { x: 1 });
     expect(!r.ok && r.diagnostic.message).toMatch(/no_such_filter/);

@@ -28,6 +28,11 @@ export function resolveIncludePath(name: string, fromPath: string): string {
   return posix.normalize(posix.join(posix.dirname(fromPath), name));
 }
 
+/** The pseudo-path under which a variable's value is compiled, so errors can name the variable. */
+function variableTemplatePath(name: string): string {
+  return `<variable ${name}>`;
+}
+
 /** Does this value (or anything inside it) contain Jinja that Ansible would template? */
 function holdsJinja(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('{{') || value.includes('{%');
@@ -64,7 +69,11 @@ export class TemplateRenderer {
         const [from, name] = JSON.parse(key) as [string, string];
         const src = renderer.includeResolver?.(name, from);
         if (src === undefined) throw new TemplateRuntimeError(`included template not found: ${name}`);
-        return { src, path: resolveIncludePath(name, from), noCache: true };
+        const path = resolveIncludePath(name, from);
+        // Nunjucks compiles included templates lazily and reports their syntax errors
+        // asynchronously, after a synchronous render has returned; compile now so they surface here.
+        renderer.compileNow(src, path);
+        return { src, path, noCache: true };
       },
     };
     this.env = new nj.Environment(loader as unknown as ConstructorParameters<NunjucksModule['Environment']>[0], {
@@ -73,7 +82,9 @@ export class TemplateRenderer {
       trimBlocks: true,
       lstripBlocks: false,
       throwOnUndefined: false,
-    });
+      // Keeps the original error as `cause` (nunjucks otherwise re-creates errors without it).
+      dev: true,
+    } as ConstructorParameters<NunjucksModule['Environment']>[1]);
     const filters: Record<string, TemplateFilter> = ansibleFilters({
       filter: (name) => this.filter(name),
       test: (name) => this.test(name),
@@ -114,8 +125,10 @@ export class TemplateRenderer {
     this.includeResolver = opts.resolveInclude;
     const restore = installJinjaSemantics(this.nj);
     try {
-      session.expand = this.expander(vars, path);
-      const output = withRenderSession(session, () => this.template(text, path).render(vars));
+      session.expand = this.expander(vars);
+      const output: unknown = withRenderSession(session, () => this.template(text, path).render(vars));
+      if (session.error !== undefined) throw session.error;
+      if (typeof output !== 'string') throw new TemplateRuntimeError('the template produced no output');
       return { ok: true, output, undefinedVars: session.names() };
     } catch (error) {
       return { ok: false, diagnostic: renderDiagnostic(error, opts.path), undefinedVars: session.names() };
@@ -126,15 +139,15 @@ export class TemplateRenderer {
   }
 
   /** Templates variable values that hold Jinja, once per variable per render, detecting loops. */
-  private expander(vars: Record<string, unknown>, path: string): (name: string, value: unknown) => unknown {
+  private expander(vars: Record<string, unknown>): (name: string, value: unknown) => unknown {
     const done = new Map<string, unknown>();
     const active = new Set<string>();
-    const expandValue = (value: unknown): unknown => {
+    const expandValue = (name: string, value: unknown): unknown => {
       if (typeof value === 'string') {
-        return holdsJinja(value) ? this.template(value, `${path}#var`).render(vars) : value;
+        return holdsJinja(value) ? this.template(value, variableTemplatePath(name)).render(vars) : value;
       }
-      if (Array.isArray(value)) return value.map(expandValue);
-      if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(v)]));
+      if (Array.isArray(value)) return value.map((v) => expandValue(name, v));
+      if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(name, v)]));
       return value;
     };
     return (name, value) => {
@@ -147,7 +160,7 @@ export class TemplateRenderer {
       active.add(name);
       this.depth++;
       try {
-        const expanded = expandValue(value);
+        const expanded = expandValue(name, value);
         done.set(name, expanded);
         return expanded;
       } finally {
@@ -155,6 +168,16 @@ export class TemplateRenderer {
         active.delete(name);
       }
     };
+  }
+
+  /** Compiles a template now (throwing its syntax error as an included template's error). */
+  private compileNow(text: string, path: string): void {
+    const tmpl = this.template(text, path) as NjTemplate & { compile(): void };
+    try {
+      tmpl.compile();
+    } catch (error) {
+      throw new IncludedTemplateError(path, error);
+    }
   }
 
   private template(text: string, path: string): NjTemplate {
@@ -172,19 +195,61 @@ export class TemplateRenderer {
   }
 }
 
-/** Turns a nunjucks/Jinja error into a diagnostic with the template line when nunjucks gives one. */
+/** A syntax error in an included template, reported against that template's path. */
+class IncludedTemplateError extends Error {
+  constructor(
+    readonly templatePath: string,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+/** The error itself and the errors it wraps (`cause`), outermost first. */
+function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e: unknown = error; e !== undefined && e !== null && chain.length < 10; e = (e as { cause?: unknown }).cause) {
+    chain.push(e);
+  }
+  return chain;
+}
+
+/**
+ * Turns a nunjucks/Jinja error into a diagnostic with the template line when nunjucks gives one;
+ * a syntax error in an included template is reported against the included file.
+ */
 function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic {
-  const raw = error instanceof Error ? error.message : String(error);
-  const where = /\[Line (\d+), Column (\d+)\]/.exec(raw);
+  const included = causeChain(error).find((e): e is IncludedTemplateError => e instanceof IncludedTemplateError);
+  const source = included ? included.cause : error;
+  const raw = source instanceof Error ? source.message : String(source);
+  // "(file) [Line l, Column c]" names the template the line belongs to (an include's, maybe);
+  // a parse error thrown before nunjucks decorated it carries the position as properties.
+  const where = /\(([^()\n]*)\) \[Line (\d+), Column (\d+)\]/.exec(raw);
+  const position = source as { lineno?: unknown; colno?: unknown };
+  const line = where ? Number(where[2]) : typeof position.lineno === 'number' && position.lineno > 0 ? position.lineno : undefined;
+  const column = where ? Number(where[3]) : typeof position.colno === 'number' && position.colno > 0 ? position.colno : undefined;
+  const namedFile = where?.[1] !== undefined && where[1] !== DEFAULT_PATH && where[1] !== 'unknown path' ? where[1] : undefined;
   // Nunjucks prefixes "(path) [Line l, Column c]\n  " and sometimes "Error: "; keep the cause.
-  const lines = raw.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !/^\(.*\)( \[Line \d+, Column \d+\])?$/.test(l));
-  const message = (lines[lines.length - 1] ?? raw).replace(/^(Template render error: )?(\(.*?\) )?(\[Line \d+, Column \d+\] )?/, '').replace(/^Error: /, '');
+  const lines = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !/^(Template render error: )?\(.*\)( \[Line \d+, Column \d+\])?$/.test(l));
+  const message = (lines[lines.length - 1] ?? raw)
+    .replace(/^(Template render error: )?(\(.*?\) )?(\[Line \d+, Column \d+\] )?/, '')
+    .replace(/^Error: /, '');
+  // An error inside a variable's value: the line is the value's, not the template's.
+  const variable = namedFile !== undefined ? /^<variable (.+)>$/.exec(namedFile)?.[1] : undefined;
+  if (variable !== undefined) {
+    return { code: 'RENDER_FAILED', severity: 'error', message: `cannot render template: in variable '${variable}': ${message}`, ...(path !== undefined ? { path } : {}) };
+  }
+  const file = included ? included.templatePath : (namedFile ?? path);
   return {
     code: 'RENDER_FAILED',
     severity: 'error',
     message: `cannot render template: ${message}`,
-    ...(path !== undefined ? { path } : {}),
-    ...(where ? { line: Number(where[1]), column: Number(where[2]) } : {}),
+    ...(file !== undefined ? { path: file } : {}),
+    ...(line !== undefined ? { line } : {}),
+    ...(line !== undefined && column !== undefined ? { column } : {}),
   };
 }
 
@@ -225,5 +290,5 @@ export async function renderTemplate(text: string, vars: Record<string, unknown>
  * // => { ok: true, output: 'candidate-registry.stg.fedoraproject.org', undefinedVars: [] }
  */
 export async function renderExpression(expr: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
-  return (await loadTemplateRenderer()).render(expr, vars, { path: '<expression>', ...opts });
+  return (await loadTemplateRenderer()).render(expr, vars, opts);
 }
