@@ -50,7 +50,6 @@ function hasBreakOutsideTags(value: string): boolean {
 }
 
 // Characters a YAML 1.2 printable stream may hold unescaped (minus line breaks).
-// eslint-disable-next-line no-control-regex
 const NON_PRINTABLE = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f\ufeff\ufffe\uffff]/;
 
 const DOUBLE_ESCAPES: Record<string, string> = {
@@ -70,7 +69,6 @@ const DOUBLE_ESCAPES: Record<string, string> = {
   '\u2029': '\\P',
 };
 
-// eslint-disable-next-line no-control-regex
 const NEEDS_DOUBLE_ESCAPE = /[\\"\x00-\x1f\x7f\x80-\x9f\u2028\u2029\ufeff\ufffe\uffff]/g;
 
 /**
