@@ -18,7 +18,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_SEED, DEFAULT_SIZES, ensureTree } from './generate.mjs';
@@ -173,6 +173,10 @@ function lastLine(text) {
  * `judge` returns undefined for a completed run, or { status: 'unavailable' | 'failed', note }.
  */
 function makeColumns(env, opts) {
+  // The CLI's documented exit codes: 0 done, 1 changes pending, 2 usage error, 3 bad input, 4 internal error.
+  // For roundtrip, 3 is an outcome of a complete run (some file does not print back identically);
+  // for plan it means the run stopped early (a target that does not parse, failed verification).
+  const completeCodes = { plan: [0, 1], roundtrip: [0, 1, 3] };
   const ansimod = (cmd) => ({
     id: cmd,
     label: `ansimod ${cmd}`,
@@ -182,14 +186,13 @@ function makeColumns(env, opts) {
       if (timedOut) return { status: 'failed', note: `timed out after ${opts.timeoutS} s` };
       if (signal) return { status: 'failed', note: `killed by ${signal}` };
       const text = `${stderr}\n${stdout}`;
-      // The CLI's documented exit codes: 0 done, 1 changes pending, 3 bad input (e.g. files that do not
-      // print back identically) are outcomes of a complete run; 2 is a usage error, 4 an internal error.
       const crashed = /^\s+at .+:\d+:\d+\)?$/m.test(stderr);
-      if ((code === 0 || code === 1 || code === 3) && !crashed) return undefined;
+      if (completeCodes[cmd].includes(code) && !crashed) return undefined;
       if (/unknown (sub)?command|unrecognized command|not (yet )?implemented|no such command/i.test(text)) {
         return { status: 'unavailable', note: lastLine(text.split('\n').find((l) => /command|implemented/i.test(l)) ?? text) };
       }
-      return { status: 'failed', note: `exit ${code}: ${lastLine(stderr.split(/\n\s+at /)[0] || stdout)}` };
+      const message = stderr.split('\n').find((l) => l.startsWith('ansimod:')) ?? stderr.split(/\n\s+at /)[0];
+      return { status: 'failed', note: `exit ${code}: ${lastLine(message || stdout)}` };
     },
     summary: (stdout, stderr) => {
       // The totals row of the command's report when it prints one, and its one-line verdict on stderr.
@@ -340,6 +343,12 @@ async function main() {
     `${env.ruamel ? `ruamel.yaml ${env.ruamel.ruamel} (python ${env.ruamel.pythonVersion})` : 'no ruamel.yaml'}; ` +
     `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; peak RSS: ${env.rss.label}`);
 
+  const load = () => loadavg()[0];
+  const loadAtStart = load();
+  if (loadAtStart > cpus().length / 2) {
+    console.log(`warning: load average ${loadAtStart.toFixed(1)} on ${cpus().length} cores; other work will widen the spread`);
+  }
+
   const trees = [];
   for (const size of opts.sizes) {
     const t = ensureTree({ size, seed: opts.seed, log: (m) => process.stderr.write(`${m}\n`) });
@@ -380,6 +389,7 @@ async function main() {
     cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
     ruamel: env.ruamel ?? null,
     rssMethod: env.rss.kind,
+    loadAverage: { start: loadAtStart, end: load() },
     options: { reps: opts.reps, warmup: opts.warmup, seed: opts.seed, pattern: opts.pattern, columns: opts.columns },
     trees: report,
     scaling,
