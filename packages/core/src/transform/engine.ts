@@ -125,7 +125,22 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       const loaded = await repo.load(p);
       if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
       const document = repo.documentOf(loaded);
-      if (select.formats && !select.formats.includes(document.format)) continue;
+      if (select.formats && !select.formats.includes(document.format)) {
+        // A target that does not parse as its format is an error at its line, not "not found".
+        const fb = document.fallback;
+        if (fb && select.formats.includes(fb.format) && t.claims?.(loaded.text, ctx.options)) {
+          errors.push({
+            code: 'PARSE_ERROR',
+            severity: 'error',
+            path: p,
+            ...(fb.line !== undefined ? { line: fb.line } : {}),
+            ...(fb.column !== undefined ? { column: fb.column } : {}),
+            message: `${step.target}: cannot be read as ${fb.format.toUpperCase()}: ${fb.reason}`,
+          });
+          report.found = true;
+        }
+        continue;
+      }
       let result: VisitResult;
       try {
         result = await t.visit({ path: p, text: loaded.text, document }, ctx);
@@ -134,6 +149,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         result = { outcome: 'error', diagnostic: { path: p, ...err.diagnostic } };
       }
       if (result.outcome === 'skip') continue;
+      // Editing (or vouching for) a template whose Jinja is unbalanced would be guesswork.
+      const jinjaError = document.jinja.errors[0];
+      if (jinjaError && (result.outcome === 'changed' || (result.outcome === 'nochange' && result.matched))) {
+        result = { outcome: 'error', diagnostic: { ...jinjaError, path: p, message: `${step.target}: ${jinjaError.message}` } };
+      }
       report.outcomes.push({ path: p, outcome: result.outcome, detail: describeOutcome(result) });
       if (result.outcome === 'error') {
         errors.push({ path: p, ...result.diagnostic });

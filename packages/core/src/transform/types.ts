@@ -91,6 +91,12 @@ export interface TransformDefinition<S extends OptionSpecs = OptionSpecs> {
   select: FileSelector | ((options: OptionsOf<S>) => FileSelector);
   /** Called for each selected file; returns the file's outcome and any edits. */
   visit(file: VisitedFile, ctx: TransformContext<OptionsOf<S>>): VisitResult | Promise<VisitResult>;
+  /**
+   * For a file that should be one of the selected formats but does not parse (it was read as
+   * text): whether it would be this transform's target. If so, the run fails with the parse
+   * error at its line instead of silently missing the target.
+   */
+  claims?(text: string, options: OptionsOf<S>): boolean;
 }
 
 /** A transform whose option types are erased, as held in a registry. */
@@ -101,6 +107,7 @@ export interface AnyTransform {
   options: OptionSpecs;
   select: FileSelector | ((options: Record<string, unknown>) => FileSelector);
   visit(file: VisitedFile, ctx: TransformContext<Record<string, unknown>>): VisitResult | Promise<VisitResult>;
+  claims?(text: string, options: Record<string, unknown>): boolean;
 }
 
 /**

@@ -104,7 +104,11 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
     }
     if (datas.length !== 2) continue;
     const expected = check.expect(datas[0] as RenderedData, env);
-    const diff = firstDifference(expected, datas[1]);
+    const actual = datas[1] as RenderedData;
+    const diff =
+      expected.format !== actual.format
+        ? `expected ${expected.format} data, got ${actual.format}`
+        : firstDifference('value' in expected ? expected.value : expected.lines, 'value' in actual ? actual.value : actual.lines);
     if (diff) problems.push(failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`));
   }
   return problems;

@@ -71,9 +71,9 @@ export const setIniRegistryPerEnvironment = defineTransform({
       example: 'app:main',
     },
   },
-  // The selector cannot depend on options, so it names what every registry setting this
-  // transform was written for mentions; `visit` then checks the configured keys exactly.
-  select: { formats: ['ini'], contains: ['registry'] },
+  select: (o) => ({ formats: ['ini'], contains: Object.keys(o.defaults) }),
+  /** An INI template that does not parse but sets or documents a managed key is a target we cannot read. */
+  claims: (text, o) => Object.keys(o.defaults).some((k) => text.includes(k)),
 
   async visit(file, ctx): Promise<VisitResult> {
     const doc = file.document;

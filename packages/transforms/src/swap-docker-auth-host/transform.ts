@@ -49,6 +49,8 @@ export const swapDockerAuthHost = defineTransform({
     },
   },
   select: { formats: ['json'], contains: ['auths'] },
+  /** A docker config that does not parse is still recognisable: an "auths" key and a mapped host. */
+  claims: (text, o) => text.includes('"auths"') && endpointMap(o.maps).needles().some((n) => text.includes(n)),
 
   async visit(file, ctx): Promise<VisitResult> {
     const doc = file.document;

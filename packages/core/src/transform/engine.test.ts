@@ -1,0 +1,114 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Environment } from '../env/index.js';
+import { setValueEdit } from '../formats/ini/index.js';
+import { planSteps } from './engine.js';
+import { defineTransform, type RenderedData } from './types.js';
+
+const envs: Environment[] = [
+  { name: 'production', vars: { env: 'production', env_suffix: '' }, source: [] },
+  { name: 'staging', vars: { env: 'staging', env_suffix: '.stg' }, source: [] },
+];
+const roots: string[] = [];
+function repo(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'ansimod-engine-'));
+  roots.push(root);
+  for (const [p, c] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, p)), { recursive: true });
+    writeFileSync(join(root, p), c);
+  }
+  return root;
+}
+afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
+
+/** Sets `[push] registry` to a value; `expectValue` is what the render check expects. */
+function setRegistry(value: string, expectValue = value) {
+  return defineTransform({
+    name: 'set-registry',
+    displayName: 'Set registry',
+    description: 'test transform',
+    options: {},
+    select: { formats: ['ini'], contains: ['registry'] },
+    claims: (text) => text.includes('registry='),
+    visit(file) {
+      const doc = file.document;
+      if (doc.format !== 'ini') return { outcome: 'skip', reason: 'not ini' };
+      const entry = doc.entries.find((e) => e.key === 'registry');
+      if (!entry) return { outcome: 'skip', reason: 'no key' };
+      if (entry.value === value) return { outcome: 'nochange', matched: true };
+      return {
+        outcome: 'changed',
+        edits: [setValueEdit(entry, value, 'set registry')],
+        checks: [
+          {
+            path: file.path,
+            describe: `registry = ${expectValue}`,
+            expect: (before: RenderedData): RenderedData =>
+              before.format === 'ini' ? { format: 'ini', value: { ...(before.value as object), push: { registry: expectValue } } } : before,
+          },
+        ],
+      };
+    },
+  });
+}
+const step = (transform: ReturnType<typeof setRegistry>) => [{ transform, options: {}, stage: 'Koji', target: 'flatpak.conf' }];
+
+describe('planSteps', () => {
+  it('plans a verified change and reports the step as found', async () => {
+    const root = repo({ 'roles/k/templates/flatpak.conf': '[push]\nregistry=old.example.org\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });
+    expect(plan.errors).toEqual([]);
+    expect(plan.changes.map((c) => [c.path, c.after, c.stages])).toEqual([
+      ['roles/k/templates/flatpak.conf', '[push]\nregistry=quay.io/x\n', ['Koji']],
+    ]);
+    expect(plan.notFound).toEqual([]);
+  });
+
+  it('rejects an edit whose render differs from the intended change', async () => {
+    const root = repo({ 'roles/k/templates/flatpak.conf': '[push]\nregistry=old.example.org\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x', 'quay.io/y')), { environments: envs });
+    expect(plan.errors.map((e) => e.message)).toEqual([
+      'in production, the rendered result is not exactly the intended change (registry = quay.io/y): push.registry: expected "quay.io/y", got "quay.io/x"',
+      'in staging, the rendered result is not exactly the intended change (registry = quay.io/y): push.registry: expected "quay.io/y", got "quay.io/x"',
+    ]);
+  });
+
+  it('names a target that does not parse instead of reporting it not found', async () => {
+    const root = repo({ 'roles/k/templates/flatpak.ini': 'registry=old\n[push\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });
+    expect(plan.errors).toHaveLength(1);
+    expect(plan.errors[0]).toMatchObject({ code: 'PARSE_ERROR', path: 'roles/k/templates/flatpak.ini', line: 2 });
+    expect(plan.notFound).toEqual([]);
+  });
+
+  it('refuses to edit a template whose Jinja is unbalanced, naming the line', async () => {
+    const root = repo({ 'roles/k/templates/flatpak.conf': '[push]\n{% if env == "staging" %}\nregistry=old\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });
+    expect(plan.changes).toEqual([]);
+    expect(plan.errors).toHaveLength(1);
+    expect(plan.errors[0]).toMatchObject({ path: 'roles/k/templates/flatpak.conf', line: 2 });
+    expect(plan.errors[0]?.message).toMatch(/never closed/);
+  });
+
+  it('reports a target it cannot find by its stage and name', async () => {
+    const root = repo({ 'README.md': 'nothing here\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });
+    expect(plan.notFound).toEqual([{ stage: 'Koji', target: 'flatpak.conf' }]);
+    expect(plan.changes).toEqual([]);
+  });
+
+  it('validates options before anything runs', async () => {
+    const root = repo({});
+    const t = defineTransform({
+      name: 'needs-key',
+      displayName: 'x',
+      description: 'x',
+      options: { key: { type: 'string', required: true, description: 'the key', example: 'a.b' } },
+      select: {},
+      visit: () => ({ outcome: 'nochange' }),
+    });
+    await expect(planSteps(root, [{ transform: t, options: {}, stage: 's', target: 't' }])).rejects.toThrow(/option "key" is required/);
+  });
+});

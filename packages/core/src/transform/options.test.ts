@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseMapPairs, validateOptions, type OptionSpecs } from './options.js';
+import { resolveStepOptions, validateRecipe } from './recipe.js';
+import { invertMap } from './run-recipe.js';
+import { matchesPaths } from './select.js';
+import { firstDifference, significantLines, toRenderedData } from './rendered.js';
+
+const specs = {
+  maps: { type: 'map', required: true, description: 'd', example: 'a=b' },
+  keys: { type: 'string[]', default: ['registry'], description: 'd', example: 'registry' },
+  mode: { type: 'string', choices: ['a', 'b'], description: 'd', example: 'a' },
+  dry: { type: 'boolean', description: 'd', example: 'true' },
+} satisfies OptionSpecs;
+
+describe('validateOptions', () => {
+  it('fills defaults and keeps given values', () => {
+    expect(validateOptions(specs, { maps: { x: 'y' } }, 't')).toEqual({ ok: true, value: { maps: { x: 'y' }, keys: ['registry'] } });
+  });
+  it('reports unknown, missing and mistyped options, all at once', () => {
+    const r = validateOptions(specs, { nope: 1, mode: 'c', dry: 'yes', keys: [1] }, 't');
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.diagnostics.map((d) => d.message)).toEqual([
+        't: unknown option "nope" (known: maps, keys, mode, dry)',
+        't: option "maps" is required (d; e.g. a=b)',
+        't: option "keys" must be a list of strings, got a list',
+        't: option "mode" must be one of a, b, got "c"',
+        't: option "dry" must be true or false, got "yes"',
+      ]);
+  });
+});
+
+describe('parseMapPairs / invertMap', () => {
+  it('parses FROM=TO and refuses malformed pairs', () => {
+    expect(parseMapPairs(['a.example=quay.io/x', ' b.example = c '])).toEqual({ ok: true, value: { 'a.example': 'quay.io/x', 'b.example': 'c' } });
+    expect(parseMapPairs(['=x']).ok).toBe(false);
+    expect(parseMapPairs(['novalue']).ok).toBe(false);
+  });
+  it('inverts one-to-one maps only', () => {
+    expect(invertMap({ a: 'x', b: 'y' })).toEqual({ x: 'a', y: 'b' });
+    expect(() => invertMap({ a: 'x', b: 'x' })).toThrow(/both a and b map to x/);
+  });
+});
+
+describe('recipes', () => {
+  const ok = { name: 'r', displayName: 'R', description: 'd', steps: [{ transform: 't', stage: 'S', target: 'T', options: { maps: '$maps' } }] };
+  it('accepts a well-formed recipe and resolves $references', () => {
+    expect(validateRecipe(ok, 'r.yml')).toBe(ok);
+    expect(resolveStepOptions({ maps: '$maps', n: 1 }, { maps: { a: 'b' } })).toEqual({ ok: true, value: { maps: { a: 'b' }, n: 1 } });
+    expect(resolveStepOptions({ maps: '$nope' }, {}).ok).toBe(false);
+  });
+  it('names every problem of a malformed recipe', () => {
+    expect(() => validateRecipe({ name: 'r', steps: [{ transform: 't', extra: 1 }] }, 'bad.yml')).toThrow(
+      'invalid recipe: "displayName" must be a non-empty string; "description" must be a non-empty string; steps[0]: unknown field "extra"; steps[0].stage must be a non-empty string; steps[0].target must be a non-empty string',
+    );
+  });
+});
+
+describe('matchesPaths', () => {
+  it.each([
+    ['roles/a/templates/x.conf', 'roles/*/templates/*.conf', true],
+    ['roles/a/b/templates/x.conf', 'roles/*/templates/*.conf', false],
+    ['roles/a/b/templates/x.conf', 'roles/**/templates/*.conf', true],
+    ['x.conf', '**/x.conf', true],
+    ['a.json', '?.json', true],
+  ])('%s ~ %s = %s', (p, pattern, want) => expect(matchesPaths(p, [pattern])).toBe(want));
+});
+
+describe('rendered data', () => {
+  it('parses each format and finds the first difference', () => {
+    expect(toRenderedData('json', '{"a":{"b":1}}')).toEqual({ ok: true, data: { format: 'json', value: { a: { b: 1 } } } });
+    expect(toRenderedData('json', '{"a":').ok).toBe(false);
+    expect(toRenderedData('yaml', 'a: [1\n').ok).toBe(false);
+    expect(significantLines('a  \n\n  b\r\n')).toEqual(['a', '  b']);
+    expect(firstDifference({ a: { b: 1 } }, { a: { b: 2 } })).toBe('a.b: expected 1, got 2');
+    expect(firstDifference([1], [1, 2])).toBe('[1]: unexpected 2');
+    expect(firstDifference({ a: 1 }, { a: 1 })).toBeUndefined();
+  });
+});
