@@ -10,7 +10,12 @@ import type { TextRange, YamlItem, YamlNode, YamlPair, YamlPath, YamlScalarStyle
  * original text, so Jinja reads as written.
  */
 
-/** What the model builder reads. */
+/**
+ * What the model builder reads.
+ *
+ * @example
+ * const src: ModelSource = { text, masked, tags: JinjaTagIndex.of(scan), blocks: scan.blocks, documents };
+ */
 export interface ModelSource {
   readonly text: string;
   readonly masked: string;
@@ -19,7 +24,12 @@ export interface ModelSource {
   readonly documents: readonly CST.Document[];
 }
 
-/** Internal facts about a node that edits need (kept out of the public node). */
+/**
+ * Internal facts about a node that edits need (kept out of the public node).
+ *
+ * @example
+ * model.facts.get(node)?.block?.indent; // a block scalar's content indentation
+ */
 export interface NodeFacts {
   readonly token?: CST.Token;
   readonly block?: BlockScalarLayout;

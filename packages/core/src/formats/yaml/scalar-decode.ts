@@ -6,6 +6,12 @@ import type { JinjaTagIndex } from './jinja-context.js';
  * source spells it and {@link encodeScalar} can write it back unchanged.
  */
 
+/**
+ * The flow scalar styles.
+ *
+ * @example
+ * const style: FlowScalarStyle = 'single';
+ */
 export type FlowScalarStyle = 'plain' | 'single' | 'double';
 
 const isBreak = (c: number): boolean => c === 10 || c === 13;
@@ -62,11 +68,13 @@ export function decodeFlowScalar(
   return new FlowDecoder(text, from, to, style, tags).run();
 }
 
-/** One pass over a flow scalar; appends runs of source rather than single characters. */
+/**
+ * One pass over a flow scalar; appends runs of source rather than single characters, and trims
+ * the blanks before an unescaped line break within the run that ends there (escapes and tags end
+ * runs, so their output is never trimmed), which keeps the pass linear.
+ */
 class FlowDecoder {
-  private out = '';
-  /** Output length that trailing-whitespace trimming must not cut below (escapes, tags). */
-  private floor = 0;
+  private readonly out: string[] = [];
   private tagIdx: number;
 
   constructor(
@@ -80,7 +88,7 @@ class FlowDecoder {
   }
 
   run(): string {
-    const { text, to, style } = this;
+    const { text, to, style, out } = this;
     let i = this.from;
     let run = i;
     while (i < to) {
@@ -88,45 +96,38 @@ class FlowDecoder {
       if (tag !== undefined && tag.start <= i) {
         // Inside a Jinja tag: copy it whole.
         const tagEnd = Math.min(tag.end, to);
-        this.out += text.slice(run, tagEnd);
-        this.floor = this.out.length;
+        out.push(text.slice(run, tagEnd));
         i = run = tagEnd;
         this.tagIdx++;
         continue;
       }
       const c = text.charCodeAt(i);
       if (isBreak(c)) {
-        this.out += text.slice(run, i);
-        i = this.fold(i, false);
-        run = i;
+        let k = i;
+        while (k > run && isBlank(text.charCodeAt(k - 1))) k--;
+        out.push(text.slice(run, k));
+        i = run = this.fold(i, false);
         continue;
       }
       if (style === 'single' && c === 39 && text.charCodeAt(i + 1) === 39) {
-        this.out += text.slice(run, i + 1);
-        this.floor = this.out.length;
+        out.push(text.slice(run, i + 1));
         i = run = i + 2;
         continue;
       }
       if (style === 'double' && c === 92) {
-        this.out += text.slice(run, i);
-        i = this.escape(i);
-        run = i;
+        out.push(text.slice(run, i));
+        i = run = this.escape(i);
         continue;
       }
       i++;
     }
-    this.out += text.slice(run, to);
-    return this.out;
+    out.push(text.slice(run, to));
+    return out.join('');
   }
 
   /** Handles a line break at `i` (escaped when `escaped`); returns where content resumes. */
   private fold(i: number, escaped: boolean): number {
     const { text, to } = this;
-    if (!escaped) {
-      let k = this.out.length;
-      while (k > this.floor && isBlank(this.out.charCodeAt(k - 1))) k--;
-      this.out = this.out.slice(0, k);
-    }
     let breaks = 0;
     i = skipBreak(text, i);
     for (;;) {
@@ -136,8 +137,7 @@ class FlowDecoder {
         i = skipBreak(text, i);
       } else break;
     }
-    this.out += breaks > 0 ? '\n'.repeat(breaks) : escaped ? '' : ' ';
-    this.floor = this.out.length;
+    this.out.push(breaks > 0 ? '\n'.repeat(breaks) : escaped ? '' : ' ');
     return i;
   }
 
@@ -146,28 +146,25 @@ class FlowDecoder {
     const text = this.text;
     const next = text[i + 1];
     if (next === undefined || i + 1 >= this.to) {
-      this.out += '\\';
+      this.out.push('\\');
       return i + 1;
     }
     if (next === '\n' || next === '\r') return this.fold(i + 1, true);
     const simple = SIMPLE_ESCAPES[next];
     if (simple !== undefined) {
-      this.out += simple;
-      this.floor = this.out.length;
+      this.out.push(simple);
       return i + 2;
     }
     const len = HEX_ESCAPE_LENGTH[next];
     if (len !== undefined) {
       const hex = text.slice(i + 2, i + 2 + len);
-      if (/^[0-9a-fA-F]+$/.test(hex) && hex.length === len) {
-        this.out += String.fromCodePoint(parseInt(hex, 16));
-        this.floor = this.out.length;
+      if (hex.length === len && /^[0-9a-fA-F]+$/.test(hex)) {
+        this.out.push(String.fromCodePoint(parseInt(hex, 16)));
         return i + 2 + len;
       }
     }
     // Not a valid escape (the parser accepted the masked text, so this is rare): keep it as written.
-    this.out += text.slice(i, i + 2);
-    this.floor = this.out.length;
+    this.out.push(text.slice(i, i + 2));
     return i + 2;
   }
 }
@@ -176,7 +173,12 @@ function skipBreak(text: string, i: number): number {
   return text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) === 10 ? i + 2 : i + 1;
 }
 
-/** `-` strip, `` clip, `+` keep. */
+/**
+ * Block scalar chomping: `-` strip, none clip, `+` keep.
+ *
+ * @example
+ * const c: Chomping = 'strip'; // `|-`
+ */
 export type Chomping = 'strip' | 'clip' | 'keep';
 
 /**
@@ -254,7 +256,12 @@ export function blockScalarLayout(
   return explicitIndent === undefined ? layout : { ...layout, explicitIndent };
 }
 
-/** A line of block scalar content: its offsets and indentation. */
+/**
+ * A line of block scalar content: its offsets and indentation.
+ *
+ * @example
+ * splitBlockLines('  a\n', 0, 4, 2)[0]; // => { start: 0, end: 3, next: 4, spaces: 2, empty: false }
+ */
 export interface BlockLine {
   /** Offset of the line start. */
   readonly start: number;

@@ -166,7 +166,12 @@ function plainHolds(value: string, inFlow: boolean): boolean {
   return true;
 }
 
-/** What is needed to rewrite a block scalar. */
+/**
+ * What is needed to rewrite a block scalar.
+ *
+ * @example
+ * const target: BlockScalarTarget = { style: 'literal', indent: 4, lineBreak: '\n' };
+ */
 export interface BlockScalarTarget {
   readonly style: 'literal' | 'folded';
   /** Content indentation in spaces. */
