@@ -7,14 +7,17 @@ import * as path from 'node:path';
 import {
   AnsimodError,
   discoverEnvironments,
+  formatDiagnostic,
   parseMapPairs,
   planRecipe,
+  planSteps,
   type Environment,
   type Plan,
   type Recipe,
 } from '@ansimod/core';
 import { builtinRegistry, loadRecipeFile } from '@ansimod/transforms';
 import { UsageError, type Command, type CommandArgs, type CommandContext } from './command.js';
+import { loadTransformFiles, TransformTypeError, userTransformJob } from './user-transforms/index.js';
 
 /** The options of every command that runs the job. */
 export const JOB_OPTIONS: Command['options'] = {
@@ -36,6 +39,13 @@ export const JOB_OPTIONS: Command['options'] = {
     description: 'verify only these environments (default: every environment of the inventory)',
   },
   reverse: { type: 'boolean', description: 'apply the inverse maps (undo a migration)' },
+  transform: {
+    type: 'string',
+    multiple: true,
+    valueName: 'FILE',
+    description:
+      'run the transform(s) exported by default from FILE (.ts type-checked first, or .js/.mjs) instead of a recipe, with their option defaults; repeatable',
+  },
 };
 
 export const DEFAULT_RECIPE = 'flatpaks-to-quay';
@@ -67,6 +77,8 @@ function resolveRecipe(spec: string, cwd: string): Recipe {
  * const { plan } = await runJob(args, ctx);
  */
 export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+  const transformFiles = strings(args.values['transform']);
+  if (transformFiles.length) return runTransformFiles(transformFiles, args, ctx);
   const recipeSpec = typeof args.values['recipe'] === 'string' ? args.values['recipe'] : DEFAULT_RECIPE;
   const recipe = resolveRecipe(recipeSpec, process.cwd());
   const maps = parseMapPairs(strings(args.values['map']));
@@ -82,6 +94,30 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
   const plan = await planRecipe(ctx.repo, recipe, registry, {
     options,
     reverse: args.values['reverse'] === true,
+    environments,
+    onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+  });
+  ctx.progress.done();
+  return { plan, recipe };
+}
+
+/** `--transform FILE…`: the files' transforms, type-checked and loaded, run as one step each. */
+async function runTransformFiles(files: string[], args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+  for (const flag of ['recipe', 'map', 'reverse'] as const) {
+    if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to recipes; a --transform file runs with its own option defaults`);
+  }
+  ctx.progress.update('loading transforms…');
+  const transforms = await loadTransformFiles(files, { cwd: process.cwd() }).catch((e: unknown) => {
+    if (e instanceof TransformTypeError) {
+      ctx.progress.done();
+      for (const d of e.diagnostics) ctx.err.line(formatDiagnostic(d));
+    }
+    throw e;
+  });
+  const { recipe, steps } = userTransformJob(transforms);
+  const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  ctx.progress.update('scanning…');
+  const plan = await planSteps(ctx.repo, steps, {
     environments,
     onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
   });

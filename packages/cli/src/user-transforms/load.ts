@@ -1,0 +1,96 @@
+/**
+ * Loads the transforms of `--transform FILE` options: every TypeScript file is type-checked
+ * first (all of them, before any user code runs), then each file is imported — `.ts` through a
+ * transpiled temporary `.mjs`, `.js`/`.mjs` as they are.
+ */
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { AnsimodError, type AnyTransform, type Diagnostic } from '@ansimod/core';
+import { installedCore } from './installed-core.js';
+import { isTypeScriptFile } from './module-specifiers.js';
+import { transformsOfModule } from './transform-export.js';
+
+/**
+ * The type check of a transform failed: `diagnostics` holds every compiler error (printed one
+ * per line as `file:line:col: message`); nothing was run.
+ *
+ * @example
+ * try { await loadTransformFiles(['bad-transform.ts']); }
+ * catch (e) { if (e instanceof TransformTypeError) e.diagnostics.forEach((d) => console.error(formatDiagnostic(d))); }
+ */
+export class TransformTypeError extends AnsimodError {
+  readonly diagnostics: readonly Diagnostic[];
+  constructor(shownAs: string, diagnostics: readonly Diagnostic[]) {
+    const n = diagnostics.length;
+    super({ code: 'TYPE_ERROR', path: shownAs, message: `${n} type error${n === 1 ? '' : 's'} in the transform; nothing was run` });
+    this.name = 'TransformTypeError';
+    this.diagnostics = diagnostics;
+  }
+}
+
+/**
+ * Options of {@link loadTransformFiles}.
+ *
+ * @example
+ * const opts: LoadTransformOptions = { cwd: process.cwd() };
+ */
+export interface LoadTransformOptions {
+  /** Directory relative paths are resolved from (default: the process's). */
+  cwd?: string;
+}
+
+/**
+ * Loads the transforms of the given files, in order.
+ *
+ * @throws TransformTypeError when a TypeScript file does not type-check;
+ *   AnsimodError `IO_ERROR` for a missing file, `UNKNOWN_TRANSFORM` when a module fails to load
+ *   or its default export is not a transform.
+ * @example
+ * const transforms = await loadTransformFiles(['examples/transforms/move-image-registry.ts']);
+ * transforms[0]?.name; // => 'move-image-registry'
+ */
+export async function loadTransformFiles(files: readonly string[], opts: LoadTransformOptions = {}): Promise<AnyTransform[]> {
+  const cwd = opts.cwd ?? process.cwd();
+  const targets = files.map((shownAs) => ({ shownAs, file: path.resolve(cwd, shownAs) }));
+  for (const t of targets) {
+    if (!existsSync(t.file) || !statSync(t.file).isFile()) throw new AnsimodError({ code: 'IO_ERROR', path: t.shownAs, message: 'no such transform file' });
+    if (!/\.(?:[cm]?ts|m?js)$/.test(t.file) || /\.d\.[cm]?ts$/.test(t.file)) {
+      throw new AnsimodError({ code: 'USAGE', path: t.shownAs, message: 'a transform file must be .ts, .mts, .js or .mjs' });
+    }
+  }
+  const typescript = targets.filter((t) => isTypeScriptFile(t.file));
+  if (!typescript.length) return (await Promise.all(targets.map((t) => importTransforms(pathToFileURL(t.file).href, t.shownAs)))).flat();
+
+  // Only now: TypeScript and ts-morph are heavy, and a run without .ts transforms never needs them.
+  const [{ typeCheckTransform }, { transpileTransform }] = await Promise.all([import('./type-check.js'), import('./transpile.js')]);
+  const core = installedCore();
+  for (const t of typescript) {
+    const diagnostics = await typeCheckTransform({ file: t.file, shownAs: t.shownAs, core });
+    if (diagnostics.length) throw new TransformTypeError(t.shownAs, diagnostics);
+  }
+  const outDir = mkdtempSync(path.join(tmpdir(), 'ansimod-transform-'));
+  try {
+    const loaded: AnyTransform[] = [];
+    for (const t of targets) {
+      const url = isTypeScriptFile(t.file) ? pathToFileURL(await transpileTransform(t.file, core, outDir)).href : pathToFileURL(t.file).href;
+      loaded.push(...(await importTransforms(url, t.shownAs)));
+    }
+    return loaded;
+  } finally {
+    // The modules are in memory once imported; the files are not needed any more.
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}
+
+async function importTransforms(url: string, shownAs: string): Promise<AnyTransform[]> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    throw new AnsimodError({ code: 'UNKNOWN_TRANSFORM', path: shownAs, message: `cannot load the transform: ${message}` });
+  }
+  return transformsOfModule(mod, shownAs);
+}

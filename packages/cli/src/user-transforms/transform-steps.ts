@@ -1,0 +1,51 @@
+/**
+ * The job a set of `--transform` files stands for: each transform one step, run with its option
+ * defaults, described as a recipe so `plan`, `patch` and the pull-request text treat it like any other.
+ */
+import { AnsimodError, type AnyTransform, type PlanStep, type Recipe } from '@ansimod/core';
+
+/**
+ * Options a transform needs that nobody gives on the command line: required, without a default.
+ *
+ * @example
+ * missingRequiredOptions(t); // => ['hosts'] when `hosts` is required and has no default
+ */
+export function missingRequiredOptions(t: AnyTransform): string[] {
+  return Object.entries(t.options)
+    .filter(([, spec]) => spec.required === true && spec.default === undefined)
+    .map(([name]) => name);
+}
+
+/**
+ * One step per transform (stage = its display name, target = its name) and the recipe that
+ * describes them.
+ *
+ * @throws AnsimodError `INVALID_OPTION` when a transform has required options without defaults,
+ *   naming them; `UNKNOWN_TRANSFORM` when two files define the same transform name.
+ * @example
+ * const { recipe, steps } = userTransformJob([moveImageRegistry]);
+ * steps[0]; // => { transform: moveImageRegistry, options: {}, stage: 'Move image registry', target: 'move-image-registry' }
+ */
+export function userTransformJob(transforms: readonly AnyTransform[]): { recipe: Recipe; steps: PlanStep[] } {
+  const seen = new Set<string>();
+  for (const t of transforms) {
+    if (seen.has(t.name)) throw new AnsimodError({ code: 'UNKNOWN_TRANSFORM', message: `transform "${t.name}" is given twice` });
+    seen.add(t.name);
+    const missing = missingRequiredOptions(t);
+    if (missing.length) {
+      const which = missing.map((m) => `"${m}" (${t.options[m]?.description ?? ''} e.g. ${t.options[m]?.example ?? ''})`).join(', ');
+      throw new AnsimodError({
+        code: 'INVALID_OPTION',
+        message: `transform ${t.name} has required option${missing.length > 1 ? 's' : ''} without a default: ${which}; a --transform file runs with its option defaults, so give ${missing.length > 1 ? 'them defaults' : 'it a default'}`,
+      });
+    }
+  }
+  const steps: PlanStep[] = transforms.map((t) => ({ transform: t, options: {}, stage: t.displayName, target: t.name }));
+  const recipe: Recipe = {
+    name: transforms.map((t) => t.name).join('+'),
+    displayName: transforms.map((t) => t.displayName).join('; '),
+    description: transforms.map((t) => t.description).join(' '),
+    steps: steps.map((s) => ({ transform: s.transform.name, stage: s.stage, target: s.target })),
+  };
+  return { recipe, steps };
+}
