@@ -12,7 +12,7 @@
  * `runtime.pyTruthy` & co., so they may only be rendered while the semantics are installed.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
-import { outputString, pyStr, pyTruthy } from './python-values.js';
+import { isPlainObject, outputString, pyEquals, pyStr, pyTruthy } from './python-values.js';
 import { pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
 
@@ -44,12 +44,56 @@ function percentFormat(format: string, values: unknown): string {
   });
 }
 
+function compareOnce(op: string, left: unknown, right: unknown): boolean {
+  switch (op) {
+    case '==':
+    case '===':
+      return pyEquals(left, right);
+    case '!=':
+    case '!==':
+      return !pyEquals(left, right);
+    case '<':
+      return (left as number) < (right as number);
+    case '>':
+      return (left as number) > (right as number);
+    case '<=':
+      return (left as number) <= (right as number);
+    case '>=':
+      return (left as number) >= (right as number);
+    default:
+      throw new Error(`unknown comparison operator ${op}`);
+  }
+}
+
 /** Runtime helpers our compiler emitters call. */
 const PY_RUNTIME: Record<string, unknown> = {
   pyTruthy,
   pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
   pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
   pyConcat: (left: unknown, right: unknown) => pyStr(left) + pyStr(right),
+  /** `for x in mapping` iterates the keys in Jinja2; nunjucks iterates nothing. */
+  pyIterable: (value: unknown) => (isPlainObject(value) ? Object.keys(value) : value),
+  pyAdd: (left: unknown, right: unknown) => {
+    if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+    return (left as number) + (right as number);
+  },
+  pyMul: (left: unknown, right: unknown) => {
+    if (typeof left === 'string' && typeof right === 'number') return left.repeat(Math.max(0, right));
+    if (typeof right === 'string' && typeof left === 'number') return right.repeat(Math.max(0, left));
+    if (Array.isArray(left) && typeof right === 'number') return Array.from({ length: Math.max(0, right) }, () => left).flat();
+    return (left as number) * (right as number);
+  },
+  /** A comparison chain `a < b < c`: Python tests each pair, JavaScript compares `(a < b) < c`. */
+  pyCompare: (first: unknown, ...rest: unknown[]) => {
+    let left = first;
+    for (let i = 0; i < rest.length; i += 2) {
+      const op = rest[i] as string;
+      const right = (rest[i + 1] as () => unknown)();
+      if (!compareOnce(op, left, right)) return false;
+      left = right;
+    }
+    return true;
+  },
   pyMod: (left: unknown, right: unknown) => {
     if (typeof left === 'string') return percentFormat(left, right);
     const a = Number(left);
@@ -131,6 +175,9 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
 function patchCompiler(nj: NunjucksModule): Restore[] {
   const proto = nj.compiler.Compiler.prototype;
   const Truthy = nj.nodes.Node.extend('PyTruthy', { fields: ['target'] });
+  const Iterable = nj.nodes.Node.extend('PyIterable', { fields: ['target'] });
+  const compileFor = proto.compileFor as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const ArrayNode = nj.nodes.Array;
   const truthy = (node: NjNode): NjNode => new Truthy(node.lineno, node.colno, node);
   const assertType = proto.assertType as (this: NjCompiler, node: NjNode, ...types: unknown[]) => void;
   const compileIf = proto.compileIf as (this: NjCompiler, node: NjNode, frame: unknown, async?: boolean) => void;
@@ -174,12 +221,40 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       compileOutput.call(this, node, frame);
     }),
     swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
-      if (node instanceof Truthy) return;
+      if (node instanceof Truthy || node instanceof Iterable) return;
       assertType.call(this, node, ...types);
     }),
     swap(proto, 'compilePyTruthy', function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit('runtime.pyTruthy(');
       this.compile(node.target, frame);
+      this._emit(')');
+    }),
+    swap(proto, 'compilePyIterable', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyIterable(');
+      this.compile(node.target, frame);
+      this._emit(')');
+    }),
+    swap(proto, 'compileFor', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      // Only a single loop variable iterates keys; `for k, v in d` already works.
+      if (ArrayNode && (node.name as object) instanceof ArrayNode) return compileFor.call(this, node, frame);
+      const arr = node.arr as NjNode;
+      node.arr = new Iterable(arr.lineno, arr.colno, arr);
+      try {
+        compileFor.call(this, node, frame);
+      } finally {
+        node.arr = arr;
+      }
+    }),
+    swap(proto, 'compileAdd', call('pyAdd')),
+    swap(proto, 'compileMul', call('pyMul')),
+    swap(proto, 'compileCompare', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyCompare(');
+      this.compile(node.expr, frame);
+      for (const op of node.ops as Array<{ type: string; expr: NjNode }>) {
+        this._emit(`, ${JSON.stringify(op.type)}, function() { return `);
+        this.compile(op.expr, frame);
+        this._emit('; }');
+      }
       this._emit(')');
     }),
     swap(proto, 'compileIf', function (this: NjCompiler, node: NjNode, frame: unknown, async?: boolean) {

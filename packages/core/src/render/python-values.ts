@@ -119,3 +119,24 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
 }
+
+/**
+ * Python `==`: structural for lists and dicts, `1 == 1.0 == True`, and an undefined value
+ * equal only to another undefined value (Jinja2's `Undefined`), never to `None`.
+ *
+ * @example
+ * pyEquals([1, { a: 'x' }], [1, { a: 'x' }]); // true
+ * pyEquals(null, undefined); // false
+ */
+export function pyEquals(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined || a === null || b === null) return false;
+  const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
+  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && pyEquals(a[k], b[k]));
+  }
+  return false;
+}

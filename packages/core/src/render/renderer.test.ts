@@ -73,6 +73,13 @@ describe('Python values and truthiness', () => {
       'a,b vTrue x=3 y True',
     );
   });
+  it('iterates dict keys, repeats and concatenates like Python, chains and compares structurally', async () => {
+    const vars = { d: { a: 1, b: 2 }, l: [1], n: null };
+    expect(await out("{% for k in d %}{{ k }};{% endfor %} {{ 'x' * 3 }} {{ l + [2] }} {{ 3 > 2 > 1 }} {{ l == [1] }} {{ d == {'b': 2, 'a': 1} }}", vars)).toBe(
+      'a;b; xxx [1, 2] True True True',
+    );
+    expect(await out('{{ 1 == 1.0 }} {{ n == none }} {{ missing == none }} {{ 1 != 2 }}', vars)).toBe('True True False True');
+  });
   it('supports dict methods and slices from Jinja2', async () => {
     expect(await out("{% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %} {{ d.get('z', 'dflt') }} {{ 'abcdef'[1:3] }} {{ [1,2,3][-2:] }}", { d: { a: 1 } })).toBe(
       "a=1; dflt bc [2, 3]",
