@@ -1,0 +1,150 @@
+/**
+ * The flatpaks-to-quay recipe on our fixture repository (issue 3 acceptance): every target
+ * changes as intended in production and staging, every trap stays byte for byte, a second run
+ * changes nothing, and custom maps work.
+ */
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { discoverEnvironments, planRecipe, renderTemplate, type Environment, type Plan } from '@ansimod/core';
+import { builtinRegistry } from '@ansimod/transforms';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const fixture = join(root, 'fixtures/ansible');
+const registry = builtinRegistry();
+const recipe = registry.recipe('flatpaks-to-quay')!;
+
+/** Rows `| \`path\` | \`text\` | why |` of a section of the fixture README. */
+function readmeRows(section: string): Array<{ path: string; text: string }> {
+  const md = readFileSync(join(fixture, 'README.md'), 'utf8');
+  const body = md.split(`## ${section}`)[1]?.split('\n## ')[0] ?? '';
+  return [...body.matchAll(/^\| `([^`]+)` \| `(.+?)` \|/gm)].map((m) => ({ path: m[1]!, text: m[2]!.replace(/\\\|/g, '|') }));
+}
+
+function copyRepo(from: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ansimod-recipe-'));
+  cpSync(from, dir, { recursive: true });
+  return dir;
+}
+
+function applyPlan(dir: string, plan: Plan): void {
+  for (const c of plan.changes) writeFileSync(join(dir, c.path), c.afterBytes);
+}
+
+async function render(dir: string, path: string, env: Environment, extra: Record<string, unknown> = {}): Promise<string> {
+  const text = readFileSync(join(dir, path), 'utf8');
+  const r = await renderTemplate(text, { ...env.vars, ...extra }, {
+    path,
+    resolveInclude: (name: string, from: string) => {
+      const p = join(dir, dirname(from), name);
+      return existsSync(p) ? readFileSync(p, 'utf8') : undefined;
+    },
+  });
+  if (!r.ok) throw new Error(`${path}: ${r.diagnostic.message}`);
+  return r.output;
+}
+
+describe('flatpaks-to-quay on fixtures/ansible', () => {
+  let dir: string;
+  let plan: Plan;
+  let envs: Environment[];
+  beforeAll(async () => {
+    dir = copyRepo(fixture);
+    envs = await discoverEnvironments(dir);
+    plan = await planRecipe(dir, recipe, registry);
+    applyPlan(dir, plan);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds every target, verifies every edit, and changes only target files', () => {
+    expect(plan.errors).toEqual([]);
+    expect(plan.notFound).toEqual([]);
+    expect(plan.changes.map((c) => [c.path, c.stages[0]])).toEqual([
+      ['files/osbs/dockercfg-production-secret.j2', 'OSBS'],
+      ['files/osbs/dockercfg-staging-secret.j2', 'OSBS'],
+      ['roles/bodhi2/base/templates/production.ini.j2', 'Bodhi'],
+      ['roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', 'Proxies'],
+      ['roles/koji_builder/tasks/main.yml', 'Koji'],
+      ['roles/openshift-apps/flatpak-indexer/templates/configmap.yml', 'flatpak-indexer'],
+    ]);
+  });
+
+  it('leaves every trap listed in the fixture README byte for byte', () => {
+    const traps = readmeRows('Traps');
+    expect(traps.length).toBeGreaterThan(15);
+    for (const t of traps) expect(readFileSync(join(dir, t.path), 'utf8'), `${t.path}: ${t.text}`).toContain(t.text);
+  });
+
+  it('renders each stage right in production and staging', async () => {
+    const expected: Record<string, string> = { production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' };
+    for (const env of envs) {
+      const target = expected[env.name]!;
+      const dockercfg = JSON.parse(await render(dir, `files/osbs/dockercfg-${env.name}-secret.j2`, env)) as { auths: Record<string, unknown> };
+      expect(Object.keys(dockercfg.auths)).toEqual(['quay.io']);
+
+      const tasks = readFileSync(join(dir, 'roles/koji_builder/tasks/main.yml'), 'utf8');
+      const def = /candidate_registry: "(.*)"/.exec(tasks)?.[1] ?? '';
+      const value = await render(dir, 'roles/koji_builder/tasks/main.yml', env).then(() => renderTemplate(def, env.vars));
+      const flatpak = await render(dir, 'roles/koji_builder/templates/flatpak.conf', env, { candidate_registry: value.ok ? value.output : '' });
+      expect(flatpak).toContain(`registry=docker://${target}`);
+
+      const bodhi = await render(dir, 'roles/bodhi2/base/templates/production.ini.j2', env);
+      expect(bodhi).toMatch(new RegExp(`^container\\.destination_registry = ${target.replace('.', '\\.')}$`, 'm'));
+      expect(bodhi).toMatch(new RegExp(`^container\\.source_registry = ${target.replace('.', '\\.')}$`, 'm'));
+
+      const proxy = await render(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', env);
+      const redirect = proxy.indexOf(`RewriteRule ^/v2/(.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
+      expect(redirect).toBeGreaterThan(0);
+      for (const rule of ['RewriteRule ^/v2/latest/', 'RewriteRule ^/v2/(.*)$ http://localhost']) expect(redirect).toBeLessThan(proxy.indexOf(rule));
+      if (env.name === 'production') expect(redirect).toBeLessThan(proxy.indexOf('https://cdn.registry.fedoraproject.org/v2/'));
+
+      const configmap = await render(dir, 'roles/openshift-apps/flatpak-indexer/templates/configmap.yml', env);
+      expect(configmap).toContain('public_url: https://quay.io/fedora/');
+      expect(configmap).toMatch(/deltas_uri: https:\/\/(cdn\.)?registry(\.stg)?\.fedoraproject\.org\/deltas\//);
+    }
+  });
+
+  it('changes nothing on a second run', async () => {
+    const again = await planRecipe(dir, recipe, registry);
+    expect(again.errors).toEqual([]);
+    expect(again.changes.map((c) => c.path)).toEqual([]);
+    expect(again.notFound).toEqual([]);
+  });
+});
+
+describe('flatpaks-to-quay with four custom maps', () => {
+  it('sends each host to its own namespace', async () => {
+    const dir = copyRepo(fixture);
+    try {
+      const maps = {
+        'candidate-registry.fedoraproject.org': 'quay.io/fedora-candidates',
+        'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-candidates-stg',
+        'registry.fedoraproject.org': 'quay.io/fedora',
+        'registry.stg.fedoraproject.org': 'quay.io/fedora-stg',
+      };
+      const plan = await planRecipe(dir, recipe, registry, { options: { maps } });
+      expect(plan.errors).toEqual([]);
+      const ini = plan.changes.find((c) => c.path.endsWith('production.ini.j2'))!.after;
+      expect(ini).toContain('container.source_registry = quay.io/fedora-candidates-stg');
+      expect(ini).toContain('container.destination_registry = quay.io/fedora-stg');
+      expect(ini).toContain('container.source_registry = quay.io/fedora-candidates\n');
+      const tasks = plan.changes.find((c) => c.path.endsWith('koji_builder/tasks/main.yml'))!.after;
+      expect(tasks).toContain("'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates'");
+      applyPlan(dir, plan);
+      expect((await planRecipe(dir, recipe, registry, { options: { maps } })).changes).toEqual([]);
+      // Reversing with one-to-one maps gives the original hosts back in every environment.
+      const back = await planRecipe(dir, recipe, registry, { options: { maps }, reverse: true });
+      expect(back.errors).toEqual([]);
+      applyPlan(dir, back);
+      const bodhi = readFileSync(join(dir, 'roles/bodhi2/base/templates/production.ini.j2'), 'utf8');
+      expect(bodhi).toContain('container.source_registry = candidate-registry.stg.fedoraproject.org');
+      expect(readFileSync(join(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf'), 'utf8')).toBe(
+        readFileSync(join(fixture, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf'), 'utf8'),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
