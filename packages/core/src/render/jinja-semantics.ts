@@ -221,7 +221,8 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       compileOutput.call(this, node, frame);
     }),
     swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
-      if (node instanceof Truthy || node instanceof Iterable) return;
+      const ours: object = node;
+      if (ours instanceof Truthy || ours instanceof Iterable) return;
       assertType.call(this, node, ...types);
     }),
     swap(proto, 'compilePyTruthy', function (this: NjCompiler, node: NjNode, frame: unknown) {
