@@ -151,8 +151,13 @@ export class TemplateRenderer {
       return value;
     };
     return (name, value) => {
-      if (!holdsJinja(value)) return value;
+      if (typeof value !== 'string' && typeof value !== 'object') return value;
+      // A variable's value is fixed for the render; remember the answer (deep scans are not free).
       if (done.has(name)) return done.get(name);
+      if (!holdsJinja(value)) {
+        done.set(name, value);
+        return value;
+      }
       if (active.has(name)) throw new TemplateRuntimeError(`recursive loop detected in template string: variable '${name}' uses itself`);
       if (this.depth >= MAX_VARIABLE_DEPTH) {
         throw new TemplateRuntimeError(`variables nest templates more than ${MAX_VARIABLE_DEPTH} deep (at '${name}')`);
