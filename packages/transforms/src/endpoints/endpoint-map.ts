@@ -29,8 +29,12 @@ export class EndpointMap {
   static from(map: Readonly<Record<string, string>>): EndpointMap {
     const entries: Array<[string, EndpointTarget]> = [];
     for (const [rawFrom, rawTo] of Object.entries(map)) {
-      const from = rawFrom.trim().toLowerCase();
-      if (!HOST.test(from)) throw new AnsimodError({ code: 'INVALID_OPTION', message: `map: "${rawFrom}" is not a registry host` });
+      // A source is a registry host; an inverted map (--reverse) has host/namespace sources.
+      const from = rawFrom.trim().toLowerCase().replace(/\/+$/, '');
+      const fromHost = from.split('/')[0] as string;
+      if (!HOST.test(fromHost) || /\/\/|\s/.test(from)) {
+        throw new AnsimodError({ code: 'INVALID_OPTION', message: `map: "${rawFrom}" is not a registry host` });
+      }
       const to = rawTo.trim().replace(/\/+$/, '');
       const slash = to.indexOf('/');
       const host = slash < 0 ? to : to.slice(0, slash);
@@ -64,7 +68,12 @@ export class EndpointMap {
    * Used as the cheap pre-filter before parsing.
    */
   needles(): string[] {
-    return [...new Set(this.sources().map((h) => h.split('.')[0] as string))];
+    return [...new Set(this.sources().map((h) => h.split(/[./]/)[0] as string))];
+  }
+
+  /** True when some source has a namespace path (an inverted map). */
+  hasPathSources(): boolean {
+    return this.sources().some((h) => h.includes('/'));
   }
 
   entries(): Array<[string, EndpointTarget]> {

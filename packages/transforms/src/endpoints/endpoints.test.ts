@@ -85,3 +85,16 @@ describe('perEnvironmentExpression', () => {
     );
   });
 });
+
+describe('inverted maps (--reverse)', () => {
+  it('matches host/namespace sources at segment boundaries only', async () => {
+    const inverse = EndpointMap.from({ 'quay.io/ex-cand': 'candidate-registry.example.org', 'quay.io/ex': 'registry.example.org' });
+    expect(inverse.needles()).toEqual(['quay']);
+    const text = 'a: docker://quay.io/ex-cand\nb: https://quay.io/ex/app:1\nc: quay.io/exotic\nd: quay.io\n';
+    const found = await findHostOccurrences(text, inverse, envs, evaluate);
+    expect(found.map((f) => [f.source, f.endpoint])).toEqual([
+      ['quay.io/ex-cand', 'quay.io/ex-cand'],
+      ['quay.io/ex', 'quay.io/ex'],
+    ]);
+  });
+});

@@ -56,9 +56,19 @@ function matchHost(value: string, sources: readonly string[]): { host: string; s
   const v = value.toLowerCase();
   for (const h of sources) {
     if (v === h) return { host: h, suffix: '' };
-    if (v.startsWith(h) && (v[h.length] === '.' || v[h.length] === ':')) return { host: h, suffix: value.slice(h.length) };
+    const next = v[h.length];
+    if (v.startsWith(h) && (next === '.' || next === ':' || (next === '/' && h.includes('/')))) return { host: h, suffix: value.slice(h.length) };
   }
   return undefined;
+}
+
+const PATH_SEGMENT = /^\/[A-Za-z0-9._-]+/;
+
+/** For sources with a namespace (`quay.io/fedora`), the run goes on over `/segment`s. */
+function extendOverPath(text: string, end: number): number {
+  let e = end;
+  for (let m = PATH_SEGMENT.exec(text.slice(e, e + 256)); m; m = PATH_SEGMENT.exec(text.slice(e, e + 256))) e += m[0].length;
+  return e;
 }
 
 /**
@@ -78,11 +88,12 @@ export async function findHostOccurrences(
   evaluate: Evaluate,
 ): Promise<HostOccurrence[]> {
   const sources = map.sources();
+  const withPaths = map.hasPathSources();
   const runs = new Map<number, number>();
   for (const needle of map.needles()) {
     for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
       const [s, e] = expandRun(text, i);
-      if (e > s && !runs.has(s)) runs.set(s, e);
+      if (e > s && !runs.has(s)) runs.set(s, withPaths ? extendOverPath(text, e) : e);
     }
   }
   const out: HostOccurrence[] = [];
@@ -109,6 +120,11 @@ export async function findHostOccurrences(
         suffix = m.suffix;
       }
       if (!endpoint) continue;
+    }
+    if (endpoint.includes('/') && !templated) {
+      const cut = start + endpoint.length + (source.length - plain.length);
+      out.push({ start, end: cut, source: text.slice(start, cut), templated, byEnv, endpoint, suffix: '' });
+      continue;
     }
     out.push({ start, end, source, templated, byEnv, endpoint, suffix });
   }

@@ -44,7 +44,7 @@ export const swapDockerAuthHost = defineTransform({
     reverse: {
       type: 'boolean',
       default: false,
-      description: 'Set by --reverse: the maps are inverted; an auth key shared by several sources is left alone.',
+      description: 'Set by --reverse: the maps are inverted; an auth key that several sources share is left alone (a docker auth key holds no namespace).',
       example: 'false',
     },
   },
@@ -68,6 +68,17 @@ export const swapDockerAuthHost = defineTransform({
       const occ = occurrences.find((o) => o.start === 0 && o.end === member.key.length);
       if (!occ) {
         if (targetHosts.has(member.key.toLowerCase())) matched = true;
+        // Reversed maps are keyed by host/namespace; an auth key holds only the host, so it maps
+        // back only when exactly one source lives on that host.
+        const back = ctx.options.reverse ? map.sources().filter((s) => s.split('/')[0] === member.key.toLowerCase()) : [];
+        if (back.length === 1) {
+          const target = map.target(back[0] as string) as { host: string };
+          edits.push(renameKeyEdit(member, target.host, `docker auth entry ${member.key} → ${target.host}`));
+          notes.push(`auths.${member.key} → ${target.host}`);
+        } else if (back.length > 1) {
+          matched = true;
+          notes.push(`auths.${member.key} left alone: it may have come from ${back.join(' or ')}`);
+        }
         continue;
       }
       const byEnv: Record<string, string> = {};
@@ -95,7 +106,11 @@ export const swapDockerAuthHost = defineTransform({
         },
       });
     }
-    if (!edits.length) return matched ? { outcome: 'nochange', matched: true, notes: ['auth keys already point to the new registry'] } : { outcome: 'skip', reason: 'no auth entry for a mapped registry' };
+    if (!edits.length) {
+      return matched
+        ? { outcome: 'nochange', matched: true, notes: notes.length ? notes : ['auth keys already point to the new registry'] }
+        : { outcome: 'skip', reason: 'no auth entry for a mapped registry' };
+    }
     return { outcome: 'changed', edits, checks, notes };
   },
 });
