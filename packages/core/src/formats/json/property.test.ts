@@ -22,8 +22,11 @@ function plain(v: JsonValue): unknown {
   }
 }
 
-/** Strings, some with Jinja tags (no `"` or `\` inside the tags, so JSON.stringify leaves them as written). */
-const jsonString = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom('{{ user }}', 'pre-{{ a | b64encode }}-post', '{{ x }}{{ y }}'));
+/**
+ * Strings, some with Jinja tags (no `"` or `\` inside the tags, so JSON.stringify leaves them as
+ * written). Random strings never hold a Jinja opener: in a template, `{{` starts a tag.
+ */
+const jsonString = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 8 }).filter((s) => !/\{[{%#]/.test(s)), fc.constantFrom('{{ user }}', 'pre-{{ a | b64encode }}-post', '{{ x }}{{ y }}'));
 const jsonTree = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: 'small' },
@@ -57,7 +60,7 @@ describe('JSON property', () => {
 
   it('reads back renamed keys and set strings', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ maxLength: 6 }), fc.string({ maxLength: 6 }), { minKeys: 1, maxKeys: 5 }), jsonString, jsonString, fc.nat(), (obj, newKey, newValue, pick) => {
+      fc.property(fc.dictionary(jsonString, jsonString, { minKeys: 1, maxKeys: 5 }), jsonString, jsonString, fc.nat(), (obj, newKey, newValue, pick) => {
         const text = JSON.stringify(obj, null, 1);
         const doc = parseJson('p.json', text, scanJinja(text));
         if (isFallback(doc) || doc.root.kind !== 'object') throw new Error('not an object');
