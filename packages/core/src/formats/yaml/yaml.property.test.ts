@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { CST, Parser } from 'yaml';
+import { enclosingBlocks } from '../../jinja/query.js';
 import { scanJinja } from '../../jinja/scanner.js';
 import { applyEdits } from '../../text/edit.js';
 import { unheldContent } from './cst-guard.js';
@@ -139,6 +140,8 @@ describe('generated YAML with Jinja', () => {
         for (const p of doc.pairs()) {
           check(p.key);
           check(p.value);
+          // The branches we report agree with the scanner's own query.
+          expect(p.jinja.map((j) => [j.block, j.branch])).toEqual(enclosingBlocks(jinja, p.key.range.start).map((e) => [e.block, e.branch]));
         }
         for (const i of doc.allItems()) check(i.value);
       }),
@@ -197,6 +200,7 @@ describe('nested lift', () => {
       fc.property(fc.nat(nested.text.length), fc.nat(nested.text.length), insert, (a, b, text) => {
         const start = Math.min(a, b);
         const end = Math.max(a, b);
+        expect(nested.offsetMap.toChild(nested.offsetMap.toParent(start))).toBe(start);
         const childResult = applyEdits(nested.text, [{ start, end, text }]);
         // Only results a block scalar can hold are comparable: content, no blank-only lines, first
         // line not indented, final line break kept.
