@@ -1,0 +1,169 @@
+/**
+ * `ansimod patch` as a contributor uses it for a pull request: the mail `git am` applies as one
+ * commit giving exactly the tree `ansimod apply` gives, the `--split` series (one commit per
+ * pipeline stage) giving the same tree, `--signoff`, `--pr`, and a repository left untouched.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import {
+  IDENTITY,
+  ansimod,
+  cloneOf,
+  expectBuilt,
+  git,
+  gitRepo,
+  headTree,
+  recipeArgs,
+  recipeFacts,
+  snapshot,
+  workingTree,
+} from './helpers.js';
+
+beforeAll(expectBuilt);
+
+/** The tree `apply` gives on a fresh copy of the fixture repository (the reference result). */
+function appliedTree(): string {
+  const repo = gitRepo();
+  const r = ansimod(['apply', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+  expect(r.code, r.stderr).toBe(0);
+  return workingTree(repo);
+}
+
+/** The plan's files per stage, from `plan --json`. */
+function stagesOf(repo: string): Array<{ stage: string; paths: string[] }> {
+  const r = ansimod(['plan', '--repo', repo, '--json', ...recipeArgs(path.dirname(repo))]);
+  expect(r.code, r.stderr).toBe(0);
+  return (JSON.parse(r.stdout) as { stages: Array<{ stage: string; paths: string[] }> }).stages.filter((s) => s.paths.length);
+}
+
+describe('ansimod patch → git am', () => {
+  it('-o FILE: git am applies it as ONE commit giving exactly the tree apply gives; the repository is untouched', () => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const before = snapshot(repo);
+    const mail = path.join(scratch, 'x.patch');
+    const r = ansimod(['patch', '-o', mail, ...recipeArgs(scratch)], { cwd: repo });
+    expect(r.code, r.stderr).toBe(0);
+    expect(snapshot(repo)).toEqual(before);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+
+    const text = readFileSync(mail, 'utf8');
+    expect(text).toMatch(/^From [0-9a-f]{40} Mon Sep 17 00:00:00 2001\nFrom: Ada Tester <ada@example\.org>\nDate: .+\nSubject: \[PATCH\] /);
+    expect(text).toMatch(/\n---\n(?: .+\n)+ \d+ files? changed, \d+ insertions?\(\+\), \d+ deletions?\(-\)\n/);
+    expect(text).toMatch(/\ndiff --git a\/\S+ b\/\S+\nindex [0-9a-f]{40}\.\.[0-9a-f]{40} 100644\n/);
+
+    const clone = cloneOf(repo);
+    const base = git(clone, 'rev-parse', 'HEAD');
+    git(clone, 'am', '-q', mail);
+    expect(git(clone, 'rev-list', '--count', `${base}..HEAD`)).toBe('1');
+    expect(headTree(clone)).toBe(appliedTree());
+    expect(git(clone, 'log', '-1', '--format=%an <%ae>')).toBe(`${IDENTITY.name} <${IDENTITY.email}>`);
+    expect(git(clone, 'log', '-1', '--format=%s')).toBe(recipeFacts().displayName);
+    expect(git(clone, 'log', '-1', '--format=%B')).not.toContain('Signed-off-by:');
+  });
+
+  it('the index lines name the real git blobs of the old and new content', () => {
+    const repo = gitRepo();
+    const r = ansimod(['patch', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    expect(r.code, r.stderr).toBe(0);
+    const applied = gitRepo();
+    expect(ansimod(['apply', '--repo', applied, ...recipeArgs(path.dirname(applied))]).code).toBe(0);
+    const sections = [...r.stdout.matchAll(/^diff --git a\/(\S+) b\/\S+\nindex ([0-9a-f]{40})\.\.([0-9a-f]{40}) /gm)];
+    expect(sections.length).toBeGreaterThan(0);
+    for (const [, file, oldBlob, newBlob] of sections) {
+      expect(git(repo, 'rev-parse', `HEAD:${file}`), file).toBe(oldBlob);
+      expect(git(applied, 'hash-object', file as string), file).toBe(newBlob);
+    }
+  });
+
+  it('the mail body names each pipeline stage with its files, and lists every follow-up', () => {
+    const repo = gitRepo();
+    const r = ansimod(['patch', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    expect(r.code, r.stderr).toBe(0);
+    const body = r.stdout.slice(r.stdout.indexOf('\n\n'), r.stdout.indexOf('\n---\n'));
+    const stages = stagesOf(repo);
+    expect(stages.map((s) => s.stage)).toEqual(recipeFacts().stages); // the fixture exercises every stage
+    for (const { stage, paths } of stages) {
+      expect(body).toMatch(new RegExp(`^${stage}:$`, 'm'));
+      for (const p of paths) expect(body).toContain(p);
+    }
+    const flat = body.replace(/\s+/g, ' ');
+    for (const f of recipeFacts().followUps) expect(flat).toContain(f.replace(/\s+/g, ' '));
+  });
+
+  it('--signoff adds Signed-off-by from the repository identity, and git am keeps it', () => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const mail = path.join(scratch, 'signed.patch');
+    const r = ansimod(['patch', '--repo', repo, '--signoff', '-o', mail, ...recipeArgs(scratch)]);
+    expect(r.code, r.stderr).toBe(0);
+    const clone = cloneOf(repo);
+    git(clone, 'am', '-q', mail);
+    const message = git(clone, 'log', '-1', '--format=%B');
+    expect(message.split('\n').filter((l) => l.startsWith('Signed-off-by:'))).toEqual([`Signed-off-by: ${IDENTITY.name} <${IDENTITY.email}>`]);
+    expect(message.trimEnd().endsWith(`Signed-off-by: ${IDENTITY.name} <${IDENTITY.email}>`)).toBe(true);
+  });
+
+  it('--author and --subject set the commit author and subject', () => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const mail = path.join(scratch, 'a.patch');
+    const r = ansimod(['patch', '--repo', repo, '--author', 'Bo Other <bo@example.com>', '--subject', 'Move flatpaks to the new registry', '-o', mail, ...recipeArgs(scratch)]);
+    expect(r.code, r.stderr).toBe(0);
+    const clone = cloneOf(repo);
+    git(clone, 'am', '-q', mail);
+    expect(git(clone, 'log', '-1', '--format=%an <%ae>|%s')).toBe('Bo Other <bo@example.com>|Move flatpaks to the new registry');
+  });
+
+  it('--split -o DIR: a numbered series, one commit per stage, that git am applies in order to the same tree', () => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const dir = path.join(scratch, 'series');
+    const before = snapshot(repo);
+    const r = ansimod(['patch', '--repo', repo, '--split', '--signoff', '-o', dir, ...recipeArgs(scratch)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(snapshot(repo)).toEqual(before);
+
+    const stages = stagesOf(repo);
+    const files = readdirSync(dir).sort();
+    expect(files).toHaveLength(stages.length);
+    files.forEach((f, i) => expect(f).toMatch(new RegExp(`^${String(i + 1).padStart(4, '0')}-[\\w.-]+\\.patch$`)));
+    files.forEach((f, i) => expect(readFileSync(path.join(dir, f), 'utf8')).toContain(`Subject: [PATCH ${i + 1}/${files.length}] `));
+
+    const clone = cloneOf(repo);
+    const base = git(clone, 'rev-parse', 'HEAD');
+    git(clone, 'am', '-q', ...files.map((f) => path.join(dir, f)));
+    const commits = git(clone, 'rev-list', '--reverse', `${base}..HEAD`).split('\n');
+    expect(commits).toHaveLength(stages.length);
+    commits.forEach((c, i) => {
+      const stage = stages[i] as { stage: string; paths: string[] };
+      expect(git(clone, 'log', '-1', '--format=%s', c)).toMatch(new RegExp(`^${stage.stage}: `));
+      expect(git(clone, 'log', '-1', '--format=%B', c)).toContain(`Signed-off-by: ${IDENTITY.name} <${IDENTITY.email}>`);
+      expect(git(clone, 'diff-tree', '--no-commit-id', '--name-only', '-r', c).split('\n').sort()).toEqual([...stage.paths].sort());
+    });
+    expect(headTree(clone)).toBe(appliedTree());
+  });
+
+  it('--pr FILE writes a markdown description with a per-stage table and the follow-ups', () => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const pr = path.join(scratch, 'pr.md');
+    const mail = path.join(scratch, 'x.patch');
+    const r = ansimod(['patch', '--repo', repo, '-o', mail, '--pr', pr, ...recipeArgs(scratch)]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(mail)).toBe(true);
+    const md = readFileSync(pr, 'utf8');
+    const { displayName, followUps } = recipeFacts();
+    expect(md.split('\n')[0]).toBe(`# ${displayName}`);
+    const rows = md.split('\n').filter((l) => /^\| (?!---|Stage )/.test(l));
+    const stages = stagesOf(repo);
+    expect(rows.map((l) => l.split('|')[1]?.trim())).toEqual(stages.map((s) => s.stage));
+    stages.forEach(({ paths }, i) => {
+      for (const p of paths) expect(rows[i]).toContain(`\`${p}\``);
+    });
+    for (const f of followUps) expect(md).toContain(f);
+    expect(md).toMatch(/^## How it was verified$/m);
+    expect(md.endsWith('\n')).toBe(true);
+  });
+});
