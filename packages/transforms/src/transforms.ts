@@ -2,6 +2,7 @@ import type { AnyTransform } from '@ansimod/core';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
+import { swapRegistryEndpoint } from './swap-registry-endpoint/index.js';
 
 /**
  * Every built-in transform, registered explicitly (one line each). The contract test checks that
@@ -11,4 +12,5 @@ export const transforms: readonly AnyTransform[] = [
   setIniRegistryPerEnvironment,
   swapDockerAuthHost,
   insertRegistryRedirect,
+  swapRegistryEndpoint,
 ];

@@ -1,0 +1,142 @@
+import type { Environment } from '@ansimod/core';
+import type { EndpointMap } from '../endpoints/endpoint-map.js';
+import { findHostOccurrences, type Evaluate, type HostOccurrence } from '../endpoints/host-occurrences.js';
+import { perEnvironmentExpression } from '../endpoints/per-environment.js';
+import { parseRegistryRef } from '../endpoints/registry-ref.js';
+
+/** One host occurrence of a value and what it is replaced with. */
+export interface HostReplacement {
+  occurrence: HostOccurrence;
+  /** Offsets in the value of the text replaced (the host, and a `:port` after it). */
+  start: number;
+  end: number;
+  /** The target text, or a per-environment Jinja expression when environments differ. */
+  text: string;
+  /** Per environment: the host it named → the `host/namespace` it names now. */
+  byEnv: Record<string, { from: string; to: string }>;
+}
+
+/** A value with every mapped registry host replaced by its target. */
+export interface RewrittenValue {
+  value: string;
+  replacements: HostReplacement[];
+}
+
+const PORT_AFTER = /^:\d{1,5}(?=$|\/)/;
+
+function insideJinjaTag(value: string, offset: number): boolean {
+  const open = Math.max(value.lastIndexOf('{{', offset), value.lastIndexOf('{%', offset));
+  if (open < 0) return false;
+  const close = Math.max(value.lastIndexOf('}}', offset), value.lastIndexOf('%}', offset));
+  return close < open;
+}
+
+/**
+ * Replaces every mapped registry host written in `value` (literal, or split by Jinja and
+ * evaluated per environment) with its target `host/namespace`. What follows the host (a path, a
+ * tag) is kept after the namespace; a port is dropped, since the target names its own endpoint.
+ * A Jinja-split host whose environments map to different targets becomes one
+ * `{{ 'a' if env == 'staging' else 'b' }}` expression. Hosts followed by more labels
+ * (`host.cert`, a file name) are not hosts and stay. Undefined when nothing is mapped.
+ *
+ * @example
+ * await rewriteHosts('docker://candidate-registry.fedoraproject.org', map, envs, evaluate);
+ * // => { value: 'docker://quay.io/fedora', replacements: [ … ] }
+ */
+export async function rewriteHosts(
+  value: string,
+  map: EndpointMap,
+  environments: readonly Environment[],
+  evaluate: Evaluate,
+): Promise<RewrittenValue | undefined> {
+  const found = (await findHostOccurrences(value, map, environments, evaluate)).filter((o) => o.suffix === '');
+  if (found.length === 0) return undefined;
+  const replacements: HostReplacement[] = [];
+  for (const occ of found) {
+    const values: Record<string, string> = {};
+    const byEnv: Record<string, { from: string; to: string }> = {};
+    for (const env of environments) {
+      const host = occ.byEnv[env.name];
+      const target = host === undefined ? undefined : map.target(host);
+      if (host !== undefined && target) {
+        values[env.name] = target.text;
+        byEnv[env.name] = { from: host, to: target.text };
+      } else {
+        // This environment's value names another host: it keeps naming it.
+        values[env.name] = await evaluate(occ.source.replace(/\\\./g, '.'), env).catch(() => occ.source);
+      }
+    }
+    let text = perEnvironmentExpression(values, environments);
+    if (text.startsWith('{{') && insideJinjaTag(value, occ.start)) continue; // cannot nest an expression in a tag
+    if (occ.source.includes('\\.') && !text.startsWith('{{')) text = text.replace(/\./g, '\\.');
+    const port = PORT_AFTER.exec(value.slice(occ.end))?.[0] ?? '';
+    replacements.push({ occurrence: occ, start: occ.start, end: occ.end + port.length, text, byEnv });
+  }
+  if (replacements.length === 0) return undefined;
+  const parts: string[] = [];
+  let at = 0;
+  for (const r of replacements) {
+    parts.push(value.slice(at, r.start), r.text);
+    at = r.end;
+  }
+  parts.push(value.slice(at));
+  return { value: parts.join(''), replacements };
+}
+
+function isHostChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
+}
+
+/**
+ * The rendered text with every whole mapped host replaced by its target (a `:port` after it
+ * dropped): what a rendered setting must read after the change, computed from the rendered
+ * text alone so the check does not repeat the edit's own reasoning. Longer hosts that contain a
+ * mapped one (`cdn.registry.example.org`) and file names (`registry.example.org.cert`) stay.
+ *
+ * @example
+ * mapRenderedHosts('https://registry.example.org/v2/', map); // => 'https://quay.io/example/v2/'
+ */
+export function mapRenderedHosts(text: string, map: EndpointMap): string {
+  const parts: string[] = [];
+  let at = 0;
+  let i = 0;
+  while (i < text.length) {
+    if (!isHostChar(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && isHostChar(text.charCodeAt(j))) j++;
+    let end = j;
+    while (end > i && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+    const target = map.target(text.slice(i, end));
+    if (target) {
+      const port = PORT_AFTER.exec(text.slice(end))?.[0] ?? '';
+      parts.push(text.slice(at, i), target.text);
+      at = end + port.length;
+    }
+    i = j;
+  }
+  if (at === 0) return text;
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+/**
+ * Whether a rendered value already names a target: its registry host is a target host and its
+ * path starts with the target's namespace.
+ *
+ * @example
+ * isAtTarget('docker://quay.io/fedora', map); // => true
+ */
+export function isAtTarget(rendered: string, map: EndpointMap): boolean {
+  const ref = parseRegistryRef(rendered);
+  if (!ref) return false;
+  const host = ref.host.toLowerCase();
+  return map.allTargets().some((t) => {
+    if (t.host.toLowerCase() !== host) return false;
+    if (t.namespace === '') return true;
+    const ns = `/${t.namespace}`;
+    return ref.path === ns || ref.path.startsWith(`${ns}/`);
+  });
+}

@@ -1,0 +1,226 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { defineTransform, type AnyTransform, type VisitResult } from '@ansimod/core';
+import { runTransformCase, testEnvironments } from '../../../../test/support/transform-test.js';
+import { swapRegistryEndpoint as transform } from './index.js';
+
+const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
+
+/** The recipe's default maps: both production hosts to one namespace, both staging hosts to another. */
+const recipeMaps = {
+  'registry.fedoraproject.org': 'quay.io/fedora',
+  'candidate-registry.fedoraproject.org': 'quay.io/fedora',
+  'registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
+  'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
+};
+/** Four hosts, four targets. */
+const fourHostMaps = {
+  'candidate-registry.fedoraproject.org': 'quay.io/fedora-candidates',
+  'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-candidates-stg',
+  'registry.fedoraproject.org': 'quay.io/fedora',
+  'registry.stg.fedoraproject.org': 'quay.io/fedora-stg',
+};
+const koji = { maps: recipeMaps, keys: ['registry'], sections: ['push'], formats: ['ini'] };
+const indexer = { maps: recipeMaps, keys: ['public_url'], formats: ['yaml'] };
+
+const CONF = 'roles/koji_builder/templates/flatpak.conf';
+const TASKS = 'roles/koji_builder/tasks/main.yml';
+const CONFIGMAP = 'roles/openshift-apps/flatpak-indexer/templates/configmap.yml';
+
+describe('swap-registry-endpoint: a variable host is changed where it is defined', () => {
+  it('task vars of a key=value `template:` task', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: koji,
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.before.yml') },
+      after: { [TASKS]: fixture('tasks-key-value.after.yml') },
+    });
+    const detail = plan.steps[0]?.outcomes[0]?.detail ?? '';
+    expect(plan.steps[0]?.outcomes[0]?.outcome).toBe('changed');
+    expect(detail).toContain('candidate_registry edited in roles/koji_builder/tasks/main.yml (vars of task "Configure the flatpak builder plugin")');
+    expect(detail).toContain('production: candidate-registry.fedoraproject.org → quay.io/fedora; staging: candidate-registry.stg.fedoraproject.org → quay.io/fedora-testing');
+  });
+
+  it('task vars of an `ansible.builtin.template:` mapping task; the same name in another task is left alone', async () => {
+    await runTransformCase({
+      transform,
+      options: koji,
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-module-mapping.before.yml') },
+      after: { [TASKS]: fixture('tasks-module-mapping.after.yml') },
+    });
+  });
+
+  it('a role default when no task sets the variable; equal targets give a plain value', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: { ...koji, maps: { 'candidate-registry.fedoraproject.org': 'quay.io/fedora', 'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora' } },
+      before: {
+        [CONF]: fixture('flatpak.conf'),
+        [TASKS]: '- name: Configure the flatpak builder plugin\n  template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf\n',
+        'roles/koji_builder/defaults/main.yml': '---\n# where builds are pushed\ncandidate_registry: candidate-registry{{ env_suffix }}.fedoraproject.org\n',
+      },
+      after: { 'roles/koji_builder/defaults/main.yml': '---\n# where builds are pushed\ncandidate_registry: quay.io/fedora\n' },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain('roles/koji_builder/defaults/main.yml (role defaults)');
+  });
+
+  it('group_vars per environment: each definition maps its own host; they win over role defaults', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: { ...koji, maps: fourHostMaps },
+      before: {
+        [CONF]: fixture('flatpak.conf'),
+        [TASKS]: '- template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf\n',
+        'roles/koji_builder/defaults/main.yml': 'candidate_registry: localhost:5000\n',
+        'inventory/group_vars/all': 'env: production\ncandidate_registry: candidate-registry.fedoraproject.org\n',
+        'inventory/group_vars/staging': 'env: staging\ncandidate_registry: candidate-registry.stg.fedoraproject.org\n',
+      },
+      after: {
+        'inventory/group_vars/all': 'env: production\ncandidate_registry: quay.io/fedora-candidates\n',
+        'inventory/group_vars/staging': 'env: staging\ncandidate_registry: quay.io/fedora-candidates-stg\n',
+      },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain('also defined in roles/koji_builder/defaults/main.yml (role defaults); left alone');
+  });
+
+  it('custom four-host maps give per-environment targets', async () => {
+    await runTransformCase({
+      transform,
+      options: { ...koji, maps: fourHostMaps },
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.before.yml') },
+      after: {
+        [TASKS]: fixture('tasks-key-value.before.yml').replace(
+          '"candidate-registry{{ env_suffix }}.fedoraproject.org"',
+          `"{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}"`,
+        ),
+      },
+    });
+  });
+
+  it('already migrated: no change, matched', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: koji,
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.after.yml') },
+    });
+    expect(plan.steps[0]?.outcomes).toEqual([{ path: CONF, outcome: 'nochange', detail: '[push] registry: already names a target registry' }]);
+    expect(plan.notFound).toEqual([]);
+  });
+});
+
+describe('swap-registry-endpoint: hosts written in the value', () => {
+  it('a literal docker:// host in INI; other sections and file names stay', async () => {
+    await runTransformCase({
+      transform,
+      options: koji,
+      before: { 'app/push.conf': fixture('push-literal.before.conf') },
+      after: { 'app/push.conf': fixture('push-literal.after.conf') },
+    });
+  });
+
+  it('a Jinja-split host becomes a per-environment expression (four-host maps)', async () => {
+    await runTransformCase({
+      transform,
+      options: { ...koji, maps: fourHostMaps },
+      before: { 'roles/x/templates/push.conf': '[push]\nregistry=docker://candidate-registry{{ env_suffix }}.fedoraproject.org/flatpaks:latest\n' },
+      after: {
+        'roles/x/templates/push.conf': `[push]\nregistry=docker://{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}/flatpaks:latest\n`,
+      },
+    });
+  });
+
+  it('the ConfigMap public_url nested in `config.yaml: |-`, with {% if %} and {% for %} lines; deltas/icons and the CDN stay', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: indexer,
+      before: { [CONFIGMAP]: fixture('configmap.before.yml') },
+      after: { [CONFIGMAP]: fixture('configmap.after.yml') },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toBe('data.config.yaml › registries.fedora.public_url: https://registry.fedoraproject.org/ → https://quay.io/fedora/');
+  });
+
+  it('a Jinja-split URL in YAML that would start with {{ gets quoted', async () => {
+    await runTransformCase({
+      transform,
+      options: { ...indexer, maps: fourHostMaps },
+      before: { 'roles/x/templates/c.yml': 'public_url: registry{{ env_suffix }}.fedoraproject.org/flatpaks\n' },
+      after: { 'roles/x/templates/c.yml': `public_url: "{{ 'quay.io/fedora-stg' if env == 'staging' else 'quay.io/fedora' }}/flatpaks"\n` },
+    });
+  });
+
+  it('traps: other keys, the CDN host, longer hosts and values without a mapped host are never touched', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: { maps: recipeMaps, keys: ['registry', 'public_url'] },
+      before: {
+        'roles/x/templates/c.yml': [
+          'deltas_uri: https://registry.fedoraproject.org/deltas/',
+          'icons_uri: https://cdn.registry.fedoraproject.org/app-icons/',
+          'public_url: https://cdn.registry.fedoraproject.org/',
+          'registry: fedora',
+          'public_url: https://oci-registry01.iad2.fedoraproject.org/',
+          '',
+        ].join('\n'),
+        'roles/x/templates/d.conf': '[push]\nregistry = docker://localhost:5000\nodcs_uri = https://registry.fedoraproject.org/\n',
+      },
+    });
+    expect(plan.steps[0]?.outcomes).toEqual([]);
+  });
+
+  it('an unknown format is an invalid option', async () => {
+    await expect(
+      runTransformCase({ transform, options: { ...koji, formats: ['json'] }, before: { 'a.conf': '[push]\nregistry=x\n' } }),
+    ).rejects.toThrow(/formats must be among yaml, ini/);
+  });
+});
+
+describe('swap-registry-endpoint: verification', () => {
+  /** The real transform, with one more edit that the intent does not cover. */
+  function tampered(extra: (file: string) => { start: number; end: number; text: string } | undefined): AnyTransform {
+    return defineTransform({
+      ...transform,
+      name: 'tampered',
+      async visit(file, ctx): Promise<VisitResult> {
+        const r = await transform.visit(file, ctx as never);
+        if (r.outcome !== 'changed') return r;
+        const e = extra(file.text);
+        return e ? { ...r, edits: [...r.edits, e] } : r;
+      },
+    }) as AnyTransform;
+  }
+
+  it('rejects a change of another setting in the nested document', async () => {
+    const text = fixture('configmap.before.yml');
+    const at = text.indexOf('odcs{{ env_suffix }}');
+    await runTransformCase({
+      transform: tampered(() => ({ start: at, end: at + 4, text: 'odcs2' })),
+      options: indexer,
+      before: { [CONFIGMAP]: text },
+      expectErrors: ['the rendered result is not exactly the intended change', 'odcs'],
+    });
+  });
+
+  it('rejects a variable definition edited to a wrong value', async () => {
+    const wrong = defineTransform({
+      ...transform,
+      name: 'wrong-target',
+      async visit(file, ctx): Promise<VisitResult> {
+        const r = await transform.visit(file, ctx as never);
+        if (r.outcome !== 'changed') return r;
+        return { ...r, edits: r.edits.map((e) => ({ ...e, text: e.text.replace("'quay.io/fedora'", "'quay.io/elsewhere'") })) };
+      },
+    }) as AnyTransform;
+    // The check's `after` vars come from the intended definition; render the real edited text instead.
+    const plan = await runTransformCase({
+      transform: wrong,
+      options: koji,
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.before.yml') },
+      expectErrors: ['in production, the rendered result is not exactly the intended change'],
+    });
+    expect(plan.errors.map((e) => e.message).join('\n')).toContain('quay.io/elsewhere');
+  });
+
+  it('environments used by the tests', () => {
+    expect(testEnvironments.map((e) => e.name)).toEqual(['production', 'staging']);
+  });
+});

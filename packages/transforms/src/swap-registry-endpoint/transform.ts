@@ -1,0 +1,193 @@
+import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { EndpointMap } from '../endpoints/endpoint-map.js';
+import { isAtTarget, rewriteHosts } from './host-rewrite.js';
+import { ChangedSettings, registryRenderCheck } from './render-check.js';
+import { findValueSites, type ValueSite } from './value-sites.js';
+import { hostVariables } from './variable-definitions.js';
+import { rewriteVariable, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
+
+/** The formats whose key/value settings this transform reads. */
+const SUPPORTED_FORMATS: readonly FormatName[] = ['yaml', 'ini'];
+
+/** Maps are validated once per options object, not once per file. */
+const mapCache = new WeakMap<object, EndpointMap>();
+
+function mapFor(maps: Record<string, string>): EndpointMap {
+  let map = mapCache.get(maps);
+  if (map === undefined) mapCache.set(maps, (map = EndpointMap.from(maps)));
+  return map;
+}
+
+function formatsOf(formats: readonly string[]): FormatName[] {
+  const unknown = formats.filter((f) => !SUPPORTED_FORMATS.includes(f as FormatName));
+  if (unknown.length > 0) {
+    throw new AnsimodError({ code: 'INVALID_OPTION', message: `swap-registry-endpoint: formats must be among ${SUPPORTED_FORMATS.join(', ')}, got ${unknown.join(', ')}` });
+  }
+  return formats as FormatName[];
+}
+
+/** What was done with the sites of one file. */
+interface FileWork {
+  edits: FileEdit[];
+  settings: ChangedSettings;
+  rewrites: VariableRewrite[];
+  notes: string[];
+  matched: boolean;
+}
+
+/** True when the value, rendered in every environment (with the variables' values), already names a target. */
+async function allAtTarget(
+  value: string,
+  map: EndpointMap,
+  environments: readonly Environment[],
+  evaluate: (t: string, env: Environment, extra?: Record<string, unknown>) => Promise<string>,
+  vars: ReadonlyMap<string, VariableValues> = new Map(),
+): Promise<boolean> {
+  for (const env of environments) {
+    const extra: Record<string, unknown> = {};
+    for (const [name, values] of vars) {
+      const v = values.get(env.name);
+      if (v) extra[name] = v.before;
+    }
+    const rendered = await evaluate(value, env, extra).catch(() => undefined);
+    if (rendered === undefined || !isAtTarget(rendered, map)) return false;
+  }
+  return environments.length > 0;
+}
+
+/**
+ * `swap-registry-endpoint`: points registry references and registry URLs held by named keys
+ * (`registry=docker://…` in an INI file, `public_url: https://…/` in YAML, also inside a
+ * ConfigMap's `config.yaml: |-`) at their mapped registry, per environment. A host written with
+ * a variable (`docker://{{candidate_registry}}`) is changed where the variable is defined for
+ * the template: the task's `vars:`, the role's vars, group_vars or the role's defaults.
+ *
+ * @example
+ * await planSteps(root, [{
+ *   transform: swapRegistryEndpoint,
+ *   options: { maps: { 'candidate-registry.fedoraproject.org': 'quay.io/fedora' }, keys: ['registry'], sections: ['push'], formats: ['ini'] },
+ *   stage: 'Koji',
+ *   target: 'flatpak.conf',
+ * }]);
+ */
+export const swapRegistryEndpoint = defineTransform({
+  name: 'swap-registry-endpoint',
+  displayName: 'Swap registry endpoints',
+  description:
+    'Points the registry references and URLs held by the given keys (INI entries, YAML pairs at any depth, documents in YAML block scalars) at their mapped registry in every environment, editing the variable definition when the host is a variable.',
+  options: {
+    maps: {
+      type: 'map',
+      required: true,
+      description: 'Registry host to its new host[/namespace].',
+      example: 'candidate-registry.fedoraproject.org=quay.io/fedora',
+    },
+    keys: {
+      type: 'string[]',
+      required: true,
+      description: 'Names of the keys whose values are registry references or registry URLs.',
+      example: 'registry,public_url',
+    },
+    sections: {
+      type: 'string[]',
+      description: 'INI sections to look in (default: every section).',
+      example: 'push',
+    },
+    formats: {
+      type: 'string[]',
+      default: ['yaml', 'ini'],
+      description: 'File formats to look at (yaml, ini).',
+      example: 'ini',
+    },
+  },
+  // A file is read only if it names a key or a mapped host's first label; `visit` then checks
+  // the keys exactly (the host may come from a variable defined elsewhere).
+  select: (options) => ({
+    formats: formatsOf(options.formats),
+    contains: [...new Set([...mapFor(options.maps).needles(), ...options.keys])],
+  }),
+
+  async visit(file, ctx): Promise<VisitResult> {
+    const keys = new Set(ctx.options.keys);
+    if (![...keys].some((k) => file.text.includes(k))) return { outcome: 'skip', reason: 'names no managed key' };
+    const sections = ctx.options.sections ? new Set(ctx.options.sections) : undefined;
+    const { sites, unreadable } = findValueSites(file.document, { keys, ...(sections ? { sections } : {}) });
+    if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
+
+    const map = mapFor(ctx.options.maps);
+    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false };
+    for (const site of sites) await visitSite(site, file.path, map, ctx, work);
+    for (const u of unreadable) work.notes.push(`${u}: not read`);
+
+    if (work.edits.length === 0) {
+      return work.matched ? { outcome: 'nochange', matched: true, notes: work.notes } : { outcome: 'skip', reason: 'no managed value names a mapped registry' };
+    }
+    return { outcome: 'changed', edits: work.edits, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
+  },
+});
+
+async function visitSite(
+  site: ValueSite,
+  path: string,
+  map: EndpointMap,
+  ctx: { environments: readonly Environment[]; evaluate: (t: string, env: Environment, extra?: Record<string, unknown>) => Promise<string> } & Parameters<typeof rewriteVariable>[3],
+  work: FileWork,
+): Promise<void> {
+  const environments = ctx.environments;
+  const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
+  const rewritten = await rewriteHosts(site.value, map, environments, evaluate);
+  if (rewritten) {
+    work.edits.push(site.edit(rewritten.value, `${site.where}: registry host → mapped registry`));
+    work.settings.add(site.key, site.location);
+    work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
+    return;
+  }
+  const names = hostVariables(site.value);
+  const vars = new Map<string, VariableValues>();
+  let edited = false;
+  for (const name of names) {
+    const r = await rewriteVariable(name, path, map, ctx);
+    work.notes.push(...r.notes.map((n) => `${site.where}: ${n}`));
+    if (r.contexts[0]) vars.set(name, r.contexts[0]);
+    if (r.edits.length > 0) {
+      edited = true;
+      work.edits.push(...r.edits);
+    }
+    if (!work.rewrites.some((w) => w.name === name)) work.rewrites.push(r);
+  }
+  if (edited) {
+    work.settings.add(site.key, site.location);
+    return;
+  }
+  if (await allAtTarget(site.value, map, environments, ctx.evaluate, vars)) {
+    work.matched = true;
+    work.notes.push(`${site.where}: already names a target registry`);
+  }
+}
+
+/**
+ * One render check per rendering context: the consumer template rendered with the variables'
+ * values (before and after) of each task that defines them, or of the wider scope.
+ */
+function checksFor(path: string, work: FileWork, map: EndpointMap, environments: readonly Environment[]): RenderCheck[] {
+  const count = Math.max(1, ...work.rewrites.map((r) => r.contexts.length));
+  const checks: RenderCheck[] = work.rewrites.flatMap((r) => r.checks);
+  for (let i = 0; i < count; i++) {
+    const vars = new Map<string, { before: Record<string, unknown>; after: Record<string, unknown> }>();
+    for (const env of environments) {
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      for (const r of work.rewrites) {
+        const v = r.contexts[Math.min(i, r.contexts.length - 1)]?.get(env.name);
+        if (v) {
+          before[r.name] = v.before;
+          after[r.name] = v.after;
+        }
+      }
+      if (Object.keys(before).length > 0) vars.set(env.name, { before, after });
+    }
+    const task = work.rewrites.flatMap((r) => r.resolution.tasks)[i];
+    checks.push(registryRenderCheck(path, work.settings, map, vars, count > 1 && task ? `as rendered by ${task.path} task ${task.name ?? `#${String(task.taskPath.at(-1))}`}` : undefined));
+  }
+  return checks;
+}

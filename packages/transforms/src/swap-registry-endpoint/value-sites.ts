@@ -1,0 +1,131 @@
+import {
+  isFallback,
+  parseIni,
+  parseYaml,
+  setValueEdit,
+  YamlDocument,
+  type AnyDocument,
+  type IniDocument,
+  type NestedDocument,
+  type TextEdit,
+  type YamlPath,
+} from '@ansimod/core';
+
+/** A block scalar of a YAML file whose content is a document of its own (a ConfigMap's `config.yaml: |-`). */
+export interface NestedBlock {
+  /** YAML document index and path of the block scalar in the file. */
+  doc: number;
+  path: YamlPath;
+  /** The format of the content. */
+  format: 'yaml' | 'ini';
+}
+
+/** Where a managed setting sits, as the render check needs to know it. */
+export type SiteLocation =
+  | { format: 'ini'; section: string | null; nested?: NestedBlock }
+  | { format: 'yaml'; path: YamlPath; nested?: NestedBlock };
+
+/** One value of a managed key: an INI entry or a YAML pair (at any depth, nested documents included). */
+export interface ValueSite {
+  key: string;
+  /** The value as the format reads it (quotes removed, Jinja kept). */
+  value: string;
+  location: SiteLocation;
+  /** Human-readable place: `[push] registry`, `data.config.yaml › registries.fedora.public_url`. */
+  where: string;
+  /** An edit of the visited file setting the value, keeping the format's quoting. */
+  edit(newValue: string, reason: string): TextEdit;
+}
+
+/** What to look for. */
+export interface SiteQuery {
+  keys: ReadonlySet<string>;
+  /** INI sections to look in (all when undefined). */
+  sections?: ReadonlySet<string>;
+}
+
+/** Sites found, and nested documents that could not be read (reported, never edited). */
+export interface SiteScan {
+  sites: ValueSite[];
+  unreadable: string[];
+}
+
+function iniSites(doc: IniDocument, q: SiteQuery, lift: (e: TextEdit) => TextEdit, prefix: string, nested?: NestedBlock): ValueSite[] {
+  const out: ValueSite[] = [];
+  for (const entry of doc.entries) {
+    if (!q.keys.has(entry.key)) continue;
+    if (q.sections && (entry.section === null || !q.sections.has(entry.section))) continue;
+    out.push({
+      key: entry.key,
+      value: entry.value,
+      location: { format: 'ini', section: entry.section, ...(nested ? { nested } : {}) },
+      where: `${prefix}${entry.section === null ? '' : `[${entry.section}] `}${entry.key}`,
+      edit: (v, reason) => lift(setValueEdit(entry, v, reason)),
+    });
+  }
+  return out;
+}
+
+function yamlSites(doc: YamlDocument, q: SiteQuery, lift: (e: TextEdit) => TextEdit, prefix: string, nested?: NestedBlock): ValueSite[] {
+  const out: ValueSite[] = [];
+  for (const pair of doc.pairs()) {
+    const key = pair.key.value;
+    if (key === undefined || !q.keys.has(key) || pair.value.kind !== 'scalar' || pair.value.value === undefined) continue;
+    const node = pair.value;
+    out.push({
+      key,
+      value: node.value as string,
+      location: { format: 'yaml', path: pair.path, ...(nested ? { nested } : {}) },
+      where: `${prefix}${pair.path.join('.')}`,
+      edit: (v, reason) => lift(doc.scalarEdit(node, v, reason)),
+    });
+  }
+  return out;
+}
+
+function parseNested(path: string, nested: NestedDocument): YamlDocument | IniDocument | undefined {
+  if (nested.format === 'yaml') {
+    const d = parseYaml(path, nested.text, nested.jinja);
+    return d instanceof YamlDocument ? d : undefined;
+  }
+  if (nested.format === 'ini') {
+    const d = parseIni(path, nested.text, nested.jinja);
+    return isFallback(d) ? undefined : d;
+  }
+  return undefined;
+}
+
+/**
+ * Every value of a managed key in a document: INI entries (in the given sections), YAML pairs
+ * at any depth, and the same inside documents held in YAML block scalars (a ConfigMap's
+ * `config.yaml: |-`, whose Jinja lines at column 0 the nested document keeps), with edits lifted
+ * back to the file.
+ *
+ * @example
+ * const { sites } = findValueSites(doc, { keys: new Set(['public_url']) });
+ * sites[0]?.where; // => 'data.config.yaml › registries.fedora.public_url'
+ */
+export function findValueSites(document: AnyDocument, q: SiteQuery): SiteScan {
+  const same = (e: TextEdit) => e;
+  if (document.format === 'ini') return { sites: iniSites(document, q, same, ''), unreadable: [] };
+  if (!(document instanceof YamlDocument)) return { sites: [], unreadable: [] };
+  const sites = yamlSites(document, q, same, '');
+  const unreadable: string[] = [];
+  for (const pair of document.pairs()) {
+    if (pair.value.kind !== 'block-scalar') continue;
+    const content = pair.value.value ?? '';
+    if (![...q.keys].some((k) => content.includes(k))) continue;
+    const nested = document.nestedDocument(pair);
+    if (!nested || (nested.format !== 'yaml' && nested.format !== 'ini')) continue;
+    const where = `${pair.path.join('.')}`;
+    const child = parseNested(`${document.path}#${where}`, nested);
+    if (!child) {
+      unreadable.push(`${where} (${nested.format.toUpperCase()} that does not parse)`);
+      continue;
+    }
+    const block: NestedBlock = { doc: pair.doc, path: pair.path, format: nested.format };
+    const lift = (e: TextEdit) => nested.lift(e);
+    sites.push(...(child.format === 'ini' ? iniSites(child, q, lift, `${where} › `, block) : yamlSites(child, q, lift, `${where} › `, block)));
+  }
+  return { sites, unreadable };
+}

@@ -1,0 +1,107 @@
+import type { Environment, FileEdit, RenderCheck, TransformContext } from '@ansimod/core';
+import type { EndpointMap } from '../endpoints/endpoint-map.js';
+import { rewriteHosts, type HostReplacement } from './host-rewrite.js';
+import { definitionRenderCheck, definitionRenders } from './render-check.js';
+import { resolveVariable, type DefinitionKind, type VariableDefinition, type VariableResolution } from './variable-definitions.js';
+
+/** Per environment, a variable's value before and after the change. */
+export type VariableValues = Map<string, { before: string; after: string }>;
+
+/** What following one variable of a registry value to its definitions gave. */
+export interface VariableRewrite {
+  name: string;
+  resolution: VariableResolution;
+  /** Edits of the definitions (each with the definition file's `path`). */
+  edits: FileEdit[];
+  /** Checks on the edited definitions' files. */
+  checks: RenderCheck[];
+  /** One entry per rendering context (one per task defining the variable, else one): values per environment. */
+  contexts: VariableValues[];
+  /** Lines for the notes. */
+  notes: string[];
+}
+
+/** Definitions that belong to the run of one task (its own, its block's or its play's `vars:`). */
+const TASK_SCOPES: ReadonlySet<DefinitionKind> = new Set<DefinitionKind>(['task vars', 'block vars', 'play vars']);
+
+type Ctx = Pick<TransformContext<unknown>, 'environments' | 'repo' | 'evaluate'>;
+
+/** Resolutions are per repository and template: several keys (or steps) may ask for the same one. */
+const resolutionCache = new WeakMap<object, Map<string, Promise<VariableResolution>>>();
+
+function cachedResolution(name: string, templatePath: string, ctx: Ctx): Promise<VariableResolution> {
+  let byKey = resolutionCache.get(ctx.repo);
+  if (!byKey) resolutionCache.set(ctx.repo, (byKey = new Map()));
+  const key = `${templatePath}\0${name}`;
+  let r = byKey.get(key);
+  if (!r) byKey.set(key, (r = resolveVariable(name, templatePath, ctx.repo, ctx.environments)));
+  return r;
+}
+
+function describeReplacements(replacements: readonly HostReplacement[], environments: readonly Environment[]): string {
+  return environments
+    .map((env) => {
+      const moves = replacements.map((r) => r.byEnv[env.name]).filter((m) => m !== undefined);
+      return moves.length ? `${env.name}: ${moves.map((m) => `${m.from} → ${m.to}`).join(', ')}` : undefined;
+    })
+    .filter((s) => s !== undefined)
+    .join('; ');
+}
+
+async function valueIn(template: string, env: Environment, ctx: Ctx): Promise<string> {
+  return ctx.evaluate(template, env).catch(() => template);
+}
+
+/**
+ * Follows a variable used in the host part of a registry value (`docker://{{candidate_registry}}`)
+ * to the definitions in effect for the template and rewrites the mapped hosts there, so the
+ * variable is right in every environment. Definitions naming no mapped host are left alone (and
+ * their values reported, so an already migrated value is recognised).
+ *
+ * @example
+ * const r = await rewriteVariable('candidate_registry', 'roles/koji_builder/templates/flatpak.conf', map, ctx);
+ * r.edits[0]?.path; // => 'roles/koji_builder/tasks/main.yml'
+ */
+export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: Ctx): Promise<VariableRewrite> {
+  const resolution = await cachedResolution(name, templatePath, ctx);
+  const edits: FileEdit[] = [];
+  const checks: RenderCheck[] = [];
+  const notes: string[] = [];
+  const values = new Map<VariableDefinition, VariableValues>();
+  for (const def of resolution.effective) {
+    const envs = ctx.environments.filter((e) => def.environments.includes(e.name));
+    const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
+    const rewritten = def.node.kind === 'scalar' ? await rewriteHosts(def.value, map, envs, evaluate) : undefined;
+    const perEnv: VariableValues = new Map();
+    for (const env of envs) {
+      const before = await valueIn(def.value, env, ctx);
+      perEnv.set(env.name, { before, after: rewritten ? await valueIn(rewritten.value, env, ctx) : before });
+    }
+    values.set(def, perEnv);
+    if (rewritten) {
+      const edit = def.document.scalarEdit(def.node, rewritten.value, `${name}: registry host → ${[...new Set(rewritten.replacements.flatMap((r) => Object.values(r.byEnv).map((m) => m.to)))].join(', ')}`);
+      edits.push({ ...edit, path: def.path });
+      if (await definitionRenders(def, ctx.environments)) checks.push(definitionRenderCheck(def, map));
+      else notes.push(`${def.path} does not render as YAML on its own: the edited definition is checked through the template only`);
+      notes.push(`${name} edited in ${def.label}: ${describeReplacements(rewritten.replacements, envs)}`);
+    }
+  }
+  if (resolution.effective.length === 0) notes.push(`${name}: no definition found (task vars, role vars, group_vars, role defaults); left alone`);
+  for (const other of resolution.others) notes.push(`${name} also defined in ${other.label}; left alone (not in effect for this template)`);
+
+  // Rendering contexts: each task defining the variable renders with its own value; the wider
+  // scopes give the value everywhere else.
+  const taskDefs = resolution.effective.filter((d) => TASK_SCOPES.has(d.kind));
+  const shared = resolution.effective.filter((d) => !taskDefs.includes(d));
+  const contextDefs = taskDefs.length > 0 ? taskDefs.map((d) => [d, ...shared]) : [shared];
+  const contexts = contextDefs.map((defs) => {
+    const merged: VariableValues = new Map();
+    for (const env of ctx.environments) {
+      const def = defs.find((d) => d.environments.includes(env.name));
+      const v = def ? values.get(def)?.get(env.name) : undefined;
+      if (v) merged.set(env.name, v);
+    }
+    return merged;
+  });
+  return { name, resolution, edits, checks, contexts, notes };
+}
