@@ -133,3 +133,37 @@ export function tagAt(tags: readonly JinjaTag[], cursor: number, offset: number)
   const t = tags[k];
   return { cursor: k, tag: t !== undefined && t.start <= offset ? t : undefined };
 }
+
+/**
+ * Offset after the statement and comment tags (and blanks) that open `[from, to)`: in
+ * `{% if x %}key = v{% endif %}` the entry starts at `key`. Expressions are content, not skipped.
+ *
+ * @example
+ * // '{% if x %} k = v' => offset of 'k'
+ */
+export function skipControlTags(text: string, from: number, to: number, tags: readonly JinjaTag[], tagFrom: number): number {
+  let i = from;
+  for (let k = tagFrom; k < tags.length; k++) {
+    const t = tags[k] as JinjaTag;
+    if (t.start >= to || t.start !== i || t.kind === 'expression') break;
+    i = skipBlanks(text, t.end, to);
+  }
+  return i;
+}
+
+/**
+ * Offset before the statement and comment tags (and blanks) that close `[from, to)`: in
+ * `key = v{% endif %}` the value ends after `v`, so replacing it keeps the end tag.
+ *
+ * @example
+ * // 'k = v {% endif %}' => offset after 'v'
+ */
+export function trimControlTags(text: string, from: number, to: number, tags: readonly JinjaTag[], tagFrom: number, tagTo: number): number {
+  let end = to;
+  for (let k = tagTo - 1; k >= tagFrom; k--) {
+    const t = tags[k] as JinjaTag;
+    if (t.end !== end || t.start < from || t.kind === 'expression') break;
+    end = trimBlanksEnd(text, from, t.start);
+  }
+  return end;
+}

@@ -127,6 +127,15 @@ describe('parseConf constructs', () => {
     ]);
   });
 
+  it('leaves Jinja control tags around a directive out of its name and arguments', () => {
+    const text = '{% if tls %}SSLEngine on{% endif %}\nRequire all{% if x %} granted\n{% endif %}\n<Location />\n</Location>\n';
+    const doc = parse(text);
+    const ssl = one(doc.find('SSLEngine'));
+    expect([ssl.argsRaw, ssl.args.map((a) => a.value)]).toEqual(['on', ['on']]);
+    expect(one(doc.find('Require')).args.map((a) => a.value)).toEqual(['all{% if x %}', 'granted']);
+    expect(doc.sections.map((s) => s.close?.line)).toEqual([5]);
+  });
+
   it('keeps the nodes tiling the text', () => {
     const text = '\uFEFFA 1\r\n\t<If "%{X} == \'y\'">\r\n  B \\\r\n 2\n\t</If>\r# c';
     const doc = parse(text);

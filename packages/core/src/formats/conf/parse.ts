@@ -1,8 +1,8 @@
-import type { JinjaScan } from '../../jinja/types.js';
+import type { JinjaBlock, JinjaScan, JinjaToken } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
 import { jinjaContextAt } from '../common/jinja-context.js';
 import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
-import { onlyTags, skipBlanks, splitSourceLines, trimBlanksEnd, type SourceLine } from '../common/source-lines.js';
+import { onlyTags, skipBlanks, skipControlTags, splitSourceLines, trimBlanksEnd, trimControlTags, type SourceLine } from '../common/source-lines.js';
 import { fallbackAt } from '../fallback.js';
 import type { Fallback } from '../types.js';
 import { splitArgs } from './args.js';
@@ -35,6 +35,7 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
   let stack: ConfSection[] = [];
   /** Section stacks at each open `{% if %}`/`{% for %}`, restored by its `elif`/`else`. */
   const saved: BranchFrame[] = [];
+  const blockOf = blocksByTag(jinja.blocks);
   /** Sections opened in an earlier branch, closed by the close tag of their counterpart. */
   const alternatives = new Map<ConfSection, ConfSection[]>();
   const physical = splitSourceLines(text, tags);
@@ -68,16 +69,20 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
         if (t.kind === 'expression') output = true;
         if (t.kind !== 'statement') continue;
         const keyword = t.token.keyword ?? '';
-        if (keyword === 'if' || keyword === 'for') saved.push({ snapshot: [...stack], abandoned: [] });
-        else if (keyword === 'elif' || keyword === 'else') {
+        const block = blockOf.get(t.token);
+        if (block !== undefined && block.open === t.token) {
+          if (block.branches.length > 0 && block.close !== undefined) saved.push({ open: t.token, snapshot: [...stack], abandoned: [] });
+        } else if (block !== undefined) {
+          // Only blocks opened on a line of their own have a frame; a tag of another block is ignored.
           const frame = saved.at(-1);
-          if (frame !== undefined) {
+          if (frame === undefined || frame.open !== block.open) continue;
+          if (t.token === block.close) {
+            saved.pop();
+            pairBranches(frame, stack, alternatives);
+          } else {
             frame.abandoned.push(stack.slice(frame.snapshot.length));
             stack = [...frame.snapshot];
           }
-        } else if (keyword === 'endif' || keyword === 'endfor') {
-          const frame = saved.pop();
-          if (frame !== undefined) pairBranches(frame, stack, alternatives);
         } else if (keyword === 'include') {
           const inner = t.token.inner ?? '';
           const m = INCLUDE.exec(inner);
@@ -139,8 +144,11 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       nodes.push(open);
       continue;
     }
-    const nameEnd = wordEnd(text, contentStart, contentEnd, -1, tags, first.tagFrom);
-    const argsStart = skipBlanks(text, nameEnd, contentEnd);
+    // `{% if x %}Require all granted{% endif %}`: the tags around are not name or arguments.
+    const nameStart = skipControlTags(text, contentStart, contentEnd, tags, first.tagFrom);
+    const argsEnd = trimControlTags(text, nameStart, contentEnd, tags, first.tagFrom, last.tagTo);
+    const nameEnd = wordEnd(text, nameStart, argsEnd, -1, tags, first.tagFrom);
+    const argsStart = skipBlanks(text, nameEnd, argsEnd);
     nodes.push({
       line,
       lastLine,
@@ -150,11 +158,11 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       eol,
       indent,
       kind: 'directive',
-      name: text.slice(contentStart, nameEnd),
-      nameSpan: { start: contentStart, end: nameEnd },
-      args: splitArgs(text, argsStart, contentEnd, tags, first.tagFrom),
-      argsRaw: text.slice(argsStart, contentEnd),
-      argsSpan: { start: argsStart, end: contentEnd },
+      name: text.slice(nameStart, nameEnd),
+      nameSpan: { start: nameStart, end: nameEnd },
+      args: splitArgs(text, argsStart, argsEnd, tags, first.tagFrom),
+      argsRaw: text.slice(argsStart, argsEnd),
+      argsSpan: { start: argsStart, end: argsEnd },
       sections: [...stack],
       jinja: jinjaAround,
     });
@@ -166,7 +174,22 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
   return new ConfDocument(path, text, jinja, lines, nodes, sections, includes);
 }
 
+/** Each open, branch and close tag of every block, mapped to its block. */
+function blocksByTag(blocks: readonly JinjaBlock[]): Map<JinjaToken, JinjaBlock> {
+  const map = new Map<JinjaToken, JinjaBlock>();
+  const visit = (b: JinjaBlock): void => {
+    map.set(b.open, b);
+    for (const branch of b.branches) map.set(branch, b);
+    if (b.close !== undefined) map.set(b.close, b);
+    b.children.forEach(visit);
+  };
+  blocks.forEach(visit);
+  return map;
+}
+
 interface BranchFrame {
+  /** The open tag of the block. */
+  open: JinjaToken;
   /** The section stack when the block opened. */
   snapshot: ConfSection[];
   /** For each finished branch, the sections it left open. */
@@ -174,8 +197,9 @@ interface BranchFrame {
 }
 
 /**
- * At `{% endif %}`: a section left open by an earlier branch is the counterpart of the one
- * left open at the same depth by the last branch (same name), and shares its close tag.
+ * At the close tag of a block with branches: a section left open by an earlier branch is the
+ * counterpart of the one left open at the same depth by the last branch (same name), and
+ * shares its close tag.
  */
 function pairBranches(frame: BranchFrame, stack: readonly ConfSection[], alternatives: Map<ConfSection, ConfSection[]>): void {
   const tail = stack.slice(frame.snapshot.length);

@@ -66,6 +66,14 @@ describe('parseIni constructs', () => {
     expect(doc.sections.map((s) => s.name)).toEqual(['s', "{{ name ~ ']' }}"]);
   });
 
+  it('leaves Jinja control tags around an entry out of its key and value', () => {
+    const text = "[s]\n{% if env == 'staging' %}smtp_server = bastion{% endif %}\nk = v {# note #}\n";
+    const doc = parse(text);
+    const smtp = only(doc, 'smtp_server');
+    expect([smtp.value, text.slice(smtp.valueSpan.start, smtp.valueSpan.end)]).toEqual(['bastion', 'bastion']);
+    expect(only(doc, 'k').value).toBe('v');
+  });
+
   it('reads continuation lines as configparser does', () => {
     const text = '[s]\npyramid.includes =\n    pyramid_sawing\n    # comment inside\n\n    pyramid_tm\nnext = 1\n';
     const doc = parse(text);

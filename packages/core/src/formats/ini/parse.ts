@@ -2,7 +2,7 @@ import type { JinjaScan } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
 import { jinjaContextAt } from '../common/jinja-context.js';
 import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
-import { onlyTags, skipBlanks, splitSourceLines, trimBlanksEnd, type SourceLine } from '../common/source-lines.js';
+import { onlyTags, skipBlanks, skipControlTags, splitSourceLines, trimBlanksEnd, trimControlTags, type SourceLine } from '../common/source-lines.js';
 import { fallbackAt } from '../fallback.js';
 import type { Fallback } from '../types.js';
 import { IniDocument } from './document.js';
@@ -71,12 +71,13 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
     }
     const contentEnd = trimBlanksEnd(text, contentStart, src.end);
     if (entry !== null && indentWidth > entryIndent) {
-      const value = text.slice(contentStart, contentEnd);
-      const cont: IniContinuation = { line, start, end, next, eol, indent, kind: 'continuation', value, valueSpan: { start: contentStart, end: contentEnd } };
+      const valueEnd = trimControlTags(text, contentStart, contentEnd, tags, src.tagFrom, src.tagTo);
+      const value = text.slice(contentStart, valueEnd);
+      const cont: IniContinuation = { line, start, end, next, eol, indent, kind: 'continuation', value, valueSpan: { start: contentStart, end: valueEnd } };
       for (; pendingBlanks > 0; pendingBlanks--) values.push('');
       values.push(value);
       (entry as IniEntry).continuations.push(cont);
-      (entry as IniEntry).valueSpan.end = contentEnd;
+      (entry as IniEntry).valueSpan.end = valueEnd;
       (entry as IniEntry).lastLine = src.line;
       nodes.push(cont);
       continue;
@@ -93,10 +94,13 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       section = { name: header.name, header, entries: [], nodeFrom: nodes.length - 1, nodeTo: 0 };
       continue;
     }
-    const sep = firstOutsideTags(text, src, tags, contentStart, contentEnd);
-    const keyEnd = sep < 0 ? contentEnd : trimBlanksEnd(text, contentStart, sep);
-    if (keyEnd === contentStart) return fallbackAt('ini', 'entry without a key', lines, contentStart);
-    const valueStart = sep < 0 ? contentEnd : skipBlanks(text, sep + 1, contentEnd);
+    // `{% if x %}key = value{% endif %}`: the tags around are not part of the key or value.
+    const keyStart = skipControlTags(text, contentStart, contentEnd, tags, src.tagFrom);
+    const dataEnd = trimControlTags(text, keyStart, contentEnd, tags, src.tagFrom, src.tagTo);
+    const sep = firstOutsideTags(text, src, tags, keyStart, dataEnd);
+    const keyEnd = sep < 0 ? dataEnd : trimBlanksEnd(text, keyStart, sep);
+    if (keyEnd === keyStart) return fallbackAt('ini', 'entry without a key', lines, keyStart);
+    const valueStart = sep < 0 ? dataEnd : skipBlanks(text, sep + 1, dataEnd);
     const created: IniEntry = {
       line,
       start,
@@ -105,18 +109,18 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       eol,
       indent,
       kind: 'entry',
-      key: text.slice(contentStart, keyEnd),
-      keySpan: { start: contentStart, end: keyEnd },
+      key: text.slice(keyStart, keyEnd),
+      keySpan: { start: keyStart, end: keyEnd },
       separator: sep < 0 ? '' : text.charCodeAt(sep) === 61 ? '=' : ':',
       separatorSpan: sep < 0 ? { start: keyEnd, end: keyEnd } : { start: sep, end: sep + 1 },
       value: '',
-      valueSpan: { start: valueStart, end: Math.max(valueStart, contentEnd) },
+      valueSpan: { start: valueStart, end: Math.max(valueStart, dataEnd) },
       continuations: [],
       section: section.name,
       jinja: jinjaContextAt(jinja, src.start),
       lastLine: src.line,
     };
-    values = [text.slice(valueStart, Math.max(valueStart, contentEnd))];
+    values = [text.slice(valueStart, Math.max(valueStart, dataEnd))];
     entry = created;
     entryIndent = indentWidth;
     nodes.push(created);
