@@ -87,16 +87,44 @@ function isHostChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
 }
 
+function isPathChar(c: number): boolean {
+  return isHostChar(c) || c === 95; /* _ */
+}
+
+/**
+ * The longest mapped source starting at `start` whose host ends at `hostEnd`: the host itself,
+ * or (for an inverted map, whose sources are `host/namespace`) the host and whole path segments.
+ */
+function longestSource(text: string, start: number, hostEnd: number, map: EndpointMap, withPaths: boolean): { end: number; to: string } | undefined {
+  const ends = [hostEnd];
+  if (withPaths) {
+    let e = hostEnd;
+    while (text.charCodeAt(e) === 47 /* / */ && isPathChar(text.charCodeAt(e + 1))) {
+      e++;
+      while (e < text.length && isPathChar(text.charCodeAt(e))) e++;
+      ends.push(e);
+    }
+  }
+  for (let k = ends.length - 1; k >= 0; k--) {
+    const end = ends[k] as number;
+    const target = map.target(text.slice(start, end));
+    if (target) return { end, to: target.text };
+  }
+  return undefined;
+}
+
 /**
  * The rendered text with every whole mapped host replaced by its target (a `:port` after it
  * dropped): what a rendered setting must read after the change, computed from the rendered
  * text alone so the check does not repeat the edit's own reasoning. Longer hosts that contain a
  * mapped one (`cdn.registry.example.org`) and file names (`registry.example.org.cert`) stay.
+ * Sources with a namespace (an inverted map: `quay.io/example`) match whole path segments.
  *
  * @example
  * mapRenderedHosts('https://registry.example.org/v2/', map); // => 'https://quay.io/example/v2/'
  */
 export function mapRenderedHosts(text: string, map: EndpointMap): string {
+  const withPaths = map.sources().some((s) => s.includes('/'));
   const parts: string[] = [];
   let at = 0;
   let i = 0;
@@ -109,11 +137,12 @@ export function mapRenderedHosts(text: string, map: EndpointMap): string {
     while (j < text.length && isHostChar(text.charCodeAt(j))) j++;
     let end = j;
     while (end > i && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
-    const target = map.target(text.slice(i, end));
-    if (target) {
-      const port = PORT_AFTER.exec(text.slice(end))?.[0] ?? '';
-      parts.push(text.slice(at, i), target.text);
-      at = end + port.length;
+    const found = end === j || !withPaths ? longestSource(text, i, end, map, withPaths) : longestSource(text, i, end, map, false);
+    if (found) {
+      const port = found.end === end ? (PORT_AFTER.exec(text.slice(end))?.[0] ?? '') : '';
+      parts.push(text.slice(at, i), found.to);
+      at = found.end + port.length;
+      j = Math.max(j, at);
     }
     i = j;
   }

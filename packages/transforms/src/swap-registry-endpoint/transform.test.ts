@@ -97,6 +97,31 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     });
   });
 
+  it('inverted maps (--reverse) give the original hosts back, inside the Jinja expression', async () => {
+    const inverted = Object.fromEntries(Object.entries(fourHostMaps).map(([from, to]) => [to, from]));
+    const migrated = fixture('tasks-key-value.before.yml').replace(
+      '"candidate-registry{{ env_suffix }}.fedoraproject.org"',
+      `"{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}"`,
+    );
+    await runTransformCase({
+      transform,
+      options: { ...koji, maps: inverted },
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: migrated },
+      after: {
+        [TASKS]: migrated.replace(
+          `"{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}"`,
+          `"{{ 'candidate-registry.stg.fedoraproject.org' if env == 'staging' else 'candidate-registry.fedoraproject.org' }}"`,
+        ),
+      },
+    });
+    await runTransformCase({
+      transform,
+      options: { ...indexer, maps: inverted },
+      before: { [CONFIGMAP]: fixture('configmap.after.yml') },
+      after: { [CONFIGMAP]: fixture('configmap.before.yml') },
+    });
+  });
+
   it('already migrated: no change, matched', async () => {
     const plan = await runTransformCase({
       transform,
