@@ -113,6 +113,11 @@ const PY_RUNTIME: Record<string, unknown> = {
 export function installJinjaSemantics(nj: NunjucksModule): Restore {
   const restores: Restore[] = [];
   // jinja-compat gives True/False/None, slices and Python list/dict methods; we layer on top.
+  // Its uninstall leaves `compileSlice` behind; remove it too (restores run last-first).
+  const compilerProto = nj.compiler.Compiler.prototype as Record<string, unknown>;
+  if (!Object.prototype.hasOwnProperty.call(compilerProto, 'compileSlice')) {
+    restores.push(() => delete compilerProto.compileSlice);
+  }
   restores.push(nj.installJinjaCompat());
   restores.push(...patchRuntime(nj), ...patchCompiler(nj), ...patchParser(nj), patchTokenizer(nj));
   return () => {

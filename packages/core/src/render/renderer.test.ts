@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderExpression, renderTemplate, resolveIncludePath, MAX_VARIABLE_DEPTH } from './renderer.js';
+import { loadNunjucks } from './nunjucks-internals.js';
 
 async function out(text: string, vars: Record<string, unknown> = {}): Promise<string> {
   const r = await renderTemplate(text, vars);
@@ -49,6 +50,15 @@ describe('Python string methods in expressions', () => {
     expect(await out("[{{ '  x  '.strip() }}] [{{ 'xxaxx'.strip('x') }}] {{ 'Ab'.lower() }} {{ 'Ab'.upper() }}")).toBe('[x] [a] ab AB');
     expect(await out("{{ 'a.a.a'.replace('.', '-') }} {{ 'a.a.a'.replace('.', '-', 1) }}")).toBe('a-a-a a-a.a');
     expect(await out("{{ '{}-{}'.format('a', 1) }} {{ '{1}{0}'.format('a', 'b') }} {{ '{x}!'.format(x='hi') }} {{ '{{}}'.format() }}")).toBe('a-1 ba hi! {}');
+  });
+  it('leaves nunjucks as it found it once a render is over', async () => {
+    const nj = await loadNunjucks();
+    const runtimeBefore = { ...nj.runtime };
+    const compilerBefore = Object.getOwnPropertyNames(nj.compiler.Compiler.prototype).map((k) => [k, nj.compiler.Compiler.prototype[k]]);
+    await out("{% if 'a'.startswith('a') and not [] %}{{ ('x', 'y') | join }}{% endif %}{# c #}");
+    await renderTemplate('{{ broken', {});
+    expect({ ...nj.runtime }).toEqual(runtimeBefore);
+    expect(Object.getOwnPropertyNames(nj.compiler.Compiler.prototype).map((k) => [k, nj.compiler.Compiler.prototype[k]])).toEqual(compilerBefore);
   });
   it('does not change String.prototype', async () => {
     await out("{{ 'a'.startswith('a') }}");
