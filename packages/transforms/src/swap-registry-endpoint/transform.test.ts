@@ -83,6 +83,48 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     expect(plan.steps[0]?.outcomes[0]?.detail).toContain('also defined in roles/koji_builder/defaults/main.yml (role defaults); left alone');
   });
 
+  it('the template check renders with the task variable of each phase; a shared definition names its other users', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: koji,
+      before: {
+        [CONF]: fixture('flatpak.conf'),
+        [TASKS]: '- template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf\n',
+        'roles/koji_builder/vars/main.yml': 'candidate_registry: "candidate-registry{{ env_suffix }}.fedoraproject.org"\n',
+        'roles/koji_builder/templates/push.sh': 'skopeo copy x docker://{{ candidate_registry }}/x\n',
+      },
+      after: { 'roles/koji_builder/vars/main.yml': `candidate_registry: "{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}"\n` },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain(
+      'candidate_registry (roles/koji_builder/vars/main.yml (role vars)) is also used by roles/koji_builder/templates/push.sh: they get the new value too; review them',
+    );
+  });
+
+  it('the render check of the template carries the variable values of each phase', async () => {
+    const { planOn } = await import('../../../../test/support/transform-test.js');
+    let seen: unknown[] = [];
+    const spy = defineTransform({
+      ...transform,
+      name: 'spy',
+      async visit(file, ctx): Promise<VisitResult> {
+        const r = await transform.visit(file, ctx as never);
+        if (r.outcome === 'changed') {
+          const check = r.checks?.find((c) => c.path === CONF);
+          const [prod, stg] = testEnvironments;
+          seen = await Promise.all([check?.vars?.(prod!, 'before'), check?.vars?.(stg!, 'before'), check?.vars?.(prod!, 'after'), check?.vars?.(stg!, 'after')]);
+        }
+        return r;
+      },
+    }) as AnyTransform;
+    await planOn({ [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.before.yml') }, spy, koji);
+    expect(seen).toEqual([
+      { candidate_registry: 'candidate-registry.fedoraproject.org' },
+      { candidate_registry: 'candidate-registry.stg.fedoraproject.org' },
+      { candidate_registry: 'quay.io/fedora' },
+      { candidate_registry: 'quay.io/fedora-testing' },
+    ]);
+  });
+
   it('custom four-host maps give per-environment targets', async () => {
     await runTransformCase({
       transform,

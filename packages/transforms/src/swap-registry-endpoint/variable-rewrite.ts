@@ -48,6 +48,23 @@ function describeReplacements(replacements: readonly HostReplacement[], environm
     .join('; ');
 }
 
+/** Files other than the template and the definition that use the variable (`{{ name }}`, `when: name …`). */
+async function otherConsumers(name: string, templatePath: string, definitionPath: string, ctx: Ctx): Promise<string[]> {
+  // Variable names are identifiers (see hostVariables), so they need no escaping.
+  const word = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
+  const definition = new RegExp(`^\\s*${name}\\s*:`);
+  const out: string[] = [];
+  for (const p of await ctx.repo.grep(name)) {
+    if (p === templatePath || p === definitionPath) continue;
+    const file = await ctx.repo.file(p);
+    if (!file) continue;
+    // A line that defines the variable (`name:` at the start) is a definition, not a use.
+    const uses = file.text.split('\n').some((line) => word.test(line) && !definition.test(line));
+    if (uses) out.push(p);
+  }
+  return out;
+}
+
 async function valueIn(template: string, env: Environment, ctx: Ctx): Promise<string> {
   return ctx.evaluate(template, env).catch(() => template);
 }
@@ -81,6 +98,10 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
     if (rewritten) {
       const edit = def.document.scalarEdit(def.node, rewritten.value, `${name}: registry host → ${[...new Set(rewritten.replacements.flatMap((r) => Object.values(r.byEnv).map((m) => m.to)))].join(', ')}`);
       edits.push({ ...edit, path: def.path });
+      if (!TASK_SCOPES.has(def.kind)) {
+        const users = await otherConsumers(name, templatePath, def.path, ctx);
+        if (users.length > 0) notes.push(`${name} (${def.label}) is also used by ${users.join(', ')}: they get the new value too; review them`);
+      }
       if (await definitionRenders(def, ctx.environments)) checks.push(definitionRenderCheck(def, map));
       else notes.push(`${def.path} does not render as YAML on its own: the edited definition is checked through the template only`);
       notes.push(`${name} edited in ${def.label}: ${describeReplacements(rewritten.replacements, envs)}`);
