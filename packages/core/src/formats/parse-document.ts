@@ -15,10 +15,19 @@ import type { Fallback, FormatName } from './types.js';
 /**
  * Any parsed document; narrow on `format` (a fallback is a `TextDocument` with `fallback`).
  * Every member can be asked for `fallback` (undefined on structured documents).
+ *
+ * @example
+ * const doc: AnyDocument = parseDocument(path, text);
+ * if (doc.format === 'ini') doc.find('container.source_registry');
  */
 export type AnyDocument = (YamlDocument & { readonly fallback?: undefined }) | IniDocument | JsonDocument | ConfDocument | TextDocument;
 
-/** Options of {@link parseDocument}. */
+/**
+ * Options of {@link parseDocument}.
+ *
+ * @example
+ * parseDocument('notes', text, { format: 'ini', jinja: scanJinja(text) });
+ */
 export interface ParseDocumentOptions {
   /** Parse as this format instead of detecting it. */
   format?: FormatName;

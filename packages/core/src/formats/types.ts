@@ -1,10 +1,20 @@
 import type { JinjaScan } from '../jinja/types.js';
 import type { LineIndex } from '../text/line-index.js';
 
-/** The formats ansimod understands. `conf` is Apache httpd configuration. */
+/**
+ * The formats ansimod understands. `conf` is Apache httpd configuration.
+ *
+ * @example
+ * detectFormat('roles/x/templates/production.ini.j2', text); // => 'ini'
+ */
 export type FormatName = 'yaml' | 'ini' | 'json' | 'conf' | 'text';
 
-/** Why a file that looked like a format was read as text instead. */
+/**
+ * Why a file that looked like a format was read as text instead.
+ *
+ * @example
+ * const f: Fallback = { format: 'json', reason: 'unexpected end of JSON', line: 1, column: 15 };
+ */
 export interface Fallback {
   /** The format it was detected as. */
   format: FormatName;
@@ -17,6 +27,10 @@ export interface Fallback {
 /**
  * What every parsed document shares. The document never owns a re-serialised form:
  * `text` is the source, and the format model holds offsets into it.
+ *
+ * @example
+ * const doc: DocumentBase = parseDocument(path, text);
+ * doc.print() === text; // always, for an unedited document
  */
 export interface DocumentBase {
   /** Path relative to the repository root, POSIX separators ('' for in-memory text). */

@@ -6,6 +6,9 @@ import type { JinjaBlock, JinjaScan, JinjaToken } from '../../jinja/types.js';
  * `{% if env == 'staging' %}a{% else %}b{% endif %}`, `a` is in branch 0 under the `if` tag and
  * `b` in branch 1 under the `else` tag. `tag.inner` is the condition text (`if env == 'staging'`).
  * (Same shape as the YAML adapter's `JinjaBranchRef`.)
+ *
+ * @example
+ * entry.jinja.some((e) => e.block.keyword === 'if' && e.tag.inner === "if env == 'staging'");
  */
 export interface JinjaEnclosure {
   readonly block: JinjaBlock;

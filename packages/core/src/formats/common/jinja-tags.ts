@@ -1,6 +1,11 @@
 import type { JinjaScan, JinjaToken } from '../../jinja/types.js';
 
-/** A Jinja tag (`{{ }}`, `{% %}` or `{# #}`) as the format parsers see it: an opaque span. */
+/**
+ * A Jinja tag (`{{ }}`, `{% %}` or `{# #}`) as the format parsers see it: an opaque span.
+ *
+ * @example
+ * // in 'a={{ b }}': { kind: 'expression', start: 2, end: 9, token }
+ */
 export interface JinjaTag {
   kind: 'expression' | 'statement' | 'comment';
   start: number;

@@ -1,4 +1,9 @@
-/** A line break as it appears in the file. */
+/**
+ * A line break as it appears in the file.
+ *
+ * @example
+ * const eol: LineEnding = doc.eol; // '\r\n' for a Windows-edited file
+ */
 export type LineEnding = '\n' | '\r\n' | '\r';
 
 /**

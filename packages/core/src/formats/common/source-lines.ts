@@ -5,6 +5,10 @@ import type { LineEnding } from './line-ending.js';
  * One line of a document as the line-oriented parsers (INI, Apache conf) see it. A Jinja tag
  * that spans a line break (a multi-line `{# … #}`, say) keeps its lines together in one
  * `SourceLine`, because the template, not the file, decides what those lines become.
+ *
+ * @example
+ * // 'a\r\n{# x\ny #}\n' has two lines: { start: 0, end: 1, next: 3, eol: '\r\n', line: 1 }
+ * // and { start: 3, end: 12, next: 13, eol: '\n', line: 2 } (the comment spans physical lines 2–3)
  */
 export interface SourceLine {
   /** Offset of the first char of the line. */
@@ -75,7 +79,7 @@ export function splitSourceLines(text: string, tags: readonly JinjaTag[]): Sourc
 }
 
 /** True for a space or a tab. */
-export function isBlank(code: number): boolean {
+function isBlank(code: number): boolean {
   return code === 32 || code === 9;
 }
 
@@ -123,16 +127,6 @@ export function onlyTags(text: string, start: number, end: number, tags: readonl
   return skipBlanks(text, pos, end) >= end;
 }
 
-/**
- * The tag containing `offset` (start inclusive, end exclusive), searching forward from `cursor`;
- * returns the new cursor and the tag, so a left-to-right scan stays linear.
- */
-export function tagAt(tags: readonly JinjaTag[], cursor: number, offset: number): { cursor: number; tag: JinjaTag | undefined } {
-  let k = cursor;
-  while (k < tags.length && (tags[k] as JinjaTag).end <= offset) k++;
-  const t = tags[k];
-  return { cursor: k, tag: t !== undefined && t.start <= offset ? t : undefined };
-}
 
 /**
  * Offset after the statement and comment tags (and blanks) that open `[from, to)`: in

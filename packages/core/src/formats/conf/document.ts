@@ -4,7 +4,12 @@ import { dominantLineEnding, type LineEnding } from '../common/line-ending.js';
 import type { DocumentBase } from '../types.js';
 import type { ConfDirective, ConfInclude, ConfNode, ConfSection } from './model.js';
 
-/** What {@link ConfDocument.find} matches besides the name. */
+/**
+ * What {@link ConfDocument.find} matches besides the name.
+ *
+ * @example
+ * doc.find('RewriteRule', { args: [/^\^\/v2\//], within: 'Location' });
+ */
 export interface ConfDirectiveFilter {
   /**
    * Leading arguments to match, in order: a string equals the unquoted value exactly, a

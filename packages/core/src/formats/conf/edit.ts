@@ -1,3 +1,4 @@
+import { scanJinja } from '../../jinja/index.js';
 import type { TextEdit } from '../../text/edit.js';
 import type { ConfDocument } from './document.js';
 import type { ConfArg, ConfLineBase } from './model.js';
@@ -37,14 +38,15 @@ export function insertAfterEdit(doc: ConfDocument, node: ConfLineBase, lines: re
 
 /**
  * An edit replacing one argument. The value keeps the argument's quotes; an unquoted argument
- * gets double quotes when the value holds blanks or quotes (or is empty).
+ * gets double quotes when the value holds blanks or quotes outside Jinja tags (or is empty):
+ * `{{ registry }}/v2` stays unquoted, its blanks are inside the tag.
  *
  * @example
  * setArgEdit(rule.args[1]!, 'https://quay.io/v2/fedora/$1'); // => { start, end, text: 'https://quay.io/v2/fedora/$1' }
  */
 export function setArgEdit(arg: ConfArg, value: string, reason?: string): TextEdit {
   let quote = arg.quote;
-  if (quote === '' && (value === '' || /[\s"']/.test(value))) quote = '"';
+  if (quote === '' && (value === '' || /[\s"']/.test(outsideJinja(value)))) quote = '"';
   const body = quote === '' ? value : value.replaceAll(quote, `\\${quote}`);
   const edit: TextEdit = { start: arg.span.start, end: arg.span.end, text: quote + body + quote };
   if (reason !== undefined) edit.reason = reason;
@@ -73,4 +75,14 @@ export function removeNodeEdit(doc: ConfDocument, node: ConfLineBase, reason?: s
 function isBreakAt(text: string, offset: number): boolean {
   const c = text.charCodeAt(offset);
   return c === 10 || c === 13;
+}
+
+/** The text of `value` with its Jinja tags left out. */
+function outsideJinja(value: string): string {
+  const scan = scanJinja(value);
+  if (!scan.hasJinja) return value;
+  return scan.tokens
+    .filter((t) => t.kind === 'text' || t.kind === 'raw')
+    .map((t) => value.slice(t.start, t.end))
+    .join('');
 }

@@ -6,6 +6,9 @@ import type { Span } from '../common/span.js';
 /**
  * What every Apache conf line node shares. A node spans the physical lines joined by a
  * trailing `\` (and by a multi-line Jinja tag): `line`…`lastLine`.
+ *
+ * @example
+ * text.slice(node.start, node.next); // the node's lines, line break included
  */
 export interface ConfLineBase {
   /** 1-based first line. */
@@ -22,7 +25,12 @@ export interface ConfLineBase {
   indent: string;
 }
 
-/** One argument of a directive, split the way httpd does (`"…"` and `'…'` quoting). */
+/**
+ * One argument of a directive, split the way httpd does (`"…"` and `'…'` quoting).
+ *
+ * @example
+ * // '"&%{QUERY_STRING}"' => { value: '&%{QUERY_STRING}', raw: '"&%{QUERY_STRING}"', span, quote: '"' }
+ */
 export interface ConfArg {
   /** Unquoted value (`\"` inside double quotes read as `"`); Jinja tags kept as written. */
   value: string;
@@ -32,7 +40,13 @@ export interface ConfArg {
   quote: '"' | "'" | '';
 }
 
-/** `Name arg1 "arg 2"` */
+/**
+ * A directive line: `Name arg1 "arg 2"`.
+ *
+ * @example
+ * // 'RewriteRule ^/v2/(.*) /v2/fedora/$1' inside <Location /v2>:
+ * // { name: 'RewriteRule', args: [{ value: '^/v2/(.*)' }, { value: '/v2/fedora/$1' }], sections: [<Location>] }
+ */
 export interface ConfDirective extends ConfLineBase {
   kind: 'directive';
   name: string;
@@ -46,7 +60,12 @@ export interface ConfDirective extends ConfLineBase {
   jinja: JinjaEnclosure[];
 }
 
-/** `<Location /v2>` */
+/**
+ * A section opening line.
+ *
+ * @example
+ * // '<Location /v2>' => { kind: 'open', name: 'Location', args: [{ value: '/v2' }] }
+ */
 export interface ConfSectionOpen extends ConfLineBase {
   kind: 'open';
   name: string;
@@ -59,24 +78,46 @@ export interface ConfSectionOpen extends ConfLineBase {
   jinja: JinjaEnclosure[];
 }
 
-/** `</Location>` */
+/**
+ * A section closing line.
+ *
+ * @example
+ * // '</Location>' => { kind: 'close', name: 'Location' }
+ */
 export interface ConfSectionClose extends ConfLineBase {
   kind: 'close';
   name: string;
   nameSpan: Span;
 }
 
+/**
+ * A `#` comment line (httpd has no comments after a directive).
+ *
+ * @example
+ * // '# Write access only' => { kind: 'comment', body: ' Write access only' }
+ */
 export interface ConfComment extends ConfLineBase {
   kind: 'comment';
   /** Text after `#`. */
   body: string;
 }
 
+/**
+ * An empty or blank-only line.
+ *
+ * @example
+ * // '   ' => { kind: 'blank', indent: '   ' }
+ */
 export interface ConfBlank extends ConfLineBase {
   kind: 'blank';
 }
 
-/** A line holding only Jinja tags; `include` is set for `{% include '…' %}`. */
+/**
+ * A line holding only Jinja tags; `include` is set for `{% include '…' %}`.
+ *
+ * @example
+ * // '{% if env == "staging" %}' => { kind: 'jinja', output: false }
+ */
 export interface ConfJinjaLine extends ConfLineBase {
   kind: 'jinja';
   /** True when a tag is an expression (the rendered file gets text here). */
@@ -84,7 +125,12 @@ export interface ConfJinjaLine extends ConfLineBase {
   include?: ConfInclude;
 }
 
-/** A Jinja `{% include %}` of another template. */
+/**
+ * A Jinja `{% include %}` of another template.
+ *
+ * @example
+ * // "{% include './generic.conf' %}" => { target: './generic.conf', statement: "include './generic.conf'", line }
+ */
 export interface ConfInclude {
   /** The included path when it is a string literal (`'./x.conf'`), else undefined. */
   target: string | undefined;
@@ -94,9 +140,20 @@ export interface ConfInclude {
   line: number;
 }
 
+/**
+ * One node of an Apache conf document; narrow on `kind`.
+ *
+ * @example
+ * doc.nodes.filter((n) => n.kind === 'comment').length;
+ */
 export type ConfNode = ConfDirective | ConfSectionOpen | ConfSectionClose | ConfComment | ConfBlank | ConfJinjaLine;
 
-/** A `<Name args>` … `</Name>` section. */
+/**
+ * A `<Name args>` … `</Name>` section.
+ *
+ * @example
+ * doc.sections.filter((s) => s.name === 'Location' && s.args[0]?.value === '/v2');
+ */
 export interface ConfSection {
   name: string;
   args: ConfArg[];

@@ -210,6 +210,12 @@ describe('conf edits', () => {
     expect(one(parse(after).find('RewriteRule')).args.map((a) => a.value)).toEqual(['^/v2/"x"$', '/index/b c.json', '[L,PT]']);
   });
 
+  it('does not quote a value whose blanks are all inside Jinja tags', () => {
+    const text = 'ProxyPass /v2 http://old/v2\n';
+    const d = one(parse(text).find('ProxyPass'));
+    expect(applyEdits(text, [setArgEdit(d.args[1]!, 'https://{{ registry_host }}/v2')])).toBe('ProxyPass /v2 https://{{ registry_host }}/v2\n');
+  });
+
   it('removes a directive', () => {
     const text = 'A 1\r\nB 2\r\n';
     const doc = parse(text);

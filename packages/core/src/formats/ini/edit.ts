@@ -4,7 +4,12 @@ import type { LineEnding } from '../common/line-ending.js';
 import type { IniDocument } from './document.js';
 import type { IniCommentedEntry, IniEntry, IniLineBase, IniNode, IniSection } from './model.js';
 
-/** The last line of an entry: its last continuation line, or the key line. */
+/**
+ * The last line of an entry: its last continuation line, or the key line.
+ *
+ * @example
+ * lastLineOf(entry).next; // where the line after the entry starts
+ */
 export function lastLineOf(entry: IniEntry): IniLineBase {
   return entry.continuations.at(-1) ?? entry;
 }
@@ -34,7 +39,12 @@ export function setValueEdit(entry: IniEntry, value: string, reason?: string): T
   return edit;
 }
 
-/** Where {@link insertEntryEdit} puts the new line. */
+/**
+ * Where {@link insertEntryEdit} puts the new line.
+ *
+ * @example
+ * const place: IniInsertPlace = { section: 'app:main' };
+ */
 export type IniInsertPlace =
   /** After an entry (and its continuation lines), a commented entry, or any line. */
   | { after: IniEntry | IniCommentedEntry | IniNode }
@@ -102,7 +112,12 @@ export function removeEntryEdit(doc: IniDocument, entry: IniEntry, reason?: stri
   return edit;
 }
 
-/** Alias of {@link removeEntryEdit}. */
+/**
+ * Alias of {@link removeEntryEdit}.
+ *
+ * @example
+ * removeEntry(doc, entry);
+ */
 export const removeEntry = removeEntryEdit;
 
 /** Where a line's text starts (after the byte-order mark on the first line). */

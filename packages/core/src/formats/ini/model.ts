@@ -2,7 +2,12 @@ import type { JinjaEnclosure } from '../common/jinja-context.js';
 import type { LineEnding } from '../common/line-ending.js';
 import type { Span } from '../common/span.js';
 
-/** What every INI line node shares: where the line is and how it ends. */
+/**
+ * What every INI line node shares: where the line is and how it ends.
+ *
+ * @example
+ * text.slice(node.start, node.next); // the line, line break included
+ */
 export interface IniLineBase {
   /** 1-based line number. */
   line: number;
@@ -17,7 +22,12 @@ export interface IniLineBase {
   indent: string;
 }
 
-/** `[name]`, possibly followed by text configparser ignores (`[name] ; note`). */
+/**
+ * `[name]`, possibly followed by text configparser ignores (`[name] ; note`).
+ *
+ * @example
+ * // '[app:main]' => { kind: 'section', name: 'app:main', nameSpan: { start: 1, end: 9 } }
+ */
 export interface IniSectionHeader extends IniLineBase {
   kind: 'section';
   name: string;
@@ -30,6 +40,11 @@ export interface IniSectionHeader extends IniLineBase {
  * Like every node, `start`/`end`/`next`/`eol` describe its own (key) line, so the nodes tile
  * the text; its continuation lines follow it as nodes of their own and are listed in
  * `continuations` (the last line of the entry is `continuations.at(-1) ?? entry`).
+ *
+ * @example
+ * // 'container.source_registry = candidate-registry.example.org' in [app:main], inside
+ * // {% if env == 'staging' %}: { key: 'container.source_registry', separator: '=',
+ * //   value: 'candidate-registry.example.org', section: 'app:main', jinja: [{ block, branch: 0, tag }] }
  */
 export interface IniEntry extends IniLineBase {
   kind: 'entry';
@@ -56,7 +71,12 @@ export interface IniEntry extends IniLineBase {
   lastLine: number;
 }
 
-/** An indented line continuing the value of the entry before it. */
+/**
+ * An indented line continuing the value of the entry before it.
+ *
+ * @example
+ * // 'pyramid.includes =\n    pyramid_sawing': the second line is { kind: 'continuation', value: 'pyramid_sawing' }
+ */
 export interface IniContinuation extends IniLineBase {
   kind: 'continuation';
   /** The stripped text of the line. */
@@ -64,7 +84,12 @@ export interface IniContinuation extends IniLineBase {
   valueSpan: Span;
 }
 
-/** A full-line `#` or `;` comment (indented or not). */
+/**
+ * A full-line `#` or `;` comment (indented or not).
+ *
+ * @example
+ * // '# compose_dir =' => { kind: 'comment', marker: '#', body: ' compose_dir =' }
+ */
 export interface IniComment extends IniLineBase {
   kind: 'comment';
   /** `#` or `;` */
@@ -73,6 +98,12 @@ export interface IniComment extends IniLineBase {
   body: string;
 }
 
+/**
+ * An empty or blank-only line.
+ *
+ * @example
+ * // '' => { kind: 'blank', indent: '' }
+ */
 export interface IniBlank extends IniLineBase {
   kind: 'blank';
 }
@@ -81,16 +112,29 @@ export interface IniBlank extends IniLineBase {
  * A line holding only Jinja tags (`{% if %}`, `{# note #}`, `{{ extra_settings }}`).
  * `output` is true when a tag is an expression, so the rendered file gets text here. (An
  * expression-only line indented deeper than the entry above it is a continuation instead.)
+ *
+ * @example
+ * // "{% if env == 'staging' %}" => { kind: 'jinja', output: false }
  */
 export interface IniJinjaLine extends IniLineBase {
   kind: 'jinja';
   output: boolean;
 }
 
-/** One line of an INI file. Continuation lines appear both here and in their entry. */
+/**
+ * One line of an INI file; narrow on `kind`. Continuation lines appear both here and in their entry.
+ *
+ * @example
+ * doc.nodes.filter((n) => n.kind === 'jinja').length;
+ */
 export type IniNode = IniSectionHeader | IniEntry | IniContinuation | IniComment | IniBlank | IniJinjaLine;
 
-/** A section: its header (absent for entries before the first header) and its entries. */
+/**
+ * A section: its header (absent for entries before the first header) and its entries.
+ *
+ * @example
+ * doc.section('app:main')?.entries.map((e) => e.key);
+ */
 export interface IniSection {
   /** `null` for the entries before the first header. */
   name: string | null;
@@ -104,6 +148,9 @@ export interface IniSection {
 /**
  * A comment that reads like an entry, `# container.destination_registry = registry.example.org`:
  * the documented default a recipe may place a new key next to.
+ *
+ * @example
+ * doc.commentedEntries().find((c) => c.key === 'container.destination_registry')?.comment.line;
  */
 export interface IniCommentedEntry {
   comment: IniComment;

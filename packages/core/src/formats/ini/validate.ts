@@ -5,7 +5,12 @@ import { isFallback } from '../fallback.js';
 import { LineIndex } from '../../text/line-index.js';
 import { parseIni } from './parse.js';
 
-/** The dialect a rendered INI file is read in. */
+/**
+ * The dialect a rendered INI file is read in.
+ *
+ * @example
+ * validateRenderedIni(rendered, 'configparser');
+ */
 export type IniDialect =
   /**
    * Python's configparser (strict, the default): `=` and `:` separators, continuation lines,
@@ -16,7 +21,12 @@ export type IniDialect =
   /** The npm `ini` package (lenient: last key wins, `;`/`#` end a value, dotted sections nest). */
   | 'ini';
 
-/** What a rendered INI file holds, and what is wrong with it. */
+/**
+ * What a rendered INI file holds, and what is wrong with it.
+ *
+ * @example
+ * const { ok, problems, values } = validateRenderedIni(rendered);
+ */
 export interface RenderedIni {
   ok: boolean;
   problems: Diagnostic[];
