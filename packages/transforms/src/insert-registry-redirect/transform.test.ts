@@ -32,13 +32,13 @@ describe('insert-registry-redirect', () => {
     });
   });
 
-  it('changes nothing when the redirect is there, and finds no target without the playbook link', async () => {
+  it('changes nothing when the redirect is there, and finds no target in sites of other names', async () => {
     const plan = await runTransformCase({ transform: insertRegistryRedirect, options, before: repo(fixture('vhost.after.conf')) });
     expect(plan.steps[0]?.found).toBe(true);
     const none = await runTransformCase({
       transform: insertRegistryRedirect,
       options,
-      before: { [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.before.conf') },
+      before: { [`${T}reversepassproxy.pkgs-site.conf`]: fixture('vhost.before.conf'), [`${T}reversepassproxy.candidate-registry.conf`]: fixture('generic.conf') },
     });
     expect(none.steps[0]?.found).toBe(false);
   });
@@ -49,6 +49,21 @@ describe('insert-registry-redirect', () => {
       options: { ...options, reverse: true },
       before: repo(fixture('vhost.after.conf')),
       after: { [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.before.conf') },
+    });
+  });
+});
+
+describe('insert-registry-redirect without a playbook link', () => {
+  it('takes the template named for the served registry that has /v2/ rules and is not included elsewhere', async () => {
+    await runTransformCase({
+      transform: insertRegistryRedirect,
+      options,
+      before: {
+        [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.before.conf'),
+        [`${T}reversepassproxy.registry-generic.conf`]: fixture('generic.conf'),
+        [`${T}reversepassproxy.candidate-registry.conf`]: fixture('generic.conf'),
+      },
+      after: { [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.after.conf') },
     });
   });
 });

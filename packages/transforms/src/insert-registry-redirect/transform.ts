@@ -11,7 +11,7 @@ import {
 } from '@ansimod/core';
 import { EndpointMap, type EndpointTarget } from '../endpoints/endpoint-map.js';
 import { envValue } from '../endpoints/per-environment.js';
-import { servedDestnames, vhostLinks } from './vhost-templates.js';
+import { looksLikeServedVhost, servedDestnames, vhostLinks } from './vhost-templates.js';
 
 /** Marks the lines this transform inserts, so a second run recognises them and `--reverse` removes them. */
 export const REDIRECT_MARKER = '# ansimod: pulls under /v2/ are redirected to';
@@ -151,7 +151,9 @@ function defineRedirect() {
       const servedByEnv: Record<string, string> = {};
       for (const env of ctx.environments) servedByEnv[env.name] = (await evaluate(ctx.options.servedHost, env)).toLowerCase();
       const served = await servedDestnames(await vhostLinks(ctx.repo), ctx.environments, evaluate, servedByEnv);
-      const isVhost = [...served].some((d) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`));
+      const isVhost = served.size
+        ? [...served].some((d) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`))
+        : await looksLikeServedVhost(file.path, doc, ctx.repo, servedByEnv, ctx.options.maps);
       if (!isVhost) return { outcome: 'skip', reason: 'not the reverse-proxy template of the served registry' };
 
       const existing = markerRange(doc);

@@ -1,4 +1,4 @@
-import type { Environment, RepoView } from '@ansimod/core';
+import type { ConfDocument, Environment, RepoView } from '@ansimod/core';
 
 /**
  * Which reverse-proxy templates serve which web site, read from the playbooks that install
@@ -56,4 +56,47 @@ export async function servedDestnames(
     }
   }
   return out;
+}
+
+const V2_RULE = /^\s*RewriteRule\s+"?\^?\/v2(\/|\b)/m;
+
+/**
+ * When no playbook links a site to its template (a partial checkout), a template is taken for the
+ * served registry's vhost by its name and content: it has `/v2/` rules (its own or an included
+ * file's), no other template includes it (shared rules are not one site's), and its name holds the
+ * served host's first label as a word but not a longer mapped label that contains it
+ * (`registry-fedora`, not `candidate-registry`).
+ *
+ * @example
+ * await looksLikeServedVhost('roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', doc, repo, { production: 'registry.fedoraproject.org' }, maps);
+ */
+export async function looksLikeServedVhost(
+  path: string,
+  doc: ConfDocument,
+  repo: RepoView,
+  servedByEnv: Readonly<Record<string, string>>,
+  maps: Readonly<Record<string, string>>,
+): Promise<boolean> {
+  const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
+  const words = base.split(/[^a-z0-9-]+/);
+  const labels = new Set(Object.values(servedByEnv).map((h) => h.split('.')[0] as string));
+  const longer = Object.keys(maps)
+    .map((h) => h.split('.')[0] as string)
+    .filter((l) => ![...labels].includes(l) && [...labels].some((s) => l.includes(s)));
+  const named = words.some((w) => [...labels].some((l) => w === l || w.startsWith(`${l}-`))) && !longer.some((l) => base.includes(l));
+  if (!named) return false;
+  for (const p of await repo.grep(base)) {
+    if (p === path) continue;
+    const other = await repo.file(p);
+    if (other?.document.format === 'conf' && other.document.includes.some((i) => i.target?.endsWith(base))) return false;
+  }
+  if (V2_RULE.test(doc.text)) return true;
+  for (const inc of doc.includes) {
+    if (!inc.target) continue;
+    const name = inc.target.replace(/^\.\//, '');
+    const dir = path.slice(0, path.lastIndexOf('/') + 1);
+    const f = await repo.file(dir + name);
+    if (f && V2_RULE.test(f.text)) return true;
+  }
+  return false;
 }
