@@ -8,6 +8,7 @@ import {
 import { composeVarsFile } from './group-vars.js';
 import type { InventoryReader } from './types.js';
 import { AnsimodError } from '../diagnostics.js';
+import { requireReference } from '../../../../test/support/reference.js';
 
 /** An in-memory repository: file paths to contents; directories are implied by paths. */
 function memoryReader(files: Record<string, string>): InventoryReader {
@@ -122,8 +123,8 @@ describe('discoverEnvironments', () => {
     expect((err as AnsimodError).diagnostic.line).toBeGreaterThan(1);
   });
 
-  const reference = '/work/shared/reference/fedora-infra-ansible-2023-08-30';
-  it.runIf(existsSync(reference))('reads the reference inventory from disk', async () => {
+  const reference = requireReference();
+  it('reads the reference inventory from disk', async () => {
     const envs = await discoverEnvironments(reference);
     expect(envs.map((e) => [e.name, e.vars.env_suffix, e.vars.env_prefix])).toEqual([
       ['production', '', ''],

@@ -5,13 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { decodeSource } from '../text/source.js';
 import { parseDocument, type AnyDocument } from './parse-document.js';
 import type { FormatName } from './types.js';
+import { requireReference } from '../../../../test/support/reference.js';
 
 /**
  * Every file of our fixture repository, and of the real-world reference tree when it is on
  * this machine (`ANSIMOD_REFERENCE` points elsewhere), parses as its format and prints back.
  */
 const FIXTURES = fileURLToPath(new URL('../../../../fixtures/ansible', import.meta.url));
-const REFERENCE = process.env['ANSIMOD_REFERENCE'] ?? '/work/shared/reference/fedora-infra-ansible-2023-08-30';
+const REFERENCE = requireReference();
 
 function walk(dir: string): string[] {
   return readdirSync(dir)
@@ -63,7 +64,7 @@ describe('fixtures/ansible', () => {
   });
 });
 
-describe.runIf(existsSync(REFERENCE))('reference tree (read-only, outside the repository)', () => {
+describe('reference tree (read-only, outside the repository)', () => {
   const docs = existsSync(REFERENCE) ? load(REFERENCE) : new Map<string, AnyDocument>();
 
   it('parses every file as its format and prints it back', () => {

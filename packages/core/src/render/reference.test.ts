@@ -12,8 +12,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { discoverEnvironments, type Environment } from '../env/index.js';
 import { renderTemplate, resolveIncludePath } from './renderer.js';
 import type { RenderResult } from './types.js';
+import { requireReference } from '../../../../test/support/reference.js';
 
-const REFERENCE = '/work/shared/reference/fedora-infra-ansible-2023-08-30';
+const REFERENCE = requireReference();
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,7 +23,7 @@ function walk(dir: string): string[] {
   });
 }
 
-describe.runIf(existsSync(REFERENCE))('reference templates render for production and staging', () => {
+describe('reference templates render for production and staging', () => {
   let root = '';
   let envs: Environment[] = [];
   let templates: string[] = [];
