@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { ansimod, expectBuilt, git, gitRepo, recipeArgs, snapshot } from './helpers.js';
+import { ansimod, expectBuilt, git, gitRepo, snapshot } from './helpers.js';
 
 beforeAll(expectBuilt);
 
@@ -17,23 +17,22 @@ const PROXY = 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedo
 describe('ansimod check / apply', () => {
   it('check exits 1 while changes are pending and 0 after apply; a second apply changes nothing', () => {
     const repo = gitRepo();
-    const recipe = recipeArgs(path.dirname(repo));
-    const before = ansimod(['check', '--repo', repo, ...recipe]);
+    const before = ansimod(['check', '--repo', repo]);
     expect(before.code, before.stderr).toBe(1);
     expect(before.stdout).toMatch(/^pending: \S+ \(.+\)$/m);
 
-    const first = ansimod(['apply', '--repo', repo, ...recipe]);
+    const first = ansimod(['apply', '--repo', repo]);
     expect(first.code, first.stderr).toBe(0);
     const changed = git(repo, 'status', '--porcelain').split('\n').filter(Boolean);
     expect(changed.length).toBeGreaterThan(0);
     expect(first.stdout.split('\n').filter((l) => l.startsWith('changed: '))).toHaveLength(changed.length);
 
-    const after = ansimod(['check', '--repo', repo, ...recipe]);
+    const after = ansimod(['check', '--repo', repo]);
     expect(after.code, after.stdout + after.stderr).toBe(0);
     expect(after.stdout).toBe('');
 
     const state = snapshot(repo);
-    const second = ansimod(['apply', '--repo', repo, ...recipe]);
+    const second = ansimod(['apply', '--repo', repo]);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).not.toContain('changed: ');
     expect(snapshot(repo)).toEqual(state);
@@ -41,10 +40,9 @@ describe('ansimod check / apply', () => {
 
   it('apply leaves no temporary files behind and touches only the planned files', () => {
     const repo = gitRepo();
-    const recipe = recipeArgs(path.dirname(repo));
-    const plan = JSON.parse(ansimod(['plan', '--repo', repo, '--json', ...recipe]).stdout) as { changes: Array<{ path: string }> };
+    const plan = JSON.parse(ansimod(['plan', '--repo', repo, '--json']).stdout) as { changes: Array<{ path: string }> };
     const before = snapshot(repo);
-    expect(ansimod(['apply', '--repo', repo, ...recipe]).code).toBe(0);
+    expect(ansimod(['apply', '--repo', repo]).code).toBe(0);
     const after = snapshot(repo);
     expect([...after.keys()]).toEqual([...before.keys()]);
     const differing = [...after.keys()].filter((k) => after.get(k) !== before.get(k));
@@ -55,7 +53,7 @@ describe('ansimod check / apply', () => {
     const repo = gitRepo();
     const file = path.join(repo, BODHI);
     writeFileSync(file, readFileSync(file, 'utf8').replace('# Bodhi server settings', '# Bodhi server settings (edited)'));
-    const r = ansimod(['apply', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    const r = ansimod(['apply', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`warning: ${BODHI} has uncommitted changes`);
     expect(r.stderr.match(/uncommitted changes/g)).toHaveLength(1);
@@ -91,7 +89,7 @@ describe('apply keeps the bytes it does not edit', () => {
     expect(originals.get(BODHI)?.includes(0xe9)).toBe(true);
 
     for (const repo of [plain, odd]) {
-      const r = ansimod(['apply', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+      const r = ansimod(['apply', '--repo', repo]);
       expect(r.code, r.stderr).toBe(0);
       for (const t of TARGETS) expect(r.stdout, `${t} changed`).toContain(`changed: ${t} (`);
     }
@@ -115,7 +113,7 @@ describe('apply keeps the bytes it does not edit', () => {
   it('a latin-1 file keeps every byte outside the edited lines', () => {
     const repo = gitRepo({ prepare: (d) => withComment(d, Buffer.from('# caf\xe9 \xb5 au lait', 'latin1')) });
     const before = readFileSync(path.join(repo, BODHI));
-    const r = ansimod(['apply', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    const r = ansimod(['apply', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     const after = readFileSync(path.join(repo, BODHI));
     // Lines removed or added by the edit, as git sees them: none of them is the latin-1 comment,

@@ -9,11 +9,11 @@
 import { expect, onTestFinished } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, cpSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, stringify } from 'yaml';
+import { parse } from 'yaml';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
@@ -24,13 +24,6 @@ const shippedRecipe = path.join(repoRoot, 'packages/transforms/recipes/flatpaks-
 
 /** The identity configured in every test repository (what `--signoff` and the author use). */
 export const IDENTITY = { name: 'Ada Tester', email: 'ada@example.org' } as const;
-
-/**
- * Transforms the shipped recipe names that are not registered yet; their steps are dropped from
- * the recipe the tests run. Empty once every transform has landed: the tests then run the
- * built-in default recipe exactly as a user would (no --recipe flag).
- */
-const PENDING_TRANSFORMS: readonly string[] = ['swap-registry-endpoint'];
 
 /** Environment for git: no global or system configuration, so only the test repository's own settings count. */
 const gitEnv: NodeJS.ProcessEnv = {
@@ -154,31 +147,14 @@ export function fileFingerprint(file: string): string {
   return `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
 }
 
-/**
- * The recipe arguments the tests pass: none (the built-in default) when every transform of the
- * shipped recipe is registered, else `--recipe FILE` for a copy without the pending steps,
- * written into `dir`.
- */
-export function recipeArgs(dir: string): string[] {
-  if (!PENDING_TRANSFORMS.length) return [];
-  const file = path.join(dir, 'recipe-without-pending-steps.yml');
-  if (!existsSync(file)) {
-    const recipe = parse(readFileSync(shippedRecipe, 'utf8')) as { steps: Array<{ transform: string }> };
-    recipe.steps = recipe.steps.filter((s) => !PENDING_TRANSFORMS.includes(s.transform));
-    writeFileSync(file, stringify(recipe));
-  }
-  return ['--recipe', file];
-}
-
-/** The shipped recipe's stages (in order) and follow-ups, minus pending steps. */
+/** The shipped recipe's stages (in order), follow-ups and display name. */
 export function recipeFacts(): { stages: string[]; followUps: string[]; displayName: string } {
   const recipe = parse(readFileSync(shippedRecipe, 'utf8')) as {
     displayName: string;
     followUps: string[];
-    steps: Array<{ stage: string; transform: string }>;
+    steps: Array<{ stage: string }>;
   };
-  const steps = recipe.steps.filter((s) => !PENDING_TRANSFORMS.includes(s.transform));
-  return { stages: [...new Set(steps.map((s) => s.stage))], followUps: recipe.followUps, displayName: recipe.displayName };
+  return { stages: [...new Set(recipe.steps.map((s) => s.stage))], followUps: recipe.followUps, displayName: recipe.displayName };
 }
 
 /** Asserts that a run printed no JavaScript stack frame (`    at fn (file:line)`). */

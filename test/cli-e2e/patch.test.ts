@@ -14,7 +14,6 @@ import {
   git,
   gitRepo,
   headTree,
-  recipeArgs,
   recipeFacts,
   snapshot,
   workingTree,
@@ -25,14 +24,14 @@ beforeAll(expectBuilt);
 /** The tree `apply` gives on a fresh copy of the fixture repository (the reference result). */
 function appliedTree(): string {
   const repo = gitRepo();
-  const r = ansimod(['apply', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+  const r = ansimod(['apply', '--repo', repo]);
   expect(r.code, r.stderr).toBe(0);
   return workingTree(repo);
 }
 
 /** The plan's files per stage, from `plan --json`. */
 function stagesOf(repo: string): Array<{ stage: string; paths: string[] }> {
-  const r = ansimod(['plan', '--repo', repo, '--json', ...recipeArgs(path.dirname(repo))]);
+  const r = ansimod(['plan', '--repo', repo, '--json']);
   expect(r.code, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { stages: Array<{ stage: string; paths: string[] }> }).stages.filter((s) => s.paths.length);
 }
@@ -43,7 +42,7 @@ describe('ansimod patch → git am', () => {
     const scratch = path.dirname(repo);
     const before = snapshot(repo);
     const mail = path.join(scratch, 'x.patch');
-    const r = ansimod(['patch', '-o', mail, ...recipeArgs(scratch)], { cwd: repo });
+    const r = ansimod(['patch', '-o', mail], { cwd: repo });
     expect(r.code, r.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
     expect(git(repo, 'status', '--porcelain')).toBe('');
@@ -65,10 +64,10 @@ describe('ansimod patch → git am', () => {
 
   it('the index lines name the real git blobs of the old and new content', () => {
     const repo = gitRepo();
-    const r = ansimod(['patch', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    const r = ansimod(['patch', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     const applied = gitRepo();
-    expect(ansimod(['apply', '--repo', applied, ...recipeArgs(path.dirname(applied))]).code).toBe(0);
+    expect(ansimod(['apply', '--repo', applied]).code).toBe(0);
     const sections = [...r.stdout.matchAll(/^diff --git a\/(\S+) b\/\S+\nindex ([0-9a-f]{40})\.\.([0-9a-f]{40}) /gm)];
     expect(sections.length).toBeGreaterThan(0);
     for (const [, file, oldBlob, newBlob] of sections) {
@@ -79,7 +78,7 @@ describe('ansimod patch → git am', () => {
 
   it('the mail body names each pipeline stage with its files, and lists every follow-up', () => {
     const repo = gitRepo();
-    const r = ansimod(['patch', '--repo', repo, ...recipeArgs(path.dirname(repo))]);
+    const r = ansimod(['patch', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     const body = r.stdout.slice(r.stdout.indexOf('\n\n'), r.stdout.indexOf('\n---\n'));
     const stages = stagesOf(repo);
@@ -96,7 +95,7 @@ describe('ansimod patch → git am', () => {
     const repo = gitRepo();
     const scratch = path.dirname(repo);
     const mail = path.join(scratch, 'signed.patch');
-    const r = ansimod(['patch', '--repo', repo, '--signoff', '-o', mail, ...recipeArgs(scratch)]);
+    const r = ansimod(['patch', '--repo', repo, '--signoff', '-o', mail]);
     expect(r.code, r.stderr).toBe(0);
     const clone = cloneOf(repo);
     git(clone, 'am', '-q', mail);
@@ -109,7 +108,7 @@ describe('ansimod patch → git am', () => {
     const repo = gitRepo();
     const scratch = path.dirname(repo);
     const mail = path.join(scratch, 'a.patch');
-    const r = ansimod(['patch', '--repo', repo, '--author', 'Bo Other <bo@example.com>', '--subject', 'Move flatpaks to the new registry', '-o', mail, ...recipeArgs(scratch)]);
+    const r = ansimod(['patch', '--repo', repo, '--author', 'Bo Other <bo@example.com>', '--subject', 'Move flatpaks to the new registry', '-o', mail]);
     expect(r.code, r.stderr).toBe(0);
     const clone = cloneOf(repo);
     git(clone, 'am', '-q', mail);
@@ -121,7 +120,7 @@ describe('ansimod patch → git am', () => {
     const scratch = path.dirname(repo);
     const dir = path.join(scratch, 'series');
     const before = snapshot(repo);
-    const r = ansimod(['patch', '--repo', repo, '--split', '--signoff', '-o', dir, ...recipeArgs(scratch)]);
+    const r = ansimod(['patch', '--repo', repo, '--split', '--signoff', '-o', dir]);
     expect(r.code, r.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
 
@@ -150,7 +149,7 @@ describe('ansimod patch → git am', () => {
     const scratch = path.dirname(repo);
     const pr = path.join(scratch, 'pr.md');
     const mail = path.join(scratch, 'x.patch');
-    const r = ansimod(['patch', '--repo', repo, '-o', mail, '--pr', pr, ...recipeArgs(scratch)]);
+    const r = ansimod(['patch', '--repo', repo, '-o', mail, '--pr', pr]);
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(mail)).toBe(true);
     const md = readFileSync(pr, 'utf8');

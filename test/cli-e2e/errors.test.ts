@@ -1,0 +1,143 @@
+/**
+ * Failures a user can cause: a target that does not parse (an unclosed `{% if %}`, truncated
+ * JSON, a tab-indented line in a nested YAML document) and a target that is a symlink to a file
+ * outside the repository. Each must exit 3 with one message naming the file (and line), print no
+ * stack trace, write no patch, and leave every file byte-identical — the one outside the
+ * repository too.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { ansimod, expectBuilt, expectNoStackTrace, fileFingerprint, gitRepo, snapshot, type RunResult } from './helpers.js';
+
+beforeAll(expectBuilt);
+
+const BODHI = 'roles/bodhi2/base/templates/production.ini.j2';
+const DOCKERCFG = 'files/osbs/dockercfg-production-secret.j2';
+const CONFIGMAP = 'roles/openshift-apps/flatpak-indexer/templates/configmap.yml';
+
+/** 1-based number of the first line of `text` matching `re`. */
+function lineOf(text: string, re: RegExp): number {
+  const i = text.split('\n').findIndex((l) => re.test(l));
+  expect(i, `no line matches ${re}`).toBeGreaterThanOrEqual(0);
+  return i + 1;
+}
+
+interface BrokenInput {
+  name: string;
+  /** Breaks the copy; returns what the error must show: the file (and line) and a message pattern. */
+  breakIt(dir: string): { where: string; message: RegExp; outside?: string };
+  /** Set while the failure is known not to be reported (the test then asserts it still fails). */
+  knownBug?: string;
+}
+
+const cases: BrokenInput[] = [
+  {
+    name: 'an unclosed {% if %} in the Bodhi template',
+    breakIt(dir) {
+      const file = path.join(dir, BODHI);
+      const lines = readFileSync(file, 'utf8').split('\n');
+      // Drop the {% endif %} of the block that sets the staging container registries.
+      const open = lineOf(lines.join('\n'), /^\{% if .*staging/);
+      const end = lines.findIndex((l, i) => i >= open && /^\{% endif %\}/.test(l));
+      expect(lines.slice(open, end).join('\n')).toContain('container.destination_registry');
+      lines.splice(end, 1);
+      writeFileSync(file, lines.join('\n'));
+      return { where: `${BODHI}:${open}:`, message: /\{% if .*(is never closed|end tag is missing)/ };
+    },
+  },
+  {
+    name: 'a truncated dockercfg JSON',
+    breakIt(dir) {
+      writeFileSync(path.join(dir, DOCKERCFG), '{"auths":{"candidate-registry.fedoraproject.org":');
+      return { where: `${DOCKERCFG}:1:`, message: /JSON/ };
+    },
+  },
+  {
+    name: "a tab-indented line in the indexer ConfigMap's nested config.yaml",
+    breakIt(dir) {
+      const file = path.join(dir, CONFIGMAP);
+      const text = readFileSync(file, 'utf8');
+      // Inside `config.yaml: |-` the tab is block-scalar content; the nested YAML cannot indent with it.
+      const line = lineOf(text, /^ {12}public_url: /);
+      writeFileSync(file, text.replace(/^ {12}public_url: /m, '\t    public_url: '));
+      return { where: `${CONFIGMAP}:${line}:`, message: /tab/i };
+    },
+    knownBug:
+      'swap-registry-endpoint (value-sites.ts findValueSites / transform.ts visit): a nested block-scalar ' +
+      'document that does not parse is only noted as "unreadable"; with no other site the visit returns ' +
+      'skip, so the step is silently "not found", apply exits 0 and writes the other files',
+  },
+  {
+    name: 'the dockercfg replaced by a symlink to a file outside the repository',
+    breakIt(dir) {
+      const outside = path.join(path.dirname(dir), 'outside-dockercfg.j2');
+      writeFileSync(outside, readFileSync(path.join(dir, DOCKERCFG)));
+      rmSync(path.join(dir, DOCKERCFG));
+      symlinkSync(path.relative(path.dirname(path.join(dir, DOCKERCFG)), outside), path.join(dir, DOCKERCFG));
+      return { where: `${DOCKERCFG}:`, message: /symlink to a file outside the repository/, outside };
+    },
+  },
+];
+
+/** The broken repository, committed, with what the error must say and fingerprints to compare. */
+function brokenRepo(c: BrokenInput) {
+  let expected: ReturnType<BrokenInput['breakIt']> | undefined;
+  const repo = gitRepo({ prepare: (d) => (expected = c.breakIt(d)) });
+  const want = expected as ReturnType<BrokenInput['breakIt']>;
+  return { repo, want, tree: snapshot(repo), outside: want.outside ? fileFingerprint(want.outside) : undefined };
+}
+
+function expectReported(r: RunResult, want: { where: string; message: RegExp }): void {
+  expect(r.code, r.stdout + r.stderr).toBe(3);
+  const named = r.stderr.split('\n').filter((l) => l.includes(want.where));
+  expect(named, `stderr names ${want.where}:\n${r.stderr}`).not.toEqual([]);
+  expect(named.some((l) => want.message.test(l)), `a line naming ${want.where} matches ${want.message}:\n${r.stderr}`).toBe(true);
+  expectNoStackTrace(r);
+}
+
+describe.each(cases)('$name', (c) => {
+  // A known bug is flagged in the case; `it.fails` keeps the test running (and failing loudly once fixed).
+  (c.knownBug ? it.fails : it)('apply, patch and check exit 3 naming the file and line, write nothing and show no stack trace', () => {
+    const { repo, want, tree, outside } = brokenRepo(c);
+    const mail = path.join(path.dirname(repo), 'x.patch');
+
+    const apply = ansimod(['apply', '--repo', repo]);
+    expectReported(apply, want);
+    expect(apply.stdout).toBe('');
+
+    const patch = ansimod(['patch', '--repo', repo, '-o', mail, '--pr', `${mail}.md`]);
+    expectReported(patch, want);
+    expect(existsSync(mail) || existsSync(`${mail}.md`)).toBe(false);
+
+    expectReported(ansimod(['check', '--repo', repo]), want);
+    const plan = ansimod(['plan', '--repo', repo, '--json']);
+    expect(plan.code).toBe(3);
+    const errors = (JSON.parse(plan.stdout) as { errors: Array<{ path?: string; line?: number }> }).errors;
+    expect(errors.map((e) => `${e.path}:${e.line === undefined ? '' : `${e.line}:`}`)).toContain(want.where);
+
+    expect(snapshot(repo)).toEqual(tree);
+    if (want.outside) expect(fileFingerprint(want.outside)).toBe(outside);
+  });
+});
+
+describe('one clear message per failure', () => {
+  // KNOWN BUG (reported to the engine's owner): for a target that is a symlink to a file outside
+  // the repository, the transform's render checks still run on the refused path (its edit never
+  // reaches `afterTexts`), so two extra "in production/staging, the rendered result is not
+  // exactly the intended change" errors bury the real one. Flip to `it` when fixed.
+  it.fails('a symlinked target outside the repository gives exactly one error', () => {
+    const { repo } = brokenRepo(cases[3] as BrokenInput);
+    const r = ansimod(['apply', '--repo', repo]);
+    expect(r.code).toBe(3);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('ansimod: '))).toEqual([
+      `ansimod: ${DOCKERCFG}: is a symlink to a file outside the repository; refusing to edit it`,
+    ]);
+  });
+
+  it('an unparsable target gives exactly one error line', () => {
+    const { repo } = brokenRepo(cases[1] as BrokenInput);
+    const r = ansimod(['apply', '--repo', repo]);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('ansimod: '))).toHaveLength(1);
+  });
+});
