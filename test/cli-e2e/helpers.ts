@@ -42,14 +42,17 @@ export interface RunResult {
 }
 
 /**
- * Runs the built CLI with `args` in `cwd`, stdout/stderr piped (not a TTY), colour off unless
- * `env` says otherwise.
+ * Runs the built CLI with `args` in `cwd`, stdout/stderr piped (not a TTY), `NO_COLOR=1` and
+ * `FORCE_COLOR` empty unless `env` says otherwise (a key set to undefined is removed).
  */
 export function ansimod(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
+  const env: NodeJS.ProcessEnv = { ...gitEnv, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env };
+  // `{ NO_COLOR: undefined }` means "unset" (spawn would pass the string "undefined").
+  for (const [k, v] of Object.entries(env)) if (v === undefined) delete env[k];
   const r = spawnSync(process.execPath, [bin, ...args], {
     cwd: opts.cwd ?? repoRoot,
     encoding: 'utf8',
-    env: { ...gitEnv, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env },
+    env,
     maxBuffer: 64 * 1024 * 1024,
   });
   if (r.error) throw r.error;

@@ -1,0 +1,106 @@
+/**
+ * The command line itself: usage errors exit 2 with a one-line message, colour and progress only
+ * where they belong (never with NO_COLOR or when piped), and `--json` printing exactly one JSON
+ * object on stdout for plan, check and apply.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ansimod, expectBuilt, expectNoStackTrace, gitRepo, snapshot } from './helpers.js';
+
+beforeAll(expectBuilt);
+
+const ANSI = /\x1b\[/;
+
+describe('usage errors exit 2', () => {
+  const usageErrors: Array<[string, string[], RegExp]> = [
+    ['an unknown flag', ['plan', '--bogus'], /unknown option '--bogus'/],
+    ['a --map without =', ['plan', '--map', 'registry.fedoraproject.org'], /--map expects FROM=TO/],
+    ['a --map with an empty side', ['apply', '--map', 'registry.fedoraproject.org='], /--map expects FROM=TO/],
+    ['a --map without its value', ['check', '--map'], /--map/],
+    ['an unknown command', ['plann'], /unknown command 'plann' \(did you mean 'plan'\?\)/],
+    ['an unexpected argument', ['apply', 'now'], /unexpected argument 'now'/],
+    ['an unknown environment', ['apply', '--env', 'qa'], /unknown environment qa \(known: production, staging\)/],
+    ['an unknown recipe', ['patch', '--recipe', 'no-such-recipe'], /unknown recipe "no-such-recipe"/],
+    ['a malformed --author', ['patch', '--author', 'nobody'], /--author expects "Name <mail>"/],
+  ];
+
+  it.each(usageErrors)('%s', (_name, args, message) => {
+    const repo = gitRepo();
+    const before = snapshot(repo);
+    const r = ansimod([...args, '--repo', repo]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines, r.stderr).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ansimod: .+ \(see 'ansimod( \w+)? --help'\)$/);
+    expect(lines[0]).toMatch(message);
+    expectNoStackTrace(r);
+    expect(snapshot(repo)).toEqual(before);
+  });
+
+  it('--help on each command exits 0 and shows its usage', () => {
+    for (const command of ['plan', 'apply', 'patch', 'check', 'audit', 'roundtrip', 'list']) {
+      const r = ansimod([command, '--help']);
+      expect(r.code, `${command}: ${r.stderr}`).toBe(0);
+      expect(r.stdout, command).toContain(`ansimod ${command}`);
+      expect(r.stdout, command).toContain('--repo');
+    }
+  });
+});
+
+describe('colour and progress', () => {
+  it('piped output has no ANSI escapes and no progress line; NO_COLOR wins over FORCE_COLOR', () => {
+    const repo = gitRepo();
+    const piped = ansimod(['plan', '--repo', repo], { env: { NO_COLOR: undefined, FORCE_COLOR: undefined } });
+    expect(piped.code, piped.stderr).toBe(0);
+    expect(piped.stdout).toContain('\n+');
+    expect(piped.stdout + piped.stderr).not.toMatch(ANSI);
+    expect(piped.stderr).not.toContain('\r');
+
+    const noColor = ansimod(['plan', '--repo', repo], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(noColor.stdout + noColor.stderr).not.toMatch(ANSI);
+    expect(noColor.stdout).toBe(piped.stdout);
+
+    // The control: colour forced onto a pipe does show, so the checks above can fail.
+    const forced = ansimod(['plan', '--repo', repo], { env: { NO_COLOR: undefined, FORCE_COLOR: '1' } });
+    expect(forced.stdout).toMatch(ANSI);
+  });
+
+  it('an error message has no ANSI escapes with NO_COLOR', () => {
+    const r = ansimod(['plan', '--bogus'], { env: { NO_COLOR: '1', FORCE_COLOR: '1' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(ANSI);
+  });
+});
+
+describe('--json prints exactly one JSON object on stdout', () => {
+  /** Parses stdout as a single JSON object (JSON.parse rejects a second value or any other text). */
+  const one = (stdout: string): Record<string, unknown> => {
+    const value: unknown = JSON.parse(stdout);
+    expect(value !== null && typeof value === 'object' && !Array.isArray(value)).toBe(true);
+    return value as Record<string, unknown>;
+  };
+
+  it('plan, check and apply, before and after', () => {
+    const repo = gitRepo();
+    const plan = ansimod(['plan', '--repo', repo, '--json']);
+    expect(plan.code, plan.stderr).toBe(0);
+    const planned = one(plan.stdout);
+    expect(planned['recipe']).toBe('flatpaks-to-quay');
+    const paths = (planned['changes'] as Array<{ path: string; diff: string }>).map((c) => c.path);
+    expect(paths.length).toBeGreaterThan(0);
+
+    const check = ansimod(['check', '--repo', repo, '--json']);
+    expect(check.code).toBe(1);
+    expect((one(check.stdout)['changes'] as unknown[]).length).toBe(paths.length);
+
+    const apply = ansimod(['apply', '--repo', repo, '--json']);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(one(apply.stdout)['written']).toEqual(paths);
+    expect(apply.stderr).toBe('');
+
+    const after = ansimod(['check', '--repo', repo, '--json']);
+    expect(after.code).toBe(0);
+    expect(one(after.stdout)['changes']).toEqual([]);
+    for (const r of [plan, check, after]) expect(r.stdout + r.stderr).not.toMatch(ANSI);
+  });
+});
