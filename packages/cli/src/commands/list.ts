@@ -1,7 +1,16 @@
-/** `ansimod list`: the recipes and transforms, with their options and docs. */
-import type { OptionSpec } from '@ansimod/core';
+/**
+ * `ansimod list`: the recipes and transforms, with their options and documentation — the same
+ * data as the generated reference docs/transforms.md (a test keeps the two equal). With
+ * `--transform FILE`, the transforms of a user's file instead, loaded (and type-checked) as
+ * `plan --transform` would.
+ */
+import { formatDiagnostic, type AnyTransform, type OptionSpec, type Recipe } from '@ansimod/core';
 import { builtinRegistry } from '@ansimod/transforms';
 import { ExitCode, type Command } from '../command.js';
+import { loadTransformFiles, TransformTypeError } from '../user-transforms/index.js';
+
+/** Where the generated reference lives in the ansimod repository. */
+export const REFERENCE_DOC = 'docs/transforms.md';
 
 function optionLine(name: string, o: OptionSpec): string {
   const req = o.required ? ' (required)' : o.default !== undefined ? ` (default: ${JSON.stringify(o.default)})` : '';
@@ -11,12 +20,26 @@ function optionLine(name: string, o: OptionSpec): string {
 export const list: Command = {
   name: 'list',
   summary: 'list the recipes and transforms, with their options and documentation',
-  usage: 'ansimod list [--json]',
-  options: {},
-  async run(_args, ctx) {
+  usage: 'ansimod list [--transform FILE]… [--json]',
+  options: {
+    transform: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description: 'list the transforms exported by FILE instead of the built-in ones (a .ts file is type-checked first)',
+    },
+  },
+  async run(args, ctx) {
+    const files = args.values['transform'];
+    const userFiles = (Array.isArray(files) ? files : []).filter((f): f is string => typeof f === 'string');
     const registry = builtinRegistry();
-    const recipes = registry.listRecipes();
-    const transforms = registry.listTransforms();
+    const recipes: Recipe[] = userFiles.length ? [] : registry.listRecipes();
+    const transforms: AnyTransform[] = userFiles.length
+      ? await loadTransformFiles(userFiles).catch((e: unknown) => {
+          if (e instanceof TransformTypeError) for (const d of e.diagnostics) ctx.err.line(formatDiagnostic(d));
+          throw e;
+        })
+      : registry.listTransforms();
     if (ctx.json) {
       ctx.out.line(
         JSON.stringify(
@@ -31,7 +54,7 @@ export const list: Command = {
       return ExitCode.Done;
     }
     const c = ctx.out.color;
-    ctx.out.line(c.bold('Recipes'));
+    if (recipes.length) ctx.out.line(c.bold('Recipes'));
     for (const r of recipes) {
       ctx.out.line(`  ${c.bold(r.name)} — ${r.displayName}`);
       ctx.out.line(`    ${r.description.replace(/\s+/g, ' ').trim()}`);
@@ -39,12 +62,16 @@ export const list: Command = {
       ctx.out.line('    steps:');
       for (const s of r.steps) ctx.out.line(`      ${s.stage}: ${s.target} (${s.transform})`);
     }
-    ctx.out.line('');
+    if (recipes.length) ctx.out.line('');
     ctx.out.line(c.bold('Transforms'));
     for (const t of transforms) {
       ctx.out.line(`  ${c.bold(t.name)} — ${t.displayName}`);
       ctx.out.line(`    ${t.description.replace(/\s+/g, ' ').trim()}`);
       for (const [n, o] of Object.entries(t.options)) ctx.out.line(optionLine(n, o));
+    }
+    if (!userFiles.length) {
+      ctx.out.line('');
+      ctx.out.line(c.dim(`The reference with each transform's TSDoc, option types and examples: ${REFERENCE_DOC} (generated from the source).`));
     }
     return ExitCode.Done;
   },
