@@ -1,4 +1,4 @@
-import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type Environment } from '@ansimod/core';
+import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Environment, type JsonValue } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
@@ -78,6 +78,54 @@ function lineContext(lines: LineIndex, lineNo: number, format: string): { key?: 
   return { ...(own?.[2] ? { key: own[2].trim() } : {}), path };
 }
 
+type Located = { key?: string; path: string[] } | undefined;
+
+/** The YAML key path at an offset from the document model (sequence items as `[i]`); block scalars defer to their lines. */
+function yamlContext(doc: AnyDocument, offset: number, lines: LineIndex, lineNo: number): Located {
+  if (doc.format !== 'yaml') return undefined;
+  type Hit = { path: readonly (string | number)[]; size: number; block: boolean };
+  let best: Hit | undefined;
+  const consider = (path: readonly (string | number)[], start: number, end: number, block: boolean) => {
+    if (offset < start || offset > end) return;
+    if (!best || end - start < best.size) best = { path, size: end - start, block };
+  };
+  for (const p of doc.pairs()) {
+    consider(p.path, p.key.range.start, p.key.range.end, false);
+    consider(p.path, p.value.range.start, p.value.range.end, p.value.kind === 'block-scalar');
+  }
+  for (const it of doc.allItems()) if (it.value.kind === 'scalar') consider(it.path, it.value.range.start, it.value.range.end, false);
+  const hit = best as Hit | undefined;
+  if (!hit) return undefined;
+  const path = hit.path.map((x) => (typeof x === 'number' ? `[${x}]` : x));
+  const keyName = [...hit.path].reverse().find((x): x is string => typeof x === 'string');
+  if (hit.block && YAML_KEY.test(lines.lineText(lineNo))) {
+    // Inside a block scalar holding another YAML document: the path inside it, from its lines.
+    const inner = lineContext(lines, lineNo, 'yaml');
+    return { ...(inner.key ? { key: inner.key } : {}), path: [...path, ...inner.path.filter((k) => !path.includes(k))] };
+  }
+  return { ...(keyName ? { key: keyName } : {}), path };
+}
+
+/** The JSON path of the member whose key or value holds the offset. */
+function jsonContext(doc: AnyDocument, offset: number): Located {
+  if (doc.format !== 'json') return undefined;
+  let found: { path: readonly (string | number)[]; key: string } | undefined;
+  const visit = (v: JsonValue): void => {
+    if (v.kind === 'object') {
+      for (const m of v.members) {
+        if (offset >= m.keySpan.start && offset <= m.keySpan.end) found = { path: m.path, key: m.key };
+        else if (offset >= m.value.span.start && offset <= m.value.span.end) {
+          found = { path: m.path, key: m.key };
+          visit(m.value);
+        }
+      }
+    } else if (v.kind === 'array') v.items.forEach(visit);
+  };
+  visit(doc.root);
+  if (!found) return undefined;
+  return { key: found.key, path: found.path.map((x) => (typeof x === 'number' ? `[${x}]` : x)) };
+}
+
 function isComment(lineText: string, column: number, format: string): boolean {
   const head = lineText.slice(0, column - 1);
   if (/^\s*#/.test(lineText) || (format === 'ini' && /^\s*;/.test(lineText))) return true;
@@ -86,13 +134,14 @@ function isComment(lineText: string, column: number, format: string): boolean {
   return (format === 'yaml' || format === 'conf') && /\s#\s/.test(head) && !/["']/.test(head.slice(head.search(/\s#\s/)));
 }
 
-function surroundings(text: string, lines: LineIndex, occ: HostOccurrence, format: string): { s: ReferenceSurroundings; line: number; column: number; context: string } {
+function surroundings(text: string, lines: LineIndex, occ: HostOccurrence, doc: AnyDocument): { s: ReferenceSurroundings; line: number; column: number; context: string } {
+  const format = doc.format;
   const { line, column } = lines.position(occ.start);
   const lineText = lines.lineText(line);
   const before = lineText.slice(0, column - 1);
   const after = text.slice(occ.end, lines.lineEnd(line));
   const inComment = isComment(lineText, column, format);
-  const ctx = lineContext(lines, line, format);
+  const ctx = jsonContext(doc, occ.start) ?? yamlContext(doc, occ.start, lines, line) ?? lineContext(lines, line, format);
   const context = inComment ? 'comment' : ctx.path.length ? ctx.path.join(format === 'conf' ? ' ' : '.') : lineText.trim().slice(0, 60);
   return { s: { before, after, inComment, ...(ctx.key ? { key: ctx.key } : {}), path: ctx.path }, line, column, context };
 }
@@ -118,7 +167,7 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
     if (!occurrences.length) continue;
     const lines = file.document.lines ?? new LineIndex(file.text);
     for (const occ of occurrences) {
-      const { s, line, column, context } = surroundings(file.text, lines, occ, file.document.format);
+      const { s, line, column, context } = surroundings(file.text, lines, occ, file.document);
       references.push({
         path: p,
         line,
@@ -126,7 +175,7 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
         endpoint: occ.endpoint,
         source: occ.source,
         context,
-        kind: classifyReference(occ, s),
+        kind: /\.(md|rst|txt|adoc)$/i.test(p) ? 'documentation' : classifyReference(occ, s),
         environments: occ.byEnv,
         templated: occ.templated,
       });

@@ -11,10 +11,11 @@ export type ReferenceKind =
   | 'file-path'
   | 'vhost-or-host-name'
   | 'comment'
+  | 'documentation'
   | 'other';
 
 /** Keys and directives that name a virtual host or machine rather than an endpoint to push to or pull from. */
-const HOST_NAME_KEYS = /^(servername|serveralias|site_?name|server_?names?|server_?aliases|website|vhost|virtual_?host|hostname|host_?name|inventory_hostname|cert_?name|sitename|ssl_?name)$/i;
+const HOST_NAME_KEYS = /^(host|.*_host|hosts|servername|serveralias|site_?name|server_?names?|server_?aliases|website|vhost|virtual_?host|hostname|host_?name|inventory_hostname|cert_?name|sitename|ssl_?name)$/i;
 const REGISTRY_KEYS = /(registry|registries|public_url|auths|push|pull|source_registry|destination_registry)/i;
 const IMAGE_KEYS = /^(image|from|base_?image|container_?image|FROM)$/i;
 const FILE_SUFFIX = /^\.(cert|crt|key|pem|csr|pub|conf|htpasswd|passwd|json|ya?ml|ini|txt)$/i;
@@ -47,6 +48,8 @@ export function classifyReference(occ: HostOccurrence, s: ReferenceSurroundings)
   const inPath = /[/\\]$/.test(before) && !/:\/\/$/.test(before);
   if (FILE_SUFFIX.test(occ.suffix) || inPath) return 'file-path';
   if (occ.suffix) return 'vhost-or-host-name';
+  // A key naming a host or site is about the name itself, even when its value is a URL.
+  if (HOST_NAME_KEYS.test(key) || path.some((p) => /^(server_?aliases|aliases)$/i.test(p))) return 'vhost-or-host-name';
   if (/docker:\/\/$|oci:\/\/$/i.test(before)) return 'registry-endpoint';
   if (/https?:\/\/$/i.test(before)) {
     if (/^\/v2(\/|$)/.test(s.after)) return 'registry-endpoint';
