@@ -38,6 +38,8 @@ describe('detectFormat', () => {
     ['files/tpl', '{{ content }}\n', 'text'],
     ['files/run', '#!/bin/sh\necho {"a"}\n', 'text'],
     ['files/notes', 'Just some words.\n', 'text'],
+    ['roles/x/files/Makefile', 'all:\n\tmake build\n', 'text'],
+    ['roles/x/files/Dockerfile.j2', 'FROM {{ registry }}/fedora\n', 'text'],
     ['files/empty', '', 'text'],
   ];
   for (const [path, text, format] of table) {

@@ -10,6 +10,9 @@ const BY_EXTENSION: Readonly<Record<string, FormatName>> = {
   repo: 'ini',
 };
 
+/** Well-known files without an extension that are never data (a Makefile's `all:` is not YAML). */
+const TEXT_NAMES = new Set(['makefile', 'dockerfile', 'containerfile', 'jenkinsfile', 'vagrantfile', 'gemfile', 'rakefile', 'license', 'readme', 'changelog', 'authors', 'copying', 'notice']);
+
 /** Template suffixes stripped before looking at the extension: `production.ini.j2` is INI. */
 const TEMPLATE_SUFFIX = /\.(?:j2|jinja2|jinja)$/i;
 
@@ -25,8 +28,9 @@ const MAX_PROBE_LINES = 64;
  * 3. under `group_vars/` or `host_vars/` (directly or in a `<name>/` folder), with no extension
  *    or one that is not a format's (`host_vars/builder01.example.org`) → yaml;
  *    any other extension → text;
- * 4. no extension, by the first line of content (blank, comment and Jinja-only lines skipped):
- *    `---` or `key:` or `- item` → yaml, a JSON `{`/`[` start → json, `[section]` → ini;
+ * 4. no extension (and not a well-known name such as `Makefile` or `Dockerfile`), by the first
+ *    line of content (blank, comment and Jinja-only lines skipped): `---` or `key:` or
+ *    `- item` → yaml, a JSON `{`/`[` start → json, `[section]` → ini;
  * 5. anything else → text.
  *
  * @example
@@ -44,7 +48,8 @@ export function detectFormat(path: string, text: string): FormatName {
   if (ext === 'conf') return isSectionHeader(firstContentLine(text, true) ?? '') ? 'ini' : 'conf';
   // Inventory variable files are named after groups and hosts, and host names have dots.
   if (inInventoryVars(segments)) return 'yaml';
-  return ext === '' ? byContent(text) : 'text';
+  if (ext !== '' || TEXT_NAMES.has(name.toLowerCase())) return 'text';
+  return byContent(text);
 }
 
 function inInventoryVars(segments: readonly string[]): boolean {
