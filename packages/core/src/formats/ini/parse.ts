@@ -32,12 +32,6 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
   let values: string[] = [];
   let pendingBlanks = 0;
 
-  const closeEntry = (): void => {
-    if (entry === null) return;
-    entry.value = values.join('\n').trimEnd();
-    entry = null;
-  };
-
   for (const src of splitSourceLines(text, tags)) {
     const contentStart = skipBlanks(text, src.start, src.end);
     const lineStart = src.start === 0 && text.charCodeAt(0) === 0xfeff ? 1 : src.start;
@@ -76,13 +70,14 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       const cont: IniContinuation = { line, start, end, next, eol, indent, kind: 'continuation', value, valueSpan: { start: contentStart, end: valueEnd } };
       for (; pendingBlanks > 0; pendingBlanks--) values.push('');
       values.push(value);
-      (entry as IniEntry).continuations.push(cont);
-      (entry as IniEntry).valueSpan.end = valueEnd;
-      (entry as IniEntry).lastLine = src.line;
+      entry.continuations.push(cont);
+      entry.valueSpan.end = valueEnd;
+      entry.lastLine = src.line;
       nodes.push(cont);
       continue;
     }
-    closeEntry();
+    if (entry !== null) finishValue(entry, values);
+    entry = null;
     pendingBlanks = 0;
     if (first === 91 /* [ */) {
       const close = lastOutsideTags(text, src, tags, contentStart + 1, contentEnd, 93 /* ] */);
@@ -127,10 +122,15 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
     entries.push(created);
     section.entries.push(created);
   }
-  closeEntry();
+  if (entry !== null) finishValue(entry, values);
   section.nodeTo = nodes.length;
   if (section.header !== null || section.entries.length > 0) sections.push(section);
   return new IniDocument(path, text, jinja, lines, nodes, sections, entries);
+}
+
+/** Sets the value configparser reads: the lines joined with `\n`, trailing blank lines dropped. */
+function finishValue(entry: IniEntry, values: readonly string[]): void {
+  entry.value = values.join('\n').trimEnd();
 }
 
 /** Offset of the first `=` or `:` in `[from, to)` outside Jinja tags, or -1. */
