@@ -139,8 +139,9 @@ async function selectEnvironments(root: string, names: string[]): Promise<Enviro
 /** Throws the plan's first error (the CLI prints every error first); used where nothing may be written. */
 export function failOnErrors(plan: Plan, ctx: CommandContext): void {
   if (!plan.errors.length) return;
-  for (const e of plan.errors.slice(1)) ctx.err.line(`ansimod: ${formatLocation(e)}`);
-  throw new AnsimodError(plan.errors[0] as NonNullable<Plan['errors'][0]>);
+  if (plan.errors.length === 1) throw new AnsimodError(plan.errors[0] as NonNullable<Plan['errors'][0]>);
+  for (const e of plan.errors) ctx.err.line(`ansimod: ${formatLocation(e)}`);
+  throw new AnsimodError({ code: plan.errors[0]?.code ?? 'VERIFY_FAILED', message: `${plan.errors.length} errors; nothing was written` });
 }
 
 function formatLocation(d: Plan['errors'][number]): string {

@@ -149,9 +149,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         result = { outcome: 'error', diagnostic: { path: p, ...err.diagnostic } };
       }
       if (result.outcome === 'skip') continue;
-      // Editing (or vouching for) a template whose Jinja is unbalanced would be guesswork.
+      // Editing (or vouching for) a template whose Jinja is unbalanced would be guesswork; the
+      // Jinja error is the root cause of whatever else the transform found wrong.
       const jinjaError = document.jinja.errors[0];
-      if (jinjaError && (result.outcome === 'changed' || (result.outcome === 'nochange' && result.matched))) {
+      if (jinjaError && (result.outcome !== 'nochange' || result.matched)) {
         result = { outcome: 'error', diagnostic: { ...jinjaError, path: p, message: `${step.target}: ${jinjaError.message}` } };
       }
       report.outcomes.push({ path: p, outcome: result.outcome, detail: describeOutcome(result) });
@@ -210,7 +211,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));
   }
-  for (const { check } of checks) errors.push(...(await runRenderCheck(check, verification)));
+  // Files already refused (unsafe, unreadable, conflicting) are not verified again.
+  const refused = new Set(errors.map((e) => e.path));
+  for (const { check } of checks) if (!refused.has(check.path)) errors.push(...(await runRenderCheck(check, verification)));
 
   const notFound = steps
     .map((s, i) => ({ s, r: stepReports[i] as StepReport }))
