@@ -197,22 +197,30 @@ export async function definitionRenders(def: VariableDefinition, environments: r
 }
 
 /**
- * The check on an edited variable definition: the file holding it, rendered before and after for
- * each environment the definition applies to, differs only in the variable's value, which names
- * the mapped registry. Unlike the check on the consumer template (which is given the intended
- * values), this one reads the edited text itself.
+ * The check on the edited variable definitions of one file: the file, rendered before and after
+ * for each environment the definitions apply to, differs only in those variables' values, which
+ * name the mapped registry. Unlike the check on the consumer template (which is given the
+ * intended values), this one reads the edited text itself.
  *
  * @example
- * definitionRenderCheck(def, map); // { path: 'roles/koji_builder/tasks/main.yml', … }
+ * definitionRenderCheck([def], map); // { path: 'roles/koji_builder/tasks/main.yml', … }
  */
-export function definitionRenderCheck(def: VariableDefinition, map: EndpointMap): RenderCheck {
+export function definitionRenderCheck(defs: readonly VariableDefinition[], map: EndpointMap): RenderCheck {
+  const first = defs[0];
+  if (!first) throw new Error('definitionRenderCheck needs a definition');
+  const environments = [...new Set(defs.flatMap((d) => d.environments))];
   return {
-    path: def.path,
-    describe: `${def.name} in ${def.label} names the mapped registry`,
-    environments: def.environments,
-    expect: (before: RenderedData) =>
-      before.format === 'yaml'
-        ? { format: 'yaml', value: updateAt(before.value, [def.doc, ...def.valuePath], (v) => (typeof v === 'string' ? mapRenderedHosts(v, map) : v)) }
-        : before,
+    path: first.path,
+    describe: `${[...new Set(defs.map((d) => d.name))].join(', ')} in ${first.path} name${defs.length > 1 ? '' : 's'} the mapped registry`,
+    environments,
+    expect: (before: RenderedData, env: Environment) => {
+      if (before.format !== 'yaml') return before;
+      let value = before.value;
+      for (const d of defs) {
+        if (!d.environments.includes(env.name)) continue;
+        value = updateAt(value, [d.doc, ...d.valuePath], (v) => (typeof v === 'string' ? mapRenderedHosts(v, map) : v));
+      }
+      return { format: 'yaml', value };
+    },
   };
 }

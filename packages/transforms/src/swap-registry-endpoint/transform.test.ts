@@ -125,6 +125,70 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     ]);
   });
 
+  it('a chain of variables is followed to the definition that names the host', async () => {
+    const plan = await runTransformCase({
+      transform,
+      options: koji,
+      before: {
+        [CONF]: fixture('flatpak.conf'),
+        [TASKS]: '- template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf\n  vars:\n    candidate_registry: "{{ koji_push_registry }}"\n',
+        'roles/koji_builder/defaults/main.yml': 'koji_push_registry: candidate-registry{{ env_suffix }}.fedoraproject.org\n',
+      },
+      after: {
+        'roles/koji_builder/defaults/main.yml': `koji_push_registry: "{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}"\n`,
+      },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain('koji_push_registry edited in roles/koji_builder/defaults/main.yml (role defaults)');
+  });
+
+  it('block and play vars in a playbook that renders the role template by path', async () => {
+    const playbook = [
+      '- hosts: builders',
+      '  vars:',
+      '    candidate_registry: candidate-registry.fedoraproject.org',
+      '  tasks:',
+      '    - block:',
+      '        - name: Configure the plugin',
+      '          ansible.builtin.template:',
+      '            src: "{{ roles_path }}/koji_builder/templates/flatpak.conf"',
+      '            dest: /etc/kojid/plugins/flatpak.conf',
+      '      vars:',
+      '        candidate_registry: candidate-registry{{ env_suffix }}.fedoraproject.org',
+      '',
+    ].join('\n');
+    const plan = await runTransformCase({
+      transform,
+      options: { ...koji, maps: fourHostMaps },
+      before: { [CONF]: fixture('flatpak.conf'), 'playbooks/builders.yml': playbook },
+      after: {
+        'playbooks/builders.yml': playbook.replace(
+          '        candidate_registry: candidate-registry{{ env_suffix }}.fedoraproject.org',
+          `        candidate_registry: "{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}"`,
+        ),
+      },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain('playbooks/builders.yml (block vars)');
+  });
+
+  it('two tasks rendering the template with their own vars: both definitions change, each checked', async () => {
+    const tasks = [
+      '- template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf',
+      '  vars:',
+      '    candidate_registry: candidate-registry.fedoraproject.org',
+      '- template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak-stg.conf',
+      '  vars:',
+      '    candidate_registry: candidate-registry.stg.fedoraproject.org',
+      '',
+    ].join('\n');
+    const plan = await runTransformCase({
+      transform,
+      options: { ...koji, maps: fourHostMaps },
+      before: { [CONF]: fixture('flatpak.conf'), [TASKS]: tasks },
+      after: { [TASKS]: tasks.replace('candidate-registry.fedoraproject.org', 'quay.io/fedora-candidates').replace('candidate-registry.stg.fedoraproject.org', 'quay.io/fedora-candidates-stg') },
+    });
+    expect(plan.changes).toHaveLength(1);
+  });
+
   it('custom four-host maps give per-environment targets', async () => {
     await runTransformCase({
       transform,
@@ -204,6 +268,33 @@ describe('swap-registry-endpoint: hosts written in the value', () => {
       after: { [CONFIGMAP]: fixture('configmap.after.yml') },
     });
     expect(plan.steps[0]?.outcomes[0]?.detail).toBe('data.config.yaml › registries.fedora.public_url: https://registry.fedoraproject.org/ → https://quay.io/fedora/');
+  });
+
+  it('an INI document in a YAML block scalar, in the given section only', async () => {
+    const before = [
+      'kind: ConfigMap',
+      'data:',
+      '  flatpak.conf: |',
+      '    [push]',
+      '    registry = docker://candidate-registry{{ env_suffix }}.fedoraproject.org',
+      '{% if env == "staging" %}',
+      '    insecure = true',
+      '{% endif %}',
+      '    [pull]',
+      '    registry = docker://candidate-registry.fedoraproject.org',
+      '',
+    ].join('\n');
+    await runTransformCase({
+      transform,
+      options: { ...koji, formats: ['yaml'] },
+      before: { 'roles/x/templates/cm.yml': before },
+      after: {
+        'roles/x/templates/cm.yml': before.replace(
+          'registry = docker://candidate-registry{{ env_suffix }}.fedoraproject.org',
+          `registry = docker://{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}`,
+        ),
+      },
+    });
   });
 
   it('a Jinja-split URL in YAML that would start with {{ gets quoted', async () => {

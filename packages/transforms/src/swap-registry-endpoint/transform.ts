@@ -4,7 +4,7 @@ import { isAtTarget, rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
 import { hostVariables } from './variable-definitions.js';
-import { rewriteVariable, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
+import { definitionChecks, rewriteVariable, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
 
 /** The formats whose key/value settings this transform reads. */
 const SUPPORTED_FORMATS: readonly FormatName[] = ['yaml', 'ini'];
@@ -171,7 +171,7 @@ async function visitSite(
  */
 function checksFor(path: string, work: FileWork, map: EndpointMap, environments: readonly Environment[]): RenderCheck[] {
   const count = Math.max(1, ...work.rewrites.map((r) => r.contexts.length));
-  const checks: RenderCheck[] = work.rewrites.flatMap((r) => r.checks);
+  const checks: RenderCheck[] = definitionChecks(work.rewrites.flatMap((r) => r.checked), map);
   for (let i = 0; i < count; i++) {
     const vars = new Map<string, { before: Record<string, unknown>; after: Record<string, unknown> }>();
     for (const env of environments) {

@@ -2,7 +2,7 @@ import type { Environment, FileEdit, RenderCheck, TransformContext } from '@ansi
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
 import { isAtTarget, rewriteHosts, type HostReplacement } from './host-rewrite.js';
 import { definitionRenderCheck, definitionRenders } from './render-check.js';
-import { resolveVariable, type DefinitionKind, type VariableDefinition, type VariableResolution } from './variable-definitions.js';
+import { hostVariables, resolveVariable, type DefinitionKind, type VariableDefinition, type VariableResolution } from './variable-definitions.js';
 
 /** Per environment, a variable's value before and after the change. */
 export type VariableValues = Map<string, { before: string; after: string }>;
@@ -13,8 +13,8 @@ export interface VariableRewrite {
   resolution: VariableResolution;
   /** Edits of the definitions (each with the definition file's `path`). */
   edits: FileEdit[];
-  /** Checks on the edited definitions' files. */
-  checks: RenderCheck[];
+  /** Edited definitions whose files render on their own, to be checked (see {@link definitionChecks}). */
+  checked: VariableDefinition[];
   /** One entry per rendering context (one per task defining the variable, else one): values per environment. */
   contexts: VariableValues[];
   /** Lines for the notes. */
@@ -65,8 +65,21 @@ async function otherConsumers(name: string, templatePath: string, definitionPath
   return out;
 }
 
-async function valueIn(template: string, env: Environment, ctx: Ctx): Promise<string> {
-  return ctx.evaluate(template, env).catch(() => template);
+async function valueIn(template: string, env: Environment, ctx: Ctx, extra: Record<string, unknown> = {}): Promise<string> {
+  return ctx.evaluate(template, env, extra).catch(() => template);
+}
+
+/** How many definitions deep a chain (`a: "{{ b }}"`, `b: "{{ c }}"`) is followed. */
+const MAX_CHAIN = 3;
+
+/** The values of inner variables in one environment and phase, for evaluating the definition that uses them. */
+function innerValues(inner: readonly VariableRewrite[], env: string, phase: 'before' | 'after'): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const r of inner) {
+    const v = r.contexts[0]?.get(env);
+    if (v) out[r.name] = v[phase];
+  }
+  return out;
 }
 
 /**
@@ -79,24 +92,38 @@ async function valueIn(template: string, env: Environment, ctx: Ctx): Promise<st
  * const r = await rewriteVariable('candidate_registry', 'roles/koji_builder/templates/flatpak.conf', map, ctx);
  * r.edits[0]?.path; // => 'roles/koji_builder/tasks/main.yml'
  */
-export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: Ctx): Promise<VariableRewrite> {
+export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: Ctx, depth = 0): Promise<VariableRewrite> {
   const resolution = await cachedResolution(name, templatePath, ctx);
   const edits: FileEdit[] = [];
-  const checks: RenderCheck[] = [];
+  const checked: VariableDefinition[] = [];
   const notes: string[] = [];
   const values = new Map<VariableDefinition, VariableValues>();
   for (const def of resolution.effective) {
     const envs = ctx.environments.filter((e) => def.environments.includes(e.name));
     const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
     const rewritten = def.node.kind === 'scalar' ? await rewriteHosts(def.value, map, envs, evaluate) : undefined;
+    // A definition that is itself a variable (`candidate_registry: "{{ registry_host }}"`) is
+    // followed to that variable's definitions, which are edited instead.
+    const inner: VariableRewrite[] = [];
+    if (!rewritten && def.node.kind === 'scalar' && depth < MAX_CHAIN) {
+      for (const innerName of hostVariables(def.value)) {
+        if (innerName === name) continue;
+        const r = await rewriteVariable(innerName, templatePath, map, ctx, depth + 1);
+        inner.push(r);
+        edits.push(...r.edits);
+        checked.push(...r.checked);
+        notes.push(...r.notes.map((n) => `${name} = ${def.value} in ${def.label}; ${n}`));
+      }
+    }
     const perEnv: VariableValues = new Map();
     for (const env of envs) {
-      const before = await valueIn(def.value, env, ctx);
-      perEnv.set(env.name, { before, after: rewritten ? await valueIn(rewritten.value, env, ctx) : before });
+      const before = await valueIn(def.value, env, ctx, innerValues(inner, env.name, 'before'));
+      const after = rewritten ? await valueIn(rewritten.value, env, ctx) : await valueIn(def.value, env, ctx, innerValues(inner, env.name, 'after'));
+      perEnv.set(env.name, { before, after });
     }
     values.set(def, perEnv);
     const migrated = [...perEnv.values()].every((v) => isAtTarget(v.before, map));
-    if (!rewritten && !migrated) notes.push(`${name} in ${def.label} is "${def.value}", which names no mapped registry host; left alone`);
+    if (!rewritten && !migrated && inner.every((r) => r.edits.length === 0)) notes.push(`${name} in ${def.label} is "${def.value}", which names no mapped registry host; left alone`);
     if (rewritten) {
       const edit = def.document.scalarEdit(def.node, rewritten.value, `${name}: registry host → ${[...new Set(rewritten.replacements.flatMap((r) => Object.values(r.byEnv).map((m) => m.to)))].join(', ')}`);
       edits.push({ ...edit, path: def.path });
@@ -104,7 +131,7 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
         const users = await otherConsumers(name, templatePath, def.path, ctx);
         if (users.length > 0) notes.push(`${name} (${def.label}) is also used by ${users.join(', ')}: they get the new value too; review them`);
       }
-      if (await definitionRenders(def, ctx.environments)) checks.push(definitionRenderCheck(def, map));
+      if (await definitionRenders(def, ctx.environments)) checked.push(def);
       else notes.push(`${def.path} does not render as YAML on its own: the edited definition is checked through the template only`);
       notes.push(`${name} edited in ${def.label}: ${describeReplacements(rewritten.replacements, envs)}`);
     }
@@ -126,5 +153,22 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
     }
     return merged;
   });
-  return { name, resolution, edits, checks, contexts, notes };
+  return { name, resolution, edits, checked, contexts, notes };
+}
+
+/**
+ * One check per file holding edited definitions (two tasks of one file may each have one; the
+ * check must expect both changes), each definition counted once.
+ *
+ * @example
+ * definitionChecks(rewrites.flatMap((r) => r.checked), map).map((c) => c.path); // => ['roles/koji_builder/tasks/main.yml']
+ */
+export function definitionChecks(defs: readonly VariableDefinition[], map: EndpointMap): RenderCheck[] {
+  const byPath = new Map<string, VariableDefinition[]>();
+  for (const d of defs) {
+    const list = byPath.get(d.path) ?? [];
+    if (!list.includes(d)) list.push(d);
+    byPath.set(d.path, list);
+  }
+  return [...byPath.values()].map((list) => definitionRenderCheck(list, map));
 }
