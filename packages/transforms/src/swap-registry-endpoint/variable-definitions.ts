@@ -96,11 +96,6 @@ export async function resolveVariable(
 ): Promise<VariableResolution> {
   const all = environments.map((e) => e.name);
   const tasks = await templatingTasks(templatePath, repo);
-  const taskDefs = tasks.map((t) => taskDefinition(name, t, all));
-  const effective: VariableDefinition[] = [];
-  const others: VariableDefinition[] = [];
-  for (const d of taskDefs) if (d && !effective.some((e) => e.path === d.path && e.node === d.node)) effective.push(d);
-
   const role = roleOfTemplate(templatePath);
   // `vars/main.yml`, `vars/main` (no extension) or files in `vars/main/`.
   const inDir = (dir: string) =>
@@ -109,10 +104,17 @@ export async function resolveVariable(
   const roleDefaults = role ? await topLevelDefinitions(name, inDir(`${role.roleDir}/defaults`), repo, 'role defaults', () => [...all]) : [];
   const groupPaths = repo.paths().filter((p) => GROUP_VARS.test(p));
   const groupEnvironments = (p: string): string[] => {
-    if (GROUP_VARS.exec(p)?.[1] === 'all') return [...all];
+    if (GROUP_VARS.exec(p)?.[1]?.replace(/\.ya?ml$/, '') === 'all') return [...all];
     return environments.filter((e) => e.source.some((s) => p === s || p.startsWith(`${s}/`))).map((e) => e.name);
   };
   const groupDefs = await topLevelDefinitions(name, groupPaths, repo, 'group_vars', groupEnvironments);
+
+  // A role's vars/ outrank play vars (but not block or task vars).
+  const written = tasks.map((t) => taskDefinition(name, t, all));
+  const taskDefs = written.map((d) => (d?.kind === 'play vars' && roleVars.length > 0 ? undefined : d));
+  const effective: VariableDefinition[] = [];
+  const others: VariableDefinition[] = [];
+  for (const d of taskDefs) if (d && !effective.some((e) => e.path === d.path && e.node === d.node)) effective.push(d);
 
   // Environments the task-level definitions leave to the wider scopes.
   const uncovered = tasks.length === 0 || taskDefs.some((d) => d === undefined);
@@ -137,7 +139,7 @@ export async function resolveVariable(
       }
     }
   }
-  for (const d of [...roleVars, ...groupDefs, ...roleDefaults]) if (!effective.includes(d)) others.push(d);
+  for (const d of [...written, ...roleVars, ...groupDefs, ...roleDefaults]) if (d && !effective.includes(d) && !others.includes(d)) others.push(d);
   return { name, effective, others, tasks };
 }
 
