@@ -2,9 +2,10 @@
  * `ansimod patch`: the job's change as a `git format-patch` mail (or a series, one commit per
  * pipeline stage) for a pull request; never touches the repository.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  AnsimodError,
   formatPatch,
   formatPatchSeries,
   gitUserIdentity,
@@ -55,27 +56,67 @@ export const patch: Command = {
       ctx.err.line('nothing to change: no patch written');
       return ExitCode.Done;
     }
+    // Every output is made first and its directory checked, so a bad -o/--pr path fails before
+    // anything is written (and as an input error naming the path, not an internal one).
+    const outputs: Array<{ file: string; text: string; shown?: string }> = [];
+    let stdoutMail: string | undefined;
     if (args.values['split'] === true) {
       const commits = changesByStage(job)
         .filter((s) => s.paths.length)
         .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff));
       const dir = path.resolve(out ?? '.');
-      mkdirSync(dir, { recursive: true });
-      for (const m of formatPatchSeries(commits)) {
-        writeFileSync(path.join(dir, m.fileName), m.mail);
-        if (!ctx.quiet) ctx.out.line(path.join(out ?? '.', m.fileName));
-      }
+      makeDirectory(dir);
+      for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
     } else {
       const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job), author, date, signoff);
       const mail = formatPatch(commit);
-      if (out) writeFileSync(path.resolve(out), mail);
-      else ctx.out.write(mail);
+      if (out) outputs.push({ file: path.resolve(out), text: mail });
+      else stdoutMail = mail;
     }
-    if (typeof args.values['pr'] === 'string') writeFileSync(path.resolve(args.values['pr']), pullRequestMarkdown(job, subject));
+    if (typeof args.values['pr'] === 'string') outputs.push({ file: path.resolve(args.values['pr']), text: pullRequestMarkdown(job, subject) });
+    for (const o of outputs) expectDirectory(path.dirname(o.file), o.file);
+    for (const o of outputs) {
+      writeOutput(o.file, o.text);
+      if (o.shown && !ctx.quiet) ctx.out.line(o.shown);
+    }
+    if (stdoutMail !== undefined) ctx.out.write(stdoutMail);
     summarize(job, ctx, 'patch changes');
     return ExitCode.Done;
   },
 };
+
+/** A file-system error as one line without the path Node repeats at its end. */
+function reason(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, '');
+}
+
+function makeDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way' : reason(e);
+    throw new AnsimodError({ code: 'IO_ERROR', path: dir, message: `cannot create the patch directory: ${why}` });
+  }
+}
+
+function expectDirectory(dir: string, file: string): void {
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new AnsimodError({ code: 'IO_ERROR', path: file, message: `cannot write here: ${dir} is not an existing directory` });
+}
+
+function writeOutput(file: string, text: string): void {
+  try {
+    writeFileSync(file, text);
+  } catch (e) {
+    throw new AnsimodError({ code: 'IO_ERROR', path: file, message: `cannot write: ${reason(e)}` });
+  }
+}
 
 function parseAuthor(v: unknown): PatchPerson | undefined {
   if (typeof v !== 'string') return undefined;
@@ -99,7 +140,7 @@ function stageSection(job: JobResult, stage: string, paths: string[]): string {
   for (const s of steps) if (s.why) lines.push(wrapBody(s.why.replace(/\s+/g, ' ').trim(), 72));
   for (const p of paths) {
     const change = job.plan.changes.find((c) => c.path === p);
-    lines.push(`  - ${p}${change?.reasons.length ? `: ${change.reasons.join('; ')}` : ''}`);
+    lines.push(wrapBody(`- ${p}${change?.reasons.length ? `: ${change.reasons.join('; ')}` : ''}`, 72));
   }
   return lines.join('\n');
 }
@@ -107,7 +148,7 @@ function stageSection(job: JobResult, stage: string, paths: string[]): string {
 function followUps(job: JobResult): string {
   const list = job.recipe.followUps ?? [];
   if (!list.length) return '';
-  return ['Follow-ups that no file edit can do:', ...list.map((f) => wrapBody(`- ${f}`, 72).replace(/\n/g, '\n  '))].join('\n');
+  return ['Follow-ups that no file edit can do:', ...list.map((f) => wrapBody(`- ${f}`, 72))].join('\n');
 }
 
 function verification(job: JobResult): string {
