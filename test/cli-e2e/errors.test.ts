@@ -137,3 +137,24 @@ describe('one clear message per failure', () => {
     expect(r.stderr.split('\n').filter((l) => l.startsWith('ansimod: '))).toHaveLength(1);
   });
 });
+
+describe('patch output paths', () => {
+  const bad: Array<[string, (scratch: string, repo: string) => string[], string]> = [
+    ['-o into a missing directory', (s) => ['-o', path.join(s, 'missing', 'x.patch')], 'missing/x.patch'],
+    ['--split -o onto a file', (s, repo) => ['--split', '-o', path.join(repo, 'ansible.cfg')], 'ansible.cfg'],
+    ['--pr into a missing directory (the mail is not written either)', (s) => ['-o', path.join(s, 'x.patch'), '--pr', path.join(s, 'missing', 'pr.md')], 'missing/pr.md'],
+  ];
+
+  it.each(bad)('%s exits 3 naming the path, writes nothing, no internal error', (_name, argsFor, named) => {
+    const repo = gitRepo();
+    const scratch = path.dirname(repo);
+    const tree = snapshot(repo);
+    const r = ansimod(['patch', '--repo', repo, ...argsFor(scratch, repo)]);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(new RegExp(`^ansimod: \\S*${named.replace('.', '\\.')}: cannot `, 'm'));
+    expect(r.stderr).not.toContain('internal error');
+    expectNoStackTrace(r);
+    expect(existsSync(path.join(scratch, 'x.patch'))).toBe(false);
+    expect(snapshot(repo)).toEqual(tree);
+  });
+});
