@@ -151,6 +151,19 @@ describe('--transform with JavaScript and malformed modules', () => {
     expect(r.code).toBe(0);
   });
 
+  it('reports a transform that throws as an error of the file it was visiting, and writes nothing', () => {
+    writeFileSync(
+      path.join(outside, 'throws.mjs'),
+      "export default { name: 'throws', displayName: 'Throws', description: 'd', options: {}, select: { formats: ['json'] }, visit: (f) => { throw new TypeError('boom'); } };\n",
+    );
+    const before = snapshot(repo);
+    const r = ansimod(['apply', '--repo', repo, '--transform', 'throws.mjs'], { cwd: outside });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/files\/osbs\/dockercfg-production-secret\.j2: transform throws failed on this file: boom/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(snapshot(repo)).toEqual(before);
+  });
+
   it('names required options without defaults', () => {
     writeFileSync(
       path.join(outside, 'needs.mjs'),

@@ -64,11 +64,12 @@ export async function loadTransformFiles(files: readonly string[], opts: LoadTra
   if (!typescript.length) return (await Promise.all(targets.map((t) => importTransforms(pathToFileURL(t.file).href, t.shownAs)))).flat();
 
   // Only now: TypeScript and ts-morph are heavy, and a run without .ts transforms never needs them.
-  const [{ typeCheckTransform }, { transpileTransform }] = await Promise.all([import('./type-check.js'), import('./transpile.js')]);
+  const [{ typeCheckTransforms }, { transpileTransform }] = await Promise.all([import('./type-check.js'), import('./transpile.js')]);
   const core = installedCore();
-  for (const t of typescript) {
-    const diagnostics = await typeCheckTransform({ file: t.file, shownAs: t.shownAs, core });
-    if (diagnostics.length) throw new TransformTypeError(t.shownAs, diagnostics);
+  const problems = await typeCheckTransforms(typescript, { core });
+  if (problems.size) {
+    const all = [...problems.values()].flat();
+    throw new TransformTypeError([...problems.keys()].join(', '), all);
   }
   const outDir = mkdtempSync(path.join(tmpdir(), 'ansimod-transform-'));
   try {

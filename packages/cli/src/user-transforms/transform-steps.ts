@@ -17,6 +17,29 @@ export function missingRequiredOptions(t: AnyTransform): string[] {
 }
 
 /**
+ * The transform with a `visit` whose crashes become errors of the file it was visiting. A user's
+ * transform that throws is a bug in that transform, not in ansimod: the plan reports it with the
+ * file (and nothing is written) instead of ending in an internal error.
+ *
+ * @example
+ * const step = { transform: guarded(userTransform), options: {}, stage: 'x', target: 'y' };
+ */
+export function guarded(t: AnyTransform): AnyTransform {
+  return {
+    ...t,
+    async visit(file, ctx) {
+      try {
+        return await t.visit(file, ctx);
+      } catch (e) {
+        if (e instanceof AnsimodError) throw e;
+        const message = e instanceof Error ? e.message : String(e);
+        return { outcome: 'error', diagnostic: { code: 'INTERNAL', severity: 'error', path: file.path, message: `transform ${t.name} failed on this file: ${message}` } };
+      }
+    },
+  };
+}
+
+/**
  * One step per transform (stage = its display name, target = its name) and the recipe that
  * describes them.
  *
@@ -40,7 +63,7 @@ export function userTransformJob(transforms: readonly AnyTransform[]): { recipe:
       });
     }
   }
-  const steps: PlanStep[] = transforms.map((t) => ({ transform: t, options: {}, stage: t.displayName, target: t.name }));
+  const steps: PlanStep[] = transforms.map((t) => ({ transform: guarded(t), options: {}, stage: t.displayName, target: t.name }));
   const recipe: Recipe = {
     name: transforms.map((t) => t.name).join('+'),
     displayName: transforms.map((t) => t.displayName).join('; '),

@@ -10,35 +10,45 @@ import type { Diagnostic } from '@ansimod/core';
 import type { InstalledPackage } from './installed-core.js';
 
 /**
- * What the check needs to know about the file and the installation.
+ * A transform file to check: its absolute path, and the path as the user wrote it on the command
+ * line (diagnostics name the file that way).
  *
  * @example
- * const target: TypeCheckTarget = { file: '/home/me/t.ts', shownAs: 't.ts', core: installedCore() };
+ * const file: TransformFile = { file: '/home/me/t.ts', shownAs: 't.ts' };
  */
-export interface TypeCheckTarget {
-  /** Absolute path of the transform. */
+export interface TransformFile {
   readonly file: string;
-  /** The path as the user wrote it on the command line: diagnostics name the file this way. */
   readonly shownAs: string;
-  /** The `@ansimod/core` the transform is checked against (its `.d.ts`). */
+}
+
+/**
+ * Options of {@link typeCheckTransforms}.
+ *
+ * @example
+ * const opts: TypeCheckOptions = { core: installedCore() };
+ */
+export interface TypeCheckOptions {
+  /** The `@ansimod/core` the transforms are checked against (its `.d.ts`). */
   readonly core: InstalledPackage;
-  /** Where to look for `@types/node` (default: beside the installed core). */
+  /** Where to look for `@types/node` (default: from the installed core upwards). */
   readonly typesFrom?: string;
 }
 
 /**
- * Type-checks the transform and every file it imports with strict settings, `@ansimod/core`
- * mapped to the installed declarations (so a transform outside any project still resolves it).
- * Returns one `TYPE_ERROR` diagnostic per compiler error, with 1-based line and column; an
- * empty list means the file may run.
+ * Type-checks the transforms, and every file they import, in one program with strict settings
+ * and `@ansimod/core` mapped to the installed declarations (so a transform outside any project
+ * still resolves it). Returns one `TYPE_ERROR` diagnostic per compiler error, with 1-based line
+ * and column, grouped by the transform file they were found through; an empty map means every
+ * file may run.
  *
  * @example
- * const problems = await typeCheckTransform({ file: abs, shownAs: 'bad-transform.ts', core: installedCore() });
- * problems.map(formatDiagnostic); // => ["bad-transform.ts:3:33: Type 'number' is not assignable to type 'string'. (TS2322)"]
+ * const problems = await typeCheckTransforms([{ file: abs, shownAs: 'bad-transform.ts' }], { core: installedCore() });
+ * problems.get('bad-transform.ts')?.map(formatDiagnostic);
+ * // => ["bad-transform.ts:3:34: Type 'number' is not assignable to type 'string'. (TS2322)"]
  */
-export async function typeCheckTransform(target: TypeCheckTarget): Promise<Diagnostic[]> {
+export async function typeCheckTransforms(files: readonly TransformFile[], opts: TypeCheckOptions): Promise<Map<string, Diagnostic[]>> {
   const { Project, ts } = await import('ts-morph');
-  const typeRoots = nodeTypeRoots(target.typesFrom ?? target.core.dir);
+  const typeRoots = nodeTypeRoots(opts.typesFrom ?? opts.core.dir);
   const project = new Project({
     skipAddingFilesFromTsConfig: true,
     compilerOptions: {
@@ -50,7 +60,7 @@ export async function typeCheckTransform(target: TypeCheckTarget): Promise<Diagn
       // whatever the nearest package.json says; Bundler resolution checks it as that.
       module: ts.ModuleKind.ES2022,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
-      paths: { '@ansimod/core': [target.core.typesPath] },
+      paths: { [opts.core.name]: [opts.core.typesPath] },
       types: typeRoots.length ? ['node'] : [],
       ...(typeRoots.length ? { typeRoots } : {}),
       skipLibCheck: true,
@@ -59,22 +69,41 @@ export async function typeCheckTransform(target: TypeCheckTarget): Promise<Diagn
       esModuleInterop: true,
     },
   });
-  project.addSourceFileAtPath(target.file);
+  const shownAs = new Map(files.map((f) => [path.resolve(f.file), f.shownAs]));
+  for (const f of files) project.addSourceFileAtPath(f.file);
   project.resolveSourceFileDependencies();
   const cwd = process.cwd();
-  return project
-    .getPreEmitDiagnostics()
-    .filter((d) => d.getCategory() === ts.DiagnosticCategory.Error)
-    .map((d): Diagnostic => {
-      const sf = d.getSourceFile();
-      const message = `${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n  ')} (TS${d.getCode()})`;
-      if (!sf) return { code: 'TYPE_ERROR', severity: 'error', path: target.shownAs, message };
-      const file = sf.getFilePath();
-      const shown = path.resolve(file) === path.resolve(target.file) ? target.shownAs : path.relative(cwd, file) || file;
-      const start = d.getStart();
-      const pos = start === undefined ? undefined : sf.getLineAndColumnAtPos(start);
-      return { code: 'TYPE_ERROR', severity: 'error', path: shown, message, ...(pos ? { line: pos.line, column: pos.column } : {}) };
-    });
+  const byTransform = new Map<string, Diagnostic[]>();
+  const first = files[0]?.shownAs ?? '';
+  for (const d of project.getPreEmitDiagnostics()) {
+    if (d.getCategory() !== ts.DiagnosticCategory.Error) continue;
+    const sf = d.getSourceFile();
+    const message = `${ts.flattenDiagnosticMessageText(d.compilerObject.messageText, '\n  ')} (TS${d.getCode()})`;
+    const file = sf ? path.resolve(sf.getFilePath()) : undefined;
+    const shown = file === undefined ? first : (shownAs.get(file) ?? (path.relative(cwd, file) || file));
+    const start = d.getStart();
+    const pos = sf && start !== undefined ? sf.getLineAndColumnAtPos(start) : undefined;
+    // A helper's error counts against the first transform file given that imports it, or the first one.
+    const owner = (file && shownAs.get(file)) ?? files.find((f) => sf && importsFile(project, f.file, sf.getFilePath()))?.shownAs ?? first;
+    const list = byTransform.get(owner) ?? [];
+    list.push({ code: 'TYPE_ERROR', severity: 'error', path: shown, message, ...(pos ? { line: pos.line, column: pos.column } : {}) });
+    byTransform.set(owner, list);
+  }
+  return byTransform;
+}
+
+/** Whether `target` is among the files `from` imports, directly or not. */
+function importsFile(project: import('ts-morph').Project, from: string, target: string): boolean {
+  const seen = new Set<string>();
+  const stack = [project.getSourceFile(from)];
+  while (stack.length) {
+    const sf = stack.pop();
+    if (!sf || seen.has(sf.getFilePath())) continue;
+    seen.add(sf.getFilePath());
+    if (sf.getFilePath() === target) return true;
+    for (const dep of sf.getReferencedSourceFiles()) stack.push(dep);
+  }
+  return false;
 }
 
 /** The `node_modules/@types` directory holding `@types/node` nearest to `from`, if any. */
