@@ -44,7 +44,7 @@ export const JOB_OPTIONS: Command['options'] = {
     multiple: true,
     valueName: 'FILE',
     description:
-      'run the transform(s) exported by default from FILE (.ts type-checked first, or .js/.mjs) instead of a recipe, with their option defaults; repeatable',
+      'run the transform(s) exported by default from FILE (.ts type-checked first, or .js/.mjs) instead of a recipe, with their option defaults',
   },
 };
 
