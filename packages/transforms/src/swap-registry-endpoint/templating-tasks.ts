@@ -1,4 +1,5 @@
 import { YamlDocument, type RepoView, type YamlPath } from '@ansimod/core';
+import { filesUnder } from './repo-paths.js';
 
 /** A task that renders a template (`template:` / `ansible.builtin.template:`). */
 export interface TemplatingTask {
@@ -83,9 +84,8 @@ const YAML_FILE = /\.ya?ml$/;
  */
 export async function templatingTasks(templatePath: string, repo: RepoView): Promise<TemplatingTask[]> {
   const role = roleOfTemplate(templatePath);
-  const inRole = role
-    ? repo.paths().filter((p) => YAML_FILE.test(p) && (p.startsWith(`${role.roleDir}/tasks/`) || p.startsWith(`${role.roleDir}/handlers/`)))
-    : [];
+  const dir = (name: string) => (role?.roleDir ? `${role.roleDir}/${name}` : name);
+  const inRole = role ? [...filesUnder(repo, dir('tasks')), ...filesUnder(repo, dir('handlers'))].filter((p) => YAML_FILE.test(p)) : [];
   const baseName = templatePath.slice(templatePath.lastIndexOf('/') + 1);
   const found = await tasksOf(inRole, templatePath, repo, baseName);
   if (found.length > 0) return found;

@@ -1,4 +1,5 @@
 import { YamlDocument, type Environment, type RepoView, type YamlNode, type YamlPath } from '@ansimod/core';
+import { filesUnder, GROUP_VARS, groupVarsFiles } from './repo-paths.js';
 import { roleOfTemplate, templatingTasks, type TemplatingTask } from './templating-tasks.js';
 
 /** Where a variable is defined, from the most to the least specific. */
@@ -75,7 +76,7 @@ async function topLevelDefinitions(
   return out;
 }
 
-const GROUP_VARS = /(?:^|\/)group_vars\/([^/]+)(?:\/[^/]+)?$/;
+
 
 /**
  * Finds where a variable used by a template is defined, in Ansible's order of precedence for
@@ -98,11 +99,11 @@ export async function resolveVariable(
   const tasks = await templatingTasks(templatePath, repo);
   const role = roleOfTemplate(templatePath);
   // `vars/main.yml`, `vars/main` (no extension) or files in `vars/main/`.
-  const inDir = (dir: string) =>
-    repo.paths().filter((p) => p.startsWith(`${dir}/`) && (/\.ya?ml$/.test(p) || !p.slice(p.lastIndexOf('/') + 1).includes('.')));
-  const roleVars = role ? await topLevelDefinitions(name, inDir(`${role.roleDir}/vars`), repo, 'role vars', () => [...all]) : [];
-  const roleDefaults = role ? await topLevelDefinitions(name, inDir(`${role.roleDir}/defaults`), repo, 'role defaults', () => [...all]) : [];
-  const groupPaths = repo.paths().filter((p) => GROUP_VARS.test(p));
+  const inDir = (dir: string) => filesUnder(repo, dir).filter((p) => /\.ya?ml$/.test(p) || !p.slice(p.lastIndexOf('/') + 1).includes('.'));
+  const roleSub = (sub: string) => (role?.roleDir ? `${role.roleDir}/${sub}` : sub);
+  const roleVars = role ? await topLevelDefinitions(name, inDir(roleSub('vars')), repo, 'role vars', () => [...all]) : [];
+  const roleDefaults = role ? await topLevelDefinitions(name, inDir(roleSub('defaults')), repo, 'role defaults', () => [...all]) : [];
+  const groupPaths = groupVarsFiles(repo);
   const groupEnvironments = (p: string): string[] => {
     if (GROUP_VARS.exec(p)?.[1]?.replace(/\.ya?ml$/, '') === 'all') return [...all];
     return environments.filter((e) => e.source.some((s) => p === s || p.startsWith(`${s}/`))).map((e) => e.name);
