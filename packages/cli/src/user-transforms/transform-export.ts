@@ -20,6 +20,7 @@ function transformProblems(v: unknown, where: string): string[] {
   }
   if (typeof v['name'] === 'string' && !/^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v['name'])) problems.push(`${where}.name must be kebab-case, got "${v['name']}"`);
   if (typeof v['visit'] !== 'function') problems.push(`${where}.visit must be a function`);
+  if (v['claims'] !== undefined && typeof v['claims'] !== 'function') problems.push(`${where}.claims must be a function when given`);
   if (!isRecord(v['select']) && typeof v['select'] !== 'function') problems.push(`${where}.select must be a file selector or a function of the options`);
   if (!isRecord(v['options'])) problems.push(`${where}.options must be an object (use {} for none)`);
   else
