@@ -612,6 +612,31 @@ function registryProxyConf(c) {
     '    require valid-user', '  </LimitExcept>', '</Location>'];
 }
 
+function registryGenericConf(c) {
+  return ['# Rules shared by every registry vhost', 'RequestHeader set X-Forwarded-Proto https early', 'ProxyPreserveHost On', '',
+    '# Docker pushes go to the registry backend directly', 'RewriteCond %{REQUEST_METHOD} ^(PATCH|POST|PUT|DELETE)$',
+    '{% if env == "production" %}', 'RewriteRule ^/v2/(.*)$ http://oci-registry02:5000/v2/$1 [P,L]', '{% else %}',
+    'RewriteRule ^/v2/(.*)$ http://oci-registry01:5000/v2/$1 [P,L]', '{% endif %}', 'RewriteRule ^/v2/(.*)$ http://localhost:10048/v2/$1 [P,L]'];
+}
+
+/** Which vhost template serves which site: the link the recipe follows to find the registry's vhost. */
+function reverseProxyPlaybook(c) {
+  const out = ['# Reverse proxy rules on the proxies, one role entry per proxied site.', '- name: Set up the reverse proxy rules',
+    '  hosts: proxies_stg:proxies', '  user: root', '', '  vars_files:', '  - /srv/web/infra/ansible/vars/global.yml', '', '  roles:'];
+  const site = (website, destname, port) => out.push('', '  - role: httpd/reverseproxy', `    website: ${website}`,
+    `    destname: ${destname}`, `    proxyurl: http://localhost:${port}`);
+  for (let i = c.r.int(10, 40); i > 0; i--) {
+    const svc = c.r.pick(SERVICES).replace(/[^a-z0-9]/g, '');
+    site(c.r.chance(0.3) ? `${svc}{{ env_suffix }}.${DOMAIN}` : `${svc}.${DOMAIN}`, svc, c.r.int(10000, 10099));
+    if (i === 7) {
+      site(REGISTRY, 'registry-fedora', 10048);
+      site(`registry-no-cdn.${DOMAIN}`, 'registry-fedora', 10048);
+      site(CANDIDATE, 'registry-generic', 10054);
+    }
+  }
+  return out;
+}
+
 function flatpakIndexerConfigMap(c) {
   const out = ['---', 'kind: ConfigMap', 'apiVersion: v1', 'metadata:', '  name: indexer-config', 'data:', '  config.yaml: |-',
     '    koji_config: fedora', `    odcs_uri: https://odcs{{ env_suffix }}.${DOMAIN}/`, '    deltas_dir: ${OUTPUT_DIR}/deltas/',
@@ -760,7 +785,9 @@ export function* treeEntries(size, seed = DEFAULT_SEED) {
   yield file('roles/bodhi2/base/templates/production.ini.j2', bodhiIni(c));
   yield file('roles/bodhi2/base/tasks/main.yml', tasksFile(c, 12, [], false));
   yield file('roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', registryProxyConf(c));
+  yield file('roles/httpd/reverseproxy/templates/reversepassproxy.registry-generic.conf', registryGenericConf(c));
   yield file('roles/httpd/reverseproxy/tasks/main.yml', tasksFile(c, 6, [], false));
+  yield file('playbooks/include/proxies-reverseproxy.yml', reverseProxyPlaybook(c));
   yield file('roles/openshift-apps/flatpak-indexer/templates/configmap.yml', flatpakIndexerConfigMap(c));
   yield file('roles/openshift-apps/flatpak-indexer/templates/deploymentconfig.yml', k8sTemplate(c, 'flatpak-indexer', true));
 
@@ -784,7 +811,11 @@ export function* treeEntries(size, seed = DEFAULT_SEED) {
   const groups = [];
   for (let i = 0; i < nGroupVars; i++) groups.push(`${r.pick(SERVICES).replace(/[^a-z0-9]/g, '_')}${r.pick(['', '_stg', '_aarch64', '_backend'])}`);
   yield file('inventory/inventory', inventoryIni(c, groups, hosts));
-  yield file('inventory/group_vars/all', varsFile(c, 400, false));
+  // The environment variables templates branch on (`{% if env == 'staging' %}`), as the real inventory sets them.
+  yield file('inventory/group_vars/all', ['---', 'env: production', 'env_prefix: ""', 'env_short: prod', 'env_suffix: ""',
+    ...varsFile(c, 400, false).slice(1)]);
+  yield file('inventory/group_vars/staging', ['---', '# Overrides for every host in staging', 'env: staging', 'env_prefix: stg.',
+    'env_short: stg', 'env_suffix: .stg', ...varsFile(c, 30, false).slice(1)]);
   for (const g of groups) yield file(`inventory/group_vars/${g}`, varsFile(c, r.int(5, 60), reg()));
   for (const h of hosts) yield file(`inventory/host_vars/${h}`, hostVars(c, h, reg()));
 

@@ -197,8 +197,10 @@ function makeColumns(env, opts) {
     summary: (stdout, stderr) => {
       // The totals row of the command's report when it prints one, and its one-line verdict on stderr.
       const total = stdout.split('\n').find((l) => /^total\s+\d/.test(l.trim()));
-      const verdict = stderr.split('\n').find((l) => l.startsWith('ansimod:'));
-      return [total?.trim().replace(/\s+/g, ' ') ?? lastLine(stdout), verdict?.trim()].filter(Boolean).join('; ') || lastLine(stderr);
+      // Progress lines end in \r; the verdict is the last real line on stderr ("… would change 6 files …").
+      const verdict = lastLine(stderr.split('\n').map((l) => l.split('\r').at(-1) ?? '').join('\n'));
+      const parts = [total?.trim().replace(/\s+/g, ' '), verdict].filter(Boolean);
+      return parts.length ? parts.join('; ') : lastLine(stdout);
     },
   });
   const grep = {
