@@ -3,7 +3,7 @@
  * repository: exactly two lines change, in the files that hold them, and a second run on the
  * result changes nothing.
  */
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +18,11 @@ const maps = {
   'registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
   'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
 };
-const steps: PlanStep[] = [
-  { transform, options: { maps, keys: ['registry'], sections: ['push'], formats: ['ini'] }, stage: 'Koji', target: 'flatpak.conf' },
-  { transform, options: { maps, keys: ['public_url'], formats: ['yaml'] }, stage: 'flatpak-indexer', target: 'public_url' },
+const stepsFor = (m: Record<string, string>): PlanStep[] => [
+  { transform, options: { maps: m, keys: ['registry'], sections: ['push'], formats: ['ini'] }, stage: 'Koji', target: 'flatpak.conf' },
+  { transform, options: { maps: m, keys: ['public_url'], formats: ['yaml'] }, stage: 'flatpak-indexer', target: 'public_url' },
 ];
+const steps = stepsFor(maps);
 
 /** Lines removed and added, per file. */
 function changedLines(before: string, after: string): { removed: string[]; added: string[] } {
@@ -61,5 +62,28 @@ describe('swap-registry-endpoint on fixtures/ansible', () => {
     expect(again.changes).toEqual([]);
     expect(again.notFound).toEqual([]);
     expect(again.steps.flatMap((s) => s.outcomes.map((o) => o.outcome))).toEqual(['nochange', 'nochange']);
+  });
+
+  it('with one-to-one maps, the inverse maps give back every byte', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'ansimod-sre-'));
+    try {
+      cpSync(fixture, dir2, { recursive: true });
+      const four = {
+        'candidate-registry.fedoraproject.org': 'quay.io/fedora-candidates',
+        'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-candidates-stg',
+        'registry.fedoraproject.org': 'quay.io/fedora',
+        'registry.stg.fedoraproject.org': 'quay.io/fedora-stg',
+      };
+      const forward = await planSteps(dir2, stepsFor(four));
+      expect(forward.errors).toEqual([]);
+      expect(forward.changes).toHaveLength(2);
+      for (const c of forward.changes) writeFileSync(join(dir2, c.path), c.afterBytes);
+      const back = await planSteps(dir2, stepsFor(Object.fromEntries(Object.entries(four).map(([a, b]) => [b, a]))));
+      expect(back.errors).toEqual([]);
+      for (const c of back.changes) writeFileSync(join(dir2, c.path), c.afterBytes);
+      for (const c of forward.changes) expect(readFileSync(join(dir2, c.path), 'utf8'), c.path).toBe(readFileSync(join(fixture, c.path), 'utf8'));
+    } finally {
+      rmSync(dir2, { recursive: true, force: true });
+    }
   });
 });

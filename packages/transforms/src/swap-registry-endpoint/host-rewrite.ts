@@ -24,6 +24,45 @@ export interface RewrittenValue {
 
 const PORT_AFTER = /^:\d{1,5}(?=$|\/)/;
 
+/** Host names in Ansible trees tell environments apart with `env_suffix` first of all (`koji{{ env_suffix }}.example.org`). */
+const PREFERRED_ENV_VARS = ['env_suffix', 'env_prefix', 'env'];
+
+function byPreference(a: string, b: string): number {
+  const ra = PREFERRED_ENV_VARS.indexOf(a);
+  const rb = PREFERRED_ENV_VARS.indexOf(b);
+  if (ra !== rb) return (ra < 0 ? PREFERRED_ENV_VARS.length : ra) - (rb < 0 ? PREFERRED_ENV_VARS.length : rb);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Values that differ per environment written the way the repository's own templates write them:
+ * one environment variable (`env_suffix`, `env_prefix`, `env`…) in an otherwise constant text, when
+ * one fits every environment (`candidate-registry{{ env_suffix }}.fedoraproject.org` for
+ * `candidate-registry.fedoraproject.org` / `candidate-registry.stg.fedoraproject.org`). Undefined
+ * when the values are equal or no variable fits.
+ *
+ * @example
+ * viaEnvironmentVariable({ production: 'a.example.org', staging: 'a.stg.example.org' }, envs); // => 'a{{ env_suffix }}.example.org'
+ */
+export function viaEnvironmentVariable(values: Readonly<Record<string, string>>, environments: readonly Environment[]): string | undefined {
+  const first = environments[0];
+  const target = first === undefined ? undefined : values[first.name];
+  if (first === undefined || target === undefined || environments.length < 2) return undefined;
+  if (environments.some((e) => values[e.name] === undefined) || environments.every((e) => values[e.name] === target)) return undefined;
+  for (const name of Object.keys(first.vars).filter((n) => /^env(?:_|$)/.test(n)).sort(byPreference)) {
+    const own = environments.map((e) => e.vars[name]);
+    if (!own.every((v): v is string => typeof v === 'string') || new Set(own).size < 2) continue;
+    const v0 = own[0] as string;
+    for (let i = 0; i + v0.length <= target.length; i++) {
+      if (!target.startsWith(v0, i)) continue;
+      const before = target.slice(0, i);
+      const after = target.slice(i + v0.length);
+      if (environments.every((e, k) => values[e.name] === before + (own[k] as string) + after)) return `${before}{{ ${name} }}${after}`;
+    }
+  }
+  return undefined;
+}
+
 function insideJinjaTag(value: string, offset: number): boolean {
   const open = Math.max(value.lastIndexOf('{{', offset), value.lastIndexOf('{%', offset));
   if (open < 0) return false;
@@ -66,7 +105,7 @@ export async function rewriteHosts(
         values[env.name] = await evaluate(occ.source.replace(/\\\./g, '.'), env).catch(() => occ.source);
       }
     }
-    let text = perEnvironmentExpression(values, environments);
+    let text = viaEnvironmentVariable(values, environments) ?? perEnvironmentExpression(values, environments);
     if (text.startsWith('{{') && insideJinjaTag(value, occ.start)) continue; // cannot nest an expression in a tag
     if (occ.source.includes('\\.') && !text.startsWith('{{')) text = text.replace(/\./g, '\\.');
     const port = PORT_AFTER.exec(value.slice(occ.end))?.[0] ?? '';
@@ -80,7 +119,27 @@ export async function rewriteHosts(
     at = r.end;
   }
   parts.push(value.slice(at));
-  return { value: parts.join(''), replacements };
+  return { value: await simplified(parts.join(''), environments, evaluate), replacements };
+}
+
+/** `{{ 'a' if env == 'staging' else 'b' }}` and longer chains of string literals on `env`: what perEnvironmentExpression writes. */
+const ENV_CHOICE = /^\{\{ (?:'(?:[^'\\]|\\.)*' if env == '(?:[^'\\]|\\.)*' else )+'(?:[^'\\]|\\.)*' \}\}$/;
+
+/**
+ * A value that is one choice on `env` between string literals (a value this transform wrote
+ * before, its literals now replaced) is written again from what it gives in each environment:
+ * plainly when they agree, with an environment variable when one fits (so reversing a change
+ * gives back `candidate-registry{{ env_suffix }}.fedoraproject.org`), else as the choice.
+ */
+async function simplified(value: string, environments: readonly Environment[], evaluate: Evaluate): Promise<string> {
+  if (!ENV_CHOICE.test(value)) return value;
+  const values: Record<string, string> = {};
+  for (const env of environments) {
+    const v = await evaluate(value, env).catch(() => undefined);
+    if (v === undefined) return value;
+    values[env.name] = v;
+  }
+  return viaEnvironmentVariable(values, environments) ?? perEnvironmentExpression(values, environments);
 }
 
 function isHostChar(c: number): boolean {

@@ -1,4 +1,4 @@
-import { YamlDocument, type RepoView, type YamlPath } from '@ansimod/core';
+import { isTemplatePath, YamlDocument, type RepoView, type YamlPath } from '@ansimod/core';
 import { filesUnder } from './repo-paths.js';
 
 /** A task that renders a template (`template:` / `ansible.builtin.template:`). */
@@ -75,14 +75,17 @@ function tasksIn(path: string, document: YamlDocument, templatePath: string): Te
 const YAML_FILE = /\.ya?ml$/;
 
 /**
- * The tasks that render `templatePath`: first in its role's `tasks/` and `handlers/`, else in
- * any YAML file of the repository that names the template's file.
+ * The tasks that render `templatePath` (a file under `templates/` or a `.j2`): first in its
+ * role's `tasks/` and `handlers/`, else in any YAML file of the repository that names the
+ * template's file.
  *
  * @example
  * const tasks = await templatingTasks('roles/koji_builder/templates/flatpak.conf', repo);
  * tasks[0]?.name; // => 'configure flatpak-builder plugin'
  */
 export async function templatingTasks(templatePath: string, repo: RepoView): Promise<TemplatingTask[]> {
+  // A vars file or a playbook is not rendered by a `template:` task; no search for one.
+  if (!isTemplatePath(templatePath)) return [];
   const role = roleOfTemplate(templatePath);
   const dir = (name: string) => (role?.roleDir ? `${role.roleDir}/${name}` : name);
   const inRole = role ? [...filesUnder(repo, dir('tasks')), ...filesUnder(repo, dir('handlers'))].filter((p) => YAML_FILE.test(p)) : [];

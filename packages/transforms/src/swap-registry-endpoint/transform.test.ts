@@ -203,7 +203,7 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     });
   });
 
-  it('inverted maps (--reverse) give the original hosts back, inside the Jinja expression', async () => {
+  it('inverted maps (--reverse) give the original definition back, byte for byte', async () => {
     const inverted = Object.fromEntries(Object.entries(fourHostMaps).map(([from, to]) => [to, from]));
     const migrated = fixture('tasks-key-value.before.yml').replace(
       '"candidate-registry{{ env_suffix }}.fedoraproject.org"',
@@ -213,12 +213,7 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
       transform,
       options: { ...koji, maps: inverted },
       before: { [CONF]: fixture('flatpak.conf'), [TASKS]: migrated },
-      after: {
-        [TASKS]: migrated.replace(
-          `"{{ 'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates' }}"`,
-          `"{{ 'candidate-registry.stg.fedoraproject.org' if env == 'staging' else 'candidate-registry.fedoraproject.org' }}"`,
-        ),
-      },
+      after: { [TASKS]: fixture('tasks-key-value.before.yml') },
     });
     await runTransformCase({
       transform,
