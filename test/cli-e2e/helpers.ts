@@ -160,6 +160,22 @@ export function recipeFacts(): { stages: string[]; followUps: string[]; displayN
   return { stages: [...new Set(recipe.steps.map((s) => s.stage))], followUps: recipe.followUps, displayName: recipe.displayName };
 }
 
+/**
+ * Memoises a zero-argument function: results that are the same for every fresh copy of the
+ * fixture (the tree `apply` gives, the plan's stages) are computed once per test file.
+ */
+export function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
+}
+
 /** Asserts that a run printed no JavaScript stack frame (`    at fn (file:line)`). */
 export function expectNoStackTrace(r: RunResult): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);

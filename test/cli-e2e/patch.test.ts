@@ -14,6 +14,7 @@ import {
   git,
   gitRepo,
   headTree,
+  once,
   recipeFacts,
   snapshot,
   workingTree,
@@ -22,19 +23,19 @@ import {
 beforeAll(expectBuilt);
 
 /** The tree `apply` gives on a fresh copy of the fixture repository (the reference result). */
-function appliedTree(): string {
+const appliedTree = once((): string => {
   const repo = gitRepo();
   const r = ansimod(['apply', '--repo', repo]);
   expect(r.code, r.stderr).toBe(0);
   return workingTree(repo);
-}
+});
 
-/** The plan's files per stage, from `plan --json`. */
-function stagesOf(repo: string): Array<{ stage: string; paths: string[] }> {
-  const r = ansimod(['plan', '--repo', repo, '--json']);
+/** The plan's files per stage on a fresh copy of the fixture repository, from `plan --json`. */
+const fixtureStages = once((): Array<{ stage: string; paths: string[] }> => {
+  const r = ansimod(['plan', '--repo', gitRepo(), '--json']);
   expect(r.code, r.stderr).toBe(0);
   return (JSON.parse(r.stdout) as { stages: Array<{ stage: string; paths: string[] }> }).stages.filter((s) => s.paths.length);
-}
+});
 
 describe('ansimod patch → git am', () => {
   it('-o FILE: git am applies it as ONE commit giving exactly the tree apply gives; the repository is untouched', () => {
@@ -81,7 +82,7 @@ describe('ansimod patch → git am', () => {
     const r = ansimod(['patch', '--repo', repo]);
     expect(r.code, r.stderr).toBe(0);
     const body = r.stdout.slice(r.stdout.indexOf('\n\n'), r.stdout.indexOf('\n---\n'));
-    const stages = stagesOf(repo);
+    const stages = fixtureStages();
     expect(stages.map((s) => s.stage)).toEqual(recipeFacts().stages); // the fixture exercises every stage
     for (const { stage, paths } of stages) {
       expect(body).toMatch(new RegExp(`^${stage}:$`, 'm'));
@@ -124,7 +125,7 @@ describe('ansimod patch → git am', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
 
-    const stages = stagesOf(repo);
+    const stages = fixtureStages();
     const files = readdirSync(dir).sort();
     expect(files).toHaveLength(stages.length);
     files.forEach((f, i) => expect(f).toMatch(new RegExp(`^${String(i + 1).padStart(4, '0')}-[\\w.-]+\\.patch$`)));
@@ -156,7 +157,7 @@ describe('ansimod patch → git am', () => {
     const { displayName, followUps } = recipeFacts();
     expect(md.split('\n')[0]).toBe(`# ${displayName}`);
     const rows = md.split('\n').filter((l) => /^\| (?!---|Stage )/.test(l));
-    const stages = stagesOf(repo);
+    const stages = fixtureStages();
     expect(rows.map((l) => l.split('|')[1]?.trim())).toEqual(stages.map((s) => s.stage));
     stages.forEach(({ paths }, i) => {
       for (const p of paths) expect(rows[i]).toContain(`\`${p}\``);

@@ -9,7 +9,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { chmodSync, existsSync, readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { IDENTITY, ansimod, cloneOf, expectBuilt, git, gitRepo, headTree, referenceDir, workingTree } from './helpers.js';
+import { IDENTITY, ansimod, cloneOf, expectBuilt, git, gitRepo, headTree, once, referenceDir, workingTree } from './helpers.js';
 
 beforeAll(() => {
   expectBuilt();
@@ -29,12 +29,12 @@ function makeWritable(dir: string): void {
 
 const referenceRepo = (): string => gitRepo({ from: referenceDir, prepare: makeWritable });
 
-function appliedTree(): string {
+const appliedTree = once((): string => {
   const repo = referenceRepo();
   const r = ansimod(['apply', '--repo', repo]);
   expect(r.code, r.stderr).toBe(0);
   return workingTree(repo);
-}
+});
 
 describe('on a copy of the reference repository', () => {
   it('patch --signoff -o x.patch, then git am x.patch: one signed-off commit with the apply tree; check is clean after', () => {
