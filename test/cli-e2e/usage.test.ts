@@ -1,10 +1,11 @@
 /**
  * The command line itself: usage errors exit 2 with a one-line message, colour and progress only
- * where they belong (never with NO_COLOR or when piped), and `--json` printing exactly one JSON
- * object on stdout for plan, check and apply.
+ * where they belong (on a terminal; never with NO_COLOR or when piped), and `--json` printing
+ * exactly one JSON object on stdout for plan, check and apply.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ansimod, expectBuilt, expectNoStackTrace, gitRepo, snapshot } from './helpers.js';
+import { spawnSync } from 'node:child_process';
+import { ansimod, bin, expectBuilt, expectNoStackTrace, gitRepo, snapshot } from './helpers.js';
 
 beforeAll(expectBuilt);
 
@@ -102,5 +103,29 @@ describe('--json prints exactly one JSON object on stdout', () => {
     expect(after.code).toBe(0);
     expect(one(after.stdout)['changes']).toEqual([]);
     for (const r of [plan, check, after]) expect(r.stdout + r.stderr).not.toMatch(ANSI);
+  });
+});
+
+describe('on a terminal', () => {
+  /** Runs the CLI under a pseudo-terminal (util-linux `script`); stdout and stderr both reach the terminal. */
+  const onTty = (args: string[], env: NodeJS.ProcessEnv, hideStdout = false): string => {
+    const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+    const command = [process.execPath, bin, ...args].map(quote).join(' ') + (hideStdout ? ' >/dev/null' : '');
+    const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, ...env } });
+    expect(r.error, 'util-linux `script` is needed to give the CLI a terminal').toBeUndefined();
+    expect(r.status, r.stdout).toBe(0);
+    return r.stdout;
+  };
+  const SGR = /\x1b\[[0-9;]*m/;
+
+  it('shows a progress line on stderr and clears it; colours the diff; NO_COLOR and --quiet are respected', () => {
+    const repo = gitRepo();
+    const stderr = onTty(['plan', '--repo', repo], { NO_COLOR: '', FORCE_COLOR: '' }, true);
+    expect(stderr).toMatch(/^\rscanning[^\r]*\x1b\[K/);
+    expect(stderr).toMatch(/\r\x1b\[Kflatpaks-to-quay: would change \d+ files/);
+
+    expect(onTty(['plan', '--repo', repo], { NO_COLOR: '', FORCE_COLOR: '' })).toMatch(SGR);
+    expect(onTty(['plan', '--repo', repo], { NO_COLOR: '1', FORCE_COLOR: '' })).not.toMatch(SGR);
+    expect(onTty(['plan', '--repo', repo, '--quiet'], { NO_COLOR: '1', FORCE_COLOR: '' }, true)).toBe('');
   });
 });
