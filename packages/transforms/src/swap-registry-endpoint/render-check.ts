@@ -4,6 +4,9 @@ import { mapRenderedHosts } from './host-rewrite.js';
 import type { NestedBlock, SiteLocation } from './value-sites.js';
 import type { VariableDefinition } from './variable-definitions.js';
 
+/** A quote a plain scalar got when edited ('' when none). */
+export type Quote = '' | '"' | "'";
+
 /** The settings a change touches, as the rendered file shows them. */
 export class ChangedSettings {
   /** `section\0key` of INI entries (null section: before any header). */
@@ -11,14 +14,18 @@ export class ChangedSettings {
   /** Keys of YAML pairs (rendered keys may differ from written ones, so by name). */
   private readonly yamlKeys = new Set<string>();
   /** Documents in block scalars: per block, keys (and for INI, the sections) that change. */
-  private readonly nested = new Map<string, { block: NestedBlock; keys: Set<string>; sections: Set<string | null> }>();
+  private readonly nested = new Map<string, { block: NestedBlock; keys: Map<string, Quote>; sections: Set<string | null> }>();
 
-  add(key: string, location: SiteLocation): void {
+  /**
+   * Records a changed setting. `quotedNow` is the quote a plain YAML scalar got when edited: in
+   * a document held in a block scalar the rendered text keeps it, so the expected line has it.
+   */
+  add(key: string, location: SiteLocation, quotedNow: Quote = ''): void {
     const section = location.format === 'ini' ? location.section : null;
     if (location.nested) {
       const id = `${location.nested.doc}\0${location.nested.path.join('\0')}`;
-      const entry = this.nested.get(id) ?? { block: location.nested, keys: new Set<string>(), sections: new Set<string | null>() };
-      entry.keys.add(key);
+      const entry = this.nested.get(id) ?? { block: location.nested, keys: new Map<string, Quote>(), sections: new Set<string | null>() };
+      if (!entry.keys.get(key)) entry.keys.set(key, quotedNow);
       entry.sections.add(section);
       this.nested.set(id, entry);
     } else if (location.format === 'ini') {
@@ -36,7 +43,7 @@ export class ChangedSettings {
   keys(): string[] {
     const out = new Set<string>([...this.yamlKeys]);
     for (const k of this.ini) out.add(k.slice(k.indexOf('\0') + 1));
-    for (const n of this.nested.values()) for (const k of n.keys) out.add(k);
+    for (const n of this.nested.values()) for (const k of n.keys.keys()) out.add(k);
     return [...out];
   }
 
@@ -117,7 +124,7 @@ function updateAt(value: unknown, path: YamlPath, update: (v: unknown) => unknow
  * A rendered nested document (a block scalar's content) with the values of `keys` mapped, line
  * by line: the document is a string in the rendered data, and only those lines may change.
  */
-function mapLines(text: string, keys: ReadonlySet<string>, format: 'yaml' | 'ini', sections: ReadonlySet<string | null>, map: EndpointMap): string {
+function mapLines(text: string, keys: ReadonlyMap<string, Quote>, format: 'yaml' | 'ini', sections: ReadonlySet<string | null>, map: EndpointMap): string {
   let section: string | null = null;
   return text
     .split('\n')
@@ -131,7 +138,11 @@ function mapLines(text: string, keys: ReadonlySet<string>, format: 'yaml' | 'ini
       if (sep < 0) return line;
       const key = line.slice(0, sep).trim().replace(/^(["'])(.*)\1$/, '$2');
       if (!keys.has(key) || (format === 'ini' && !sections.has(section))) return line;
-      return line.slice(0, sep + 1) + mapRenderedHosts(line.slice(sep + 1), map);
+      const rest = line.slice(sep + 1);
+      const quote = keys.get(key) ?? '';
+      const value = rest.trimStart();
+      if (quote === '' || value.startsWith('"') || value.startsWith("'")) return line.slice(0, sep + 1) + mapRenderedHosts(rest, map);
+      return `${line.slice(0, sep + 1)}${rest.slice(0, rest.length - value.length)}${quote}${mapRenderedHosts(value, map)}${quote}`;
     })
     .join('\n');
 }

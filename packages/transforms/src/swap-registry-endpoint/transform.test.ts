@@ -301,6 +301,35 @@ describe('swap-registry-endpoint: hosts written in the value', () => {
     });
   });
 
+  it('a nested value whose host is a variable: the role default changes, the ConfigMap does not', async () => {
+    const before = fixture('configmap.before.yml').replace('public_url: https://registry.fedoraproject.org/', 'public_url: https://{{ indexer_registry }}/');
+    const plan = await runTransformCase({
+      transform,
+      options: indexer,
+      before: {
+        [CONFIGMAP]: before,
+        'roles/openshift-apps/flatpak-indexer/defaults/main.yml': 'indexer_registry: registry.fedoraproject.org\n',
+      },
+      after: { 'roles/openshift-apps/flatpak-indexer/defaults/main.yml': 'indexer_registry: quay.io/fedora\n' },
+    });
+    expect(plan.steps[0]?.outcomes[0]?.detail).toContain('indexer_registry edited in roles/openshift-apps/flatpak-indexer/defaults/main.yml (role defaults)');
+  });
+
+  it('a nested value that gets quoted renders as intended (the check expects the quotes in the block text)', async () => {
+    const before = fixture('configmap.before.yml').replace('public_url: https://registry.fedoraproject.org/', 'public_url: registry{{ env_suffix }}.fedoraproject.org/flatpaks');
+    await runTransformCase({
+      transform,
+      options: { ...indexer, maps: fourHostMaps },
+      before: { [CONFIGMAP]: before },
+      after: {
+        [CONFIGMAP]: before.replace(
+          'public_url: registry{{ env_suffix }}.fedoraproject.org/flatpaks',
+          `public_url: "{{ 'quay.io/fedora-stg' if env == 'staging' else 'quay.io/fedora' }}/flatpaks"`,
+        ),
+      },
+    });
+  });
+
   it('traps: other keys, the CDN host, longer hosts and values without a mapped host are never touched', async () => {
     const plan = await runTransformCase({
       transform,

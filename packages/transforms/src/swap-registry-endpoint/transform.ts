@@ -137,8 +137,10 @@ async function visitSite(
   const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
   const rewritten = await rewriteHosts(site.value, map, environments, evaluate);
   if (rewritten) {
-    work.edits.push(site.edit(rewritten.value, `${site.where}: registry host → mapped registry`));
-    work.settings.add(site.key, site.location);
+    const edit = site.edit(rewritten.value, `${site.where}: registry host → mapped registry`);
+    const quote = edit.text[0];
+    work.edits.push(edit);
+    work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '');
     work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
     return;
   }

@@ -9,6 +9,7 @@ import {
   type NestedDocument,
   type TextEdit,
   type YamlPath,
+  type YamlScalarStyle,
 } from '@ansimod/core';
 
 /** A block scalar of a YAML file whose content is a document of its own (a ConfigMap's `config.yaml: |-`). */
@@ -33,6 +34,8 @@ export interface ValueSite {
   location: SiteLocation;
   /** Human-readable place: `[push] registry`, `data.config.yaml › registries.fedora.public_url`. */
   where: string;
+  /** How a YAML scalar is written (a plain one may get quotes when edited). */
+  style?: YamlScalarStyle;
   /** An edit of the visited file setting the value, keeping the format's quoting. */
   edit(newValue: string, reason: string): TextEdit;
 }
@@ -77,6 +80,7 @@ function yamlSites(doc: YamlDocument, q: SiteQuery, lift: (e: TextEdit) => TextE
       value: node.value as string,
       location: { format: 'yaml', path: pair.path, ...(nested ? { nested } : {}) },
       where: `${prefix}${pair.path.join('.')}`,
+      ...(node.style ? { style: node.style } : {}),
       edit: (v, reason) => lift(doc.scalarEdit(node, v, reason)),
     });
   }
