@@ -151,6 +151,24 @@ describe('--transform with JavaScript and malformed modules', () => {
     expect(r.code).toBe(0);
   });
 
+  it('lets an .mjs transform outside the repository import the CLI\'s own @ansimod/core', () => {
+    // The AnsimodError it throws is recognised by the engine (same class), so it is reported as
+    // the transform's refusal of the file, not as a crash of the transform.
+    writeFileSync(
+      path.join(outside, 'uses-core.mjs'),
+      [
+        "import { AnsimodError, defineTransform } from '@ansimod/core';",
+        "export default defineTransform({ name: 'uses-core', displayName: 'Uses core', description: 'd', options: {}, select: { formats: ['json'] },",
+        "  visit: () => { throw new AnsimodError({ code: 'PARSE_ERROR', message: 'refused by the transform' }); } });",
+        '',
+      ].join('\n'),
+    );
+    const r = ansimod(['plan', '--repo', repo, '--transform', 'uses-core.mjs'], { cwd: outside });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error: files/osbs/dockercfg-production-secret.j2: refused by the transform');
+    expect(r.stderr).not.toContain('failed on this file');
+  });
+
   it('reports a transform that throws as an error of the file it was visiting, and writes nothing', () => {
     writeFileSync(
       path.join(outside, 'throws.mjs'),

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url';
 import { AnsimodError, type AnyTransform, type Diagnostic } from '@ansimod/core';
 import { installedCore } from './installed-core.js';
 import { isTypeScriptFile } from './module-specifiers.js';
+import { registerAnsimodResolution } from './package-resolution.js';
 import { transformsOfModule } from './transform-export.js';
 
 /**
@@ -61,6 +62,7 @@ export async function loadTransformFiles(files: readonly string[], opts: LoadTra
     }
   }
   const typescript = targets.filter((t) => isTypeScriptFile(t.file));
+  if (typescript.length < targets.length) registerAnsimodResolution(installedCore());
   if (!typescript.length) return (await Promise.all(targets.map((t) => importTransforms(pathToFileURL(t.file).href, t.shownAs)))).flat();
 
   // Only now: TypeScript and ts-morph are heavy, and a run without .ts transforms never needs them.
