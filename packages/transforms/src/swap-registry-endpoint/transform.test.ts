@@ -189,6 +189,18 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     expect(plan.changes).toHaveLength(1);
   });
 
+  it('a variable defined nowhere that is read: no change, reported with the reason', async () => {
+    const plan = await runTransformCase({ transform, options: koji, before: { [CONF]: fixture('flatpak.conf') } });
+    expect(plan.steps[0]?.outcomes).toEqual([
+      {
+        path: CONF,
+        outcome: 'nochange',
+        detail: '[push] registry: candidate_registry: no definition found (task vars, role vars, group_vars, role defaults); left alone',
+      },
+    ]);
+    expect(plan.notFound).toEqual([{ stage: 'test', target: 'swap-registry-endpoint' }]);
+  });
+
   it('custom four-host maps give per-environment targets', async () => {
     await runTransformCase({
       transform,

@@ -33,6 +33,8 @@ interface FileWork {
   rewrites: VariableRewrite[];
   notes: string[];
   matched: boolean;
+  /** A value's host is a variable that could not be followed to a definition naming a mapped host. */
+  unresolved: boolean;
 }
 
 /** True when the value, rendered in every environment (with the variables' values), already names a target. */
@@ -115,12 +117,15 @@ export const swapRegistryEndpoint = defineTransform({
     if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
 
     const map = mapFor(ctx.options.maps);
-    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false };
+    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false };
     for (const site of sites) await visitSite(site, file.path, map, ctx, work);
     for (const u of unreadable) work.notes.push(`${u}: not read`);
 
     if (work.edits.length === 0) {
-      return work.matched ? { outcome: 'nochange', matched: true, notes: work.notes } : { outcome: 'skip', reason: 'no managed value names a mapped registry' };
+      if (work.matched) return { outcome: 'nochange', matched: true, notes: work.notes };
+      // Shown in the report (a skip is not): the host may be set somewhere this transform does not read.
+      if (work.unresolved) return { outcome: 'nochange', matched: false, notes: work.notes };
+      return { outcome: 'skip', reason: 'no managed value names a mapped registry' };
     }
     return { outcome: 'changed', edits: work.edits, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
   },
@@ -164,6 +169,8 @@ async function visitSite(
   if (await allAtTarget(site.value, map, environments, ctx.evaluate, vars)) {
     work.matched = true;
     work.notes.push(`${site.where}: already names a target registry`);
+  } else if (names.length > 0) {
+    work.unresolved = true;
   }
 }
 
