@@ -132,3 +132,13 @@ describe('apply keeps the bytes it does not edit', () => {
     expect(after.includes(Buffer.from('# caf\xe9 \xb5 au lait\n', 'latin1'))).toBe(true);
   });
 });
+
+describe('--quiet', () => {
+  it('apply --quiet prints nothing on success and still writes', () => {
+    const repo = gitRepo();
+    const r = ansimod(['apply', '--repo', repo, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toBe('');
+    expect(git(repo, 'status', '--porcelain')).not.toBe('');
+  });
+});

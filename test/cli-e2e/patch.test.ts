@@ -4,7 +4,7 @@
  * pipeline stage) giving the same tree, `--signoff`, `--pr`, and a repository left untouched.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   IDENTITY,
@@ -165,5 +165,29 @@ describe('ansimod patch → git am', () => {
     for (const f of followUps) expect(md).toContain(f);
     expect(md).toMatch(/^## How it was verified$/m);
     expect(md.endsWith('\n')).toBe(true);
+  });
+
+  it('on CRLF, BOM, latin-1 and mode-0640 targets, git am gives the apply tree and keeps the bytes', () => {
+    const BODHI = 'roles/bodhi2/base/templates/production.ini.j2';
+    const DOCKERCFG = 'files/osbs/dockercfg-production-secret.j2';
+    const odd = (d: string): void => {
+      const bodhi = path.join(d, BODHI);
+      const text = readFileSync(bodhi).toString('latin1').replace('# Bodhi server settings', '# caf\xe9 Bodhi server settings');
+      writeFileSync(bodhi, Buffer.from(text.replace(/\n/g, '\r\n'), 'latin1'));
+      writeFileSync(path.join(d, DOCKERCFG), Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), readFileSync(path.join(d, DOCKERCFG))]));
+      chmodSync(bodhi, 0o640);
+    };
+    const repo = gitRepo({ prepare: odd });
+    const mail = path.join(path.dirname(repo), 'odd.patch');
+    expect(ansimod(['patch', '--repo', repo, '-o', mail]).code).toBe(0);
+    const clone = cloneOf(repo);
+    git(clone, 'am', '-q', mail);
+    expect(ansimod(['apply', '--repo', repo]).code).toBe(0);
+    expect(headTree(clone)).toBe(workingTree(repo));
+    const bodhi = readFileSync(path.join(clone, BODHI));
+    expect(bodhi.subarray(0, 30)).toEqual(Buffer.from('# caf\xe9 Bodhi server settings, w', 'latin1'));
+    expect(bodhi.toString('latin1')).not.toMatch(/[^\r]\n/);
+    expect(readFileSync(path.join(clone, DOCKERCFG)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    expect(statSync(path.join(repo, BODHI)).mode & 0o777).toBe(0o640);
   });
 });

@@ -31,7 +31,8 @@ export const apply: Command = {
     if (ctx.json) {
       ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: paths, notFound: job.plan.notFound, warnings: dirty.map((p) => `${p} has uncommitted changes`) }, null, 2));
     } else {
-      for (const c of job.plan.changes) ctx.out.line(`changed: ${c.path} (${c.stages.join(', ')})`);
+      // --quiet: only errors and warnings (the list of written files is progress, not a result).
+      if (!ctx.quiet) for (const c of job.plan.changes) ctx.out.line(`changed: ${c.path} (${c.stages.join(', ')})`);
       summarize(job, ctx, 'changed');
     }
     return ExitCode.Done;
