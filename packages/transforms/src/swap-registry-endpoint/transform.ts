@@ -4,7 +4,7 @@ import { isAtTarget, rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
 import { hostVariables } from './variable-definitions.js';
-import { definitionChecks, rewriteVariable, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
+import { definitionChecks, rewriteVariable, type VariableContext, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
 
 /** The formats whose key/value settings this transform reads. */
 const SUPPORTED_FORMATS: readonly FormatName[] = ['yaml', 'ini'];
@@ -135,7 +135,7 @@ async function visitSite(
   site: ValueSite,
   path: string,
   map: EndpointMap,
-  ctx: { environments: readonly Environment[]; evaluate: (t: string, env: Environment, extra?: Record<string, unknown>) => Promise<string> } & Parameters<typeof rewriteVariable>[3],
+  ctx: VariableContext,
   work: FileWork,
 ): Promise<void> {
   const environments = ctx.environments;
@@ -153,14 +153,16 @@ async function visitSite(
   const vars = new Map<string, VariableValues>();
   let edited = false;
   for (const name of names) {
-    const r = await rewriteVariable(name, path, map, ctx);
-    work.notes.push(...r.notes.map((n) => `${site.where}: ${n}`));
-    if (r.contexts[0]) vars.set(name, r.contexts[0]);
-    if (r.edits.length > 0) {
-      edited = true;
+    // Several keys of a file may use one variable: it is followed (and edited) once.
+    const known = work.rewrites.find((w) => w.name === name);
+    const r = known ?? (await rewriteVariable(name, path, map, ctx));
+    if (!known) {
+      work.rewrites.push(r);
       work.edits.push(...r.edits);
+      work.notes.push(...r.notes.map((n) => `${site.where}: ${n}`));
     }
-    if (!work.rewrites.some((w) => w.name === name)) work.rewrites.push(r);
+    if (r.contexts[0]) vars.set(name, r.contexts[0].values);
+    if (r.edits.length > 0) edited = true;
   }
   if (edited) {
     work.settings.add(site.key, site.location);
@@ -187,7 +189,7 @@ function checksFor(path: string, work: FileWork, map: EndpointMap, environments:
       const before: Record<string, unknown> = {};
       const after: Record<string, unknown> = {};
       for (const r of work.rewrites) {
-        const v = r.contexts[Math.min(i, r.contexts.length - 1)]?.get(env.name);
+        const v = r.contexts[Math.min(i, r.contexts.length - 1)]?.values.get(env.name);
         if (v) {
           before[r.name] = v.before;
           after[r.name] = v.after;
@@ -195,8 +197,8 @@ function checksFor(path: string, work: FileWork, map: EndpointMap, environments:
       }
       if (Object.keys(before).length > 0) vars.set(env.name, { before, after });
     }
-    const task = work.rewrites.flatMap((r) => r.resolution.tasks)[i];
-    checks.push(registryRenderCheck(path, work.settings, map, vars, count > 1 && task ? `as rendered by ${task.path} task ${task.name ?? `#${String(task.taskPath.at(-1))}`}` : undefined));
+    const label = work.rewrites.map((r) => r.contexts[i]?.label).find((l) => l !== undefined);
+    checks.push(registryRenderCheck(path, work.settings, map, vars, count > 1 && label ? `as rendered with ${label}` : undefined));
   }
   return checks;
 }

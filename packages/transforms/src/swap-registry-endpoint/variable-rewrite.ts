@@ -7,6 +7,13 @@ import { hostVariables, resolveVariable, type DefinitionKind, type VariableDefin
 /** Per environment, a variable's value before and after the change. */
 export type VariableValues = Map<string, { before: string; after: string }>;
 
+/** The values a template is rendered with in one rendering context (one task, or the wider scopes). */
+export interface RenderingContext {
+  /** The definition deciding it when it is a task's (its label), else undefined. */
+  label?: string;
+  values: VariableValues;
+}
+
 /** What following one variable of a registry value to its definitions gave. */
 export interface VariableRewrite {
   name: string;
@@ -15,8 +22,8 @@ export interface VariableRewrite {
   edits: FileEdit[];
   /** Edited definitions whose files render on their own, to be checked (see {@link definitionChecks}). */
   checked: VariableDefinition[];
-  /** One entry per rendering context (one per task defining the variable, else one): values per environment. */
-  contexts: VariableValues[];
+  /** One entry per rendering context (one per task defining the variable, else one). */
+  contexts: RenderingContext[];
   /** Lines for the notes. */
   notes: string[];
 }
@@ -24,12 +31,13 @@ export interface VariableRewrite {
 /** Definitions that belong to the run of one task (its own, its block's or its play's `vars:`). */
 const TASK_SCOPES: ReadonlySet<DefinitionKind> = new Set<DefinitionKind>(['task vars', 'block vars', 'play vars']);
 
-type Ctx = Pick<TransformContext<unknown>, 'environments' | 'repo' | 'evaluate'>;
+/** What following a variable needs from the transform context. */
+export type VariableContext = Pick<TransformContext<unknown>, 'environments' | 'repo' | 'evaluate'>;
 
 /** Resolutions are per repository and template: several keys (or steps) may ask for the same one. */
 const resolutionCache = new WeakMap<object, Map<string, Promise<VariableResolution>>>();
 
-function cachedResolution(name: string, templatePath: string, ctx: Ctx): Promise<VariableResolution> {
+function cachedResolution(name: string, templatePath: string, ctx: VariableContext): Promise<VariableResolution> {
   let byKey = resolutionCache.get(ctx.repo);
   if (!byKey) resolutionCache.set(ctx.repo, (byKey = new Map()));
   const key = `${templatePath}\0${name}`;
@@ -49,7 +57,7 @@ function describeReplacements(replacements: readonly HostReplacement[], environm
 }
 
 /** Files other than the template and the definition that use the variable (`{{ name }}`, `when: name …`). */
-async function otherConsumers(name: string, templatePath: string, definitionPath: string, ctx: Ctx): Promise<string[]> {
+async function otherConsumers(name: string, templatePath: string, definitionPath: string, ctx: VariableContext): Promise<string[]> {
   // Variable names are identifiers (see hostVariables), so they need no escaping.
   const word = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
   const definition = new RegExp(`^\\s*${name}\\s*:`);
@@ -65,7 +73,7 @@ async function otherConsumers(name: string, templatePath: string, definitionPath
   return out;
 }
 
-async function valueIn(template: string, env: Environment, ctx: Ctx, extra: Record<string, unknown> = {}): Promise<string> {
+async function valueIn(template: string, env: Environment, ctx: VariableContext, extra: Record<string, unknown> = {}): Promise<string> {
   return ctx.evaluate(template, env, extra).catch(() => template);
 }
 
@@ -76,7 +84,7 @@ const MAX_CHAIN = 3;
 function innerValues(inner: readonly VariableRewrite[], env: string, phase: 'before' | 'after'): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const r of inner) {
-    const v = r.contexts[0]?.get(env);
+    const v = r.contexts[0]?.values.get(env);
     if (v) out[r.name] = v[phase];
   }
   return out;
@@ -92,7 +100,7 @@ function innerValues(inner: readonly VariableRewrite[], env: string, phase: 'bef
  * const r = await rewriteVariable('candidate_registry', 'roles/koji_builder/templates/flatpak.conf', map, ctx);
  * r.edits[0]?.path; // => 'roles/koji_builder/tasks/main.yml'
  */
-export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: Ctx, depth = 0): Promise<VariableRewrite> {
+export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: VariableContext, depth = 0): Promise<VariableRewrite> {
   const resolution = await cachedResolution(name, templatePath, ctx);
   const edits: FileEdit[] = [];
   const checked: VariableDefinition[] = [];
@@ -144,14 +152,15 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
   const taskDefs = resolution.effective.filter((d) => TASK_SCOPES.has(d.kind));
   const shared = resolution.effective.filter((d) => !taskDefs.includes(d));
   const contextDefs = taskDefs.length > 0 ? taskDefs.map((d) => [d, ...shared]) : [shared];
-  const contexts = contextDefs.map((defs) => {
+  const contexts = contextDefs.map((defs): RenderingContext => {
     const merged: VariableValues = new Map();
     for (const env of ctx.environments) {
       const def = defs.find((d) => d.environments.includes(env.name));
       const v = def ? values.get(def)?.get(env.name) : undefined;
       if (v) merged.set(env.name, v);
     }
-    return merged;
+    const own = defs[0];
+    return { values: merged, ...(own && TASK_SCOPES.has(own.kind) ? { label: own.label } : {}) };
   });
   return { name, resolution, edits, checked, contexts, notes };
 }
