@@ -137,6 +137,27 @@ describe('--transform with the example transforms', () => {
     expect(plan.notFound).toEqual([]);
     expect(plan.steps[0]?.outcomes.length).toBe(4);
   });
+
+  it('type-checks and runs a .ts transform that reuses a built-in one from @ansimod/transforms', () => {
+    writeFileSync(
+      path.join(outside, 'docker-auth.ts'),
+      [
+        "import { defineTransform } from '@ansimod/core';",
+        "import { builtinRegistry } from '@ansimod/transforms';",
+        "const inner = builtinRegistry().transform('swap-docker-auth-host');",
+        'export default defineTransform({',
+        "  name: 'docker-auth-to-quay', displayName: 'Docker auth to quay', description: 'A fixed map.', options: {},",
+        "  select: { formats: ['json'], contains: ['auths'] },",
+        "  visit: (file, ctx) => inner.visit(file, { ...ctx, options: { maps: { 'candidate-registry.fedoraproject.org': 'quay.io/fedora' }, reverse: false } }),",
+        '});',
+        '',
+      ].join('\n'),
+    );
+    const r = ansimod(['plan', '--repo', fixture, '--transform', 'docker-auth.ts'], { cwd: outside });
+    expect(r.stderr).toContain('docker-auth-to-quay: would change 1 file');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('+{"auths":{"quay.io":');
+  });
 });
 
 describe('--transform with JavaScript and malformed modules', () => {

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from '@ansimod/core';
-import type { InstalledPackage } from './installed-core.js';
+import { installedPackage, type InstalledPackage } from './installed-core.js';
 
 /**
  * A transform file to check: its absolute path, and the path as the user wrote it on the command
@@ -60,7 +60,7 @@ export async function typeCheckTransforms(files: readonly TransformFile[], opts:
       // whatever the nearest package.json says; Bundler resolution checks it as that.
       module: ts.ModuleKind.ES2022,
       moduleResolution: ts.ModuleResolutionKind.Bundler,
-      paths: { [opts.core.name]: [opts.core.typesPath] },
+      paths: ansimodPaths(opts.core),
       types: typeRoots.length ? ['node'] : [],
       ...(typeRoots.length ? { typeRoots } : {}),
       skipLibCheck: true,
@@ -104,6 +104,17 @@ function importsFile(project: import('ts-morph').Project, from: string, target: 
     for (const dep of sf.getReferencedSourceFiles()) stack.push(dep);
   }
   return false;
+}
+
+/** `@ansimod/core`, and `@ansimod/transforms` when it is installed too, mapped to their declarations. */
+function ansimodPaths(core: InstalledPackage): Record<string, string[]> {
+  const paths: Record<string, string[]> = { [core.name]: [core.typesPath] };
+  try {
+    paths['@ansimod/transforms'] = [installedPackage('@ansimod/transforms').typesPath];
+  } catch {
+    // Not installed: a transform importing it gets "cannot find module", which is the truth.
+  }
+  return paths;
 }
 
 /** The `node_modules/@types` directory holding `@types/node` nearest to `from`, if any. */
