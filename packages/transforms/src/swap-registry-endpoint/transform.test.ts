@@ -394,6 +394,17 @@ describe('swap-registry-endpoint: verification', () => {
     });
   });
 
+  it('rejects an INI edit that also moves another setting', async () => {
+    const text = fixture('push-literal.before.conf');
+    const at = text.indexOf('registry = docker://registry.fedoraproject.org');
+    await runTransformCase({
+      transform: tampered(() => ({ start: at + 'registry = docker://'.length, end: at + 'registry = docker://registry.fedoraproject.org'.length, text: 'quay.io/fedora' })),
+      options: koji,
+      before: { 'roles/x/templates/push.conf': text },
+      expectErrors: ['pull.registry: expected "docker://registry.fedoraproject.org", got "docker://quay.io/fedora"'],
+    });
+  });
+
   it('rejects a variable definition edited to a wrong value', async () => {
     const wrong = defineTransform({
       ...transform,
