@@ -2,7 +2,8 @@
  * Reading one repository file as bytes and as text, and resolving a user-given path to a file
  * of the repository without ever leaving it.
  */
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { lstat, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError } from '../diagnostics.js';
 import { decodeSource, type DecodedSource } from '../text/source.js';
@@ -35,9 +36,23 @@ export interface RepoFile {
  * file.decoded; // => { kind: 'text', text: '---\n…', encoding: 'utf8' }
  */
 export async function readRepoFile(entry: RepoEntry): Promise<RepoFile> {
+  return readRepoFileSync(entry);
+}
+
+/**
+ * {@link readRepoFile} without the promise. A repository's files are small and usually in the
+ * page cache, where one synchronous read costs a fraction of the four thread-pool round trips
+ * (open, fstat, read, close) of `fs.promises.readFile`; the worker threads and the prefilter read
+ * thousands of them in a row.
+ *
+ * @example
+ * const file = readRepoFileSync(entry);
+ * file.decoded.kind; // => 'text'
+ */
+export function readRepoFileSync(entry: RepoEntry): RepoFile {
   let bytes: Buffer;
   try {
-    bytes = await readFile(entry.absolutePath);
+    bytes = readFileSync(entry.absolutePath);
   } catch (err) {
     throw new AnsimodError({
       code: 'IO_ERROR',
