@@ -5,6 +5,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { ansimod, bin, expectBuilt, expectNoStackTrace, gitRepo, snapshot } from './helpers.js';
 
 beforeAll(expectBuilt);
@@ -103,6 +105,26 @@ describe('--json prints exactly one JSON object on stdout', () => {
     expect(after.code).toBe(0);
     expect(one(after.stdout)['changes']).toEqual([]);
     for (const r of [plan, check, after]) expect(r.stdout + r.stderr).not.toMatch(ANSI);
+  });
+});
+
+describe('patch --json', () => {
+  it('prints one JSON object naming the files written and each commit, with the mail when there is no -o', () => {
+    const repo = gitRepo();
+    const dir = path.join(path.dirname(repo), 'series');
+    const split = ansimod(['patch', '--repo', repo, '--json', '--split', '-o', dir]);
+    expect(split.code, split.stderr).toBe(0);
+    expect(split.stderr).toBe('');
+    const written = JSON.parse(split.stdout) as { written: string[]; commits: Array<{ subject: string; files: string[] }> };
+    expect(written.written).toEqual(readdirSync(dir).sort().map((f) => path.join(dir, f)));
+    expect(written.commits).toHaveLength(written.written.length);
+
+    const toStdout = ansimod(['patch', '--repo', repo, '--json']);
+    const one = JSON.parse(toStdout.stdout) as { written: string[]; commits: Array<{ files: string[] }>; mail: string };
+    expect(one.written).toEqual([]);
+    expect(one.commits).toHaveLength(1);
+    expect(one.mail).toMatch(/^From [0-9a-f]{40} /);
+    expect(one.commits[0]?.files.sort()).toEqual(written.commits.flatMap((c) => c.files).sort());
   });
 });
 

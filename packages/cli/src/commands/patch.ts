@@ -52,6 +52,10 @@ export const patch: Command = {
     const out = typeof args.values['output'] === 'string' ? args.values['output'] : undefined;
 
     if (!job.plan.changes.length) {
+      if (ctx.json) {
+        ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: [], commits: [] }, null, 2));
+        return ExitCode.Done;
+      }
       summarize(job, ctx, 'changes');
       ctx.err.line('nothing to change: no patch written');
       return ExitCode.Done;
@@ -75,10 +79,20 @@ export const patch: Command = {
     }
     if (typeof args.values['pr'] === 'string') outputs.push({ file: path.resolve(args.values['pr']), text: pullRequestMarkdown(job, subject) });
     for (const o of outputs) expectDirectory(path.dirname(o.file), o.file);
-    for (const o of outputs) {
-      writeOutput(o.file, o.text);
-      if (o.shown && !ctx.quiet) ctx.out.line(o.shown);
+    for (const o of outputs) writeOutput(o.file, o.text);
+    if (ctx.json) {
+      // One JSON object: what was written, each commit's subject and files, and the mail itself when not written to a file.
+      const commits =
+        args.values['split'] === true
+          ? changesByStage(job)
+              .filter((s) => s.paths.length)
+              .map((s) => ({ subject: `${s.stage}: ${subject}`, files: s.paths }))
+          : [{ subject, files: job.plan.changes.map((c) => c.path) }];
+      const mail = stdoutMail !== undefined ? { mail: stdoutMail } : {};
+      ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: outputs.map((o) => o.file), commits, ...mail }, null, 2));
+      return ExitCode.Done;
     }
+    if (!ctx.quiet) for (const o of outputs) if (o.shown) ctx.out.line(o.shown);
     if (stdoutMail !== undefined) ctx.out.write(stdoutMail);
     summarize(job, ctx, 'patch changes');
     return ExitCode.Done;
