@@ -23,6 +23,10 @@ function quoteJinja(s: string): string {
  * The value as written in the template: plain when every environment gets the same value,
  * otherwise one Jinja expression on `env`, the first environment of `values` being the `else`.
  * (Templates of an Ansible repository tell environments apart by the `env` variable.)
+ *
+ * @example
+ * perEnvironmentValue({ production: '30', staging: '120' }); // => "{{ '120' if env == 'staging' else '30' }}"
+ * perEnvironmentValue({ production: '60', staging: '60' });  // => '60'
  */
 export function perEnvironmentValue(values: Readonly<Record<string, string>>): string {
   const entries = Object.entries(values);

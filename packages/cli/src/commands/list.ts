@@ -9,7 +9,12 @@ import { builtinRegistry } from '@ansimod/transforms';
 import { ExitCode, type Command } from '../command.js';
 import { loadTransformFiles, TransformTypeError } from '../user-transforms/index.js';
 
-/** Where the generated reference lives in the ansimod repository. */
+/**
+ * Where the generated reference lives in the ansimod repository.
+ *
+ * @example
+ * ctx.out.line(`see ${REFERENCE_DOC}`);
+ */
 export const REFERENCE_DOC = 'docs/transforms.md';
 
 function optionLine(name: string, o: OptionSpec): string {
