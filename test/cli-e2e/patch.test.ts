@@ -105,15 +105,16 @@ describe('ansimod patch → git am', () => {
     expect(message.trimEnd().endsWith(`Signed-off-by: ${IDENTITY.name} <${IDENTITY.email}>`)).toBe(true);
   });
 
-  it('--author and --subject set the commit author and subject', () => {
+  it('--author and --subject set the commit author and subject; --signoff still signs with the repository identity', () => {
     const repo = gitRepo();
     const scratch = path.dirname(repo);
     const mail = path.join(scratch, 'a.patch');
-    const r = ansimod(['patch', '--repo', repo, '--author', 'Bo Other <bo@example.com>', '--subject', 'Move flatpaks to the new registry', '-o', mail]);
+    const r = ansimod(['patch', '--repo', repo, '--author', 'Bo Other <bo@example.com>', '--subject', 'Move flatpaks to the new registry', '--signoff', '-o', mail]);
     expect(r.code, r.stderr).toBe(0);
     const clone = cloneOf(repo);
     git(clone, 'am', '-q', mail);
     expect(git(clone, 'log', '-1', '--format=%an <%ae>|%s')).toBe('Bo Other <bo@example.com>|Move flatpaks to the new registry');
+    expect(git(clone, 'log', '-1', '--format=%B')).toContain(`\nSigned-off-by: ${IDENTITY.name} <${IDENTITY.email}>`);
   });
 
   it('--split -o DIR: a numbered series, one commit per stage, that git am applies in order to the same tree', () => {
