@@ -5,7 +5,7 @@
 import type { FormatName } from '../formats/types.js';
 import { mapLimit } from './map-limit.js';
 import { roundtripFile, type FileRoundtrip } from './roundtrip-file.js';
-import { defaultWorkerCount, roundtripInWorkers, workerScript } from './roundtrip-pool.js';
+import { defaultWorkerCount, RoundtripPool, workerScript } from './roundtrip-pool.js';
 import { sortByPath, walkRepository, type SkippedFile } from './walk.js';
 
 /**
@@ -91,26 +91,40 @@ const FORMATS: readonly FormatName[] = ['yaml', 'ini', 'json', 'conf', 'text'];
  * console.log(`${report.identical}/${report.total} identical`);
  */
 export async function roundtripRepository(root: string, opts: RoundtripOptions = {}): Promise<RoundtripReport> {
-  const walk = await walkRepository(root, { onProgress: (n) => opts.onProgress?.({ phase: 'walk', done: n }) });
-  const total = walk.files.length;
-  const progress = (done: number): void => opts.onProgress?.({ phase: 'check', done, total });
-
   const threshold = opts.workerThreshold ?? 500;
-  const workers =
-    opts.workers ?? (total > threshold && workerScript() !== undefined ? defaultWorkerCount(total) : 0);
-
-  let results: FileRoundtrip[];
-  if (workers >= 2) {
-    results = await roundtripInWorkers(walk.files, workers, progress);
-  } else {
-    let done = 0;
-    results = await mapLimit(walk.files, 16, async (entry) => {
-      const r = await roundtripFile(entry);
-      progress(++done);
-      return r;
+  const auto = opts.workers === undefined && workerScript() !== undefined;
+  // Workers are started as soon as they are known to be wanted (explicitly, or when the walk
+  // passes the threshold), so that they load the parsers while the walk goes on.
+  let pool: RoundtripPool | undefined;
+  const startPool = (files: number): RoundtripPool =>
+    (pool ??= RoundtripPool.start(opts.workers ?? defaultWorkerCount(files)));
+  if (opts.workers !== undefined && opts.workers >= 2) startPool(0);
+  try {
+    const walk = await walkRepository(root, {
+      onProgress: (n) => {
+        if (auto && n > threshold) startPool(n);
+        opts.onProgress?.({ phase: 'walk', done: n });
+      },
     });
+    const total = walk.files.length;
+    const progress = (done: number): void => opts.onProgress?.({ phase: 'check', done, total });
+    if (auto && total > threshold) startPool(total);
+
+    let results: FileRoundtrip[];
+    if (pool) {
+      results = await pool.run(walk.files, progress);
+    } else {
+      let done = 0;
+      results = await mapLimit(walk.files, 16, async (entry) => {
+        const r = await roundtripFile(entry);
+        progress(++done);
+        return r;
+      });
+    }
+    return buildRoundtripReport(walk.skipped, results);
+  } finally {
+    await (pool as RoundtripPool | undefined)?.close();
   }
-  return buildRoundtripReport(walk.skipped, results);
 }
 
 /**
