@@ -109,17 +109,38 @@ export const swapRegistryEndpoint = defineTransform({
     contains: [...new Set([...mapFor(options.maps).needles(), ...options.keys])],
   }),
 
+  /**
+   * A file that does not parse is this transform's target when a line sets a managed key to a
+   * value naming a mapped host (`public_url: https://registry.example.org/`).
+   */
+  claims(text, options) {
+    const needles = mapFor(options.maps).needles().map(escapeRegExp).join('|');
+    const keys = options.keys.map(escapeRegExp).join('|');
+    if (!needles || !keys) return false;
+    return new RegExp(`^[ \\t]*["']?(?:${keys})["']?[ \\t]*[:=][^\\n]*(?:${needles})(?:[.]|\\{\\{)`, 'm').test(text);
+  },
+
   async visit(file, ctx): Promise<VisitResult> {
     const keys = new Set(ctx.options.keys);
     if (![...keys].some((k) => file.text.includes(k))) return { outcome: 'skip', reason: 'names no managed key' };
     const sections = ctx.options.sections ? new Set(ctx.options.sections) : undefined;
     const { sites, unreadable } = findValueSites(file.document, { keys, ...(sections ? { sections } : {}) });
+    const map = mapFor(ctx.options.maps);
+    // A nested document that would be a target (a managed key and a mapped host) but does not parse
+    // is an error at its line, never a silent "not found".
+    const broken = unreadable.find((u) => map.needles().some((n) => u.content.includes(n)));
+    if (broken) {
+      const { line, column } = file.document.lines.position(broken.offset);
+      return {
+        outcome: 'error',
+        diagnostic: { code: 'PARSE_ERROR', severity: 'error', path: file.path, line, column, message: `${broken.where} cannot be read as ${broken.format.toUpperCase()}: ${broken.reason}` },
+      };
+    }
     if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
 
-    const map = mapFor(ctx.options.maps);
     const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false };
     for (const site of sites) await visitSite(site, file.path, map, ctx, work);
-    for (const u of unreadable) work.notes.push(`${u}: not read`);
+    for (const u of unreadable) work.notes.push(`${u.where} (${u.format.toUpperCase()} that does not parse): not read`);
 
     if (work.edits.length === 0) {
       if (work.matched) return { outcome: 'nochange', matched: true, notes: work.notes };
@@ -201,4 +222,8 @@ function checksFor(path: string, work: FileWork, map: EndpointMap, environments:
     checks.push(registryRenderCheck(path, work.settings, map, vars, count > 1 && label ? `as rendered with ${label}` : undefined));
   }
   return checks;
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,6 +5,7 @@ import {
   setValueEdit,
   YamlDocument,
   type AnyDocument,
+  type Fallback,
   type IniDocument,
   type NestedDocument,
   type TextEdit,
@@ -50,7 +51,19 @@ export interface SiteQuery {
 /** Sites found, and nested documents that could not be read (reported, never edited). */
 export interface SiteScan {
   sites: ValueSite[];
-  unreadable: string[];
+  unreadable: UnreadableBlock[];
+}
+
+/** A block scalar that should hold a document but does not parse as one. */
+export interface UnreadableBlock {
+  /** Key path of the block, e.g. `data.config.yaml`. */
+  where: string;
+  format: 'yaml' | 'ini';
+  reason: string;
+  /** Offset in the outer file of the problem (or of the block). */
+  offset: number;
+  /** The block's content, for deciding whether it would have been a target. */
+  content: string;
 }
 
 function iniSites(doc: IniDocument, q: SiteQuery, lift: (e: TextEdit) => TextEdit, prefix: string, nested?: NestedBlock): ValueSite[] {
@@ -87,16 +100,22 @@ function yamlSites(doc: YamlDocument, q: SiteQuery, lift: (e: TextEdit) => TextE
   return out;
 }
 
-function parseNested(path: string, nested: NestedDocument): YamlDocument | IniDocument | undefined {
-  if (nested.format === 'yaml') {
-    const d = parseYaml(path, nested.text, nested.jinja);
-    return d instanceof YamlDocument ? d : undefined;
-  }
-  if (nested.format === 'ini') {
-    const d = parseIni(path, nested.text, nested.jinja);
-    return isFallback(d) ? undefined : d;
-  }
+function parseNested(path: string, nested: NestedDocument): YamlDocument | IniDocument | Fallback | undefined {
+  if (nested.format === 'yaml') return parseYaml(path, nested.text, nested.jinja);
+  if (nested.format === 'ini') return parseIni(path, nested.text, nested.jinja);
   return undefined;
+}
+
+/** Offset in the child text of a fallback's line and column. */
+function childOffset(text: string, fb: Fallback): number {
+  if (fb.line === undefined) return 0;
+  let off = 0;
+  for (let l = 1; l < fb.line; l++) {
+    const nl = text.indexOf('\n', off);
+    if (nl < 0) break;
+    off = nl + 1;
+  }
+  return off + Math.max(0, (fb.column ?? 1) - 1);
 }
 
 /**
@@ -114,7 +133,7 @@ export function findValueSites(document: AnyDocument, q: SiteQuery): SiteScan {
   if (document.format === 'ini') return { sites: iniSites(document, q, same, ''), unreadable: [] };
   if (!(document instanceof YamlDocument)) return { sites: [], unreadable: [] };
   const sites = yamlSites(document, q, same, '');
-  const unreadable: string[] = [];
+  const unreadable: UnreadableBlock[] = [];
   for (const pair of document.pairs()) {
     if (pair.value.kind !== 'block-scalar') continue;
     const content = pair.value.value ?? '';
@@ -123,8 +142,9 @@ export function findValueSites(document: AnyDocument, q: SiteQuery): SiteScan {
     if (!nested || (nested.format !== 'yaml' && nested.format !== 'ini')) continue;
     const where = `${pair.path.join('.')}`;
     const child = parseNested(`${document.path}#${where}`, nested);
-    if (!child) {
-      unreadable.push(`${where} (${nested.format.toUpperCase()} that does not parse)`);
+    if (!child || isFallback(child)) {
+      const at = child ? nested.lift({ start: childOffset(nested.text, child), end: childOffset(nested.text, child), text: '' }).start : pair.value.range.start;
+      unreadable.push({ where, format: nested.format, reason: child?.reason ?? 'does not parse', offset: at, content });
       continue;
     }
     const block: NestedBlock = { doc: pair.doc, path: pair.path, format: nested.format };
