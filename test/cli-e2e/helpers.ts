@@ -15,14 +15,42 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
+/**
+ * This repository's root (two levels above this file).
+ *
+ * @example
+ * path.join(repoRoot, 'fixtures/ansible');
+ */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The built CLI entry point (`npm run build`).
+ *
+ * @example
+ * spawnSync(process.execPath, [bin, '--version']);
+ */
 export const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
+/**
+ * Our own fixture repository, copied by {@link gitRepo}.
+ *
+ * @example
+ * gitRepo({ from: fixtureDir });
+ */
 export const fixtureDir = path.join(repoRoot, 'fixtures/ansible');
-/** The real-world sample files; CI has them next to the repository. */
+/**
+ * The real-world sample files; CI has them next to the repository.
+ *
+ * @example
+ * gitRepo({ from: referenceDir, prepare: makeWritable });
+ */
 export const referenceDir = path.resolve(repoRoot, '../shared/reference/fedora-infra-ansible-2023-08-30');
 const shippedRecipe = path.join(repoRoot, 'packages/transforms/recipes/flatpaks-to-quay.yml');
 
-/** The identity configured in every test repository (what `--signoff` and the author use). */
+/**
+ * The identity configured in every test repository (what `--signoff` and the author use).
+ *
+ * @example
+ * git(repo, 'config', 'user.name'); // => IDENTITY.name
+ */
 export const IDENTITY = { name: 'Ada Tester', email: 'ada@example.org' } as const;
 
 /** Environment for git: no global or system configuration, so only the test repository's own settings count. */
@@ -34,7 +62,12 @@ const gitEnv: NodeJS.ProcessEnv = {
   LC_ALL: 'C',
 };
 
-/** What a run of the binary gave. */
+/**
+ * What a run of the binary gave.
+ *
+ * @example
+ * const { code, stdout, stderr }: RunResult = ansimod(['check', '--repo', repo]);
+ */
 export interface RunResult {
   code: number | null;
   stdout: string;
@@ -44,6 +77,9 @@ export interface RunResult {
 /**
  * Runs the built CLI with `args` in `cwd`, stdout/stderr piped (not a TTY), `NO_COLOR=1` and
  * `FORCE_COLOR` empty unless `env` says otherwise (a key set to undefined is removed).
+ *
+ * @example
+ * const r = ansimod(['plan', '--repo', repo, '--json']); // r.code === 0, JSON.parse(r.stdout)
  */
 export function ansimod(args: readonly string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): RunResult {
   const env: NodeJS.ProcessEnv = { ...gitEnv, NO_COLOR: '1', FORCE_COLOR: '', ...opts.env };
@@ -59,19 +95,34 @@ export function ansimod(args: readonly string[], opts: { cwd?: string; env?: Nod
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** Runs git in `cwd` and returns its trimmed stdout; throws (with git's stderr) on failure. */
+/**
+ * Runs git in `cwd` and returns its trimmed stdout; throws (with git's stderr) on failure.
+ *
+ * @example
+ * git(repo, 'rev-parse', 'HEAD^{tree}'); // => '4b825dc…'
+ */
 export function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd, env: gitEnv, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
 }
 
-/** A fresh temporary directory, removed when the current test finishes. */
+/**
+ * A fresh temporary directory, removed when the current test finishes.
+ *
+ * @example
+ * const scratch = tempDir(); // gone after the test
+ */
 export function tempDir(prefix = 'ansimod-e2e-'): string {
   const dir = mkdtempSync(path.join(tmpdir(), prefix));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
-/** `git init` in `dir` with the test identity set locally. */
+/**
+ * `git init` in `dir` with the test identity set locally.
+ *
+ * @example
+ * gitInit(dir); // user.name/user.email = IDENTITY
+ */
 export function gitInit(dir: string, identity: { name: string; email: string } = IDENTITY): void {
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.name', identity.name);
@@ -79,7 +130,12 @@ export function gitInit(dir: string, identity: { name: string; email: string } =
   git(dir, 'config', 'commit.gpgsign', 'false');
 }
 
-/** Stages everything and commits it. */
+/**
+ * Stages everything and commits it.
+ *
+ * @example
+ * commitAll(dir, 'fixture');
+ */
 export function commitAll(dir: string, message = 'fixture'): void {
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '--no-verify', '-m', message);
@@ -88,6 +144,9 @@ export function commitAll(dir: string, message = 'fixture'): void {
 /**
  * A committed copy of a source tree (default: fixtures/ansible) in a fresh git repository.
  * `prepare` runs on the copy before the commit (to plant CRLF, a BOM, broken input, …).
+ *
+ * @example
+ * const repo = gitRepo({ prepare: (d) => chmodSync(path.join(d, 'ansible.cfg'), 0o640) });
  */
 export function gitRepo(opts: { from?: string; prepare?: (dir: string) => void } = {}): string {
   const dir = path.join(tempDir(), 'repo');
@@ -98,7 +157,12 @@ export function gitRepo(opts: { from?: string; prepare?: (dir: string) => void }
   return dir;
 }
 
-/** A clone of `repo` whose committer differs from the author identity (so `git am` shows the patch's author). */
+/**
+ * A clone of `repo` whose committer differs from the author identity (so `git am` shows the patch's author).
+ *
+ * @example
+ * const clone = cloneOf(repo); git(clone, 'am', mail);
+ */
 export function cloneOf(repo: string): string {
   const dir = path.join(tempDir('ansimod-e2e-clone-'), 'clone');
   git(path.dirname(dir), 'clone', '-q', repo, dir);
@@ -108,13 +172,23 @@ export function cloneOf(repo: string): string {
   return dir;
 }
 
-/** The tree id of everything in the working copy (the index is updated to match). */
+/**
+ * The tree id of everything in the working copy (the index is updated to match).
+ *
+ * @example
+ * expect(headTree(clone)).toBe(workingTree(applied));
+ */
 export function workingTree(dir: string): string {
   git(dir, 'add', '-A');
   return git(dir, 'write-tree');
 }
 
-/** The tree id of HEAD. */
+/**
+ * The tree id of HEAD.
+ *
+ * @example
+ * headTree(clone); // => tree id of HEAD
+ */
 export function headTree(dir: string): string {
   return git(dir, 'rev-parse', 'HEAD^{tree}');
 }
@@ -123,6 +197,9 @@ export function headTree(dir: string): string {
  * Every entry under `dir` except `.git` (git may refresh its index when asked for status):
  * path → kind, permission bits and content hash (or symlink target). Equal snapshots mean
  * byte-identical files, same modes, and no file added or removed.
+ *
+ * @example
+ * const before = snapshot(repo); run(); expect(snapshot(repo)).toEqual(before);
  */
 export function snapshot(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -144,13 +221,23 @@ export function snapshot(dir: string): Map<string, string> {
   return out;
 }
 
-/** Hash and mode of one file (for files outside a repository). */
+/**
+ * Hash and mode of one file (for files outside a repository).
+ *
+ * @example
+ * fileFingerprint('/tmp/x/outside.j2'); // => '644 9f86d0…'
+ */
 export function fileFingerprint(file: string): string {
   const st = lstatSync(file);
   return `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`;
 }
 
-/** The shipped recipe's stages (in order), follow-ups and display name. */
+/**
+ * The shipped recipe's stages (in order), follow-ups and display name.
+ *
+ * @example
+ * recipeFacts().stages; // => ['OSBS', 'Koji', 'Bodhi', 'Proxies', 'flatpak-indexer']
+ */
 export function recipeFacts(): { stages: string[]; followUps: string[]; displayName: string } {
   const recipe = parse(readFileSync(shippedRecipe, 'utf8')) as {
     displayName: string;
@@ -163,6 +250,9 @@ export function recipeFacts(): { stages: string[]; followUps: string[]; displayN
 /**
  * Memoises a zero-argument function: results that are the same for every fresh copy of the
  * fixture (the tree `apply` gives, the plan's stages) are computed once per test file.
+ *
+ * @example
+ * const appliedTree = once(() => workingTree(appliedRepo()));
  */
 export function once<T>(f: () => T): () => T {
   let done = false;
@@ -176,13 +266,23 @@ export function once<T>(f: () => T): () => T {
   };
 }
 
-/** Asserts that a run printed no JavaScript stack frame (`    at fn (file:line)`). */
+/**
+ * Asserts that a run printed no JavaScript stack frame (`    at fn (file:line)`).
+ *
+ * @example
+ * expectNoStackTrace(ansimod(['apply', '--repo', broken]));
+ */
 export function expectNoStackTrace(r: RunResult): void {
   expect(r.stderr).not.toMatch(/^\s+at /m);
   expect(r.stdout).not.toMatch(/^\s+at /m);
 }
 
-/** Asserts the built binary exists (the root `npm test` builds it in `pretest`). */
+/**
+ * Asserts the built binary exists (the root `npm test` builds it in `pretest`).
+ *
+ * @example
+ * beforeAll(expectBuilt);
+ */
 export function expectBuilt(): void {
   expect(existsSync(bin), `${bin} is missing: run \`npm run build\` first`).toBe(true);
 }
