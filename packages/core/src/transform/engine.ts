@@ -3,11 +3,12 @@ import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
-import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { detectFormat, parseDocument, type AnyDocument } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { readRepoFile, SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
+import { readRepoFileSync } from '../repo/read.js';
+import { SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
-import { encodeSource, type TextEncodingName } from '../text/source.js';
+import { decodeSource, encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
 import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
@@ -124,6 +125,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       if (select.paths && !matchesPaths(p, select.paths)) continue;
       const loaded = await repo.load(p);
       if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
+      // A document is its detected format or, when that does not parse, text: when neither is
+      // selected the file cannot matter, and parsing it (a YAML file mentioning `include`, for a
+      // conf transform) would be wasted.
+      if (select.formats && !select.formats.includes('text') && !loaded.document && !select.formats.includes(detectFormat(p, loaded.text))) continue;
       const document = repo.documentOf(loaded);
       if (select.formats && !select.formats.includes(document.format)) {
         // A target that does not parse as its format is an error at its line, not "not found".
@@ -272,10 +277,22 @@ export async function evaluateTemplate(template: string, env: Environment, extra
   return r.output;
 }
 
+/**
+ * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1
+ * bytes for files that are not UTF-8 (decoded byte for byte) when every char fits in a byte.
+ */
+function bytePatterns(needle: string): Buffer[] {
+  const utf8 = Buffer.from(needle, 'utf8');
+  if (!/^[\u0000-\u00ff]*$/.test(needle)) return [utf8];
+  const latin1 = Buffer.from(needle, 'latin1');
+  return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
+}
+
 /** The repository as the engine sees it: files read once, parsed once, on demand. */
 export class RepoIndex implements RepoView {
   private readonly byPath = new Map<string, RepoEntry & { outside?: boolean }>();
   private readonly loaded = new Map<string, LoadedFile | null>();
+  private readonly grepped = new Map<string, string[]>();
   private readonly sortedPaths: string[];
   constructor(
     readonly root: string,
@@ -294,45 +311,64 @@ export class RepoIndex implements RepoView {
     return this.sortedPaths;
   }
 
-  /** Paths whose bytes contain any needle (all paths when there are none). Keeps the texts of those only. */
+  /**
+   * Paths whose bytes contain any needle (all paths when there are none). Each file is read once
+   * and searched as bytes; only the files that hold a needle are decoded and kept.
+   */
   async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
     if (needles.length === 0) return [...this.sortedPaths];
-    const bufs = needles.map((n) => Buffer.from(n, 'utf8'));
+    const patterns = needles.flatMap(bytePatterns);
     const out: string[] = [];
-    let done = 0;
     const total = this.sortedPaths.length;
-    const batch = 64;
-    for (let i = 0; i < total; i += batch) {
-      const slice = this.sortedPaths.slice(i, i + batch);
-      const hits = await Promise.all(
-        slice.map(async (p) => {
-          const entry = this.byPath.get(p) as RepoEntry;
-          const file = await readRepoFile(entry).catch(() => undefined);
-          if (!file || file.decoded.kind !== 'text') return false;
-          if (!bufs.some((b) => file.bytes.includes(b))) return false;
-          this.loaded.set(p, { entry, bytes: file.bytes, text: file.decoded.text, encoding: file.decoded.encoding });
-          return true;
-        }),
-      );
-      slice.forEach((p, j) => hits[j] && out.push(p));
-      done += slice.length;
-      onProgress?.(done, total);
+    const every = Math.max(64, Math.ceil(total / 100));
+    for (let i = 0; i < total; i++) {
+      const p = this.sortedPaths[i] as string;
+      if (this.loaded.has(p)) {
+        const cached = this.loaded.get(p);
+        if (cached && needles.some((n) => cached.text.includes(n))) out.push(p);
+      } else {
+        const bytes = this.readBytes(p);
+        if (bytes && patterns.some((b) => bytes.includes(b)) && this.keep(p, bytes)) out.push(p);
+      }
+      if ((i + 1) % every === 0 || i + 1 === total) {
+        onProgress?.(i + 1, total);
+        // Let the progress line (and anything else waiting) run between slices of the scan.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
     }
     return out;
+  }
+
+  /** The bytes of a listed file, or undefined when it cannot be read. */
+  private readBytes(p: string): Buffer | undefined {
+    const entry = this.byPath.get(p);
+    if (!entry) return undefined;
+    try {
+      return readRepoFileSync(entry).bytes;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Decodes and caches a file read as bytes; false for a binary file. */
+  private keep(p: string, bytes: Buffer): boolean {
+    const entry = this.byPath.get(p) as RepoEntry;
+    const decoded = decodeSource(bytes);
+    const value: LoadedFile | null = decoded.kind === 'text' ? { entry, bytes, text: decoded.text, encoding: decoded.encoding } : null;
+    this.loaded.set(p, value);
+    return value !== null;
   }
 
   async load(p: string): Promise<LoadedFile | undefined> {
     const cached = this.loaded.get(p);
     if (cached !== undefined) return cached ?? undefined;
-    const entry = this.byPath.get(p);
-    if (!entry) return undefined;
-    const file = await readRepoFile(entry).catch(() => undefined);
-    const value: LoadedFile | null =
-      file && file.decoded.kind === 'text'
-        ? { entry, bytes: file.bytes, text: file.decoded.text, encoding: file.decoded.encoding }
-        : null;
-    this.loaded.set(p, value);
-    return value ?? undefined;
+    const bytes = this.readBytes(p);
+    if (bytes === undefined) {
+      if (this.byPath.has(p)) this.loaded.set(p, null);
+      return undefined;
+    }
+    this.keep(p, bytes);
+    return this.loaded.get(p) ?? undefined;
   }
 
   /** Synchronous read for template includes (nunjucks loaders are synchronous). */
@@ -358,13 +394,27 @@ export class RepoIndex implements RepoView {
     return loaded ? { path: p, text: loaded.text, document: this.documentOf(loaded) } : undefined;
   }
 
+  /**
+   * Paths whose text contains `needle`. The repository does not change during a plan, so each
+   * needle is searched once: every file not yet loaded is read as bytes and only those holding
+   * the needle's bytes are decoded (and kept) to confirm the match on the text.
+   */
   async grep(needle: string): Promise<string[]> {
-    const out: string[] = [];
-    for (const p of this.sortedPaths) {
-      const f = await this.load(p);
-      if (f?.text.includes(needle)) out.push(p);
+    let found = this.grepped.get(needle);
+    if (found === undefined) {
+      const patterns = bytePatterns(needle);
+      found = [];
+      for (const p of this.sortedPaths) {
+        if (!this.loaded.has(p)) {
+          const bytes = this.readBytes(p);
+          if (!bytes || !patterns.some((b) => bytes.includes(b))) continue;
+          this.keep(p, bytes);
+        }
+        if (this.loaded.get(p)?.text.includes(needle)) found.push(p);
+      }
+      this.grepped.set(needle, found);
     }
-    return out;
+    return [...found];
   }
 
   /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
