@@ -748,7 +748,7 @@ function uniqueRoleNames(c, n) {
  * `{ path, link }` for symlinks. Exactly `size` entries.
  */
 export function* treeEntries(size, seed = DEFAULT_SEED) {
-  if (!Number.isInteger(size) || size < 200) throw new Error(`size must be an integer >= 200, got ${size}`);
+  checkSize(size);
   const c = new Ctx(`${seed}/${size}`);
   const r = c.r;
   const used = new Set();
@@ -851,6 +851,11 @@ export function* treeEntries(size, seed = DEFAULT_SEED) {
   }
 }
 
+/** Below 200 files the fixed part of the layout (targets, inventory, big files) no longer fits. */
+function checkSize(size) {
+  if (!Number.isInteger(size) || size < 200) throw new Error(`size must be an integer >= 200, got ${size}`);
+}
+
 function* otherFile(c, dir, reg, file) {
   const r = c.r;
   const w = `${c.word()}${r.chance(0.5) ? '-' + c.word() : ''}`;
@@ -944,16 +949,19 @@ function digestEntry(hash, e) {
  *   const { dir, files, bytes, generated } = ensureTree({ size: 5000 });
  */
 export function ensureTree({ size, seed = DEFAULT_SEED, force = false, log = () => {} }) {
+  checkSize(size);
   const dir = treeDir(size, seed);
   const stampPath = `${dir}.json`;
   if (!force && existsSync(stampPath) && existsSync(dir)) {
     return { ...JSON.parse(readFileSync(stampPath, 'utf8')), dir, generated: false };
   }
   mkdirSync(TREES_DIR, { recursive: true });
-  // Old trees of the same size (earlier generator versions) would only fill the disk.
+  // Trees of the same size and seed from earlier generator versions would only fill the disk.
+  const prefix = dir.slice(0, dir.lastIndexOf('-') + 1);
   for (const name of readdirSync(TREES_DIR)) {
-    if (name.startsWith(`ansible-${size}-`) && join(TREES_DIR, name) !== dir && join(TREES_DIR, name) !== stampPath) {
-      rmSync(join(TREES_DIR, name), { recursive: true, force: true });
+    const abs = join(TREES_DIR, name);
+    if (abs.startsWith(prefix) && abs !== dir && abs !== stampPath) {
+      rmSync(abs, { recursive: true, force: true });
     }
   }
   rmSync(stampPath, { force: true });
@@ -1031,7 +1039,7 @@ function parseArgs(argv) {
   return opts;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+function main() {
   const opts = parseArgs(process.argv.slice(2));
   let failed = false;
   for (const size of opts.sizes) {
@@ -1046,4 +1054,13 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     }
   }
   process.exitCode = failed ? 1 : 0;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  try {
+    main();
+  } catch (e) {
+    console.error(`generate: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 2;
+  }
 }
