@@ -28,7 +28,6 @@ interface BrokenInput {
   /** Breaks the copy; returns what the error must show: the file (and line) and a message pattern. */
   breakIt(dir: string): { where: string; message: RegExp; outside?: string };
   /** Set while the failure is known not to be reported (the test then asserts it still fails). */
-  knownBug?: string;
 }
 
 const cases: BrokenInput[] = [
@@ -92,11 +91,8 @@ const cases: BrokenInput[] = [
       const outsideRole = path.join(path.dirname(dir), 'outside-bodhi2');
       renameSync(path.join(dir, 'roles/bodhi2'), outsideRole);
       symlinkSync(outsideRole, path.join(dir, 'roles/bodhi2'));
-      return { where: 'roles/bodhi2', message: /outside the repository/, outside: path.join(outsideRole, 'base/templates/production.ini.j2') };
+      return { where: 'roles/bodhi2/base/templates/production.ini.j2:', message: /inside roles\/bodhi2, a symlink to a directory outside the repository/, outside: path.join(outsideRole, 'base/templates/production.ini.j2') };
     },
-    knownBug:
-      'engine (planSteps/walkRepository): a directory symlinked outside the repository is skipped whole, so the ' +
-      'target inside it is reported "not found" (a warning), apply exits 0 and writes the other stages',
   },
 ];
 
@@ -123,8 +119,7 @@ function expectReported(r: RunResult, want: { where: string; message: RegExp }):
 }
 
 describe.each(cases)('$name', (c) => {
-  // A known bug is flagged in the case; `it.fails` keeps the test running (and failing loudly once fixed).
-  (c.knownBug ? it.fails : it)('apply, patch and check exit 3 naming the file and line, write nothing and show no stack trace', () => {
+  it('apply, patch and check exit 3 naming the file and line, write nothing and show no stack trace', () => {
     const { repo, want, tree, outside } = brokenRepo(c);
     const mail = path.join(path.dirname(repo), 'x.patch');
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
@@ -96,9 +97,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const environments = opts.environments ?? (await discoverEnvironments(walk.root));
   // Symlinks that leave the repository are never edited, but they are still looked at (read
   // only) so that a target behind one is an error naming it, not a silent "not found".
-  const outside = walk.skipped
-    .filter((s) => s.reason === SkipReason.symlinkOutside)
-    .map((s) => ({ path: s.path, absolutePath: path.join(walk.root, s.path), size: 0, mode: 0o100644, outside: true }));
+  const outside = await outsideEntries(walk.root, walk.skipped.filter((s) => s.reason === SkipReason.symlinkOutside).map((s) => s.path));
   const repo = new RepoIndex(walk.root, [...walk.files, ...outside]);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
@@ -184,7 +183,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         code: 'UNSAFE_PATH',
         severity: 'error',
         path: p,
-        message: loaded ? 'is a symlink to a file outside the repository; refusing to edit it' : 'edit targets a file that is not a readable file of the repository',
+        message: !loaded
+          ? 'edit targets a file that is not a readable file of the repository'
+          : repo.outsideVia(p) === p
+            ? 'is a symlink to a file outside the repository; refusing to edit it'
+            : `is inside ${repo.outsideVia(p)}, a symlink to a directory outside the repository; refusing to edit it`,
       });
       continue;
     }
@@ -288,18 +291,50 @@ function bytePatterns(needle: string): Buffer[] {
   return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
 }
 
+/** A walked file, or one reached through a symlink leaving the repository (looked at, never edited). */
+type OutsideAware = RepoEntry & { outside?: boolean; outsideVia?: string };
+
+/** How many files behind symlinked directories are looked at before giving up on them. */
+const OUTSIDE_FILE_LIMIT = 2000;
+
+/**
+ * The files behind symlinks that leave the repository, under their in-repository paths, so a
+ * target there is refused by name instead of silently not found. Directories are listed
+ * read-only (their own symlinks are not followed), up to {@link OUTSIDE_FILE_LIMIT} files.
+ */
+async function outsideEntries(root: string, links: readonly string[]): Promise<OutsideAware[]> {
+  const out: OutsideAware[] = [];
+  for (const link of links) {
+    const abs = path.join(root, link);
+    const st = await stat(abs).catch(() => undefined);
+    if (st?.isFile()) out.push({ path: link, absolutePath: abs, size: st.size, mode: st.mode, outside: true, outsideVia: link });
+    else if (st?.isDirectory() && out.length < OUTSIDE_FILE_LIMIT) {
+      const inner = await walkRepository(abs).catch(() => undefined);
+      for (const f of inner?.files.slice(0, OUTSIDE_FILE_LIMIT - out.length) ?? []) {
+        out.push({ ...f, path: `${link}/${f.path}`, outside: true, outsideVia: link });
+      }
+    }
+  }
+  return out;
+}
+
 /** The repository as the engine sees it: files read once, parsed once, on demand. */
 export class RepoIndex implements RepoView {
-  private readonly byPath = new Map<string, RepoEntry & { outside?: boolean }>();
+  private readonly byPath = new Map<string, OutsideAware>();
   private readonly loaded = new Map<string, LoadedFile | null>();
   private readonly grepped = new Map<string, string[]>();
   private readonly sortedPaths: string[];
   constructor(
     readonly root: string,
-    entries: ReadonlyArray<RepoEntry & { outside?: boolean }>,
+    entries: ReadonlyArray<OutsideAware>,
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
     this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
+  }
+
+  /** The symlink (the path itself, or a symlinked directory above it) that leads outside the repository. */
+  outsideVia(p: string): string | undefined {
+    return this.byPath.get(p)?.outsideVia;
   }
 
   /** True for a symlink whose target is outside the repository (read for detection only). */
