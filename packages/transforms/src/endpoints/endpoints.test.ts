@@ -3,6 +3,7 @@ import type { Environment } from '@ansimod/core';
 import { EndpointMap } from './endpoint-map.js';
 import { findHostOccurrences } from './host-occurrences.js';
 import { formatRegistryRef, parseRegistryRef } from './registry-ref.js';
+import { mapRenderedHosts } from './rendered-hosts.js';
 
 const envs: Environment[] = [
   { name: 'production', vars: { env: 'production', env_suffix: '' }, source: [] },
@@ -25,6 +26,7 @@ describe('parseRegistryRef / formatRegistryRef', () => {
     ['registry.example.org/fedora/app@sha256:abc', { scheme: '', host: 'registry.example.org', path: '/fedora/app', digest: 'sha256:abc' }],
     ['quay.io', { scheme: '', host: 'quay.io', path: '' }],
     ['localhost:5000/x', { scheme: '', host: 'localhost:5000', path: '/x' }],
+    ['oci-archive://registry.example.org/x:1', { scheme: 'oci-archive://', host: 'registry.example.org', path: '/x', tag: '1' }],
   ])('%s', (input, expected) => {
     expect(parseRegistryRef(input)).toEqual(expected);
     expect(formatRegistryRef(parseRegistryRef(input)!)).toBe(input);
@@ -43,7 +45,71 @@ describe('EndpointMap', () => {
   });
   it('refuses malformed entries', () => {
     expect(() => EndpointMap.from({ 'not a host': 'quay.io' })).toThrow(/not a registry host/);
+    expect(() => EndpointMap.from({ 'docker://a.example': 'quay.io' })).toThrow(/not a registry host/);
     expect(() => EndpointMap.from({ 'a.example': 'bad host/x' })).toThrow(/host\[\/namespace\]/);
+  });
+});
+
+describe('EndpointMap.mapValue / isTarget', () => {
+  const values = EndpointMap.from({
+    'registry.example.org': 'quay.io/example',
+    'registry.stg.example.org': 'quay.io/example-testing/',
+    'mirror.example.org:5000': 'quay.io/mirror',
+  });
+  it.each([
+    ['registry.example.org', 'quay.io/example'],
+    ['REGISTRY.example.org', 'quay.io/example'],
+    ['registry.example.org:443', 'quay.io/example'],
+    ['registry.example.org/flatpaks/app', 'quay.io/example/flatpaks/app'],
+    ['docker://registry.stg.example.org/app', 'docker://quay.io/example-testing/app'],
+    ['mirror.example.org:5000', 'quay.io/mirror'],
+    // A port the map does not name is another registry.
+    ['mirror.example.org:5001', 'mirror.example.org:5001'],
+    ['mirror.example.org', 'mirror.example.org'],
+    // Longer hosts that merely contain a mapped one, and values that are not hosts.
+    ['cdn.registry.example.org', 'cdn.registry.example.org'],
+    ['registry.example.org.cert', 'registry.example.org.cert'],
+    ['registry.example.org:http', 'registry.example.org:http'],
+    ['', ''],
+    ['/usr/bin/skopeo', '/usr/bin/skopeo'],
+    // Already migrated.
+    ['quay.io/example', 'quay.io/example'],
+    ['quay.io/example-testing/app', 'quay.io/example-testing/app'],
+  ])('%s → %s', (value, expected) => {
+    expect(values.mapValue(value)).toBe(expected);
+  });
+
+  it('maps inverted maps, whose sources carry a namespace, longest first and by whole segments', () => {
+    const inverse = EndpointMap.from({ 'quay.io/example': 'registry.example.org', 'quay.io/example-testing': 'registry.stg.example.org' });
+    expect(inverse.mapValue('quay.io/example')).toBe('registry.example.org');
+    expect(inverse.mapValue('quay.io/example-testing')).toBe('registry.stg.example.org');
+    expect(inverse.mapValue('quay.io/example/app')).toBe('registry.example.org/app');
+    expect(inverse.mapValue('quay.io/exampled')).toBe('quay.io/exampled');
+    expect(inverse.mapValue('quay.io/other')).toBe('quay.io/other');
+    expect(inverse.isTarget('registry.example.org')).toBe(true);
+  });
+
+  it('tells a value at a target by its host and namespace', () => {
+    expect(map.isTarget('docker://quay.io/ex')).toBe(true);
+    expect(map.isTarget('https://quay.io/ex-stg/')).toBe(true);
+    expect(map.isTarget('quay.io/ex/app:1')).toBe(true);
+    expect(map.isTarget('quay.io/other')).toBe(false);
+    expect(map.isTarget('quay.io/ex-other')).toBe(false);
+    expect(map.isTarget('quay.io:8443/ex')).toBe(false);
+    expect(map.isTarget('docker://')).toBe(false);
+  });
+});
+
+describe('mapRenderedHosts', () => {
+  const rendered = EndpointMap.from({ 'registry.example.org': 'quay.io/ex', 'registry.stg.example.org': 'quay.io/ex-stg' });
+  it('maps whole hosts only', () => {
+    expect(mapRenderedHosts('registry = docker://registry.example.org:5000/app', rendered)).toBe('registry = docker://quay.io/ex/app');
+    expect(mapRenderedHosts('https://cdn.registry.example.org/d https://registry.example.org.', rendered)).toBe('https://cdn.registry.example.org/d https://quay.io/ex.');
+    expect(mapRenderedHosts('nothing here', rendered)).toBe('nothing here');
+  });
+  it('maps whole path segments of an inverted map', () => {
+    const back = EndpointMap.from({ 'quay.io/ex': 'registry.example.org', 'quay.io/ex-stg': 'registry.stg.example.org' });
+    expect(mapRenderedHosts('https://quay.io/ex-stg/app quay.io/ex quay.io/other', back)).toBe('https://registry.stg.example.org/app registry.example.org quay.io/other');
   });
 });
 

@@ -1,5 +1,6 @@
 import type { Environment } from '@ansimod/core';
 import type { EndpointMap } from './endpoint-map.js';
+import { isHostChar } from './host-chars.js';
 
 /** One place where a mapped registry host is written, possibly split by Jinja. */
 export interface HostOccurrence {
@@ -18,10 +19,6 @@ export interface HostOccurrence {
 }
 
 export type Evaluate = (template: string, env: Environment) => Promise<string>;
-
-function isHostChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
-}
 
 /** Expands from an anchor to the whole run of host characters, `\.` escapes and `{{ … }}` expressions. */
 function expandRun(text: string, anchor: number): [number, number] {

@@ -3,7 +3,7 @@
  * as found in `docker://` URIs, `https://host/…` URLs and bare image names.
  */
 export interface RegistryRef {
-  /** `docker://`, `https://`, `http://`, or '' for a bare reference. */
+  /** `docker://`, `https://`, any other `scheme://`, or '' for a bare reference. */
   scheme: string;
   /** Host name, possibly with `:port`. */
   host: string;
@@ -13,7 +13,8 @@ export interface RegistryRef {
   digest?: string;
 }
 
-const SCHEME = /^(docker:\/\/|https?:\/\/|oci:\/\/)/i;
+/** Any URL scheme (`docker://`, `https://`, a transport such as `oci-archive://`): what follows it is the host. */
+const SCHEME = /^([a-z][a-z0-9+.-]*:\/\/)/i;
 
 /**
  * Parses a registry reference. A bare string counts as a reference only when its first

@@ -1,3 +1,2 @@
 /** `set-ini-registry-per-environment`: the transform and the pieces it is built from. */
 export { setIniRegistryPerEnvironment, setIniRegistryPerEnvironment as default } from './transform.js';
-export { RegistryValueMap } from './registry-value-map.js';

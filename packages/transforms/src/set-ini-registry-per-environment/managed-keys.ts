@@ -1,6 +1,6 @@
 import { AnsimodError, type Environment, type IniCommentedEntry, type IniDocument, type IniEntry } from '@ansimod/core';
 import type { BranchActivity, EvaluateTemplate } from './branch-activity.js';
-import type { RegistryValueMap } from './registry-value-map.js';
+import type { EndpointMap } from '../endpoints/endpoint-map.js';
 
 /**
  * A managed key in one environment: what the template sets today and what it should set.
@@ -71,7 +71,7 @@ export interface ReadContext {
   environments: readonly Environment[];
   branches: BranchActivity;
   evaluate: EvaluateTemplate;
-  map: RegistryValueMap;
+  map: EndpointMap;
 }
 
 /**
@@ -104,8 +104,8 @@ export async function readManagedKeys(doc: IniDocument, rc: ReadContext): Promis
       } else {
         state = { effective: fallback, from: 'defaults option' };
       }
-      const wanted = rc.map.map(state.effective);
-      if (wanted !== state.effective || rc.map.isTargetValue(state.effective)) touched = true;
+      const wanted = rc.map.mapValue(state.effective);
+      if (wanted !== state.effective || rc.map.isTarget(state.effective)) touched = true;
       byEnv.set(env.name, { ...state, wanted });
     }
     const managed: ManagedKey = { key, entries, byEnv, touched };

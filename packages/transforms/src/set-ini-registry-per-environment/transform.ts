@@ -1,17 +1,17 @@
 import { defineTransform, type Environment, type VisitResult } from '@ansimod/core';
+import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { BranchActivity } from './branch-activity.js';
 import { knownVariablesOnly } from './known-variables.js';
 import { managedSection, readManagedKeys, type ManagedKey } from './managed-keys.js';
 import { planRegistryEdits } from './plan-edits.js';
-import { RegistryValueMap } from './registry-value-map.js';
 import { registryRenderCheck } from './render-check.js';
 
 /** Maps are validated once per options object, not once per file. */
-const mapCache = new WeakMap<object, RegistryValueMap>();
+const mapCache = new WeakMap<object, EndpointMap>();
 
-function mapFor(maps: Record<string, string>): RegistryValueMap {
+function mapFor(maps: Record<string, string>): EndpointMap {
   let map = mapCache.get(maps);
-  if (map === undefined) mapCache.set(maps, (map = RegistryValueMap.from(maps)));
+  if (map === undefined) mapCache.set(maps, (map = EndpointMap.from(maps)));
   return map;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
-import { isAtTarget, mapRenderedHosts, rewriteHosts, viaEnvironmentVariable } from './host-rewrite.js';
+import { rewriteHosts, viaEnvironmentVariable } from './host-rewrite.js';
 import { srcNamesTemplate, roleOfTemplate } from './templating-tasks.js';
 import { hostVariables } from './variable-definitions.js';
 
@@ -52,27 +52,6 @@ describe('viaEnvironmentVariable', () => {
     expect(viaEnvironmentVariable({ production: 'quay.io/a', staging: 'quay.io/a' }, withPrefix)).toBeUndefined();
     expect(viaEnvironmentVariable({ production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' }, withPrefix)).toBeUndefined();
     expect(viaEnvironmentVariable({ production: 'quay.io/a' }, withPrefix)).toBeUndefined();
-  });
-});
-
-describe('mapRenderedHosts', () => {
-  it('maps whole hosts only', () => {
-    expect(mapRenderedHosts('registry = docker://registry.example.org:5000/app', map)).toBe('registry = docker://quay.io/ex/app');
-    expect(mapRenderedHosts('https://cdn.registry.example.org/d https://registry.example.org.', map)).toBe('https://cdn.registry.example.org/d https://quay.io/ex.');
-    expect(mapRenderedHosts('nothing here', map)).toBe('nothing here');
-  });
-  it('maps whole path segments of an inverted map', () => {
-    const back = EndpointMap.from({ 'quay.io/ex': 'registry.example.org', 'quay.io/ex-stg': 'registry.stg.example.org' });
-    expect(mapRenderedHosts('https://quay.io/ex-stg/app quay.io/ex quay.io/other', back)).toBe('https://registry.stg.example.org/app registry.example.org quay.io/other');
-  });
-});
-
-describe('isAtTarget', () => {
-  it('needs the target host and namespace', () => {
-    expect(isAtTarget('docker://quay.io/ex', map)).toBe(true);
-    expect(isAtTarget('https://quay.io/ex-stg/', map)).toBe(true);
-    expect(isAtTarget('quay.io/other', map)).toBe(false);
-    expect(isAtTarget('docker://', map)).toBe(false);
   });
 });
 

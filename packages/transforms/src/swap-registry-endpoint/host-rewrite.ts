@@ -1,8 +1,8 @@
 import type { Environment } from '@ansimod/core';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
+import { PORT_AFTER } from '../endpoints/host-chars.js';
 import { findHostOccurrences, type Evaluate, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { perEnvironmentExpression } from '../endpoints/per-environment.js';
-import { parseRegistryRef } from '../endpoints/registry-ref.js';
 
 /** One host occurrence of a value and what it is replaced with. */
 export interface HostReplacement {
@@ -21,8 +21,6 @@ export interface RewrittenValue {
   value: string;
   replacements: HostReplacement[];
 }
-
-const PORT_AFTER = /^:\d{1,5}(?=$|\/)/;
 
 /** Host names in Ansible trees tell environments apart with `env_suffix` first of all (`koji{{ env_suffix }}.example.org`). */
 const PREFERRED_ENV_VARS = ['env_suffix', 'env_prefix', 'env'];
@@ -140,91 +138,4 @@ async function simplified(value: string, environments: readonly Environment[], e
     values[env.name] = v;
   }
   return viaEnvironmentVariable(values, environments) ?? perEnvironmentExpression(values, environments);
-}
-
-function isHostChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 45 || c === 46;
-}
-
-function isPathChar(c: number): boolean {
-  return isHostChar(c) || c === 95; /* _ */
-}
-
-/**
- * The longest mapped source starting at `start` whose host ends at `hostEnd`: the host itself,
- * or (for an inverted map, whose sources are `host/namespace`) the host and whole path segments.
- */
-function longestSource(text: string, start: number, hostEnd: number, map: EndpointMap, withPaths: boolean): { end: number; to: string } | undefined {
-  const ends = [hostEnd];
-  if (withPaths) {
-    let e = hostEnd;
-    while (text.charCodeAt(e) === 47 /* / */ && isPathChar(text.charCodeAt(e + 1))) {
-      e++;
-      while (e < text.length && isPathChar(text.charCodeAt(e))) e++;
-      ends.push(e);
-    }
-  }
-  for (let k = ends.length - 1; k >= 0; k--) {
-    const end = ends[k] as number;
-    const target = map.target(text.slice(start, end));
-    if (target) return { end, to: target.text };
-  }
-  return undefined;
-}
-
-/**
- * The rendered text with every whole mapped host replaced by its target (a `:port` after it
- * dropped): what a rendered setting must read after the change, computed from the rendered
- * text alone so the check does not repeat the edit's own reasoning. Longer hosts that contain a
- * mapped one (`cdn.registry.example.org`) and file names (`registry.example.org.cert`) stay.
- * Sources with a namespace (an inverted map: `quay.io/example`) match whole path segments.
- *
- * @example
- * mapRenderedHosts('https://registry.example.org/v2/', map); // => 'https://quay.io/example/v2/'
- */
-export function mapRenderedHosts(text: string, map: EndpointMap): string {
-  const withPaths = map.sources().some((s) => s.includes('/'));
-  const parts: string[] = [];
-  let at = 0;
-  let i = 0;
-  while (i < text.length) {
-    if (!isHostChar(text.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < text.length && isHostChar(text.charCodeAt(j))) j++;
-    let end = j;
-    while (end > i && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
-    const found = end === j || !withPaths ? longestSource(text, i, end, map, withPaths) : longestSource(text, i, end, map, false);
-    if (found) {
-      const port = found.end === end ? (PORT_AFTER.exec(text.slice(end))?.[0] ?? '') : '';
-      parts.push(text.slice(at, i), found.to);
-      at = found.end + port.length;
-      j = Math.max(j, at);
-    }
-    i = j;
-  }
-  if (at === 0) return text;
-  parts.push(text.slice(at));
-  return parts.join('');
-}
-
-/**
- * Whether a rendered value already names a target: its registry host is a target host and its
- * path starts with the target's namespace.
- *
- * @example
- * isAtTarget('docker://quay.io/fedora', map); // => true
- */
-export function isAtTarget(rendered: string, map: EndpointMap): boolean {
-  const ref = parseRegistryRef(rendered);
-  if (!ref) return false;
-  const host = ref.host.toLowerCase();
-  return map.allTargets().some((t) => {
-    if (t.host.toLowerCase() !== host) return false;
-    if (t.namespace === '') return true;
-    const ns = `/${t.namespace}`;
-    return ref.path === ns || ref.path.startsWith(`${ns}/`);
-  });
 }

@@ -1,6 +1,6 @@
 import { renderTemplate, toRenderedData, type Environment, type RenderCheck, type RenderedData, type YamlPath } from '@ansimod/core';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
-import { mapRenderedHosts } from './host-rewrite.js';
+import { mapRenderedHosts } from '../endpoints/rendered-hosts.js';
 import type { NestedBlock, SiteLocation } from './value-sites.js';
 import type { VariableDefinition } from './variable-definitions.js';
 

@@ -1,6 +1,6 @@
 import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
-import { isAtTarget, rewriteHosts } from './host-rewrite.js';
+import { rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
 import { hostVariables } from './variable-definitions.js';
@@ -52,7 +52,7 @@ async function allAtTarget(
       if (v) extra[name] = v.before;
     }
     const rendered = await evaluate(value, env, extra).catch(() => undefined);
-    if (rendered === undefined || !isAtTarget(rendered, map)) return false;
+    if (rendered === undefined || !map.isTarget(rendered)) return false;
   }
   return environments.length > 0;
 }

@@ -1,6 +1,6 @@
 import type { Environment, FileEdit, RenderCheck, TransformContext } from '@ansimod/core';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
-import { isAtTarget, rewriteHosts, type HostReplacement } from './host-rewrite.js';
+import { rewriteHosts, type HostReplacement } from './host-rewrite.js';
 import { definitionRenderCheck, definitionRenders } from './render-check.js';
 import { hostVariables, resolveVariable, type DefinitionKind, type VariableDefinition, type VariableResolution } from './variable-definitions.js';
 
@@ -130,7 +130,7 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
       perEnv.set(env.name, { before, after });
     }
     values.set(def, perEnv);
-    const migrated = [...perEnv.values()].every((v) => isAtTarget(v.before, map));
+    const migrated = [...perEnv.values()].every((v) => map.isTarget(v.before));
     if (!rewritten && !migrated && inner.every((r) => r.edits.length === 0)) notes.push(`${name} in ${def.label} is "${def.value}", which names no mapped registry host; left alone`);
     if (rewritten) {
       const edit = def.document.scalarEdit(def.node, rewritten.value, `${name}: registry host → ${[...new Set(rewritten.replacements.flatMap((r) => Object.values(r.byEnv).map((m) => m.to)))].join(', ')}`);
