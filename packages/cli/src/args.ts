@@ -88,5 +88,8 @@ export function parseCommandArgs(command: Pick<Command, 'name' | 'options' | 'po
 export function parseArgsMessage(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   const first = message.split(/\.\s|\n/)[0] ?? message;
-  return first.replace(/^Unknown option '(.+?)'.*$/, "unknown option '$1'").replace(/\.$/, '');
+  return first
+    .replace(/^Unknown option '(.+?)'.*$/, "unknown option '$1'")
+    .replace(/^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing.*$/, '$1 needs a value')
+    .replace(/\.$/, '');
 }

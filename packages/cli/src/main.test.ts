@@ -55,7 +55,7 @@ describe('main', () => {
       [['frobnicate'], /^ansimod: unknown command 'frobnicate' \(see 'ansimod --help'\)\n$/],
       [['roundtip'], /^ansimod: unknown command 'roundtip' \(did you mean 'roundtrip'\?\) \(see 'ansimod --help'\)\n$/],
       [['roundtrip', '--nope'], /^ansimod: unknown option '--nope' \(see 'ansimod roundtrip --help'\)\n$/],
-      [['roundtrip', '--repo'], /^ansimod: Option '--repo <value>' argument missing \(see 'ansimod roundtrip --help'\)\n$/],
+      [['roundtrip', '--repo'], /^ansimod: --repo needs a value \(see 'ansimod roundtrip --help'\)\n$/],
       [['roundtrip', 'extra'], /^ansimod: unexpected argument 'extra' \(see 'ansimod roundtrip --help'\)\n$/],
       [['--bogus'], /^ansimod: unknown option '--bogus' \(see 'ansimod --help'\)\n$/],
     ];

@@ -111,6 +111,10 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
   };
   try {
     return await command.run(args, ctx);
+  } catch (e) {
+    // A usage mistake found while the command runs (--map, --env, --recipe) points to that command's help.
+    if (e instanceof UsageError && e.command === undefined) throw new UsageError(e.message, command.name);
+    throw e;
   } finally {
     progress.done();
   }
