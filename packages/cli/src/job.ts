@@ -15,9 +15,11 @@ import {
   type Plan,
   type Recipe,
 } from '@ansimod/core';
-import { builtinRegistry, loadRecipeFile } from '@ansimod/transforms';
 import { UsageError, type Command, type CommandArgs, type CommandContext } from './command.js';
-import { loadTransformFiles, TransformTypeError, userTransformJob } from './user-transforms/index.js';
+
+// `@ansimod/transforms` and the user-transform loader are imported when a job runs, not when
+// the command table is built: `roundtrip`, `list` and `--help` never pay for them.
+const transformsModule = (): Promise<typeof import('@ansimod/transforms')> => import('@ansimod/transforms');
 
 /** The options of every command that runs the job. */
 export const JOB_OPTIONS: Command['options'] = {
@@ -61,7 +63,8 @@ function strings(v: unknown): string[] {
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');
 }
 
-function resolveRecipe(spec: string, cwd: string): Recipe {
+async function resolveRecipe(spec: string, cwd: string): Promise<Recipe> {
+  const { builtinRegistry, loadRecipeFile } = await transformsModule();
   const registry = builtinRegistry();
   const builtin = registry.recipe(spec);
   if (builtin) return builtin;
@@ -80,7 +83,7 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
   const transformFiles = strings(args.values['transform']);
   if (transformFiles.length) return runTransformFiles(transformFiles, args, ctx);
   const recipeSpec = typeof args.values['recipe'] === 'string' ? args.values['recipe'] : DEFAULT_RECIPE;
-  const recipe = resolveRecipe(recipeSpec, process.cwd());
+  const recipe = await resolveRecipe(recipeSpec, process.cwd());
   const maps = parseMapPairs(strings(args.values['map']));
   if (!maps.ok) throw new UsageError(maps.diagnostic.message);
   const options: Record<string, unknown> = {};
@@ -90,7 +93,7 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
   }
   const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
   ctx.progress.update('scanning…');
-  const registry = builtinRegistry();
+  const registry = (await transformsModule()).builtinRegistry();
   const plan = await planRecipe(ctx.repo, recipe, registry, {
     options,
     reverse: args.values['reverse'] === true,
@@ -107,6 +110,7 @@ async function runTransformFiles(files: string[], args: CommandArgs, ctx: Comman
     if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to recipes; a --transform file runs with its own option defaults`);
   }
   ctx.progress.update('loading transforms…');
+  const { loadTransformFiles, TransformTypeError, userTransformJob } = await import('./user-transforms/index.js');
   const transforms = await loadTransformFiles(files, { cwd: process.cwd() }).catch((e: unknown) => {
     if (e instanceof TransformTypeError) {
       ctx.progress.done();

@@ -1,6 +1,6 @@
 /** `ansimod audit`: every remaining reference to the mapped registry hosts, with its context and kind. */
 import { parseMapPairs } from '@ansimod/core';
-import { auditRepository, builtinRegistry, type AuditReference } from '@ansimod/transforms';
+import type { AuditReference } from '@ansimod/transforms';
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { DEFAULT_RECIPE } from '../job.js';
 
@@ -18,6 +18,8 @@ export const audit: Command = {
     map: { type: 'string', multiple: true, valueName: 'FROM=TO', description: 'audit these registry hosts (FROM); repeatable' },
   },
   async run(args, ctx) {
+    // Imported here, not at startup: other commands do not need the transforms.
+    const { auditRepository, builtinRegistry } = await import('@ansimod/transforms');
     const pairs = args.values['map'];
     const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
     if (!given.ok) throw new UsageError(given.diagnostic.message, 'audit');

@@ -5,9 +5,7 @@
  * `plan --transform` would.
  */
 import { formatDiagnostic, type AnyTransform, type OptionSpec, type Recipe } from '@ansimod/core';
-import { builtinRegistry } from '@ansimod/transforms';
 import { ExitCode, type Command } from '../command.js';
-import { loadTransformFiles, TransformTypeError } from '../user-transforms/index.js';
 
 /**
  * Where the generated reference lives in the ansimod repository.
@@ -35,6 +33,9 @@ export const list: Command = {
     },
   },
   async run(args, ctx) {
+    // Imported here, not at startup: other commands do not need the transforms or the loader.
+    const { builtinRegistry } = await import('@ansimod/transforms');
+    const { loadTransformFiles, TransformTypeError } = await import('../user-transforms/index.js');
     const files = args.values['transform'];
     const userFiles = (Array.isArray(files) ? files : []).filter((f): f is string => typeof f === 'string');
     const registry = builtinRegistry();
