@@ -67,3 +67,15 @@ describe('insert-registry-redirect without a playbook link', () => {
     });
   });
 });
+
+describe('insert-registry-redirect on a template shared with another registry', () => {
+  it('redirects only the served host when the candidate registry uses the same template', async () => {
+    const playbook = fixture('playbook.yml').replace('destname: registry-generic', 'destname: registry-example');
+    await runTransformCase({
+      transform: insertRegistryRedirect,
+      options,
+      before: { ...repo(fixture('vhost.before.conf')), 'playbooks/proxies.yml': playbook },
+      after: { [`${T}reversepassproxy.registry-example.conf`]: fixture('shared.after.conf') },
+    });
+  });
+});

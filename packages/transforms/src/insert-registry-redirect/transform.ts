@@ -9,7 +9,7 @@ import {
   type TextEdit,
   type VisitResult,
 } from '@ansimod/core';
-import { EndpointMap, type EndpointTarget } from '../endpoints/endpoint-map.js';
+import { endpointMapFor, type EndpointTarget } from '../endpoints/endpoint-map.js';
 import { envValue } from '../endpoints/per-environment.js';
 import { looksLikeServedVhost, servedDestnames, vhostLinks } from './vhost-templates.js';
 
@@ -18,19 +18,27 @@ export const REDIRECT_MARKER = '# ansimod: pulls under /v2/ are redirected to';
 
 const V2_PATTERN = /^"?\^?\/v2(\/|\b)/;
 
-function redirectLines(t: EndpointTarget): string[] {
+/** A redirect target, and the site it is for when the template also serves other registries. */
+interface Redirect {
+  target: EndpointTarget;
+  /** Set when the template is shared with another registry's site: only this host is redirected. */
+  onlyHost?: string;
+}
+
+function redirectLines({ target: t, onlyHost }: Redirect): string[] {
   const ns = t.namespace ? `${t.namespace}/` : '';
-  return ['RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ^/v2/(.+)$ https://${t.host}/v2/${ns}$1 [R=302,L]`];
+  const host = onlyHost ? [`RewriteCond %{HTTP_HOST} ^${onlyHost.replace(/\./g, '\\.')}$ [NC]`] : [];
+  return [...host, 'RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ^/v2/(.+)$ https://${t.host}/v2/${ns}$1 [R=302,L]`];
 }
 
 /** The inserted block: one conditional per environment when the targets differ. */
-function redirectBlock(byEnv: ReadonlyMap<Environment, EndpointTarget>): string[] {
-  const targets = [...byEnv.values()];
-  const first = targets[0] as EndpointTarget;
-  const header = `${REDIRECT_MARKER} ${[...new Set(targets.map((t) => t.text))].join(' / ')}`;
-  if (targets.every((t) => t.text === first.text)) return [header, ...redirectLines(first), ''];
+function redirectBlock(byEnv: ReadonlyMap<Environment, Redirect>): string[] {
+  const redirects = [...byEnv.values()];
+  const first = redirects[0] as Redirect;
+  const header = `${REDIRECT_MARKER} ${[...new Set(redirects.map((r) => r.target.text))].join(' / ')}`;
+  if (redirects.every((r) => r.target.text === first.target.text && r.onlyHost === first.onlyHost)) return [header, ...redirectLines(first), ''];
   const envs = [...byEnv.entries()];
-  const [fallbackEnv, fallback] = envs[0] as [Environment, EndpointTarget];
+  const [fallbackEnv, fallback] = envs[0] as [Environment, Redirect];
   const lines = [header];
   envs.slice(1).forEach(([env, t], i) => {
     lines.push(`{% ${i === 0 ? 'if' : 'elif'} env == '${envValue(env)}' %}`, ...redirectLines(t));
@@ -107,8 +115,6 @@ function expectLines(before: RenderedData, anchor: string | undefined, inserted:
   return { format: before.format, lines };
 }
 
-const maps = new WeakMap<object, EndpointMap>();
-
 /**
  * `insert-registry-redirect`: on the reverse-proxy template of a registry's virtual host, inserts
  * a redirect of pulls (GET/HEAD under `/v2/`) to the same repository on the new registry —
@@ -150,11 +156,24 @@ function defineRedirect() {
       const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
       const servedByEnv: Record<string, string> = {};
       for (const env of ctx.environments) servedByEnv[env.name] = (await evaluate(ctx.options.servedHost, env)).toLowerCase();
-      const served = await servedDestnames(await vhostLinks(ctx.repo), ctx.environments, evaluate, servedByEnv);
+      const links = await vhostLinks(ctx.repo);
+      const served = await servedDestnames(links, ctx.environments, evaluate, servedByEnv);
+      const templateOf = (d: string) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`);
       const isVhost = served.size
-        ? [...served].some((d) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`))
+        ? [...served].some(templateOf)
         : await looksLikeServedVhost(file.path, doc, ctx.repo, servedByEnv, ctx.options.maps);
       if (!isVhost) return { outcome: 'skip', reason: 'not the reverse-proxy template of the served registry' };
+      // A template that another mapped registry's site uses too (the candidate registry) must only
+      // redirect the served host's pulls.
+      const sourceHosts = new Set(Object.keys(ctx.options.maps).map((h) => h.toLowerCase()));
+      const servedHosts = new Set(Object.values(servedByEnv));
+      let shared = false;
+      for (const link of links.filter((l) => templateOf(l.destname))) {
+        for (const env of ctx.environments) {
+          const site = (await evaluate(link.website, env).catch(() => link.website)).toLowerCase();
+          if (sourceHosts.has(site) && !servedHosts.has(site)) shared = true;
+        }
+      }
 
       const existing = markerRange(doc);
       if (ctx.options.reverse) {
@@ -166,12 +185,12 @@ function defineRedirect() {
         return { outcome: 'changed', edits, notes: ['pull redirect removed'] };
       }
       // Forward maps are keyed by registry host; a reversed map is keyed by host/namespace and never reaches here.
-      let map = maps.get(ctx.options.maps);
-      if (!map) maps.set(ctx.options.maps, (map = EndpointMap.from(ctx.options.maps)));
-      const byEnv = new Map<Environment, EndpointTarget>();
+      const map = endpointMapFor(ctx.options.maps);
+      const byEnv = new Map<Environment, Redirect>();
       for (const env of ctx.environments) {
-        const t = map.target(servedByEnv[env.name] as string);
-        if (t) byEnv.set(env, t);
+        const host = servedByEnv[env.name] as string;
+        const t = map.target(host);
+        if (t) byEnv.set(env, shared ? { target: t, onlyHost: host } : { target: t });
       }
       if (!byEnv.size) return { outcome: 'skip', reason: `the served host is not mapped in any environment` };
       if (existing) return { outcome: 'nochange', matched: true, notes: ['pull redirect already in place'] };
@@ -184,7 +203,7 @@ function defineRedirect() {
       const at = await insertionPoint(doc, includesV2);
       if (!at) return { outcome: 'skip', reason: 'no /v2/ rules to put the redirect ahead of' };
       const block = redirectBlock(byEnv);
-      const edit = insertBeforeEdit(doc, at, block, `redirect pulls under /v2/ to ${[...new Set([...byEnv.values()].map((t) => t.text))].join(' / ')}`);
+      const edit = insertBeforeEdit(doc, at, block, `redirect pulls under /v2/ to ${[...new Set([...byEnv.values()].map((r) => r.target.text))].join(' / ')}`);
       // Anchor for the rendered check: the insertion node if it renders as itself, else the last plain line before it.
       const atText = doc.text.slice(at.start, at.end).trim();
       let anchor: string | undefined = at.kind === 'directive' && !atText.includes('{') ? atText : undefined;

@@ -1,4 +1,6 @@
 import type { ConfDocument, Environment, RepoView } from '@ansimod/core';
+import { endpointMapFor } from '../endpoints/endpoint-map.js';
+import type { Evaluate } from '../endpoints/host-occurrences.js';
 
 /**
  * Which reverse-proxy templates serve which web site, read from the playbooks that install
@@ -45,7 +47,7 @@ export async function vhostLinks(repo: RepoView): Promise<VhostLink[]> {
 export async function servedDestnames(
   links: readonly VhostLink[],
   environments: readonly Environment[],
-  evaluate: (t: string, env: Environment) => Promise<string>,
+  evaluate: Evaluate,
   servedHostByEnv: Readonly<Record<string, string>>,
 ): Promise<Set<string>> {
   const out = new Set<string>();
@@ -80,8 +82,8 @@ export async function looksLikeServedVhost(
   const base = path.slice(path.lastIndexOf('/') + 1).toLowerCase();
   const words = base.split(/[^a-z0-9-]+/);
   const labels = new Set(Object.values(servedByEnv).map((h) => h.split('.')[0] as string));
-  const longer = Object.keys(maps)
-    .map((h) => h.split('.')[0] as string)
+  const longer = endpointMapFor(maps)
+    .needles()
     .filter((l) => ![...labels].includes(l) && [...labels].some((s) => l.includes(s)));
   const named = words.some((w) => [...labels].some((l) => w === l || w.startsWith(`${l}-`))) && !longer.some((l) => base.includes(l));
   if (!named) return false;
