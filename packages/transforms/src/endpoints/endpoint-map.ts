@@ -150,3 +150,20 @@ export class EndpointMap {
     return this.allTargets().some((t) => t.host.toLowerCase() === host && pathStartsWith(path, t.namespace && `/${t.namespace.toLowerCase()}`));
   }
 }
+
+/** Maps built from one options object: transforms ask once per file, the options stay the same for a run. */
+const built = new WeakMap<object, EndpointMap>();
+
+/**
+ * The endpoint map of a transform's `maps` option, validated once per options object rather
+ * than once per file.
+ *
+ * @example
+ * const map = endpointMapFor(ctx.options.maps);
+ * endpointMapFor(ctx.options.maps) === map; // => true
+ */
+export function endpointMapFor(maps: Readonly<Record<string, string>>): EndpointMap {
+  let map = built.get(maps);
+  if (map === undefined) built.set(maps, (map = EndpointMap.from(maps)));
+  return map;
+}

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Environment } from '@ansimod/core';
 import { EndpointMap } from './endpoint-map.js';
 import { findHostOccurrences } from './host-occurrences.js';
+import { isEnvironmentChoice, perEnvironmentValue, viaEnvironmentVariable } from './per-environment.js';
 import { formatRegistryRef, parseRegistryRef } from './registry-ref.js';
 import { mapRenderedHosts } from './rendered-hosts.js';
 
@@ -149,6 +150,35 @@ describe('perEnvironmentExpression', () => {
     expect(perEnvironmentExpression({ production: 'quay.io/a', staging: "quay.io/b'" }, envs)).toBe(
       "{{ 'quay.io/b\\'' if env == 'staging' else 'quay.io/a' }}",
     );
+  });
+});
+
+describe('viaEnvironmentVariable', () => {
+  const withPrefix: Environment[] = [
+    { name: 'production', vars: { env: 'production', env_prefix: '', env_suffix: '' }, source: [] },
+    { name: 'staging', vars: { env: 'staging', env_prefix: 'stg.', env_suffix: '.stg' }, source: [] },
+  ];
+  it('writes values that differ by an environment variable with that variable, env_suffix first', () => {
+    expect(viaEnvironmentVariable({ production: 'a.example.org', staging: 'a.stg.example.org' }, withPrefix)).toBe('a{{ env_suffix }}.example.org');
+    expect(viaEnvironmentVariable({ production: 'x.example.org', staging: 'stg.x.example.org' }, withPrefix)).toBe('{{ env_prefix }}x.example.org');
+    expect(viaEnvironmentVariable({ production: 'q/production', staging: 'q/staging' }, withPrefix)).toBe('q/{{ env }}');
+  });
+  it('gives nothing for equal values or when no variable fits', () => {
+    expect(viaEnvironmentVariable({ production: 'quay.io/a', staging: 'quay.io/a' }, withPrefix)).toBeUndefined();
+    expect(viaEnvironmentVariable({ production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' }, withPrefix)).toBeUndefined();
+    expect(viaEnvironmentVariable({ production: 'quay.io/a' }, withPrefix)).toBeUndefined();
+  });
+});
+
+describe('perEnvironmentValue / isEnvironmentChoice', () => {
+  it('writes a value through an environment variable when one fits, else as a choice on env', () => {
+    expect(perEnvironmentValue({ production: 'a.example.org', staging: 'a.stg.example.org' }, envs)).toBe('a{{ env_suffix }}.example.org');
+    const choice = perEnvironmentValue({ production: 'quay.io/a', staging: 'quay.io/b' }, envs);
+    expect(choice).toBe("{{ 'quay.io/b' if env == 'staging' else 'quay.io/a' }}");
+    expect(perEnvironmentValue({ production: 'quay.io/a', staging: 'quay.io/a' }, envs)).toBe('quay.io/a');
+    expect(isEnvironmentChoice(choice)).toBe(true);
+    expect(isEnvironmentChoice('{{ registry }}')).toBe(false);
+    expect(isEnvironmentChoice("{{ 'a' if env == 'staging' else b }}")).toBe(false);
   });
 });
 

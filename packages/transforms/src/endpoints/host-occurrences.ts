@@ -18,6 +18,12 @@ export interface HostOccurrence {
   suffix: string;
 }
 
+/**
+ * Renders a Jinja template for an environment (the transform context's `evaluate`).
+ *
+ * @example
+ * const evaluate: Evaluate = (t, env) => ctx.evaluate(t, env);
+ */
 export type Evaluate = (template: string, env: Environment) => Promise<string>;
 
 /** Expands from an anchor to the whole run of host characters, `\.` escapes and `{{ … }}` expressions. */

@@ -1,4 +1,5 @@
 import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type JinjaToken, type LineIndex } from '@ansimod/core';
+import type { Evaluate } from '../endpoints/host-occurrences.js';
 
 /**
  * The Jinja blocks around an INI line, outermost first, with the branch holding the line.
@@ -7,14 +8,6 @@ import { AnsimodError, type Environment, type IniEntry, type JinjaBlock, type Ji
  * const around: Enclosures = entry.jinja; // [{ block, branch: 0, tag }] under `{% if env == 'staging' %}`
  */
 export type Enclosures = IniEntry['jinja'];
-
-/**
- * Renders a Jinja template for an environment (the transform context's `evaluate`).
- *
- * @example
- * const evaluate: EvaluateTemplate = (t, env) => ctx.evaluate(t, env);
- */
-export type EvaluateTemplate = (template: string, env: Environment) => Promise<string>;
 
 /** The condition of an `if`/`elif` tag (`env == 'staging'`), or undefined for `else`. */
 function conditionOf(tag: JinjaToken): string | undefined {
@@ -56,7 +49,7 @@ export class BranchActivity {
   private readonly taken = new Map<JinjaBlock, Map<string, number>>();
 
   constructor(
-    private readonly evaluate: EvaluateTemplate,
+    private readonly evaluate: Evaluate,
     /** The file and its lines, for diagnostics. */
     private readonly path: string,
     private readonly lines?: LineIndex,

@@ -1,5 +1,5 @@
 import { AnsimodError, renderTemplate, type Environment } from '@ansimod/core';
-import type { EvaluateTemplate } from './branch-activity.js';
+import type { Evaluate } from '../endpoints/host-occurrences.js';
 
 /**
  * Wraps an evaluator so that a template using a variable the environment does not define (a
@@ -13,7 +13,7 @@ import type { EvaluateTemplate } from './branch-activity.js';
  * await evaluate("{{ 'yes' if (inventory_hostname.startswith('bodhi')) else '' }}", production);
  * // throws RENDER_FAILED: it uses inventory_hostname, which production does not define …
  */
-export function knownVariablesOnly(evaluate: EvaluateTemplate, path: string): EvaluateTemplate {
+export function knownVariablesOnly(evaluate: Evaluate, path: string): Evaluate {
   return async (template: string, env: Environment) => {
     if (template.includes('{')) {
       const r = await renderTemplate(template, env.vars);

@@ -1,5 +1,6 @@
 import { AnsimodError, type Environment, type IniCommentedEntry, type IniDocument, type IniEntry } from '@ansimod/core';
-import type { BranchActivity, EvaluateTemplate } from './branch-activity.js';
+import type { Evaluate } from '../endpoints/host-occurrences.js';
+import type { BranchActivity } from './branch-activity.js';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
 
 /**
@@ -70,7 +71,7 @@ export interface ReadContext {
   defaults: Readonly<Record<string, string>>;
   environments: readonly Environment[];
   branches: BranchActivity;
-  evaluate: EvaluateTemplate;
+  evaluate: Evaluate;
   map: EndpointMap;
 }
 

@@ -1,4 +1,5 @@
 import type { Environment, RenderCheck, RenderedData } from '@ansimod/core';
+import { iniSectionPath, isRecord } from '../rendered-data.js';
 
 /**
  * What the rendered file must hold after the change: per environment, key → value in the managed section.
@@ -7,15 +8,6 @@ import type { Environment, RenderCheck, RenderedData } from '@ansimod/core';
  * const expected: ExpectedSettings = new Map([['production', new Map([['container.source_registry', 'quay.io/fedora']])]]);
  */
 export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string>>;
-
-/** Section names as the `ini` package nests them: split on dots that are not escaped. */
-function sectionPath(section: string): string[] {
-  return section.split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
 
 /**
  * The rendered data expected after the change: `before` with exactly the given keys of the
@@ -30,7 +22,7 @@ export function expectedIniData(before: RenderedData, section: string | null, se
   const value: unknown = structuredClone(before.value);
   if (!isRecord(value)) return before;
   let target: Record<string, unknown> = value;
-  for (const part of section === null ? [] : sectionPath(section)) {
+  for (const part of section === null ? [] : iniSectionPath(section)) {
     const next = target[part];
     if (!isRecord(next)) target[part] = {};
     target = target[part] as Record<string, unknown>;

@@ -1,19 +1,10 @@
 import { defineTransform, type Environment, type VisitResult } from '@ansimod/core';
-import { EndpointMap } from '../endpoints/endpoint-map.js';
+import { endpointMapFor } from '../endpoints/endpoint-map.js';
 import { BranchActivity } from './branch-activity.js';
 import { knownVariablesOnly } from './known-variables.js';
 import { managedSection, readManagedKeys, type ManagedKey } from './managed-keys.js';
 import { planRegistryEdits } from './plan-edits.js';
 import { registryRenderCheck } from './render-check.js';
-
-/** Maps are validated once per options object, not once per file. */
-const mapCache = new WeakMap<object, EndpointMap>();
-
-function mapFor(maps: Record<string, string>): EndpointMap {
-  let map = mapCache.get(maps);
-  if (map === undefined) mapCache.set(maps, (map = EndpointMap.from(maps)));
-  return map;
-}
 
 /** One line per touched key: where each environment's value comes from and where it goes. */
 function describeKeys(keys: readonly ManagedKey[], environments: readonly Environment[]): string[] {
@@ -82,7 +73,7 @@ export const setIniRegistryPerEnvironment = defineTransform({
     const section = managedSection(doc, keyNames, ctx.options.section);
     if (section === undefined) return { outcome: 'skip', reason: 'no managed key is set or documented as a commented default' };
 
-    const map = mapFor(ctx.options.maps);
+    const map = endpointMapFor(ctx.options.maps);
     const evaluate = knownVariablesOnly((template: string, env: Environment) => ctx.evaluate(template, env), file.path);
     const branches = new BranchActivity(evaluate, file.path, doc.lines);
     const environments = ctx.environments;

@@ -1,22 +1,14 @@
 import { defineTransform, renameKeyEdit, type JsonMember, type RenderedData, type VisitResult } from '@ansimod/core';
-import { EndpointMap } from '../endpoints/endpoint-map.js';
+import { endpointMapFor } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences } from '../endpoints/host-occurrences.js';
-import { perEnvironmentExpression } from '../endpoints/per-environment.js';
-
-const maps = new WeakMap<object, EndpointMap>();
-function endpointMap(m: Record<string, string>): EndpointMap {
-  let map = maps.get(m);
-  if (!map) maps.set(m, (map = EndpointMap.from(m)));
-  return map;
-}
+import { perEnvironmentExpression, targetsByEnvironment } from '../endpoints/per-environment.js';
+import { isRecord } from '../rendered-data.js';
 
 function renameInRendered(value: unknown, from: string, to: string): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  const auths = (value as Record<string, unknown>)['auths'];
-  if (!auths || typeof auths !== 'object' || Array.isArray(auths)) return value;
+  if (!isRecord(value) || !isRecord(value.auths)) return value;
   const renamed: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(auths as Record<string, unknown>)) renamed[k === from ? to : k] = v;
-  return { ...(value as Record<string, unknown>), auths: renamed };
+  for (const [k, v] of Object.entries(value.auths)) renamed[k === from ? to : k] = v;
+  return { ...value, auths: renamed };
 }
 
 /**
@@ -50,14 +42,14 @@ export const swapDockerAuthHost = defineTransform({
   },
   select: { formats: ['json'], contains: ['auths'] },
   /** A docker config that does not parse is still recognisable: an "auths" key and a mapped host. */
-  claims: (text, o) => text.includes('"auths"') && endpointMap(o.maps).needles().some((n) => text.includes(n)),
+  claims: (text, o) => text.includes('"auths"') && endpointMapFor(o.maps).needles().some((n) => text.includes(n)),
 
   async visit(file, ctx): Promise<VisitResult> {
     const doc = file.document;
     if (doc.format !== 'json') return { outcome: 'skip', reason: 'not JSON' };
     const auths = doc.get(['auths']);
     if (!auths || auths.kind !== 'object') return { outcome: 'skip', reason: 'no "auths" object' };
-    const map = endpointMap(ctx.options.maps);
+    const map = endpointMapFor(ctx.options.maps);
     const targetHosts = new Set(map.allTargets().map((t) => t.host.toLowerCase()));
     const edits = [];
     const checks = [];
@@ -82,11 +74,7 @@ export const swapDockerAuthHost = defineTransform({
         continue;
       }
       const byEnv: Record<string, string> = {};
-      for (const env of ctx.environments) {
-        const host = occ.byEnv[env.name];
-        const target = host ? map.target(host) : undefined;
-        if (target) byEnv[env.name] = target.host;
-      }
+      for (const [env, target] of Object.entries(targetsByEnvironment(occ, map))) byEnv[env] = target.host;
       if (!Object.keys(byEnv).length) continue;
       const newKey = perEnvironmentExpression(byEnv, ctx.environments);
       if (newKey === member.key) {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Environment } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
-import { rewriteHosts, viaEnvironmentVariable } from './host-rewrite.js';
+import { rewriteHosts } from './host-rewrite.js';
 import { srcNamesTemplate, roleOfTemplate } from './templating-tasks.js';
 import { hostVariables } from './variable-definitions.js';
 
@@ -35,23 +35,6 @@ describe('rewriteHosts', () => {
     for (const v of ['https://cdn.registry.example.org/', '/etc/pki/registry.example.org.cert', 'docker://{{candidate_registry}}', 'fedora']) {
       expect(await rewriteHosts(v, map, envs, evaluate)).toBeUndefined();
     }
-  });
-});
-
-describe('viaEnvironmentVariable', () => {
-  const withPrefix: Environment[] = [
-    { name: 'production', vars: { env: 'production', env_prefix: '', env_suffix: '' }, source: [] },
-    { name: 'staging', vars: { env: 'staging', env_prefix: 'stg.', env_suffix: '.stg' }, source: [] },
-  ];
-  it('writes values that differ by an environment variable with that variable, env_suffix first', () => {
-    expect(viaEnvironmentVariable({ production: 'a.example.org', staging: 'a.stg.example.org' }, withPrefix)).toBe('a{{ env_suffix }}.example.org');
-    expect(viaEnvironmentVariable({ production: 'x.example.org', staging: 'stg.x.example.org' }, withPrefix)).toBe('{{ env_prefix }}x.example.org');
-    expect(viaEnvironmentVariable({ production: 'q/production', staging: 'q/staging' }, withPrefix)).toBe('q/{{ env }}');
-  });
-  it('gives nothing for equal values or when no variable fits', () => {
-    expect(viaEnvironmentVariable({ production: 'quay.io/a', staging: 'quay.io/a' }, withPrefix)).toBeUndefined();
-    expect(viaEnvironmentVariable({ production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' }, withPrefix)).toBeUndefined();
-    expect(viaEnvironmentVariable({ production: 'quay.io/a' }, withPrefix)).toBeUndefined();
   });
 });
 

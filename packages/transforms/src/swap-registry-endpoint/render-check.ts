@@ -1,6 +1,7 @@
 import { renderTemplate, toRenderedData, type Environment, type RenderCheck, type RenderedData, type YamlPath } from '@ansimod/core';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
 import { mapRenderedHosts } from '../endpoints/rendered-hosts.js';
+import { iniSectionPath, isRecord } from '../rendered-data.js';
 import type { NestedBlock, SiteLocation } from './value-sites.js';
 import type { VariableDefinition } from './variable-definitions.js';
 
@@ -75,7 +76,7 @@ export class ChangedSettings {
       const cut = id.indexOf('\0');
       const section = id.slice(0, cut);
       const key = id.slice(cut + 1);
-      const path = section === '' ? [key] : [...sectionPath(section), key];
+      const path = section === '' ? [key] : [...iniSectionPath(section), key];
       out = updateAt(out, path, (v) => (typeof v === 'string' ? mapRenderedHosts(v, map) : v));
     }
     return out;
@@ -94,15 +95,6 @@ export class ChangedSettings {
     };
     return walk(value);
   }
-}
-
-/** Section names as the `ini` package nests them: split on dots that are not escaped. */
-function sectionPath(section: string): string[] {
-  return section.split(/(?<!\\)\./).map((p) => p.replace(/\\\./g, '.'));
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 /** A copy of `value` with the node at `path` replaced by `update(node)`; unchanged when the path is missing. */

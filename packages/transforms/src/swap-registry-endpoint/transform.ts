@@ -1,5 +1,5 @@
 import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
-import { EndpointMap } from '../endpoints/endpoint-map.js';
+import { endpointMapFor, type EndpointMap } from '../endpoints/endpoint-map.js';
 import { rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
@@ -8,15 +8,6 @@ import { definitionChecks, rewriteVariable, type VariableContext, type VariableR
 
 /** The formats whose key/value settings this transform reads. */
 const SUPPORTED_FORMATS: readonly FormatName[] = ['yaml', 'ini'];
-
-/** Maps are validated once per options object, not once per file. */
-const mapCache = new WeakMap<object, EndpointMap>();
-
-function mapFor(maps: Record<string, string>): EndpointMap {
-  let map = mapCache.get(maps);
-  if (map === undefined) mapCache.set(maps, (map = EndpointMap.from(maps)));
-  return map;
-}
 
 function formatsOf(formats: readonly string[]): FormatName[] {
   const unknown = formats.filter((f) => !SUPPORTED_FORMATS.includes(f as FormatName));
@@ -106,7 +97,7 @@ export const swapRegistryEndpoint = defineTransform({
   // the keys exactly (the host may come from a variable defined elsewhere).
   select: (options) => ({
     formats: formatsOf(options.formats),
-    contains: [...new Set([...mapFor(options.maps).needles(), ...options.keys])],
+    contains: [...new Set([...endpointMapFor(options.maps).needles(), ...options.keys])],
   }),
 
   /**
@@ -114,7 +105,7 @@ export const swapRegistryEndpoint = defineTransform({
    * value naming a mapped host (`public_url: https://registry.example.org/`).
    */
   claims(text, options) {
-    const needles = mapFor(options.maps).needles().map(escapeRegExp).join('|');
+    const needles = endpointMapFor(options.maps).needles().map(escapeRegExp).join('|');
     const keys = options.keys.map(escapeRegExp).join('|');
     if (!needles || !keys) return false;
     return new RegExp(`^[ \\t]*["']?(?:${keys})["']?[ \\t]*[:=][^\\n]*(?:${needles})(?:[.]|\\{\\{)`, 'm').test(text);
@@ -125,7 +116,7 @@ export const swapRegistryEndpoint = defineTransform({
     if (![...keys].some((k) => file.text.includes(k))) return { outcome: 'skip', reason: 'names no managed key' };
     const sections = ctx.options.sections ? new Set(ctx.options.sections) : undefined;
     const { sites, unreadable } = findValueSites(file.document, { keys, ...(sections ? { sections } : {}) });
-    const map = mapFor(ctx.options.maps);
+    const map = endpointMapFor(ctx.options.maps);
     // A nested document that would be a target (a managed key and a mapped host) but does not parse
     // is an error at its line, never a silent "not found".
     const broken = unreadable.find((u) => map.needles().some((n) => u.content.includes(n)));
