@@ -145,6 +145,12 @@ describe('perEnvironmentExpression', () => {
     const { perEnvironmentExpression } = await import('./per-environment.js');
     expect(perEnvironmentExpression({ production: 'quay.io/a', staging: 'quay.io/a' }, envs)).toBe('quay.io/a');
   });
+  it('tests an environment on env, its value quoted', async () => {
+    const { envCondition } = await import('./per-environment.js');
+    expect(envCondition(envs[1]!)).toBe("env == 'staging'");
+    expect(envCondition({ name: 'x', vars: { env: "it's" }, source: [] })).toBe("env == 'it\\'s'");
+    expect(envCondition({ name: 'dev', vars: {}, source: [] })).toBe("env == 'dev'");
+  });
   it('writes one conditional on env otherwise', async () => {
     const { perEnvironmentExpression } = await import('./per-environment.js');
     expect(perEnvironmentExpression({ production: 'quay.io/a', staging: "quay.io/b'" }, envs)).toBe(

@@ -18,6 +18,17 @@ function quoteJinjaString(s: string): string {
 }
 
 /**
+ * The Jinja test that holds in one environment only, on the `env` variable as the repository's
+ * own templates test it (for `{% if … %}` tags and choice expressions alike).
+ *
+ * @example
+ * envCondition(staging); // => "env == 'staging'"
+ */
+export function envCondition(env: Environment): string {
+  return `env == ${quoteJinjaString(envValue(env))}`;
+}
+
+/**
  * Writes a value that differs per environment as one Jinja expression on the `env` variable,
  * the way the repository's own templates tell environments apart. Equal values give the plain value.
  *
@@ -34,7 +45,7 @@ export function perEnvironmentExpression(values: Readonly<Record<string, string>
     if (env === fallback) continue;
     const v = values[env.name];
     if (v === undefined || v === values[fallback.name]) continue;
-    expr = `${quoteJinjaString(v)} if env == ${quoteJinjaString(envValue(env))} else ${expr}`;
+    expr = `${quoteJinjaString(v)} if ${envCondition(env)} else ${expr}`;
   }
   return `{{ ${expr} }}`;
 }

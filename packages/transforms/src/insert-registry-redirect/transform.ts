@@ -10,7 +10,7 @@ import {
   type VisitResult,
 } from '@ansimod/core';
 import { endpointMapFor, type EndpointTarget } from '../endpoints/endpoint-map.js';
-import { envValue } from '../endpoints/per-environment.js';
+import { envCondition } from '../endpoints/per-environment.js';
 import { looksLikeServedVhost, servedDestnames, vhostLinks } from './vhost-templates.js';
 
 /** Marks the lines this transform inserts, so a second run recognises them and `--reverse` removes them. */
@@ -41,7 +41,7 @@ function redirectBlock(byEnv: ReadonlyMap<Environment, Redirect>): string[] {
   const [fallbackEnv, fallback] = envs[0] as [Environment, Redirect];
   const lines = [header];
   envs.slice(1).forEach(([env, t], i) => {
-    lines.push(`{% ${i === 0 ? 'if' : 'elif'} env == '${envValue(env)}' %}`, ...redirectLines(t));
+    lines.push(`{% ${i === 0 ? 'if' : 'elif'} ${envCondition(env)} %}`, ...redirectLines(t));
   });
   lines.push('{% else %}', ...redirectLines(fallback), '{% endif %}', '');
   void fallbackEnv;
