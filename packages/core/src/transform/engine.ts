@@ -424,9 +424,21 @@ export class RepoIndex implements RepoView {
     return file.document;
   }
 
+  /**
+   * The file with its document parsed on first use: callers often look at the text first (does
+   * it mention the variable at all?) and most files they ask for are never parsed.
+   */
   async file(p: string): Promise<VisitedFile | undefined> {
     const loaded = await this.load(p);
-    return loaded ? { path: p, text: loaded.text, document: this.documentOf(loaded) } : undefined;
+    if (!loaded) return undefined;
+    const documentOf = (f: LoadedFile): AnyDocument => this.documentOf(f);
+    return {
+      path: p,
+      text: loaded.text,
+      get document(): AnyDocument {
+        return documentOf(loaded);
+      },
+    };
   }
 
   /**
