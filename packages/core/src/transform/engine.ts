@@ -291,6 +291,15 @@ function bytePatterns(needle: string): Buffer[] {
   return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
 }
 
+/**
+ * True when the bytes are binary by the first test {@link decodeSource} makes (a NUL byte in the
+ * first 8,000): such a file is never text, so searching all of its bytes for needles is wasted
+ * (binaries are most of a repository's bytes).
+ */
+function binaryAtAGlance(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
+
 /** A walked file, or one reached through a symlink leaving the repository (looked at, never edited). */
 type OutsideAware = RepoEntry & { outside?: boolean; outsideVia?: string };
 
@@ -363,7 +372,7 @@ export class RepoIndex implements RepoView {
         if (cached && needles.some((n) => cached.text.includes(n))) out.push(p);
       } else {
         const bytes = this.readBytes(p);
-        if (bytes && patterns.some((b) => bytes.includes(b)) && this.keep(p, bytes)) out.push(p);
+        if (bytes && !binaryAtAGlance(bytes) && patterns.some((b) => bytes.includes(b)) && this.keep(p, bytes)) out.push(p);
       }
       if ((i + 1) % every === 0 || i + 1 === total) {
         onProgress?.(i + 1, total);
@@ -454,7 +463,7 @@ export class RepoIndex implements RepoView {
       for (const p of this.sortedPaths) {
         if (!this.loaded.has(p)) {
           const bytes = this.readBytes(p);
-          if (!bytes || !patterns.some((b) => bytes.includes(b))) continue;
+          if (!bytes || binaryAtAGlance(bytes) || !patterns.some((b) => bytes.includes(b))) continue;
           this.keep(p, bytes);
         }
         if (this.loaded.get(p)?.text.includes(needle)) found.push(p);
