@@ -1,4 +1,4 @@
-import { CST } from 'yaml';
+import type { CST } from 'yaml';
 
 /** A block scalar's content range and the indentation of the collection holding it. */
 interface BlockRange {
@@ -63,12 +63,25 @@ function blockScalarRanges(masked: string, tokens: readonly CST.Token[]): BlockR
   for (const token of tokens) {
     if (token.type !== 'document') continue;
     add(token.value);
-    CST.visit(token, (item) => {
+    // The items CST.visit(token, …) would visit (the document as an item first), in its order.
+    forEachItem({ start: token.start, value: token.value }, (item) => {
       add(item.key);
       add(item.value);
     });
   }
   return ranges.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * Calls `fn` on `item`, then on every item of its key's and its value's collections, depth
+ * first: the traversal of `CST.visit` without the frozen path array it builds for every item
+ * (which made it most of this module's cost on a large repository).
+ */
+function forEachItem(item: CST.CollectionItem, fn: (item: CST.CollectionItem) => void): void {
+  fn(item);
+  for (const token of [item.key, item.value]) {
+    if (token && 'items' in token) for (const child of token.items) forEachItem(child, fn);
+  }
 }
 
 function extentEnd(masked: string, start: number, parentIndent: number): number {
