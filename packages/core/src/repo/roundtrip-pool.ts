@@ -52,6 +52,13 @@ export function defaultWorkerCount(files: number): number {
   return Math.max(1, Math.min(cores, Math.ceil(files / CHUNK_SIZE)));
 }
 
+/**
+ * Young-generation size of a worker's heap. The parsers make many short-lived objects; V8's
+ * default lets each worker grow ~48 MB of nursery before collecting, which on the 5k bench tree
+ * cost ~30 MB of peak RSS and no measurable time against 8 MB (3.20 s CPU either way).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** Bytes per message: a chunk stops growing at this size (or at {@link CHUNK_SIZE} files). */
 const CHUNK_BYTES = 256 * 1024;
 
@@ -78,7 +85,7 @@ export class RoundtripPool {
 
   private constructor(script: URL, count: number) {
     this.workers = Array.from({ length: Math.max(1, count) }, () => {
-      const worker = new Worker(script);
+      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       worker.on('error', (e: Error) => this.fail(e));
       // Workers only exit when the pool is closed, or when they crash.
       worker.on('exit', (code) => {
