@@ -352,6 +352,16 @@ describe('fallback', () => {
   test('duplicate keys are not an error', () => {
     expect(parse('a: 1\na: 2\n').getAll(['a']).map((n) => n.value)).toEqual(['1', '2']);
   });
+
+  test('explicit tags: typed scalars are no error, tags that fail to resolve are (YAML 1.2 and a %YAML 1.1 stream alike)', () => {
+    parse('a: !!int 12\nb: !!float x\nc: !!bool yes\nd: !!null ~\ne: !!set {x, y}\nf: !!int {x: 1}\n');
+    const omap = '!!omap\n- a: 1\n- a: 2\n';
+    expect(parseYaml('x.yml', omap, scanJinja(omap))).toMatchObject({ format: 'yaml', line: 1, reason: expect.stringMatching(/duplicate keys/) });
+    const omap11 = `%YAML 1.1\n---\n${omap}`;
+    expect(parseYaml('x.yml', omap11, scanJinja(omap11))).toMatchObject({ format: 'yaml', line: 3, reason: expect.stringMatching(/duplicate keys/) });
+    const date = 'a: !!timestamp nope\n';
+    expect(parseYaml('x.yml', date, scanJinja(date))).toMatchObject({ format: 'yaml', line: 1, column: 4 });
+  });
 });
 
 describe('scalarEdit', () => {

@@ -62,7 +62,12 @@ function readStream(masked: string): StreamRead {
     if (offset !== undefined) return { tokens, documents, problem: { offset, reason: 'the YAML parser did not keep every character of the file' } };
   }
   // The CST parser is lenient (`a: b: c` is no CST error); composing finds what YAML rejects.
-  const composer = new Composer({ uniqueKeys: false });
+  // Only the errors are used, and under YAML 1.2 the core and failsafe schemas raise the same
+  // ones (core only adds implicit int/float/bool/null typing, whose resolvers never fail, and
+  // explicit tags it lacks are warnings either way); failsafe skips testing every plain scalar
+  // against the core patterns. A `%YAML` directive can select the 1.1 schema, whose tags
+  // (`!!omap`, `!!binary`, …) can fail, so such a stream keeps the default.
+  const composer = new Composer(masked.includes('%YAML') ? { uniqueKeys: false } : { uniqueKeys: false, schema: 'failsafe' });
   for (const doc of composer.compose(tokens, false, masked.length)) {
     const error = doc.errors[0];
     if (error) return { tokens, documents, problem: { offset: error.pos[0], reason: `invalid YAML: ${error.code}: ${firstLine(error.message)}` } };
