@@ -26,6 +26,9 @@ interface BlockRange {
  * // =>      'k: |\n  xxxxxxxxxxx\n  y\n'
  */
 export function fillJinjaLinesInBlockScalars(text: string, masked: string, tokens: readonly CST.Token[]): string {
+  // A block scalar's header holds `|` or `>` outside Jinja: without either there is none, and
+  // walking the CST to find none is most of this function's cost.
+  if (!masked.includes('|') && !masked.includes('>')) return masked;
   const ranges = blockScalarRanges(masked, tokens);
   if (ranges.length === 0) return masked;
   const parts: string[] = [];
