@@ -1,8 +1,9 @@
-import { Composer, CST, Parser } from 'yaml';
+import { Composer, CST } from 'yaml';
 import { maskJinja } from '../../jinja/mask.js';
 import type { JinjaScan } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
 import type { Fallback } from '../types.js';
+import { createAnsibleYamlParser } from './ansible-lexer.js';
 import { fillJinjaLinesInBlockScalars } from './block-scalar-mask.js';
 import { unheldContent } from './cst-guard.js';
 import { YamlDocument } from './YamlDocument.js';
@@ -49,7 +50,8 @@ export function parseYaml(path: string, text: string, jinja: JinjaScan): YamlDoc
 function readStream(masked: string): StreamRead {
   const tokens: CST.Token[] = [];
   const documents: CST.Document[] = [];
-  for (const token of new Parser().parse(masked)) {
+  // Indentation inside flow collections and quoted scalars is read as PyYAML (Ansible) reads it.
+  for (const token of createAnsibleYamlParser().parse(masked)) {
     tokens.push(token);
     if (token.type === 'document') documents.push(token);
   }
