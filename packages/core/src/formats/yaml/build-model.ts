@@ -97,7 +97,14 @@ class ModelBuilder {
       case 'flow-collection': {
         if (token.start.type === 'flow-map-start') {
           for (const item of token.items) this.entry(item, path, true);
-        } else token.items.forEach((item, index) => this.item(item, path, index, true));
+        } else {
+          // `[a, b,]`: YAML ignores the comma after the last item; the CST keeps it as an item
+          // holding only the comma (and blanks or comments), which is no entry.
+          const items = token.items;
+          const last = items.at(-1);
+          const count = last !== undefined && isTrailingComma(last) ? items.length - 1 : items.length;
+          for (let index = 0; index < count; index++) this.item(items[index] as CST.CollectionItem, path, index, true);
+        }
         return;
       }
       default:
@@ -284,6 +291,19 @@ function lastWritten(list: readonly SourceToken[] | undefined): number | undefin
     if (!LAYOUT_TYPES.has(t.type)) return t.offset + t.source.length;
   }
   return undefined;
+}
+
+/**
+ * Whether a flow-sequence item is only the comma YAML allows after the last entry: no key, no
+ * separator, no value, and nothing but the comma, blanks and comments before it (an anchor or a
+ * tag there would make it a null entry).
+ *
+ * @example
+ * // the CST of `[a, b,]` ends with an item whose `start` is just the `,` token
+ */
+function isTrailingComma(item: CST.CollectionItem): boolean {
+  if (item.key !== undefined || item.sep !== undefined || item.value !== undefined) return false;
+  return item.start.every((t) => t.type === 'comma' || t.type === 'space' || t.type === 'newline' || t.type === 'comment');
 }
 
 /** Offset after the last indicator (`:`, `-`, `?`) of a list, else `fallback`. */

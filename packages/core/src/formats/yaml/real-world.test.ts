@@ -46,7 +46,7 @@ describe('flow collections whose continuation lines are not indented (PyYAML ign
   });
 
   test('a closing bracket at column 0 for a nested key, with comments inside', () => {
-    const text = 'vars:\n  ports: [\n  # web\n  80, 443\n]\n  user: web\n';
+    const text = 'vars:\n  ports: [\n  # web\n  80, 443,\n]\n  user: web\n';
     const doc = parse(text);
     expect(doc.items(['vars', 'ports']).map((i) => i.value.value)).toEqual(['80', '443']);
     expect(node(doc, 'vars', 'user').value).toBe('web');
@@ -90,6 +90,26 @@ describe('quoted scalars whose continuation lines are not indented (PyYAML only 
   test('Jinja in the continued scalar is kept verbatim', () => {
     const text = 'job:\n  cmd: "{{ script_dir }}/run.sh\n  --env {{ env }}"\n';
     expect(node(parse(text), 'job', 'cmd').value).toBe('{{ script_dir }}/run.sh --env {{ env }}');
+  });
+});
+
+describe('a comma after the last item of a flow sequence (allowed by YAML)', () => {
+  test('is no item', () => {
+    const doc = parse('ports: [\n  80,\n  443,\n]\nnames: [a, b, ]\none: [x,]\n');
+    expect(doc.items(['ports']).map((i) => i.value.value)).toEqual(['80', '443']);
+    expect(doc.items(['names']).map((i) => i.value.value)).toEqual(['a', 'b']);
+    expect(doc.items(['one']).map((i) => i.value.value)).toEqual(['x']);
+    expect(doc.get(['ports', 2])).toBeUndefined();
+  });
+
+  test('a comment after the trailing comma does not make an item', () => {
+    const doc = parse('ports: [80, 443, # https\n]\n');
+    expect(doc.items(['ports'])).toHaveLength(2);
+  });
+
+  test('a tagged empty entry before the trailing comma is still an item', () => {
+    // YAML reads `[1, !!null ,]` as two entries, the second an explicit null.
+    expect(parse('a: [1, !!null ,]\n').items(['a'])).toHaveLength(2);
   });
 });
 
