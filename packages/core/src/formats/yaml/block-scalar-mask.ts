@@ -38,8 +38,20 @@ export function fillJinjaLinesInBlockScalars(text: string, masked: string, token
     if (!lines.some((l) => l.maskedCol > l.col && l.col < l.end - l.start)) continue;
     let target = Number.POSITIVE_INFINITY;
     for (const l of lines) if (l.col < l.end - l.start && l.col > range.parentIndent) target = Math.min(target, l.col);
+    let leading = true;
     for (const l of lines) {
-      if (l.col >= l.end - l.start || l.col <= range.parentIndent || l.maskedCol <= target) continue;
+      const length = l.end - l.start;
+      const maskedBlank = l.maskedCol >= length;
+      if (!maskedBlank) leading = false;
+      // A Jinja line at the holding collection's column (`{% if %}` at column 0) before the first
+      // content line: blanked, YAML takes it for a leading empty line more indented than the
+      // content and rejects the block. As content at the block's indentation it is harmless.
+      if (leading && maskedBlank && l.col < length && l.col <= range.parentIndent && target !== Number.POSITIVE_INFINITY && length > target) {
+        parts.push(masked.slice(pos, l.start + target), 'x'.repeat(length - target));
+        pos = l.end;
+        continue;
+      }
+      if (l.col >= length || l.col <= range.parentIndent || l.maskedCol <= target) continue;
       parts.push(masked.slice(pos, l.start + target), 'x'.repeat(l.maskedCol - target));
       pos = l.start + l.maskedCol;
     }
