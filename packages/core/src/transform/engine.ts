@@ -292,6 +292,15 @@ function bytePatterns(needle: string): Buffer[] {
 }
 
 /**
+ * The patterns minus those that contain another one: a file holding `candidate-registry` holds
+ * `registry`, so for "holds any of them" the longer pattern never decides and only costs a pass.
+ */
+function withoutContaining(patterns: readonly Buffer[]): Buffer[] {
+  const unique = patterns.filter((p, i) => patterns.findIndex((q) => q.equals(p)) === i);
+  return unique.filter((p) => !unique.some((q) => q !== p && q.length <= p.length && p.includes(q)));
+}
+
+/**
  * True when the bytes are binary by the first test {@link decodeSource} makes (a NUL byte in the
  * first 8,000): such a file is never text, so searching all of its bytes for needles is wasted
  * (binaries are most of a repository's bytes).
@@ -361,7 +370,7 @@ export class RepoIndex implements RepoView {
    */
   async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
     if (needles.length === 0) return [...this.sortedPaths];
-    const patterns = needles.flatMap(bytePatterns);
+    const patterns = withoutContaining(needles.flatMap(bytePatterns));
     const out: string[] = [];
     const total = this.sortedPaths.length;
     const every = Math.max(64, Math.ceil(total / 100));
