@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, symlink, writeFile, chmod } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -125,5 +126,17 @@ describe('isInside / sortByPath', () => {
   });
   it('sorts by UTF-8 bytes', () => {
     expect(sortByPath([{ path: '\u{1F600}' }, { path: '\uFF01' }]).map((x) => x.path)).toEqual(['\uFF01', '\u{1F600}']);
+  });
+  it('sorts any paths (ASCII fast path or not) as their UTF-8 bytes compare, without touching the input', () => {
+    const byBytes = (paths: string[]): string[] => [...paths].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+    const path = fc.oneof(fc.string({ unit: fc.constantFrom('a', 'B', '-', '.', '/', '_', '0', 'é', '\u00ff') }), fc.string({ unit: 'grapheme' }));
+    fc.assert(
+      fc.property(fc.array(path, { maxLength: 30 }), (paths) => {
+        const items = paths.map((p) => ({ path: p }));
+        const before = [...items];
+        expect(sortByPath(items).map((x) => x.path)).toEqual(byBytes(paths));
+        expect(items).toEqual(before);
+      }),
+    );
   });
 });
