@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
-import { detectFormat, parseDocument, type AnyDocument } from '../formats/index.js';
+import { detectFormat, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
 import { readRepoFileSync } from '../repo/read.js';
 import { SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
@@ -127,7 +127,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       // A document is its detected format or, when that does not parse, text: when neither is
       // selected the file cannot matter, and parsing it (a YAML file mentioning `include`, for a
       // conf transform) would be wasted.
-      if (select.formats && !select.formats.includes('text') && !loaded.document && !select.formats.includes(detectFormat(p, loaded.text))) continue;
+      if (select.formats && !select.formats.includes('text') && !loaded.document && !select.formats.includes(detectedFormat(p, loaded.text))) continue;
       const document = repo.documentOf(loaded);
       if (select.formats && !select.formats.includes(document.format)) {
         // A target that does not parse as its format is an error at its line, not "not found".
@@ -289,6 +289,15 @@ function bytePatterns(needle: string): Buffer[] {
   if (!/^[\u0000-\u00ff]*$/.test(needle)) return [utf8];
   const latin1 = Buffer.from(needle, 'latin1');
   return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
+}
+
+/** {@link detectFormat}, or `text` should it throw (as {@link parseDocument} then reads the file). */
+function detectedFormat(p: string, text: string): FormatName {
+  try {
+    return detectFormat(p, text);
+  } catch {
+    return 'text';
+  }
 }
 
 /**
