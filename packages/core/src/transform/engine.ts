@@ -6,7 +6,6 @@ import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { readRepoFileSync } from '../repo/read.js';
 import { SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { decodeSource, encodeSource, type TextEncodingName } from '../text/source.js';
@@ -406,7 +405,8 @@ export class RepoIndex implements RepoView {
     const entry = this.byPath.get(p);
     if (!entry) return undefined;
     try {
-      return readRepoFileSync(entry).bytes;
+      // Bytes only: most files are searched and dropped, and decoding them would be wasted.
+      return readFileSync(entry.absolutePath);
     } catch {
       return undefined;
     }
