@@ -21,7 +21,16 @@ export interface VhostLink {
  * @example
  * const links = await vhostLinks(ctx.repo); // [{ website: 'registry.example.org', destname: 'registry-example', declaredIn: 'playbooks/…' }]
  */
-export async function vhostLinks(repo: RepoView): Promise<VhostLink[]> {
+export function vhostLinks(repo: RepoView): Promise<VhostLink[]> {
+  // Read once per repository: every candidate conf file of a run asks for the same links.
+  let links = linksByRepo.get(repo);
+  if (!links) linksByRepo.set(repo, (links = readVhostLinks(repo)));
+  return links;
+}
+
+const linksByRepo = new WeakMap<RepoView, Promise<VhostLink[]>>();
+
+async function readVhostLinks(repo: RepoView): Promise<VhostLink[]> {
   const links: VhostLink[] = [];
   for (const p of await repo.grep('destname')) {
     const file = await repo.file(p);
