@@ -111,4 +111,21 @@ describe('planSteps', () => {
     });
     await expect(planSteps(root, [{ transform: t, options: {}, stage: 's', target: 't' }])).rejects.toThrow(/option "key" is required/);
   });
+
+  it('turns an unmatched no-change with notes into a warning, and a plain skip into nothing', async () => {
+    const root = repo({ 'a.ini': '[push]\nregistry={{ somewhere }}\n', 'b.ini': '[x]\nregistry=y\n' });
+    const t = defineTransform({
+      name: 'unresolved',
+      displayName: 'x',
+      description: 'x',
+      options: {},
+      select: { formats: ['ini'] },
+      visit: (file) => (file.path === 'a.ini' ? { outcome: 'nochange', notes: ['host variable somewhere is not defined anywhere'] } : { outcome: 'skip', reason: 'no' }),
+    });
+    const plan = await planSteps(root, [{ transform: t, options: {}, stage: 'S', target: 'the target' }], { environments: envs });
+    expect(plan.warnings).toEqual([
+      { code: 'TARGET_NOT_FOUND', severity: 'warning', path: 'a.ini', message: 'the target: host variable somewhere is not defined anywhere' },
+    ]);
+    expect(plan.notFound).toEqual([{ stage: 'S', target: 'the target' }]);
+  });
 });

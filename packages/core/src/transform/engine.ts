@@ -164,6 +164,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         report.found = true;
       } else if (result.outcome === 'nochange') {
         if (result.matched) report.found = true;
+        // Looked like a target but could not be followed (e.g. a host set where the transform
+        // does not read): the user should hear about it.
+        else if (result.notes?.length) warnings.push({ code: 'TARGET_NOT_FOUND', severity: 'warning', path: p, message: `${step.target}: ${result.notes.join('; ')}` });
       } else {
         report.found = true;
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage);
