@@ -32,7 +32,7 @@ export const JOB_OPTIONS: Command['options'] = {
     type: 'string',
     multiple: true,
     valueName: 'FROM=TO',
-    description: 'map registry host FROM to TO (host[/namespace]); repeatable; replaces the recipe\'s default maps',
+    description: 'map registry host FROM to TO (host[/namespace]); replaces the recipe\'s default maps',
   },
   env: {
     type: 'string',
