@@ -8,7 +8,6 @@ export * from './detect.js';
 export * from './parse-document.js';
 export * from './common/span.js';
 export * from './common/line-ending.js';
-export * from './common/jinja-context.js';
 export * from './text/index.js';
 export * from './ini/index.js';
 export * from './json/index.js';

@@ -2,5 +2,5 @@
 export type { JinjaToken, JinjaTokenKind, JinjaTagKind, JinjaBlock, JinjaScan } from './types.js';
 export { scanJinja } from './scanner.js';
 export { isBlockSet } from './blocks.js';
-export { tokenAt, jinjaRanges, jinjaInRange, containsJinja, enclosingBlocks, isTag, type EnclosingBlock } from './query.js';
+export { tokenAt, firstEndingAfter, jinjaRanges, jinjaInRange, containsJinja, enclosingBlocks, isTag, type EnclosingBlock } from './query.js';
 export { maskJinja, type MaskOptions } from './mask.js';

@@ -62,6 +62,14 @@ describe('enclosingBlocks', () => {
     expect(at('F')).toEqual([['for', 1]]);
     expect(at('G')).toEqual([]);
   });
+  test('each level names the tag opening the branch that holds the offset', () => {
+    const tags = (ch: string): string[] => enclosingBlocks(scan, text.indexOf(ch)).map((e) => e.tag.inner ?? '');
+    expect(tags('B')).toEqual(['for x in y', 'if x']);
+    expect(tags('C')).toEqual(['for x in y', 'elif z']);
+    expect(tags('D')).toEqual(['for x in y', 'else']);
+    expect(tags('F')).toEqual(['else']);
+    expect(enclosingBlocks(scan, text.indexOf('{% elif') + 1).map((e) => e.tag.inner)).toEqual(['for x in y', 'if x']);
+  });
   test('open and close tags are outside; branch tags count toward the branch before', () => {
     expect(enclosingBlocks(scan, 1)).toEqual([]);
     expect(enclosingBlocks(scan, text.indexOf('{% endfor')).map((e) => e.block.keyword)).toEqual([]);

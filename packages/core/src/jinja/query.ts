@@ -10,8 +10,15 @@ export function isTag(token: JinjaToken): boolean {
   return token.kind === 'expression' || token.kind === 'statement' || token.kind === 'comment';
 }
 
-/** Index of the first token whose end is after `offset` (tokens.length when none). */
-function firstEndingAfter(tokens: readonly JinjaToken[], offset: number): number {
+/**
+ * Index of the first token whose end is after `offset` (`tokens.length` when none), for any
+ * list of tokens in text order that do not overlap (all tokens of a scan, or only its tags).
+ * Binary search: O(log tokens).
+ *
+ * @example
+ * firstEndingAfter(scanJinja('a {{ b }}').tokens, 4); // => 1
+ */
+export function firstEndingAfter(tokens: readonly JinjaToken[], offset: number): number {
   let lo = 0;
   let hi = tokens.length;
   while (lo < hi) {
@@ -91,22 +98,27 @@ function lastOpenedBefore(level: readonly JinjaBlock[], offset: number): JinjaBl
 }
 
 /**
- * A block around an offset, and which of its branches the offset is in.
+ * A block around an offset, which of its branches the offset is in, and the tag opening that
+ * branch: for `{% if env == 'staging' %}a{% else %}b{% endif %}`, `a` is in branch 0 under the
+ * `if` tag and `b` in branch 1 under the `else` tag (`tag.inner` is the condition text).
  *
  * @example
- * const [{ block, branch }] = enclosingBlocks(scanJinja('{% if a %}x{% endif %}'), 10);
- * [block.keyword, branch]; // => ['if', 0]
+ * const [{ block, branch, tag }] = enclosingBlocks(scanJinja('{% if a %}x{% endif %}'), 10);
+ * [block.keyword, branch, tag.inner]; // => ['if', 0, 'if a']
  */
 export interface EnclosingBlock {
-  block: JinjaBlock;
+  readonly block: JinjaBlock;
   /** 0 = the body after the open tag; k = the body after the k-th `elif`/`else`/`pluralize`. */
-  branch: number;
+  readonly branch: number;
+  /** The open tag (branch 0) or the `elif`/`else`/`pluralize` tag whose body holds the offset. */
+  readonly tag: JinjaToken;
 }
 
 /**
  * The blocks whose bodies contain `offset`, outermost first. An offset inside a block's open or
  * close tag is not inside that block; an offset inside an `elif`/`else` tag counts toward the
- * branch before it. An unclosed block's body runs to {@link JinjaBlock.end}.
+ * branch before it. An unclosed block's body runs to {@link JinjaBlock.end}. Each level is a
+ * binary search, so asking for every line or key of a large file stays cheap.
  *
  * @example
  * const text = '{% if a %}x{% else %}y{% endif %}';
@@ -120,8 +132,13 @@ export function enclosingBlocks(scan: JinjaScan, offset: number): EnclosingBlock
     const block = lastOpenedBefore(level, offset);
     if (!block || offset < block.open.end || offset >= (block.close ? block.close.start : block.end)) return found;
     let branch = 0;
-    while (branch < block.branches.length && (block.branches[branch] as JinjaToken).end <= offset) branch++;
-    found.push({ block, branch });
+    let tag = block.open;
+    for (const next of block.branches) {
+      if (next.end > offset) break;
+      branch++;
+      tag = next;
+    }
+    found.push({ block, branch, tag });
     level = block.children;
   }
 }

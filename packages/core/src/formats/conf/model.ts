@@ -1,5 +1,5 @@
 import type { JinjaToken } from '../../jinja/types.js';
-import type { JinjaEnclosure } from '../common/jinja-context.js';
+import type { EnclosingBlock } from '../../jinja/query.js';
 import type { LineEnding } from '../common/line-ending.js';
 import type { Span } from '../common/span.js';
 
@@ -57,7 +57,7 @@ export interface ConfDirective extends ConfLineBase {
   argsSpan: Span;
   /** Sections around the directive, outermost first. */
   sections: ConfSection[];
-  jinja: JinjaEnclosure[];
+  jinja: EnclosingBlock[];
 }
 
 /**
@@ -75,7 +75,7 @@ export interface ConfSectionOpen extends ConfLineBase {
   argsSpan: Span;
   /** Sections around this one, outermost first. */
   sections: ConfSection[];
-  jinja: JinjaEnclosure[];
+  jinja: EnclosingBlock[];
 }
 
 /**

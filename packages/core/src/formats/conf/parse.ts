@@ -1,6 +1,6 @@
 import type { JinjaBlock, JinjaScan, JinjaToken } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
-import { jinjaContextAt } from '../common/jinja-context.js';
+import { enclosingBlocks } from '../../jinja/query.js';
 import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
 import { onlyTags, skipBlanks, skipControlTags, splitSourceLines, trimBlanksEnd, trimControlTags, type SourceLine } from '../common/source-lines.js';
 import { fallbackAt } from '../fallback.js';
@@ -114,7 +114,7 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       nodes.push(close);
       continue;
     }
-    const jinjaAround = jinjaContextAt(jinja, first.start);
+    const jinjaAround = enclosingBlocks(jinja, first.start);
     if (c === 60 /* < */) {
       if (text.charCodeAt(contentEnd - 1) !== 62) return fallbackAt('conf', 'section opening without a closing >', lines, contentEnd);
       const nameStart = contentStart + 1;

@@ -1,4 +1,4 @@
-import { jinjaContextAt } from '../common/jinja-context.js';
+import { enclosingBlocks } from '../../jinja/query.js';
 import type { IniDocument } from './document.js';
 import type { IniCommentedEntry } from './model.js';
 
@@ -31,7 +31,7 @@ export function findCommentedEntries(doc: IniDocument): IniCommentedEntry[] {
       separator: m[2] === '=' ? '=' : ':',
       value: (m[3] as string).trimEnd(),
       section,
-      jinja: jinjaContextAt(doc.jinja, node.start),
+      jinja: enclosingBlocks(doc.jinja, node.start),
     });
   }
   return out;

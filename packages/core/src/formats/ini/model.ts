@@ -1,4 +1,4 @@
-import type { JinjaEnclosure } from '../common/jinja-context.js';
+import type { EnclosingBlock } from '../../jinja/query.js';
 import type { LineEnding } from '../common/line-ending.js';
 import type { Span } from '../common/span.js';
 
@@ -66,7 +66,7 @@ export interface IniEntry extends IniLineBase {
   /** The section the entry is in; `null` before the first section header. */
   section: string | null;
   /** Jinja blocks around the entry, outermost first, with the branch it is in. */
-  jinja: JinjaEnclosure[];
+  jinja: EnclosingBlock[];
   /** 1-based line of the last continuation line (`=== line` without continuations). */
   lastLine: number;
 }
@@ -158,5 +158,5 @@ export interface IniCommentedEntry {
   separator: '=' | ':';
   value: string;
   section: string | null;
-  jinja: JinjaEnclosure[];
+  jinja: EnclosingBlock[];
 }

@@ -1,6 +1,6 @@
 import type { JinjaScan } from '../../jinja/types.js';
 import { LineIndex } from '../../text/line-index.js';
-import { jinjaContextAt } from '../common/jinja-context.js';
+import { enclosingBlocks } from '../../jinja/query.js';
 import { jinjaTags, type JinjaTag } from '../common/jinja-tags.js';
 import { onlyTags, skipBlanks, skipControlTags, splitSourceLines, trimBlanksEnd, trimControlTags, type SourceLine } from '../common/source-lines.js';
 import { fallbackAt } from '../fallback.js';
@@ -112,7 +112,7 @@ export function parseIni(path: string, text: string, jinja: JinjaScan): IniDocum
       valueSpan: { start: valueStart, end: Math.max(valueStart, dataEnd) },
       continuations: [],
       section: section.name,
-      jinja: jinjaContextAt(jinja, src.start),
+      jinja: enclosingBlocks(jinja, src.start),
       lastLine: src.line,
     };
     values = [text.slice(valueStart, Math.max(valueStart, dataEnd))];

@@ -1,15 +1,16 @@
 import type { CST } from 'yaml';
 import { AnsimodError } from '../../diagnostics.js';
+import { enclosingBlocks, type EnclosingBlock } from '../../jinja/query.js';
 import type { JinjaScan } from '../../jinja/types.js';
 import type { TextEdit } from '../../text/edit.js';
 import { LineIndex } from '../../text/line-index.js';
 import type { DocumentBase, FormatName } from '../types.js';
 import { buildModel, type YamlModel } from './build-model.js';
-import { enclosingJinja, JinjaTagIndex } from './jinja-context.js';
+import { JinjaTagIndex } from './jinja-context.js';
 import { nestedFromBlock } from './nested-document.js';
 import { guessNestedFormat } from './nested-format.js';
 import { encodeBlock, encodeDouble, encodePlain, encodeSingle } from './scalar-encode.js';
-import type { JinjaBranchRef, NestedDocument, YamlItem, YamlNode, YamlPair, YamlPath } from './types.js';
+import type { NestedDocument, YamlItem, YamlNode, YamlPair, YamlPath } from './types.js';
 
 /** Map key for a (document, path) pair; numbers and strings must not collide (`0` vs `'0'`). */
 function pathKey(doc: number, path: YamlPath): string {
@@ -91,7 +92,7 @@ export class YamlDocument implements DocumentBase {
       text: this.text,
       masked: this.masked,
       tags: this.tags,
-      blocks: this.jinja.blocks,
+      jinja: this.jinja,
       documents: this.cst,
     }));
   }
@@ -206,8 +207,8 @@ export class YamlDocument implements DocumentBase {
    * @example
    * doc.jinjaAt(pair.key.range.start)[0]?.block.keyword; // => 'if'
    */
-  jinjaAt(offset: number): JinjaBranchRef[] {
-    return enclosingJinja(this.jinja.blocks, offset);
+  jinjaAt(offset: number): EnclosingBlock[] {
+    return enclosingBlocks(this.jinja, offset);
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { CST } from 'yaml';
-import type { JinjaBlock } from '../../jinja/types.js';
-import { enclosingJinja, type JinjaTagIndex } from './jinja-context.js';
+import { enclosingBlocks } from '../../jinja/query.js';
+import type { JinjaScan } from '../../jinja/types.js';
+import type { JinjaTagIndex } from './jinja-context.js';
 import { blockScalarLayout, decodeBlockScalar, decodeFlowScalar, type BlockScalarLayout } from './scalar-decode.js';
 import type { TextRange, YamlItem, YamlNode, YamlPair, YamlPath, YamlScalarStyle } from './types.js';
 
@@ -14,13 +15,13 @@ import type { TextRange, YamlItem, YamlNode, YamlPair, YamlPath, YamlScalarStyle
  * What the model builder reads.
  *
  * @example
- * const src: ModelSource = { text, masked, tags: JinjaTagIndex.of(scan), blocks: scan.blocks, documents };
+ * const src: ModelSource = { text, masked, tags: JinjaTagIndex.of(scan), jinja: scan, documents };
  */
 export interface ModelSource {
   readonly text: string;
   readonly masked: string;
   readonly tags: JinjaTagIndex;
-  readonly blocks: readonly JinjaBlock[];
+  readonly jinja: JinjaScan;
   readonly documents: readonly CST.Document[];
 }
 
@@ -132,7 +133,7 @@ class ModelBuilder {
       key: keyNode,
       keyText,
       value,
-      jinja: enclosingJinja(this.src.blocks, keyNode.range.start),
+      jinja: enclosingBlocks(this.src.jinja, keyNode.range.start),
     });
     if (valueToken) this.walk(valueToken, childPath);
   }
@@ -146,13 +147,13 @@ class ModelBuilder {
       const end = item.value ? this.contentEnd(item.value) : afterIndicator(item.sep ?? [], keyStart);
       value = { kind: 'map', range: { start: keyStart, end }, flow: true, inFlow, doc: this.doc };
       this.facts.set(value, {});
-      this.items.push({ doc: this.doc, path: childPath, index, value, jinja: enclosingJinja(this.src.blocks, keyStart) });
+      this.items.push({ doc: this.doc, path: childPath, index, value, jinja: enclosingBlocks(this.src.jinja, keyStart) });
       this.entry(item, childPath, true);
       return;
     }
     const start = afterIndicator(item.start, item.start[0]?.offset ?? 0);
     value = item.value ? this.node(item.value, propsOf(item.start), inFlow, true) : this.nullNode(start, inFlow);
-    this.items.push({ doc: this.doc, path: childPath, index, value, jinja: enclosingJinja(this.src.blocks, value.range.start) });
+    this.items.push({ doc: this.doc, path: childPath, index, value, jinja: enclosingBlocks(this.src.jinja, value.range.start) });
     if (item.value) this.walk(item.value, childPath);
   }
 

@@ -11,7 +11,6 @@ export type {
   YamlNode,
   YamlPair,
   YamlItem,
-  JinjaBranchRef,
   NestedLine,
   OffsetMap,
   NestedDocument,

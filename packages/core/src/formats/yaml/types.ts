@@ -1,4 +1,5 @@
-import type { JinjaBlock, JinjaScan, JinjaToken } from '../../jinja/types.js';
+import type { EnclosingBlock } from '../../jinja/query.js';
+import type { JinjaScan } from '../../jinja/types.js';
 import type { FormatName } from '../types.js';
 import type { TextEdit } from '../../text/edit.js';
 
@@ -74,21 +75,6 @@ export interface YamlNode {
 }
 
 /**
- * The Jinja block branch an offset lies in: `branch` 0 is the body after the opening tag,
- * `branch` n ≥ 1 the body after `block.branches[n - 1]` (`elif`/`else`). `tag` is the tag that
- * opens that branch.
- *
- * @example
- * // inside the else branch of {% if a %}…{% else %}…{% endif %}
- * // { block, branch: 1, tag: block.branches[0] }
- */
-export interface JinjaBranchRef {
-  readonly block: JinjaBlock;
-  readonly branch: number;
-  readonly tag: JinjaToken;
-}
-
-/**
  * A mapping entry (block or flow) of any document in the stream.
  *
  * @example
@@ -104,7 +90,7 @@ export interface YamlPair {
   readonly keyText: string;
   readonly value: YamlNode;
   /** Enclosing Jinja blocks of the key, outermost first (so if-branches that repeat keys differ here). */
-  readonly jinja: readonly JinjaBranchRef[];
+  readonly jinja: readonly EnclosingBlock[];
 }
 
 /**
@@ -120,7 +106,7 @@ export interface YamlItem {
   readonly index: number;
   readonly value: YamlNode;
   /** Enclosing Jinja blocks of the item, outermost first. */
-  readonly jinja: readonly JinjaBranchRef[];
+  readonly jinja: readonly EnclosingBlock[];
 }
 
 /**
