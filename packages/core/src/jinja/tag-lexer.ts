@@ -105,12 +105,17 @@ function closeAt(text: string, i: number, kind: 'expression' | 'statement', out:
     mark = c;
   }
   if (length === 0) return false;
-  out.innerEnd = i;
-  out.end = i + length;
+  setClose(out, i, i + length, mark);
+  return true;
+}
+
+/** Records in `out` a closing delimiter (with its `-`/`+` mark, 0 for none) found without a problem. */
+function setClose(out: TagClose, innerEnd: number, end: number, mark: number): void {
+  out.innerEnd = innerEnd;
+  out.end = end;
   out.trimRight = mark === MINUS;
   out.keepRight = mark === PLUS;
   out.problem = undefined;
-  return true;
 }
 
 /** Offsets of open brackets; shared because scanning is synchronous and never re-entered. */
@@ -237,10 +242,6 @@ export function findCommentClose(text: string, from: number, out: TagClose): boo
   if (at < 0) return false;
   const mark = at > from ? text.charCodeAt(at - 1) : 0;
   const marked = mark === MINUS || mark === PLUS;
-  out.innerEnd = marked ? at - 1 : at;
-  out.end = at + 2;
-  out.trimRight = mark === MINUS;
-  out.keepRight = mark === PLUS;
-  out.problem = undefined;
+  setClose(out, marked ? at - 1 : at, at + 2, mark);
   return true;
 }
