@@ -41,23 +41,34 @@ export interface ConfArg {
 }
 
 /**
- * A directive line: `Name arg1 "arg 2"`.
+ * What a directive line and a section opening line share: a name, arguments, and where the
+ * line sits among sections and Jinja blocks.
  *
  * @example
- * // 'RewriteRule ^/v2/(.*) /v2/fedora/$1' inside <Location /v2>:
- * // { name: 'RewriteRule', args: [{ value: '^/v2/(.*)' }, { value: '/v2/fedora/$1' }], sections: [<Location>] }
+ * // 'RewriteRule ^/v2/(.*) /v2/fedora/$1' => { name: 'RewriteRule', argsRaw: '^/v2/(.*) /v2/fedora/$1' }
  */
-export interface ConfDirective extends ConfLineBase {
-  kind: 'directive';
+export interface ConfNamedLine extends ConfLineBase {
   name: string;
   nameSpan: Span;
   args: ConfArg[];
   /** The argument text as written (from the first argument to the end, trimmed). */
   argsRaw: string;
   argsSpan: Span;
-  /** Sections around the directive, outermost first. */
+  /** Sections around the line (for an opening line, around its section), outermost first. */
   sections: ConfSection[];
+  /** Jinja blocks around the line, outermost first. */
   jinja: EnclosingBlock[];
+}
+
+/**
+ * A directive line: `Name arg1 "arg 2"`.
+ *
+ * @example
+ * // 'RewriteRule ^/v2/(.*) /v2/fedora/$1' inside <Location /v2>:
+ * // { name: 'RewriteRule', args: [{ value: '^/v2/(.*)' }, { value: '/v2/fedora/$1' }], sections: [<Location>] }
+ */
+export interface ConfDirective extends ConfNamedLine {
+  kind: 'directive';
 }
 
 /**
@@ -66,16 +77,8 @@ export interface ConfDirective extends ConfLineBase {
  * @example
  * // '<Location /v2>' => { kind: 'open', name: 'Location', args: [{ value: '/v2' }] }
  */
-export interface ConfSectionOpen extends ConfLineBase {
+export interface ConfSectionOpen extends ConfNamedLine {
   kind: 'open';
-  name: string;
-  nameSpan: Span;
-  args: ConfArg[];
-  argsRaw: string;
-  argsSpan: Span;
-  /** Sections around this one, outermost first. */
-  sections: ConfSection[];
-  jinja: EnclosingBlock[];
 }
 
 /**

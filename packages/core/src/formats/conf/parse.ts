@@ -7,7 +7,7 @@ import { fallbackAt } from '../fallback.js';
 import type { Fallback } from '../types.js';
 import { splitArgs } from './args.js';
 import { ConfDocument } from './document.js';
-import type { ConfInclude, ConfNode, ConfSection, ConfSectionOpen } from './model.js';
+import type { ConfDirective, ConfInclude, ConfNode, ConfSection, ConfSectionOpen } from './model.js';
 
 const INCLUDE = /^include\s+(['"])(.*?)\1/;
 
@@ -114,42 +114,28 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       nodes.push(close);
       continue;
     }
-    const jinjaAround = enclosingBlocks(jinja, first.start);
+    let kind: 'open' | 'directive';
+    let nameStart: number;
+    let nameEnd: number;
+    let argsStart: number;
+    let argsEnd: number;
     if (c === 60 /* < */) {
       if (text.charCodeAt(contentEnd - 1) !== 62) return fallbackAt('conf', 'section opening without a closing >', lines, contentEnd);
-      const nameStart = contentStart + 1;
-      const nameEnd = wordEnd(text, nameStart, contentEnd - 1, 62);
-      const argsStart = skipBlanks(text, nameEnd, contentEnd - 1);
-      const argsEnd = trimBlanksEnd(text, argsStart, contentEnd - 1);
-      const open: ConfSectionOpen = {
-        line,
-        lastLine,
-        start,
-        end,
-        next,
-        eol,
-        indent,
-        kind: 'open',
-        name: text.slice(nameStart, nameEnd),
-        nameSpan: { start: nameStart, end: nameEnd },
-        args: splitArgs(text, argsStart, argsEnd, tags, first.tagFrom),
-        argsRaw: text.slice(argsStart, argsEnd),
-        argsSpan: { start: argsStart, end: argsEnd },
-        sections: [...stack],
-        jinja: jinjaAround,
-      };
-      const section: ConfSection = { name: open.name, args: open.args, open, close: undefined };
-      stack.push(section);
-      sections.push(section);
-      nodes.push(open);
-      continue;
+      kind = 'open';
+      nameStart = contentStart + 1;
+      nameEnd = wordEnd(text, nameStart, contentEnd - 1, 62);
+      argsStart = skipBlanks(text, nameEnd, contentEnd - 1);
+      argsEnd = trimBlanksEnd(text, argsStart, contentEnd - 1);
+    } else {
+      // `{% if x %}Require all granted{% endif %}`: the tags around are not name or arguments.
+      kind = 'directive';
+      nameStart = skipControlTags(text, contentStart, contentEnd, tags, first.tagFrom);
+      argsEnd = trimControlTags(text, nameStart, contentEnd, tags, first.tagFrom, last.tagTo);
+      nameEnd = wordEnd(text, nameStart, argsEnd, -1, tags, first.tagFrom);
+      argsStart = skipBlanks(text, nameEnd, argsEnd);
     }
-    // `{% if x %}Require all granted{% endif %}`: the tags around are not name or arguments.
-    const nameStart = skipControlTags(text, contentStart, contentEnd, tags, first.tagFrom);
-    const argsEnd = trimControlTags(text, nameStart, contentEnd, tags, first.tagFrom, last.tagTo);
-    const nameEnd = wordEnd(text, nameStart, argsEnd, -1, tags, first.tagFrom);
-    const argsStart = skipBlanks(text, nameEnd, argsEnd);
-    nodes.push({
+    // One literal for both kinds (not a spread of a shared part; see above).
+    const node: ConfDirective | ConfSectionOpen = {
       line,
       lastLine,
       start,
@@ -157,15 +143,21 @@ export function parseConf(path: string, text: string, jinja: JinjaScan): ConfDoc
       next,
       eol,
       indent,
-      kind: 'directive',
+      kind,
       name: text.slice(nameStart, nameEnd),
       nameSpan: { start: nameStart, end: nameEnd },
       args: splitArgs(text, argsStart, argsEnd, tags, first.tagFrom),
       argsRaw: text.slice(argsStart, argsEnd),
       argsSpan: { start: argsStart, end: argsEnd },
       sections: [...stack],
-      jinja: jinjaAround,
-    });
+      jinja: enclosingBlocks(jinja, first.start),
+    };
+    nodes.push(node);
+    if (node.kind === 'open') {
+      const section: ConfSection = { name: node.name, args: node.args, open: node, close: undefined };
+      stack.push(section);
+      sections.push(section);
+    }
   }
   const unclosed = sections.find((s) => s.close === undefined);
   if (unclosed !== undefined) {
