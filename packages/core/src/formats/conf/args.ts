@@ -14,14 +14,22 @@ export function splitArgs(text: string, from: number, to: number, tags: readonly
   const args: ConfArg[] = [];
   let k = tagFrom;
   let i = from;
-  const tagStartingAt = (offset: number): JinjaTag | undefined => {
-    while (k < tags.length && (tags[k] as JinjaTag).end <= offset) k++;
-    const t = tags[k];
-    return t !== undefined && t.start === offset ? t : undefined;
+  /**
+   * `offset`, or after the Jinja tags that start there before `to` (a tag is part of the word it
+   * is in, blanks and quotes inside it included).
+   */
+  const pastTags = (offset: number): number => {
+    for (;;) {
+      if (offset >= to) return offset;
+      while (k < tags.length && (tags[k] as JinjaTag).end <= offset) k++;
+      const t = tags[k];
+      if (t === undefined || t.start !== offset) return offset;
+      offset = t.end;
+    }
   };
   while (i < to) {
     const c = text.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13 || (c === 92 && isBreak(text.charCodeAt(i + 1)))) {
+    if (isSeparator(text, i)) {
       i++;
       continue;
     }
@@ -31,12 +39,7 @@ export function splitArgs(text: string, from: number, to: number, tags: readonly
       const parts: string[] = [];
       let segment = i + 1;
       i++;
-      while (i < to) {
-        const t = tagStartingAt(i);
-        if (t !== undefined) {
-          i = t.end;
-          continue;
-        }
+      while ((i = pastTags(i)) < to) {
         const d = text.charCodeAt(i);
         if (d === 92 && text.charCodeAt(i + 1) === quote) {
           parts.push(text.slice(segment, i));
@@ -52,22 +55,19 @@ export function splitArgs(text: string, from: number, to: number, tags: readonly
       args.push({ value: parts.join(''), raw: text.slice(start, i), span: { start, end: i }, quote: quote === 34 ? '"' : "'" });
       continue;
     }
-    while (i < to) {
-      const t = tagStartingAt(i);
-      if (t !== undefined) {
-        i = t.end;
-        continue;
-      }
-      const d = text.charCodeAt(i);
-      if (d === 32 || d === 9 || d === 10 || d === 13 || (d === 92 && isBreak(text.charCodeAt(i + 1)))) break;
-      i++;
-    }
+    while ((i = pastTags(i)) < to && !isSeparator(text, i)) i++;
     const raw = text.slice(start, i);
     args.push({ value: raw, raw, span: { start, end: i }, quote: '' });
   }
   return args;
 }
 
-function isBreak(c: number): boolean {
-  return c === 10 || c === 13;
+/** True at a blank, a line break, or a `\` continuing the line: what separates arguments. */
+function isSeparator(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 92) {
+    const d = text.charCodeAt(i + 1);
+    return d === 10 || d === 13;
+  }
+  return c === 32 || c === 9 || c === 10 || c === 13;
 }
