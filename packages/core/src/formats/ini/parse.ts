@@ -135,22 +135,32 @@ function finishValue(entry: IniEntry, values: readonly string[]): void {
 
 /** Offset of the first `=` or `:` in `[from, to)` outside Jinja tags, or -1. */
 function firstOutsideTags(text: string, src: SourceLine, tags: readonly JinjaTag[], from: number, to: number): number {
-  let k = src.tagFrom;
-  for (let i = from; i < to; i++) {
-    while (k < src.tagTo && (tags[k] as JinjaTag).end <= i) k++;
-    const t = tags[k];
-    if (t !== undefined && k < src.tagTo && t.start <= i) {
-      i = t.end - 1;
-      continue;
-    }
-    const c = text.charCodeAt(i);
-    if (c === 61 || c === 58) return i;
-  }
-  return -1;
+  return findOutsideTags(text, src, tags, from, to, isSeparator, true);
 }
 
 /** Offset of the last `code` char in `[from, to)` outside Jinja tags, or -1. */
 function lastOutsideTags(text: string, src: SourceLine, tags: readonly JinjaTag[], from: number, to: number, code: number): number {
+  return findOutsideTags(text, src, tags, from, to, (c) => c === code, false);
+}
+
+/** `=` or `:`, what configparser reads between key and value. */
+function isSeparator(c: number): boolean {
+  return c === 61 || c === 58;
+}
+
+/**
+ * Offset of the first (`first`) or last char in `[from, to)` outside the line's Jinja tags that
+ * `wanted` accepts, or -1.
+ */
+function findOutsideTags(
+  text: string,
+  src: SourceLine,
+  tags: readonly JinjaTag[],
+  from: number,
+  to: number,
+  wanted: (c: number) => boolean,
+  first: boolean,
+): number {
   let found = -1;
   let k = src.tagFrom;
   for (let i = from; i < to; i++) {
@@ -160,7 +170,10 @@ function lastOutsideTags(text: string, src: SourceLine, tags: readonly JinjaTag[
       i = t.end - 1;
       continue;
     }
-    if (text.charCodeAt(i) === code) found = i;
+    if (wanted(text.charCodeAt(i))) {
+      found = i;
+      if (first) break;
+    }
   }
   return found;
 }
