@@ -1,7 +1,6 @@
 import type { JinjaScan } from '../../jinja/types.js';
 import type { LineIndex } from '../../text/line-index.js';
-import { dominantLineEnding, type LineEnding } from '../common/line-ending.js';
-import type { DocumentBase } from '../types.js';
+import { StructuredDocument } from '../common/structured-document.js';
 import type { ConfDirective, ConfInclude, ConfNode, ConfSection } from './model.js';
 
 /**
@@ -28,32 +27,23 @@ export interface ConfDirectiveFilter {
  * const doc = parseConf('proxy.conf', text, scanJinja(text)) as ConfDocument;
  * doc.find('RewriteRule', { args: [/^\^\/v2\//] }).map((d) => d.line);
  */
-export class ConfDocument implements DocumentBase {
+export class ConfDocument extends StructuredDocument {
   readonly format = 'conf' as const;
-  readonly structured = true as const;
-  /** Structured documents have no fallback. */
-  declare readonly fallback?: undefined;
-  /** The line ending most lines use; inserted lines are written with it. */
-  readonly eol: LineEnding;
   /** Every directive (section openings excluded), in order. */
   readonly directives: readonly ConfDirective[];
 
   constructor(
-    readonly path: string,
-    readonly text: string,
-    readonly jinja: JinjaScan,
-    readonly lines: LineIndex,
+    path: string,
+    text: string,
+    jinja: JinjaScan,
+    lines: LineIndex,
     readonly nodes: readonly ConfNode[],
     readonly sections: readonly ConfSection[],
     /** `{% include %}` lines, in order. */
     readonly includes: readonly ConfInclude[],
   ) {
-    this.eol = dominantLineEnding(text);
+    super(path, text, jinja, lines);
     this.directives = nodes.filter((n): n is ConfDirective => n.kind === 'directive');
-  }
-
-  print(): string {
-    return this.text;
   }
 
   /** Directives named `name` (case-insensitive, as httpd reads them) that pass `filter`. */

@@ -1,7 +1,6 @@
 import type { JinjaScan } from '../../jinja/types.js';
 import type { LineIndex } from '../../text/line-index.js';
-import { dominantLineEnding, type LineEnding } from '../common/line-ending.js';
-import type { DocumentBase } from '../types.js';
+import { StructuredDocument } from '../common/structured-document.js';
 import { findCommentedEntries } from './commented.js';
 import type { IniCommentedEntry, IniEntry, IniNode, IniSection } from './model.js';
 
@@ -14,20 +13,15 @@ import type { IniCommentedEntry, IniEntry, IniNode, IniSection } from './model.j
  * const doc = parseIni('production.ini', text, scanJinja(text)) as IniDocument;
  * doc.find('container.source_registry', 'app:main').map((e) => e.value);
  */
-export class IniDocument implements DocumentBase {
+export class IniDocument extends StructuredDocument {
   readonly format = 'ini' as const;
-  readonly structured = true as const;
-  /** Structured documents have no fallback. */
-  declare readonly fallback?: undefined;
-  /** The line ending most lines use; new lines are written with it. */
-  readonly eol: LineEnding;
   private commented?: IniCommentedEntry[];
 
   constructor(
-    readonly path: string,
-    readonly text: string,
-    readonly jinja: JinjaScan,
-    readonly lines: LineIndex,
+    path: string,
+    text: string,
+    jinja: JinjaScan,
+    lines: LineIndex,
     /** Every line, in order. */
     readonly nodes: readonly IniNode[],
     /** Sections in order; the first has `name: null` when entries come before any header. */
@@ -35,11 +29,7 @@ export class IniDocument implements DocumentBase {
     /** Every entry, in order. */
     readonly entries: readonly IniEntry[],
   ) {
-    this.eol = dominantLineEnding(text);
-  }
-
-  print(): string {
-    return this.text;
+    super(path, text, jinja, lines);
   }
 
   /**

@@ -1,7 +1,6 @@
 import type { JinjaScan } from '../../jinja/types.js';
 import type { LineIndex } from '../../text/line-index.js';
-import { dominantLineEnding, type LineEnding } from '../common/line-ending.js';
-import type { DocumentBase } from '../types.js';
+import { StructuredDocument } from '../common/structured-document.js';
 import type { JsonMember, JsonPath, JsonValue } from './model.js';
 
 /**
@@ -12,26 +11,17 @@ import type { JsonMember, JsonPath, JsonValue } from './model.js';
  * const doc = parseJson('a.json', '{"a":[1,2]}', scanJinja('{"a":[1,2]}')) as JsonDocument;
  * doc.get(['a', 1]); // => { kind: 'number', value: 2, raw: '2', span: { start: 8, end: 9 }, path: ['a', 1] }
  */
-export class JsonDocument implements DocumentBase {
+export class JsonDocument extends StructuredDocument {
   readonly format = 'json' as const;
-  readonly structured = true as const;
-  /** Structured documents have no fallback. */
-  declare readonly fallback?: undefined;
-  /** The line ending most lines use (`\n` for a one-line file). */
-  readonly eol: LineEnding;
 
   constructor(
-    readonly path: string,
-    readonly text: string,
-    readonly jinja: JinjaScan,
-    readonly lines: LineIndex,
+    path: string,
+    text: string,
+    jinja: JinjaScan,
+    lines: LineIndex,
     readonly root: JsonValue,
   ) {
-    this.eol = dominantLineEnding(text);
-  }
-
-  print(): string {
-    return this.text;
+    super(path, text, jinja, lines);
   }
 
   /** The value at `path` (the first member when an object repeats a key), or undefined. */
