@@ -7,7 +7,8 @@
  *  4. round trip: every file, before and after, parses and prints back byte for byte;
  *  5. no verification errors, unless `expectErrors` says which.
  */
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'vitest';
@@ -83,3 +84,10 @@ export async function runTransformCase(c: TransformCase): Promise<Plan> {
   expect(second.changes.map((x) => x.path), 'second cycle must change nothing').toEqual([]);
   return plan;
 }
+
+/** The shipped flatpaks-to-quay recipe's default maps: one source of truth for the tests that use them. */
+export const recipeMaps: Record<string, string> = (() => {
+  const text = readFileSync(new URL('../../packages/transforms/recipes/flatpaks-to-quay.yml', import.meta.url), 'utf8');
+  const recipe = parseYaml(text) as { options: { maps: { default: Record<string, string> } } };
+  return recipe.options.maps.default;
+})();

@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderTemplate, validateRenderedIni, type AnyTransform, type Environment, type VisitResult } from '@ansimod/core';
-import { runTransformCase, testEnvironments } from '../../../../test/support/transform-test.js';
+import { recipeMaps, runTransformCase, testEnvironments } from '../../../../test/support/transform-test.js';
 import { setIniRegistryPerEnvironment as transform } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 
-/** The recipe's maps: many-to-one (both production hosts go to one namespace). */
-const recipeMaps = {
-  'registry.fedoraproject.org': 'quay.io/fedora',
-  'candidate-registry.fedoraproject.org': 'quay.io/fedora',
-  'registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
-  'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
-};
 const bodhiDefaults = {
   'container.destination_registry': 'registry.fedoraproject.org',
   'container.source_registry': 'candidate-registry.fedoraproject.org',

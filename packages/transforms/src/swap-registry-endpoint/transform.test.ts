@@ -1,18 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { defineTransform, type AnyTransform, type VisitResult } from '@ansimod/core';
-import { runTransformCase, testEnvironments } from '../../../../test/support/transform-test.js';
+import { recipeMaps, runTransformCase, testEnvironments } from '../../../../test/support/transform-test.js';
 import { swapRegistryEndpoint as transform } from './index.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
 
-/** The recipe's default maps: both production hosts to one namespace, both staging hosts to another. */
-const recipeMaps = {
-  'registry.fedoraproject.org': 'quay.io/fedora',
-  'candidate-registry.fedoraproject.org': 'quay.io/fedora',
-  'registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
-  'candidate-registry.stg.fedoraproject.org': 'quay.io/fedora-testing',
-};
 /** Four hosts, four targets. */
 const fourHostMaps = {
   'candidate-registry.fedoraproject.org': 'quay.io/fedora-candidates',
