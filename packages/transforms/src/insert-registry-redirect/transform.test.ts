@@ -43,6 +43,22 @@ describe('insert-registry-redirect', () => {
     expect(none.steps[0]?.found).toBe(false);
   });
 
+  it('redirects only in the environments whose served host is mapped (production alone), and removes that with reverse', async () => {
+    const productionOnly = { ...options, maps: { 'registry.example.org': 'quay.io/ex' } };
+    await runTransformCase({
+      transform: insertRegistryRedirect,
+      options: productionOnly,
+      before: repo(fixture('vhost.before.conf')),
+      after: { [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.production-only.after.conf') },
+    });
+    await runTransformCase({
+      transform: insertRegistryRedirect,
+      options: { ...productionOnly, reverse: true },
+      before: repo(fixture('vhost.production-only.after.conf')),
+      after: { [`${T}reversepassproxy.registry-example.conf`]: fixture('vhost.before.conf') },
+    });
+  });
+
   it('removes its redirect with reverse', async () => {
     await runTransformCase({
       transform: insertRegistryRedirect,

@@ -31,20 +31,26 @@ function redirectLines({ target: t, onlyHost }: Redirect): string[] {
   return [...host, 'RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ^/v2/(.+)$ https://${t.host}/v2/${ns}$1 [R=302,L]`];
 }
 
-/** The inserted block: one conditional per environment when the targets differ. */
-function redirectBlock(byEnv: ReadonlyMap<Environment, Redirect>): string[] {
+/**
+ * The inserted block: the marker comment (in every environment), then the rules — one
+ * conditional per environment when the targets differ, and only for the environments that have
+ * a target when some have none (a map of the production host alone leaves staging as it was).
+ */
+function redirectBlock(byEnv: ReadonlyMap<Environment, Redirect>, environments: readonly Environment[]): string[] {
   const redirects = [...byEnv.values()];
   const first = redirects[0] as Redirect;
   const header = `${REDIRECT_MARKER} ${[...new Set(redirects.map((r) => r.target.text))].join(' / ')}`;
-  if (redirects.every((r) => r.target.text === first.target.text && r.onlyHost === first.onlyHost)) return [header, ...redirectLines(first), ''];
+  const everywhere = environments.every((e) => byEnv.has(e));
+  if (everywhere && redirects.every((r) => r.target.text === first.target.text && r.onlyHost === first.onlyHost)) return [header, ...redirectLines(first), ''];
   const envs = [...byEnv.entries()];
-  const [fallbackEnv, fallback] = envs[0] as [Environment, Redirect];
   const lines = [header];
-  envs.slice(1).forEach(([env, t], i) => {
+  // With every environment mapped, the first one is the `{% else %}` branch.
+  const conditioned = everywhere ? envs.slice(1) : envs;
+  conditioned.forEach(([env, t], i) => {
     lines.push(`{% ${i === 0 ? 'if' : 'elif'} ${envCondition(env)} %}`, ...redirectLines(t));
   });
-  lines.push('{% else %}', ...redirectLines(fallback), '{% endif %}', '');
-  void fallbackEnv;
+  if (everywhere) lines.push('{% else %}', ...redirectLines(envs[0]?.[1] as Redirect));
+  lines.push('{% endif %}', '');
   return lines;
 }
 
@@ -150,8 +156,6 @@ function defineRedirect() {
     select: { formats: ['conf'], contains: ['Rewrite', 'include'] },
 
     async visit(file, ctx): Promise<VisitResult> {
-      const doc = file.document;
-      if (doc.format !== 'conf') return { outcome: 'skip', reason: 'not Apache conf' };
       const base = file.path.slice(file.path.lastIndexOf('/') + 1);
       const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
       const servedByEnv: Record<string, string> = {};
@@ -159,10 +163,13 @@ function defineRedirect() {
       const links = await vhostLinks(ctx.repo);
       const served = await servedDestnames(links, ctx.environments, evaluate, servedByEnv);
       const templateOf = (d: string) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`);
-      const isVhost = served.size
-        ? [...served].some(templateOf)
-        : await looksLikeServedVhost(file.path, doc, ctx.repo, servedByEnv, ctx.options.maps);
-      if (!isVhost) return { outcome: 'skip', reason: 'not the reverse-proxy template of the served registry' };
+      // When the playbooks link the served site to its template, the file name decides, before
+      // anything is parsed (a repository has hundreds of conf files that mention `include`).
+      const notVhost: VisitResult = { outcome: 'skip', reason: 'not the reverse-proxy template of the served registry' };
+      if (served.size && ![...served].some(templateOf)) return notVhost;
+      const doc = file.document;
+      if (doc.format !== 'conf') return { outcome: 'skip', reason: 'not Apache conf' };
+      if (!served.size && !(await looksLikeServedVhost(file.path, doc, ctx.repo, servedByEnv, ctx.options.maps))) return notVhost;
       // A template that another mapped registry's site uses too (the candidate registry) must only
       // redirect the served host's pulls.
       const sourceHosts = new Set(Object.keys(ctx.options.maps).map((h) => h.toLowerCase()));
@@ -202,7 +209,7 @@ function defineRedirect() {
       };
       const at = await insertionPoint(doc, includesV2);
       if (!at) return { outcome: 'skip', reason: 'no /v2/ rules to put the redirect ahead of' };
-      const block = redirectBlock(byEnv);
+      const block = redirectBlock(byEnv, ctx.environments);
       const edit = insertBeforeEdit(doc, at, block, `redirect pulls under /v2/ to ${[...new Set([...byEnv.values()].map((r) => r.target.text))].join(' / ')}`);
       // Anchor for the rendered check: the insertion node if it renders as itself, else the last plain line before it.
       const atText = doc.text.slice(at.start, at.end).trim();
@@ -218,9 +225,9 @@ function defineRedirect() {
         describe: 'pulls under /v2/ redirected ahead of the existing /v2/ rules',
         expect: (before: RenderedData, env: Environment): RenderedData => {
           const t = byEnv.get(env) ?? byEnv.get([...byEnv.keys()].find((e) => e.name === env.name) as Environment);
-          if (!t) return before;
+          // The marker comment renders in every environment; the rules only where mapped.
           const header = (block[0] as string).trimEnd();
-          const inserted = [header, ...redirectLines(t)];
+          const inserted = [header, ...(t ? redirectLines(t) : [])];
           if (!anchorAfter) return expectLines(before, anchor, inserted);
           if (before.format !== 'conf' && before.format !== 'text') return before;
           const lines = [...before.lines];
