@@ -9,7 +9,7 @@
  * the same bytes through two names. Directories reached through a symlink are never descended,
  * which also makes link cycles harmless.
  */
-import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, realpathSync, type Dirent, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError } from '../diagnostics.js';
@@ -30,6 +30,39 @@ export interface RepoEntry {
   readonly size: number;
   /** Full `st_mode` (file type and permission bits), e.g. `0o100755` for an executable. */
   readonly mode: number;
+}
+
+/**
+ * A listed file whose `lstat` happens on first use of `size` or `mode`: a plan reads a handful
+ * of modes out of thousands of files, and one `lstat` per file was a tenth of its walk. A file
+ * that vanished since the listing reads as size 0 and mode 0 (reading it then fails with a
+ * clear error). Spread (`{ ...entry }`) and structured clone see only `path` and
+ * `absolutePath`: copy the fields by name.
+ *
+ * @example
+ * const f = new WalkedFile('site.yml', '/srv/ansible/site.yml');
+ * f.size; // => 812 (stat now)
+ */
+export class WalkedFile implements RepoEntry {
+  #stat: { size: number; mode: number } | undefined;
+  constructor(
+    readonly path: string,
+    readonly absolutePath: string,
+  ) {}
+
+  get size(): number {
+    return this.stat().size;
+  }
+
+  get mode(): number {
+    return this.stat().mode;
+  }
+
+  private stat(): { size: number; mode: number } {
+    if (this.#stat) return this.#stat;
+    const st = lstatOrUndefined(this.absolutePath);
+    return (this.#stat = { size: st?.size ?? 0, mode: st?.mode ?? 0 });
+  }
 }
 
 /**
@@ -138,15 +171,8 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
     frontier = next;
   }
 
-  // Size and mode need a stat per file.
-  for (const f of regular) {
-    try {
-      const st = lstatSync(f.abs);
-      files.push({ path: f.rel, absolutePath: f.abs, size: st.size, mode: st.mode });
-    } catch (err) {
-      skipped.push({ path: f.rel, reason: `unreadable: ${errorReason(err)}` });
-    }
-  }
+  // Size and mode are read on first use (a stat each): most callers never ask for them.
+  for (const f of regular) files.push(new WalkedFile(f.rel, f.abs));
 
   for (const l of links) skipped.push({ path: l.rel, reason: classifySymlink(realRoot, l.abs) });
 
@@ -187,7 +213,7 @@ function classifySymlink(realRoot: string, abs: string): string {
   return isInside(realRoot, target) ? SkipReason.symlinkInside : SkipReason.symlinkOutside;
 }
 
-function lstatOrUndefined(abs: string): ReturnType<typeof lstatSync> | undefined {
+function lstatOrUndefined(abs: string): Stats | undefined {
   try {
     return lstatSync(abs);
   } catch {

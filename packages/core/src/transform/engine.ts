@@ -6,6 +6,7 @@ import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
+import { ByteCorpus } from '../repo/corpus.js';
 import { SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { decodeSource, encodeSource, type TextEncodingName } from '../text/source.js';
@@ -127,34 +128,40 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       // selected the file cannot matter, and parsing it (a YAML file mentioning `include`, for a
       // conf transform) would be wasted.
       if (select.formats && !select.formats.includes('text') && !loaded.document && !select.formats.includes(detectedFormat(p, loaded.text))) continue;
-      const document = repo.documentOf(loaded);
-      if (select.formats && !select.formats.includes(document.format)) {
-        // A target that does not parse as its format is an error at its line, not "not found".
-        const fb = document.fallback;
-        if (fb && select.formats.includes(fb.format) && t.claims?.(loaded.text, ctx.options)) {
-          errors.push({
-            code: 'PARSE_ERROR',
-            severity: 'error',
-            path: p,
-            ...(fb.line !== undefined ? { line: fb.line } : {}),
-            ...(fb.column !== undefined ? { column: fb.column } : {}),
-            message: `${step.target}: cannot be read as ${fb.format.toUpperCase()}: ${fb.reason}`,
-          });
-          report.found = true;
-        }
-        continue;
-      }
+      // The document is parsed when the visit first reads it: most candidates are skipped on
+      // their text or path. The visit never sees a document of a format it did not select;
+      // reading one ends the visit, and the file is this step's error only when it claims it.
+      const selected = (d: AnyDocument): boolean => !select.formats || select.formats.includes(d.format);
+      const visited: VisitedFile = {
+        path: p,
+        text: loaded.text,
+        get document(): AnyDocument {
+          const d = repo.documentOf(loaded);
+          if (!selected(d)) throw formatNotSelected;
+          return d;
+        },
+      };
       let result: VisitResult;
       try {
-        result = await t.visit({ path: p, text: loaded.text, document }, ctx);
+        result = await t.visit(visited, ctx);
+        // A result from the text alone still needs a document of a selected format.
+        if (result.outcome !== 'skip' && !selected(repo.documentOf(loaded))) throw formatNotSelected;
       } catch (err) {
+        if (err === formatNotSelected) {
+          const claimed = claimedParseError(repo.documentOf(loaded), select, p, step.target, () => t.claims?.(loaded.text, ctx.options) === true);
+          if (claimed) {
+            errors.push(claimed);
+            report.found = true;
+          }
+          continue;
+        }
         if (!(err instanceof AnsimodError)) throw err;
         result = { outcome: 'error', diagnostic: { path: p, ...err.diagnostic } };
       }
       if (result.outcome === 'skip') continue;
       // Editing (or vouching for) a template whose Jinja is unbalanced would be guesswork; the
       // Jinja error is the root cause of whatever else the transform found wrong.
-      const jinjaError = document.jinja.errors[0];
+      const jinjaError = repo.documentOf(loaded).jinja.errors[0];
       if (jinjaError && (result.outcome !== 'nochange' || result.matched)) {
         result = { outcome: 'error', diagnostic: { ...jinjaError, path: p, message: `${step.target}: ${jinjaError.message}` } };
       }
@@ -231,6 +238,27 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     .map(({ s }) => ({ stage: s.stage, target: s.target }));
 
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length };
+}
+
+/** Thrown by a visited file's `document` when it parsed as a format the step did not select. */
+const formatNotSelected = new Error('document format not selected');
+
+/**
+ * A target that does not parse as its format is an error at its line, not "not found": the
+ * file fell back to another format, the step selects the format it failed as, and the
+ * transform claims the text.
+ */
+function claimedParseError(document: AnyDocument, select: FileSelector, p: string, target: string, claims: () => boolean): Diagnostic | undefined {
+  const fb = document.fallback;
+  if (!fb || !select.formats?.includes(fb.format) || !claims()) return undefined;
+  return {
+    code: 'PARSE_ERROR',
+    severity: 'error',
+    path: p,
+    ...(fb.line !== undefined ? { line: fb.line } : {}),
+    ...(fb.column !== undefined ? { column: fb.column } : {}),
+    message: `${target}: cannot be read as ${fb.format.toUpperCase()}: ${fb.reason}`,
+  };
 }
 
 function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
@@ -311,13 +339,12 @@ function withoutContaining(patterns: readonly Buffer[]): Buffer[] {
   return unique.filter((p) => !unique.some((q) => q !== p && q.length <= p.length && p.includes(q)));
 }
 
-/**
- * True when the bytes are binary by the first test {@link decodeSource} makes (a NUL byte in the
- * first 8,000): such a file is never text, so searching all of its bytes for needles is wasted
- * (binaries are most of a repository's bytes).
- */
-function binaryAtAGlance(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8000).includes(0);
+function readOrUndefined(absolutePath: string): Buffer | undefined {
+  try {
+    return readFileSync(absolutePath);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A walked file, or one reached through a symlink leaving the repository (looked at, never edited). */
@@ -340,7 +367,7 @@ async function outsideEntries(root: string, links: readonly string[]): Promise<O
     else if (st?.isDirectory() && out.length < OUTSIDE_FILE_LIMIT) {
       const inner = await walkRepository(abs).catch(() => undefined);
       for (const f of inner?.files.slice(0, OUTSIDE_FILE_LIMIT - out.length) ?? []) {
-        out.push({ ...f, path: `${link}/${f.path}`, outside: true, outsideVia: link });
+        out.push({ path: `${link}/${f.path}`, absolutePath: f.absolutePath, size: f.size, mode: f.mode, outside: true, outsideVia: link });
       }
     }
   }
@@ -353,12 +380,16 @@ export class RepoIndex implements RepoView {
   private readonly loaded = new Map<string, LoadedFile | null>();
   private readonly grepped = new Map<string, string[]>();
   private readonly sortedPaths: string[];
+  /** Position of each path in {@link sortedPaths} (the corpus's file numbers). */
+  private readonly indexOf = new Map<string, number>();
+  private corpus: ByteCorpus | undefined;
   constructor(
     readonly root: string,
     entries: ReadonlyArray<OutsideAware>,
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
     this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
+    this.sortedPaths.forEach((p, i) => this.indexOf.set(p, i));
   }
 
   /** The symlink (the path itself, or a symlinked directory above it) that leads outside the repository. */
@@ -376,29 +407,29 @@ export class RepoIndex implements RepoView {
   }
 
   /**
-   * Paths whose bytes contain any needle (all paths when there are none). Each file is read once
-   * and searched as bytes; only the files that hold a needle are decoded and kept.
+   * Every listed file read once, on the first search: searches then run over memory. Files
+   * behind symlinks leaving the repository are read too (looked at, never edited).
+   */
+  private corpusOf(patterns: readonly Uint8Array[], onProgress?: (done: number, total: number) => void): ByteCorpus {
+    this.corpus ??= ByteCorpus.scan(
+      this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath),
+      { patterns, ...(onProgress ? { onProgress } : {}) },
+    );
+    return this.corpus;
+  }
+
+  /**
+   * Paths whose bytes contain any needle (all text files when there are none); only those are
+   * decoded and kept as text. The first search reads the whole repository once
+   * ({@link ByteCorpus}); later ones search memory.
    */
   async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
-    if (needles.length === 0) return [...this.sortedPaths];
-    const patterns = withoutContaining(needles.flatMap(bytePatterns));
+    const patterns = needles.length ? withoutContaining(needles.flatMap(bytePatterns)) : [Buffer.alloc(0)];
+    const corpus = this.corpusOf(patterns, onProgress);
     const out: string[] = [];
-    const total = this.sortedPaths.length;
-    const every = Math.max(64, Math.ceil(total / 100));
-    for (let i = 0; i < total; i++) {
+    for (const i of corpus.filesContaining(patterns)) {
       const p = this.sortedPaths[i] as string;
-      if (this.loaded.has(p)) {
-        const cached = this.loaded.get(p);
-        if (cached && needles.some((n) => cached.text.includes(n))) out.push(p);
-      } else {
-        const bytes = this.readBytes(p);
-        if (bytes && !binaryAtAGlance(bytes) && patterns.some((b) => bytes.includes(b)) && this.keep(p, bytes)) out.push(p);
-      }
-      if ((i + 1) % every === 0 || i + 1 === total) {
-        onProgress?.(i + 1, total);
-        // Let the progress line (and anything else waiting) run between slices of the scan.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-      }
+      if (this.keep(p, corpus.bytes(i))) out.push(p);
     }
     return out;
   }
@@ -407,19 +438,20 @@ export class RepoIndex implements RepoView {
   private readBytes(p: string): Buffer | undefined {
     const entry = this.byPath.get(p);
     if (!entry) return undefined;
-    try {
-      // Bytes only: most files are searched and dropped, and decoding them would be wasted.
-      return readFileSync(entry.absolutePath);
-    } catch {
-      return undefined;
+    if (this.corpus) {
+      const i = this.indexOf.get(p) as number;
+      return this.corpus.isText(i) ? this.corpus.bytes(i) : readOrUndefined(entry.absolutePath);
     }
+    return readOrUndefined(entry.absolutePath);
   }
 
-  /** Decodes and caches a file read as bytes; false for a binary file. */
-  private keep(p: string, bytes: Buffer): boolean {
+  /** Decodes and caches a file read as bytes; false for a binary or unreadable file. */
+  private keep(p: string, bytes: Buffer | undefined): boolean {
+    const had = this.loaded.get(p);
+    if (had !== undefined) return had !== null;
     const entry = this.byPath.get(p) as RepoEntry;
-    const decoded = decodeSource(bytes);
-    const value: LoadedFile | null = decoded.kind === 'text' ? { entry, bytes, text: decoded.text, encoding: decoded.encoding } : null;
+    const decoded = bytes ? decodeSource(bytes) : undefined;
+    const value: LoadedFile | null = decoded?.kind === 'text' ? { entry, bytes: bytes as Buffer, text: decoded.text, encoding: decoded.encoding } : null;
     this.loaded.set(p, value);
     return value !== null;
   }
@@ -480,14 +512,11 @@ export class RepoIndex implements RepoView {
     let found = this.grepped.get(needle);
     if (found === undefined) {
       const patterns = bytePatterns(needle);
+      const corpus = this.corpusOf(patterns);
       found = [];
-      for (const p of this.sortedPaths) {
-        if (!this.loaded.has(p)) {
-          const bytes = this.readBytes(p);
-          if (!bytes || binaryAtAGlance(bytes) || !patterns.some((b) => bytes.includes(b))) continue;
-          this.keep(p, bytes);
-        }
-        if (this.loaded.get(p)?.text.includes(needle)) found.push(p);
+      for (const i of corpus.filesContaining(patterns)) {
+        const p = this.sortedPaths[i] as string;
+        if (this.keep(p, corpus.bytes(i)) && this.loaded.get(p)?.text.includes(needle)) found.push(p);
       }
       this.grepped.set(needle, found);
     }

@@ -93,11 +93,12 @@ export const swapRegistryEndpoint = defineTransform({
       example: 'ini',
     },
   },
-  // A file is read only if it names a key or a mapped host's first label; `visit` then checks
-  // the keys exactly (the host may come from a variable defined elsewhere).
+  // A target names a managed key (its value may name the host only through a variable defined
+  // elsewhere, so the host is no requirement); a file naming none is never parsed. `visit` then
+  // checks the keys exactly, and `claims` asks for a key too.
   select: (options) => ({
     formats: formatsOf(options.formats),
-    contains: [...new Set([...endpointMapFor(options.maps).needles(), ...options.keys])],
+    contains: [...new Set(options.keys)],
   }),
 
   /**
