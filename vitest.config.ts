@@ -6,6 +6,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 export default defineConfig({
   resolve: {
     alias: {
+      '@ansimod/core/prescan': here('./packages/core/src/repo/prescan.ts'),
       '@ansimod/core': here('./packages/core/src/index.ts'),
       '@ansimod/transforms': here('./packages/transforms/src/index.ts'),
     },

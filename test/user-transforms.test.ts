@@ -240,8 +240,10 @@ describe('start-up cost', () => {
       probe,
       [
         "import { createRequire } from 'node:module';",
+        "import { isMainThread } from 'node:worker_threads';",
         'const require = createRequire(import.meta.url);',
-        "process.on('exit', () => process.stderr.write(`\\nLOADED ${JSON.stringify(Object.keys(require.cache))}\\n`));",
+        '// The main thread only: a plan also starts a worker thread (the prescan), which loads little.',
+        "if (isMainThread) process.on('exit', () => process.stderr.write(`\\nLOADED ${JSON.stringify(Object.keys(require.cache))}\\n`));",
         '',
       ].join('\n'),
     );

@@ -1,5 +1,13 @@
 #!/usr/bin/env node
-import { main } from './main.js';
+import { startPrescan } from '@ansimod/core/prescan';
+import { prescanTarget } from './prescan-target.js';
+
+// The commands that plan read the whole repository; a worker thread starts on that now, while
+// this thread loads the rest of the CLI (modules, recipe, inventory) — the two no longer wait
+// on each other. Nothing else is imported before it starts.
+const argv = process.argv.slice(2);
+const target = prescanTarget(argv);
+const prescan = target === undefined ? undefined : startPrescan(target);
 
 // `ansimod … | head` closes the pipe early; that is not an error worth a stack trace.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
@@ -7,4 +15,5 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-process.exitCode = await main(process.argv.slice(2));
+const { main } = await import('./main.js');
+process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), ...(prescan ? { prescan } : {}) });

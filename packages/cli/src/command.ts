@@ -3,6 +3,7 @@
  * One command per module in `commands/<name>.ts`, registered in `commands.ts`.
  */
 import type { ParseArgsConfig } from 'node:util';
+import type { Prescan } from '@ansimod/core';
 import type { Output } from './output.js';
 
 /**
@@ -64,6 +65,8 @@ export interface CommandContext extends GlobalOptions {
   readonly err: Output;
   /** A single in-place status line on stderr; silent unless stderr is a TTY and not `--quiet`. */
   readonly progress: Progress;
+  /** The repository walked and read ahead, when `bin` started that before loading the CLI. */
+  readonly prescan?: Promise<Prescan | undefined>;
 }
 
 /**

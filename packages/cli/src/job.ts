@@ -12,6 +12,7 @@ import {
   planRecipe,
   planSteps,
   type Environment,
+  type PhaseTiming,
   type Plan,
   type Recipe,
 } from '@ansimod/core';
@@ -23,6 +24,7 @@ const transformsModule = (): Promise<typeof import('@ansimod/transforms')> => im
 
 /** The options of every command that runs the job. */
 export const JOB_OPTIONS: Command['options'] = {
+  timings: { type: 'boolean', description: 'print how long each phase took (start-up, environments, walk, scan, each stage, verify) on stderr' },
   recipe: {
     type: 'string',
     valueName: 'NAME|FILE',
@@ -80,10 +82,39 @@ async function resolveRecipe(spec: string, cwd: string): Promise<Recipe> {
  * const { plan } = await runJob(args, ctx);
  */
 export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+  // Node's own start-up and the modules loaded so far, measured from the process's start.
+  const startup = performance.now();
+  const job = await planJob(args, ctx);
+  if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
+  return { plan: job.plan, recipe: job.recipe };
+}
+
+function printTimings(timings: readonly PhaseTiming[], ctx: CommandContext): void {
+  const total = timings.reduce((sum, t) => sum + t.ms, 0);
+  ctx.err.line(`timings: ${timings.map((t) => `${t.phase} ${Math.round(t.ms)} ms`).join(', ')}; total ${Math.round(total)} ms`);
+}
+
+/** Measures what {@link runJob} does before the plan: loading the recipe and its environments. */
+function stopwatch(): { timings: PhaseTiming[]; lap: (phase: string) => void } {
+  const timings: PhaseTiming[] = [];
+  let start = performance.now();
+  return {
+    timings,
+    lap(phase) {
+      const now = performance.now();
+      timings.push({ phase, ms: now - start });
+      start = now;
+    },
+  };
+}
+
+async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
   const transformFiles = strings(args.values['transform']);
   if (transformFiles.length) return runTransformFiles(transformFiles, args, ctx);
+  const watch = stopwatch();
   const recipeSpec = typeof args.values['recipe'] === 'string' ? args.values['recipe'] : DEFAULT_RECIPE;
   const recipe = await resolveRecipe(recipeSpec, process.cwd());
+  watch.lap('recipe');
   const maps = parseMapPairs(strings(args.values['map']));
   if (!maps.ok) throw new UsageError(maps.diagnostic.message);
   const options: Record<string, unknown> = {};
@@ -92,6 +123,7 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
     options['maps'] = maps.value;
   }
   const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  watch.lap('environments');
   ctx.progress.update('scanning…');
   const registry = (await transformsModule()).builtinRegistry();
   const plan = await planRecipe(ctx.repo, recipe, registry, {
@@ -99,13 +131,15 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
     reverse: args.values['reverse'] === true,
     environments,
     onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+    ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
   });
   ctx.progress.done();
-  return { plan, recipe };
+  return { plan, recipe, timings: watch.timings };
 }
 
 /** `--transform FILE…`: the files' transforms, type-checked and loaded, run as one step each. */
-async function runTransformFiles(files: string[], args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+async function runTransformFiles(files: string[], args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
+  const watch = stopwatch();
   for (const flag of ['recipe', 'map', 'reverse'] as const) {
     if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to recipes; a --transform file runs with its own option defaults`);
   }
@@ -119,14 +153,17 @@ async function runTransformFiles(files: string[], args: CommandArgs, ctx: Comman
     throw e;
   });
   const { recipe, steps } = userTransformJob(transforms);
+  watch.lap('transforms');
   const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  watch.lap('environments');
   ctx.progress.update('scanning…');
   const plan = await planSteps(ctx.repo, steps, {
     environments,
     onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+    ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
   });
   ctx.progress.done();
-  return { plan, recipe };
+  return { plan, recipe, timings: watch.timings };
 }
 
 async function selectEnvironments(root: string, names: string[]): Promise<Environment[]> {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnsimodError, formatDiagnostic } from '@ansimod/core';
+import { AnsimodError, formatDiagnostic, type Prescan } from '@ansimod/core';
 import { GLOBAL_OPTIONS, TOP_LEVEL_OPTIONS, parseArgsMessage, parseCommandArgs, parseSpec, splitCommand } from './args.js';
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
 import { commands as registered } from './commands.js';
@@ -25,6 +25,11 @@ export interface MainIO {
   cwd: string;
   /** The command table (default: every registered command). */
   commands?: readonly Command[];
+  /**
+   * The repository already being walked and read ({@link startPrescan}), started by `bin`
+   * before this module was loaded; the job uses it when it is of the repository it plans.
+   */
+  prescan?: Promise<Prescan | undefined>;
 }
 
 /**
@@ -108,6 +113,7 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
     out,
     err,
     progress,
+    ...(io.prescan ? { prescan: io.prescan } : {}),
   };
   try {
     return await command.run(args, ctx);

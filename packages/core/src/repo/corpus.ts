@@ -31,6 +31,23 @@ export interface CorpusScanOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * A {@link ByteCorpus} as structured-clonable data (see {@link ByteCorpus.toTransfer}).
+ *
+ * @example
+ * const state: CorpusState = corpus.toTransfer().state;
+ */
+export interface CorpusState {
+  readonly absolutePaths: readonly string[];
+  readonly chunks: readonly Uint8Array[];
+  readonly chunkFiles: readonly (readonly number[])[];
+  readonly chunkOf: Int32Array;
+  readonly startOf: Int32Array;
+  readonly endOf: Int32Array;
+  readonly kept: Uint8Array;
+  readonly retained: number;
+}
+
 /** What the scan learned of one file: where its bytes are kept, or why they are not. */
 const Kept = {
   /** Bytes are in the arena. */
@@ -59,7 +76,7 @@ const CHUNK = 8 << 20;
 export class ByteCorpus {
   private readonly chunks: Buffer[] = [];
   /** Per chunk, the indexes of the files it holds, in arena order. */
-  private readonly chunkFiles: number[][] = [];
+  private readonly chunkFiles: (readonly number[])[] = [];
   private readonly chunkOf: Int32Array;
   private readonly startOf: Int32Array;
   private readonly endOf: Int32Array;
@@ -68,12 +85,20 @@ export class ByteCorpus {
   private readonly droppedHits = new Map<Uint8Array, number[]>();
   private retained = 0;
 
-  private constructor(private readonly absolutePaths: readonly string[]) {
+  private constructor(
+    private readonly absolutePaths: readonly string[],
+    state?: CorpusState,
+  ) {
     const n = absolutePaths.length;
-    this.chunkOf = new Int32Array(n).fill(-1);
-    this.startOf = new Int32Array(n);
-    this.endOf = new Int32Array(n);
-    this.kept = new Uint8Array(n);
+    this.chunkOf = state?.chunkOf ?? new Int32Array(n).fill(-1);
+    this.startOf = state?.startOf ?? new Int32Array(n);
+    this.endOf = state?.endOf ?? new Int32Array(n);
+    this.kept = state?.kept ?? new Uint8Array(n);
+    if (state) {
+      for (const c of state.chunks) this.chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+      this.chunkFiles.push(...state.chunkFiles);
+      this.retained = state.retained;
+    }
   }
 
   /**
@@ -83,6 +108,44 @@ export class ByteCorpus {
   static scan(absolutePaths: readonly string[], opts: CorpusScanOptions = {}): ByteCorpus {
     const corpus = new ByteCorpus(absolutePaths);
     corpus.readAll(opts);
+    return corpus;
+  }
+
+  /**
+   * The corpus as plain data and the buffers to transfer, to hand it from the worker thread
+   * that read it to another thread without copying a byte.
+   *
+   * @example
+   * const { state, transfer } = corpus.toTransfer();
+   * parentPort.postMessage(state, transfer);
+   * // on the other side: ByteCorpus.fromTransfer(state)
+   */
+  toTransfer(): { state: CorpusState; transfer: ArrayBuffer[] } {
+    const chunks = this.chunks.map((c) => new Uint8Array(c.buffer, c.byteOffset, c.byteLength));
+    const state: CorpusState = {
+      absolutePaths: [...this.absolutePaths],
+      chunks,
+      chunkFiles: this.chunkFiles,
+      chunkOf: this.chunkOf,
+      startOf: this.startOf,
+      endOf: this.endOf,
+      kept: this.kept,
+      retained: this.retained,
+    };
+    const transfer = [...chunks.map((c) => c.buffer), this.chunkOf.buffer, this.startOf.buffer, this.endOf.buffer, this.kept.buffer].filter(
+      (b): b is ArrayBuffer => b instanceof ArrayBuffer,
+    );
+    return { state, transfer };
+  }
+
+  /**
+   * The corpus {@link toTransfer} described.
+   *
+   * @example
+   * const corpus = ByteCorpus.fromTransfer(message.corpus);
+   */
+  static fromTransfer(state: CorpusState): ByteCorpus {
+    const corpus = new ByteCorpus(state.absolutePaths, state);
     return corpus;
   }
 

@@ -129,3 +129,59 @@ describe('planSteps', () => {
     expect(plan.notFound).toEqual([{ stage: 'S', target: 'the target' }]);
   });
 });
+
+describe('planSteps: documents are parsed when a visit reads them', () => {
+  /** A transform deciding on the text first; counts the documents it was given. */
+  function textFirst(opts: { editFromText?: boolean } = {}) {
+    const seen: string[] = [];
+    const transform = defineTransform({
+      name: 'text-first',
+      displayName: 'Text first',
+      description: 'test transform',
+      options: {},
+      select: { formats: ['ini'], contains: ['registry'] },
+      claims: (text) => text.includes('registry='),
+      visit(file) {
+        if (!file.text.includes('[push]')) return { outcome: 'skip', reason: 'no push section' };
+        if (opts.editFromText) {
+          const at = file.text.indexOf('old');
+          return { outcome: 'changed', edits: [{ start: at, end: at + 3, text: 'new' }] };
+        }
+        seen.push(file.document.format);
+        return { outcome: 'nochange', matched: true };
+      },
+    });
+    return { transform, seen };
+  }
+
+  it('a visit that skips on the text never sees a document, and a broken file it skips is no error', async () => {
+    const root = repo({ 'a.ini': 'registry=old\n[pull\n', 'b.ini': '[push]\nregistry=old\n' });
+    const { transform, seen } = textFirst();
+    const plan = await planSteps(root, step(transform as never), { environments: envs });
+    expect(plan.errors).toEqual([]);
+    expect(seen).toEqual(['ini']);
+  });
+
+  it('reading the document of a file that does not parse ends the visit; the claim makes it an error at its line', async () => {
+    const root = repo({ 'a.ini': '[push]\nregistry=old\n[pull\n' });
+    const { transform, seen } = textFirst();
+    const plan = await planSteps(root, step(transform as never), { environments: envs });
+    expect(seen).toEqual([]);
+    expect(plan.errors.map((e) => [e.code, e.path, e.line])).toEqual([['PARSE_ERROR', 'a.ini', 3]]);
+  });
+
+  it('an edit decided on the text alone still needs a document of a selected format', async () => {
+    const root = repo({ 'a.ini': '[push]\nregistry=old\n[pull\n', 'b.ini': '[push]\nregistry=old\n' });
+    const { transform } = textFirst({ editFromText: true });
+    const plan = await planSteps(root, step(transform as never), { environments: envs });
+    expect(plan.changes.map((c) => c.path)).toEqual(['b.ini']);
+    expect(plan.errors.map((e) => [e.code, e.path])).toEqual([['PARSE_ERROR', 'a.ini']]);
+  });
+
+  it('reports how long each phase took', async () => {
+    const root = repo({ 'b.ini': '[push]\nregistry=old\n' });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });
+    expect(plan.timings.map((t) => t.phase)).toEqual(['walk', 'scan', 'step Koji', 'verify']);
+    expect(plan.timings.every((t) => t.ms >= 0)).toBe(true);
+  });
+});

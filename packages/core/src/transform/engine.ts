@@ -1,18 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
-import { detectFormat, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { ByteCorpus } from '../repo/corpus.js';
-import { SkipReason, sortByPath, walkRepository, type RepoEntry } from '../repo/index.js';
+import { resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
+import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
-import { decodeSource, encodeSource, type TextEncodingName } from '../text/source.js';
+import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
 import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
+import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
 import { runRenderCheck, verifyEditedFile } from './verify.js';
 
 /** One transform with its options, as a recipe step. */
@@ -61,20 +61,30 @@ export interface Plan {
   errors: Diagnostic[];
   warnings: Diagnostic[];
   filesScanned: number;
+  /** Wall time of each phase, in the order they ran (what `ansimod … --timings` prints). */
+  timings: PhaseTiming[];
+}
+
+/**
+ * How long one phase of a plan took.
+ *
+ * @example
+ * plan.timings.map((t) => `${t.phase} ${t.ms.toFixed(0)} ms`).join(', '); // 'walk 12 ms, scan 30 ms, …'
+ */
+export interface PhaseTiming {
+  readonly phase: string;
+  readonly ms: number;
 }
 
 export interface PlanOptions {
   /** Environments to verify against; default: discovered from the inventory. */
   environments?: Environment[];
   onProgress?: (done: number, total: number) => void;
-}
-
-interface LoadedFile {
-  entry: RepoEntry;
-  bytes: Buffer;
-  text: string;
-  encoding: TextEncodingName;
-  document?: AnyDocument;
+  /**
+   * The repository walked and read ahead ({@link startPrescan}), e.g. started before the
+   * caller loaded its modules; ignored when it failed or is of another directory.
+   */
+  prescan?: Promise<Prescan | undefined>;
 }
 
 /**
@@ -93,12 +103,22 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     return v.value as Record<string, unknown>;
   });
 
-  const walk = await walkRepository(root);
+  const timings: PhaseTiming[] = [];
+  let lapStart = performance.now();
+  const lap = (phase: string): void => {
+    const now = performance.now();
+    timings.push({ phase, ms: now - lapStart });
+    lapStart = now;
+  };
+  const pre = await prescanOf(root, opts.prescan);
+  const walk = pre?.walk ?? (await walkRepository(root));
+  lap(pre ? 'walk and scan (prescan)' : 'walk');
   const environments = opts.environments ?? (await discoverEnvironments(walk.root));
+  if (!opts.environments) lap('environments');
   // Symlinks that leave the repository are never edited, but they are still looked at (read
   // only) so that a target behind one is an error naming it, not a silent "not found".
   const outside = await outsideEntries(walk.root, walk.skipped.filter((s) => s.reason === SkipReason.symlinkOutside).map((s) => s.path));
-  const repo = new RepoIndex(walk.root, [...walk.files, ...outside]);
+  const repo = new RepoIndex(walk.root, [...walk.files, ...outside], pre && { corpus: pre.corpus, paths: walk.files.map((f) => f.path) });
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
@@ -109,6 +129,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   // A step without `contains` needs every file; otherwise only files holding a needle are read in full.
   const needles = selectors.some((s) => !s.contains?.length) ? [] : [...new Set(selectors.flatMap((s) => s.contains ?? []))];
   const candidates = await repo.prefilter(needles, opts.onProgress);
+  lap('scan');
 
   for (const [i, step] of steps.entries()) {
     const t = step.transform;
@@ -181,6 +202,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       }
     }
     stepReports.push(report);
+    lap(`step ${step.stage}`);
   }
 
   const changes: PlannedChange[] = [];
@@ -232,12 +254,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const refused = new Set(errors.map((e) => e.path));
   for (const { check } of checks) if (!refused.has(check.path)) errors.push(...(await runRenderCheck(check, verification)));
 
+  lap('verify');
   const notFound = steps
     .map((s, i) => ({ s, r: stepReports[i] as StepReport }))
     .filter(({ s, r }) => !r.found && s.required !== false)
     .map(({ s }) => ({ stage: s.stage, target: s.target }));
 
-  return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length };
+  return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
 
 /** Thrown by a visited file's `document` when it parsed as a format the step did not select. */
@@ -310,15 +333,11 @@ export async function evaluateTemplate(template: string, env: Environment, extra
   return r.output;
 }
 
-/**
- * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1
- * bytes for files that are not UTF-8 (decoded byte for byte) when every char fits in a byte.
- */
-function bytePatterns(needle: string): Buffer[] {
-  const utf8 = Buffer.from(needle, 'utf8');
-  if (!/^[\u0000-\u00ff]*$/.test(needle)) return [utf8];
-  const latin1 = Buffer.from(needle, 'latin1');
-  return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
+/** The prescan, when one was started for this very repository and succeeded. */
+async function prescanOf(root: string, prescan: Promise<Prescan | undefined> | undefined): Promise<Prescan | undefined> {
+  if (!prescan) return undefined;
+  const [pre, real] = await Promise.all([prescan, resolveRoot(root)]);
+  return pre?.walk.root === real ? pre : undefined;
 }
 
 /** {@link detectFormat}, or `text` should it throw (as {@link parseDocument} then reads the file). */
@@ -329,26 +348,6 @@ function detectedFormat(p: string, text: string): FormatName {
     return 'text';
   }
 }
-
-/**
- * The patterns minus those that contain another one: a file holding `candidate-registry` holds
- * `registry`, so for "holds any of them" the longer pattern never decides and only costs a pass.
- */
-function withoutContaining(patterns: readonly Buffer[]): Buffer[] {
-  const unique = patterns.filter((p, i) => patterns.findIndex((q) => q.equals(p)) === i);
-  return unique.filter((p) => !unique.some((q) => q !== p && q.length <= p.length && p.includes(q)));
-}
-
-function readOrUndefined(absolutePath: string): Buffer | undefined {
-  try {
-    return readFileSync(absolutePath);
-  } catch {
-    return undefined;
-  }
-}
-
-/** A walked file, or one reached through a symlink leaving the repository (looked at, never edited). */
-type OutsideAware = RepoEntry & { outside?: boolean; outsideVia?: string };
 
 /** How many files behind symlinked directories are looked at before giving up on them. */
 const OUTSIDE_FILE_LIMIT = 2000;
@@ -372,165 +371,4 @@ async function outsideEntries(root: string, links: readonly string[]): Promise<O
     }
   }
   return out;
-}
-
-/** The repository as the engine sees it: files read once, parsed once, on demand. */
-export class RepoIndex implements RepoView {
-  private readonly byPath = new Map<string, OutsideAware>();
-  private readonly loaded = new Map<string, LoadedFile | null>();
-  private readonly grepped = new Map<string, string[]>();
-  private readonly sortedPaths: string[];
-  /** Position of each path in {@link sortedPaths} (the corpus's file numbers). */
-  private readonly indexOf = new Map<string, number>();
-  private corpus: ByteCorpus | undefined;
-  constructor(
-    readonly root: string,
-    entries: ReadonlyArray<OutsideAware>,
-  ) {
-    for (const e of entries) this.byPath.set(e.path, e);
-    this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
-    this.sortedPaths.forEach((p, i) => this.indexOf.set(p, i));
-  }
-
-  /** The symlink (the path itself, or a symlinked directory above it) that leads outside the repository. */
-  outsideVia(p: string): string | undefined {
-    return this.byPath.get(p)?.outsideVia;
-  }
-
-  /** True for a symlink whose target is outside the repository (read for detection only). */
-  isOutside(p: string): boolean {
-    return this.byPath.get(p)?.outside === true;
-  }
-
-  paths(): readonly string[] {
-    return this.sortedPaths;
-  }
-
-  /**
-   * Every listed file read once, on the first search: searches then run over memory. Files
-   * behind symlinks leaving the repository are read too (looked at, never edited).
-   */
-  private corpusOf(patterns: readonly Uint8Array[], onProgress?: (done: number, total: number) => void): ByteCorpus {
-    this.corpus ??= ByteCorpus.scan(
-      this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath),
-      { patterns, ...(onProgress ? { onProgress } : {}) },
-    );
-    return this.corpus;
-  }
-
-  /**
-   * Paths whose bytes contain any needle (all text files when there are none); only those are
-   * decoded and kept as text. The first search reads the whole repository once
-   * ({@link ByteCorpus}); later ones search memory.
-   */
-  async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
-    const patterns = needles.length ? withoutContaining(needles.flatMap(bytePatterns)) : [Buffer.alloc(0)];
-    const corpus = this.corpusOf(patterns, onProgress);
-    const out: string[] = [];
-    for (const i of corpus.filesContaining(patterns)) {
-      const p = this.sortedPaths[i] as string;
-      if (this.keep(p, corpus.bytes(i))) out.push(p);
-    }
-    return out;
-  }
-
-  /** The bytes of a listed file, or undefined when it cannot be read. */
-  private readBytes(p: string): Buffer | undefined {
-    const entry = this.byPath.get(p);
-    if (!entry) return undefined;
-    if (this.corpus) {
-      const i = this.indexOf.get(p) as number;
-      return this.corpus.isText(i) ? this.corpus.bytes(i) : readOrUndefined(entry.absolutePath);
-    }
-    return readOrUndefined(entry.absolutePath);
-  }
-
-  /** Decodes and caches a file read as bytes; false for a binary or unreadable file. */
-  private keep(p: string, bytes: Buffer | undefined): boolean {
-    const had = this.loaded.get(p);
-    if (had !== undefined) return had !== null;
-    const entry = this.byPath.get(p) as RepoEntry;
-    const decoded = bytes ? decodeSource(bytes) : undefined;
-    const value: LoadedFile | null = decoded?.kind === 'text' ? { entry, bytes: bytes as Buffer, text: decoded.text, encoding: decoded.encoding } : null;
-    this.loaded.set(p, value);
-    return value !== null;
-  }
-
-  async load(p: string): Promise<LoadedFile | undefined> {
-    const cached = this.loaded.get(p);
-    if (cached !== undefined) return cached ?? undefined;
-    const bytes = this.readBytes(p);
-    if (bytes === undefined) {
-      if (this.byPath.has(p)) this.loaded.set(p, null);
-      return undefined;
-    }
-    this.keep(p, bytes);
-    return this.loaded.get(p) ?? undefined;
-  }
-
-  /** Synchronous read for template includes (nunjucks loaders are synchronous). */
-  loadSync(p: string): string | undefined {
-    const cached = this.loaded.get(p);
-    if (cached) return cached.text;
-    const entry = this.byPath.get(p);
-    if (!entry) return undefined;
-    try {
-      return readFileSync(entry.absolutePath, 'utf8');
-    } catch {
-      return undefined;
-    }
-  }
-
-  documentOf(file: LoadedFile): AnyDocument {
-    file.document ??= parseDocument(file.entry.path, file.text);
-    return file.document;
-  }
-
-  /**
-   * The file with its document parsed on first use: callers often look at the text first (does
-   * it mention the variable at all?) and most files they ask for are never parsed.
-   */
-  async file(p: string): Promise<VisitedFile | undefined> {
-    const loaded = await this.load(p);
-    if (!loaded) return undefined;
-    const documentOf = (f: LoadedFile): AnyDocument => this.documentOf(f);
-    return {
-      path: p,
-      text: loaded.text,
-      get document(): AnyDocument {
-        return documentOf(loaded);
-      },
-    };
-  }
-
-  /**
-   * Paths whose text contains `needle`. The repository does not change during a plan, so each
-   * needle is searched once: every file not yet loaded is read as bytes and only those holding
-   * the needle's bytes are decoded (and kept) to confirm the match on the text.
-   */
-  async grep(needle: string): Promise<string[]> {
-    let found = this.grepped.get(needle);
-    if (found === undefined) {
-      const patterns = bytePatterns(needle);
-      const corpus = this.corpusOf(patterns);
-      found = [];
-      for (const i of corpus.filesContaining(patterns)) {
-        const p = this.sortedPaths[i] as string;
-        if (this.keep(p, corpus.bytes(i)) && this.loaded.get(p)?.text.includes(needle)) found.push(p);
-      }
-      this.grepped.set(needle, found);
-    }
-    return [...found];
-  }
-
-  /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
-  resolveInclude(name: string, fromPath: string): string | undefined {
-    const clean = name.replace(/^\.\//, '');
-    const dir = path.posix.dirname(fromPath);
-    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
-    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
-    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
-    for (const c of candidates) if (this.byPath.has(c)) return c;
-    return undefined;
-  }
 }

@@ -5,5 +5,6 @@ export * from './registry.js';
 export * from './select.js';
 export * from './rendered.js';
 export * from './engine.js';
+export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';

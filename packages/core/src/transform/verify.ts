@@ -2,7 +2,8 @@ import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import type { PlannedChange, RepoIndex } from './engine.js';
+import type { PlannedChange } from './engine.js';
+import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
 

@@ -1,0 +1,235 @@
+/**
+ * The repository as the transform engine sees it ({@link RepoView}): the listed files, each
+ * read once and searched in memory, decoded and parsed only when asked for.
+ */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { ByteCorpus } from '../repo/corpus.js';
+import { sortByPath, type RepoEntry } from '../repo/index.js';
+import { decodeSource, type TextEncodingName } from '../text/source.js';
+import type { RepoView, VisitedFile } from './types.js';
+
+/**
+ * A file of the repository as read for a plan.
+ *
+ * @example
+ * const loaded = await repo.load('roles/a/templates/b.conf');
+ * loaded?.encoding; // => 'utf8'
+ */
+export interface LoadedFile {
+  entry: RepoEntry;
+  bytes: Buffer;
+  text: string;
+  encoding: TextEncodingName;
+  document?: AnyDocument;
+}
+
+/**
+ * A walked file, or one reached through a symlink leaving the repository (looked at, never edited).
+ *
+ * @example
+ * const e: OutsideAware = { ...fields, outside: true, outsideVia: 'roles/x/files' };
+ */
+export type OutsideAware = RepoEntry & { outside?: boolean; outsideVia?: string };
+
+/** The repository as the engine sees it: files read once, parsed once, on demand. */
+export class RepoIndex implements RepoView {
+  private readonly byPath = new Map<string, OutsideAware>();
+  private readonly loaded = new Map<string, LoadedFile | null>();
+  private readonly grepped = new Map<string, string[]>();
+  private readonly sortedPaths: string[];
+  /** Position of each path in {@link sortedPaths}. */
+  private readonly order = new Map<string, number>();
+  /** The bytes of the files, read once; paths in the corpus's order, and each path's number there. */
+  private corpus: ByteCorpus | undefined;
+  private corpusPaths: readonly string[] = [];
+  private readonly inCorpus = new Map<string, number>();
+  /** Listed files the corpus does not hold (a prescan covers the walk, not files behind outside symlinks). */
+  private extraPaths: readonly string[] = [];
+
+  /**
+   * @param entries - the files to look at (a walk's files, and files behind outside symlinks).
+   * @param prescanned - these files already read ({@link startPrescan}), the corpus numbering
+   *   them in the order of `prescanned.paths`; other entries are read when searched.
+   */
+  constructor(
+    readonly root: string,
+    entries: ReadonlyArray<OutsideAware>,
+    prescanned?: { readonly corpus: ByteCorpus; readonly paths: readonly string[] },
+  ) {
+    for (const e of entries) this.byPath.set(e.path, e);
+    this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
+    this.sortedPaths.forEach((p, i) => this.order.set(p, i));
+    if (prescanned) this.useCorpus(prescanned.corpus, prescanned.paths);
+  }
+
+  private useCorpus(corpus: ByteCorpus, paths: readonly string[]): void {
+    this.corpus = corpus;
+    this.corpusPaths = paths;
+    paths.forEach((p, i) => this.inCorpus.set(p, i));
+    this.extraPaths = this.sortedPaths.filter((p) => !this.inCorpus.has(p));
+  }
+
+  /** The symlink (the path itself, or a symlinked directory above it) that leads outside the repository. */
+  outsideVia(p: string): string | undefined {
+    return this.byPath.get(p)?.outsideVia;
+  }
+
+  /** True for a symlink whose target is outside the repository (read for detection only). */
+  isOutside(p: string): boolean {
+    return this.byPath.get(p)?.outside === true;
+  }
+
+  paths(): readonly string[] {
+    return this.sortedPaths;
+  }
+
+  /**
+   * The listed files holding any of the byte patterns, in path order. The first search reads
+   * every file once ({@link ByteCorpus}) unless a prescan did; later ones search memory.
+   */
+  private search(patterns: readonly Buffer[], onProgress?: (done: number, total: number) => void): string[] {
+    if (!this.corpus) {
+      const abs = this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath);
+      this.useCorpus(ByteCorpus.scan(abs, { patterns, ...(onProgress ? { onProgress } : {}) }), this.sortedPaths);
+    }
+    const corpus = this.corpus as ByteCorpus;
+    const hits = corpus.filesContaining(patterns).map((i) => this.corpusPaths[i] as string);
+    for (const p of this.extraPaths) {
+      const bytes = this.readBytes(p);
+      if (bytes && !bytes.subarray(0, 8000).includes(0) && patterns.some((b) => bytes.includes(b))) hits.push(p);
+    }
+    if (this.extraPaths.length || this.corpusPaths !== this.sortedPaths) hits.sort((a, b) => (this.order.get(a) as number) - (this.order.get(b) as number));
+    return hits;
+  }
+
+  /**
+   * Paths whose bytes contain any needle (all text files when there are none); only those are
+   * decoded and kept as text.
+   */
+  async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
+    const patterns = needles.length ? withoutContaining(needles.flatMap(bytePatterns)) : [Buffer.alloc(0)];
+    return this.search(patterns, onProgress).filter((p) => this.keep(p, this.readBytes(p)));
+  }
+
+  /** The bytes of a listed file, or undefined when it cannot be read. */
+  private readBytes(p: string): Buffer | undefined {
+    const entry = this.byPath.get(p);
+    if (!entry) return undefined;
+    const i = this.inCorpus.get(p);
+    if (i !== undefined && this.corpus?.isText(i)) return this.corpus.bytes(i);
+    return readOrUndefined(entry.absolutePath);
+  }
+
+  /** Decodes and caches a file read as bytes; false for a binary or unreadable file. */
+  private keep(p: string, bytes: Buffer | undefined): boolean {
+    const had = this.loaded.get(p);
+    if (had !== undefined) return had !== null;
+    const entry = this.byPath.get(p) as RepoEntry;
+    const decoded = bytes ? decodeSource(bytes) : undefined;
+    const value: LoadedFile | null = decoded?.kind === 'text' ? { entry, bytes: bytes as Buffer, text: decoded.text, encoding: decoded.encoding } : null;
+    this.loaded.set(p, value);
+    return value !== null;
+  }
+
+  async load(p: string): Promise<LoadedFile | undefined> {
+    const cached = this.loaded.get(p);
+    if (cached !== undefined) return cached ?? undefined;
+    const bytes = this.readBytes(p);
+    if (bytes === undefined) {
+      if (this.byPath.has(p)) this.loaded.set(p, null);
+      return undefined;
+    }
+    this.keep(p, bytes);
+    return this.loaded.get(p) ?? undefined;
+  }
+
+  /** Synchronous read for template includes (nunjucks loaders are synchronous). */
+  loadSync(p: string): string | undefined {
+    const cached = this.loaded.get(p);
+    if (cached) return cached.text;
+    const entry = this.byPath.get(p);
+    if (!entry) return undefined;
+    try {
+      return readFileSync(entry.absolutePath, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  documentOf(file: LoadedFile): AnyDocument {
+    file.document ??= parseDocument(file.entry.path, file.text);
+    return file.document;
+  }
+
+  /**
+   * The file with its document parsed on first use: callers often look at the text first (does
+   * it mention the variable at all?) and most files they ask for are never parsed.
+   */
+  async file(p: string): Promise<VisitedFile | undefined> {
+    const loaded = await this.load(p);
+    if (!loaded) return undefined;
+    const documentOf = (f: LoadedFile): AnyDocument => this.documentOf(f);
+    return {
+      path: p,
+      text: loaded.text,
+      get document(): AnyDocument {
+        return documentOf(loaded);
+      },
+    };
+  }
+
+  /**
+   * Paths whose text contains `needle`. The repository does not change during a plan, so each
+   * needle is searched once: every file not yet loaded is read as bytes and only those holding
+   * the needle's bytes are decoded (and kept) to confirm the match on the text.
+   */
+  async grep(needle: string): Promise<string[]> {
+    let found = this.grepped.get(needle);
+    if (found === undefined) {
+      found = this.search(bytePatterns(needle)).filter((p) => this.keep(p, this.readBytes(p)) && this.loaded.get(p)?.text.includes(needle));
+      this.grepped.set(needle, found);
+    }
+    return [...found];
+  }
+
+  /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
+  resolveInclude(name: string, fromPath: string): string | undefined {
+    const clean = name.replace(/^\.\//, '');
+    const dir = path.posix.dirname(fromPath);
+    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
+    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
+    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
+    for (const c of candidates) if (this.byPath.has(c)) return c;
+    return undefined;
+  }
+}
+
+/**
+ * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1
+ * bytes for files that are not UTF-8 (decoded byte for byte) when every char fits in a byte.
+ */
+function bytePatterns(needle: string): Buffer[] {
+  const utf8 = Buffer.from(needle, 'utf8');
+  if (!/^[\u0000-\u00ff]*$/.test(needle)) return [utf8];
+  const latin1 = Buffer.from(needle, 'latin1');
+  return latin1.equals(utf8) ? [utf8] : [utf8, latin1];
+}
+
+/**
+ * The patterns minus those that contain another one: a file holding `candidate-registry` holds
+ * `registry`, so for "holds any of them" the longer pattern never decides and only costs a pass.
+ */
+function withoutContaining(patterns: readonly Buffer[]): Buffer[] {
+  const unique = patterns.filter((p, i) => patterns.findIndex((q) => q.equals(p)) === i);
+  return unique.filter((p) => !unique.some((q) => q !== p && q.length <= p.length && p.includes(q)));
+}
+
+function readOrUndefined(absolutePath: string): Buffer | undefined {
+  try {
+    return readFileSync(absolutePath);
+  } catch {
+    return undefined;
+  }
+}
