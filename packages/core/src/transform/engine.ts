@@ -245,7 +245,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     });
   }
 
-  const verification = { repo, environments, afterTexts };
+  const verification = { repo, environments, afterTexts, renders: new Map() };
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));

@@ -13,6 +13,11 @@ export interface VerificationContext {
   environments: readonly Environment[];
   /** Edited texts by path (files not in the map are unchanged). */
   afterTexts: ReadonlyMap<string, string>;
+  /**
+   * Renders already made, shared by the checks of one plan: a file's structural check and its
+   * transforms' render checks render the same states (key: phase, environment, path, extra vars).
+   */
+  renders?: Map<string, ReturnType<typeof renderTemplate>>;
 }
 
 type Phase = 'before' | 'after';
@@ -21,14 +26,24 @@ function failure(path: string, message: string, line?: number): Diagnostic {
   return { code: 'VERIFY_FAILED', severity: 'error', path, message, ...(line !== undefined ? { line } : {}) };
 }
 
-async function render(
+/** Renders `text` (the `phase` state of `path`) for `env`, once per plan for the same inputs. */
+function render(
   v: VerificationContext,
   path: string,
   text: string,
   env: Environment,
   phase: Phase,
   extra: Record<string, unknown> = {},
-) {
+): ReturnType<typeof renderTemplate> {
+  const key = `${phase}\u0000${env.name}\u0000${path}\u0000${JSON.stringify(extra)}`;
+  const known = v.renders?.get(key);
+  if (known) return known;
+  const rendered = renderUncached(v, path, text, env, phase, extra);
+  v.renders?.set(key, rendered);
+  return rendered;
+}
+
+function renderUncached(v: VerificationContext, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
   return renderTemplate(text, { ...env.vars, ...extra }, {
     path,
     resolveInclude: (name: string, from: string) => {
@@ -84,7 +99,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
   const beforeText = v.repo.loadSync(check.path);
   if (beforeText === undefined) return [failure(check.path, `cannot read the template to verify (${check.describe})`)];
   const afterText = v.afterTexts.get(check.path) ?? beforeText;
-  const format = parseDocument(check.path, beforeText).format;
+  const format = (await v.repo.file(check.path))?.document.format ?? parseDocument(check.path, beforeText).format;
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
     if (check.environments && !check.environments.includes(env.name)) continue;

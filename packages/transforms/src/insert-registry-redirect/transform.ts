@@ -6,12 +6,14 @@ import {
   type ConfNode,
   type Environment,
   type RenderedData,
+  type RepoView,
   type TextEdit,
   type VisitResult,
 } from '@ansimod/core';
 import { endpointMapFor, type EndpointTarget } from '../endpoints/endpoint-map.js';
 import { envCondition } from '../endpoints/per-environment.js';
-import { looksLikeServedVhost, servedDestnames, vhostLinks } from './vhost-templates.js';
+import type { Evaluate } from '../endpoints/host-occurrences.js';
+import { looksLikeServedVhost, servedDestnames, vhostLinks, type VhostLink } from './vhost-templates.js';
 
 /** Marks the lines this transform inserts, so a second run recognises them and `--reverse` removes them. */
 export const REDIRECT_MARKER = '# ansimod: pulls under /v2/ are redirected to';
@@ -121,6 +123,36 @@ function expectLines(before: RenderedData, anchor: string | undefined, inserted:
   return { format: before.format, lines };
 }
 
+/** The served host per environment, the playbooks' vhost links, and the templates serving that host. */
+interface ServedSite {
+  servedByEnv: Record<string, string>;
+  links: VhostLink[];
+  served: Set<string>;
+}
+
+const servedSites = new WeakMap<RepoView, Map<string, Promise<ServedSite>>>();
+
+/**
+ * {@link ServedSite} of a repository, worked out once per plan: a run visits hundreds of conf
+ * files, and every one asks the same question (the links' sites are evaluated per environment).
+ */
+function servedSite(repo: RepoView, servedHost: string, environments: readonly Environment[], evaluate: Evaluate): Promise<ServedSite> {
+  const key = `${servedHost}\u0000${environments.map((e) => e.name).join('\u0000')}`;
+  let byKey = servedSites.get(repo);
+  if (!byKey) servedSites.set(repo, (byKey = new Map()));
+  let site = byKey.get(key);
+  if (!site) {
+    site = (async () => {
+      const servedByEnv: Record<string, string> = {};
+      for (const env of environments) servedByEnv[env.name] = (await evaluate(servedHost, env)).toLowerCase();
+      const links = await vhostLinks(repo);
+      return { servedByEnv, links, served: await servedDestnames(links, environments, evaluate, servedByEnv) };
+    })();
+    byKey.set(key, site);
+  }
+  return site;
+}
+
 /**
  * `insert-registry-redirect`: on the reverse-proxy template of a registry's virtual host, inserts
  * a redirect of pulls (GET/HEAD under `/v2/`) to the same repository on the new registry —
@@ -158,10 +190,7 @@ function defineRedirect() {
     async visit(file, ctx): Promise<VisitResult> {
       const base = file.path.slice(file.path.lastIndexOf('/') + 1);
       const evaluate = (t: string, env: Environment) => ctx.evaluate(t, env);
-      const servedByEnv: Record<string, string> = {};
-      for (const env of ctx.environments) servedByEnv[env.name] = (await evaluate(ctx.options.servedHost, env)).toLowerCase();
-      const links = await vhostLinks(ctx.repo);
-      const served = await servedDestnames(links, ctx.environments, evaluate, servedByEnv);
+      const { servedByEnv, links, served } = await servedSite(ctx.repo, ctx.options.servedHost, ctx.environments, evaluate);
       const templateOf = (d: string) => base === `reversepassproxy.${d}.conf` || base === `reversepassproxy.${d}.conf.j2` || base.includes(`.${d}.`);
       // When the playbooks link the served site to its template, the file name decides, before
       // anything is parsed (a repository has hundreds of conf files that mention `include`).

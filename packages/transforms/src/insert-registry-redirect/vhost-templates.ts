@@ -36,12 +36,15 @@ async function readVhostLinks(repo: RepoView): Promise<VhostLink[]> {
     const file = await repo.file(p);
     const doc = file?.document;
     if (!doc || doc.format !== 'yaml') continue;
-    const pairs = doc.pairs();
+    // `website` and `destname` are siblings: keyed by document and parent path, one pass.
+    const parentOf = (q: { doc: number; path: readonly (string | number)[] }): string => `${q.doc}:${JSON.stringify(q.path.slice(0, -1))}`;
+    const pairs = doc.pairs().filter((q) => q.keyText === 'destname' || q.keyText === 'website');
+    const websites = new Map<string, string>();
+    for (const q of pairs) if (q.keyText === 'website' && q.value.value !== undefined && !websites.has(parentOf(q))) websites.set(parentOf(q), q.value.value);
     for (const dest of pairs) {
       if (dest.keyText !== 'destname' || dest.value.value === undefined) continue;
-      const parent = JSON.stringify(dest.path.slice(0, -1));
-      const site = pairs.find((q) => q.doc === dest.doc && q.keyText === 'website' && JSON.stringify(q.path.slice(0, -1)) === parent);
-      if (site?.value.value !== undefined) links.push({ website: site.value.value, destname: dest.value.value, declaredIn: p });
+      const website = websites.get(parentOf(dest));
+      if (website !== undefined) links.push({ website, destname: dest.value.value, declaredIn: p });
     }
   }
   return links;
