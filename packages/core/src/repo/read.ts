@@ -50,9 +50,21 @@ export async function readRepoFile(entry: RepoEntry): Promise<RepoFile> {
  * file.decoded.kind; // => 'text'
  */
 export function readRepoFileSync(entry: RepoEntry): RepoFile {
-  let bytes: Buffer;
+  const bytes = readEntryBytes(entry);
+  return { path: entry.path, bytes, mode: entry.mode, decoded: decodeSource(bytes) };
+}
+
+/**
+ * The bytes of a walked file, without its mode: a walk may stat files lazily, and a caller that
+ * only compares contents (the round-trip check) should not pay for a stat per file.
+ *
+ * @throws AnsimodError `IO_ERROR` when the file cannot be read.
+ * @example
+ * readEntryBytes({ path: 'site.yml', absolutePath: '/srv/ansible/site.yml' }); // => <Buffer 2d 2d 2d …>
+ */
+export function readEntryBytes(entry: Pick<RepoEntry, 'path' | 'absolutePath'>): Buffer {
   try {
-    bytes = readFileSync(entry.absolutePath);
+    return readFileSync(entry.absolutePath);
   } catch (err) {
     throw new AnsimodError({
       code: 'IO_ERROR',
@@ -60,7 +72,6 @@ export function readRepoFileSync(entry: RepoEntry): RepoFile {
       path: entry.path,
     });
   }
-  return { path: entry.path, bytes, mode: entry.mode, decoded: decodeSource(bytes) };
 }
 
 /**

@@ -5,8 +5,8 @@
 import { AnsimodError } from '../diagnostics.js';
 import { detectFormat, parseDocument } from '../formats/index.js';
 import type { FormatName } from '../formats/types.js';
-import { encodeSource, type TextEncodingName } from '../text/source.js';
-import { readRepoFile, type RepoFile } from './read.js';
+import { decodeSource, encodeSource, type TextEncodingName } from '../text/source.js';
+import { readEntryBytes } from './read.js';
 import type { RepoEntry } from './walk.js';
 
 /**
@@ -33,21 +33,42 @@ export type FileRoundtrip =
     };
 
 /**
+ * What the round-trip check needs of a walked file: its paths (not its size or mode, which a
+ * lazy walk would stat for).
+ *
+ * @example
+ * const target: RoundtripTarget = { path: 'site.yml', absolutePath: '/srv/ansible/site.yml' };
+ */
+export type RoundtripTarget = Pick<RepoEntry, 'path' | 'absolutePath'>;
+
+/**
  * Reads, parses and prints back one file; never writes and never throws.
  *
  * @example
  * await roundtripFile({ path: 'a.yml', absolutePath: '/r/a.yml', size: 5, mode: 0o100644 });
  * // => { kind: 'read', path: 'a.yml', format: 'yaml', structured: true, identical: true, encoding: 'utf8' }
  */
-export async function roundtripFile(entry: RepoEntry): Promise<FileRoundtrip> {
-  let file: RepoFile;
+export async function roundtripFile(entry: RoundtripTarget): Promise<FileRoundtrip> {
+  return roundtripFileSync(entry);
+}
+
+/**
+ * {@link roundtripFile} without the promise: the check is synchronous work (a small file read
+ * from the page cache, then parsing), and a loop over thousands of files should not pay for a
+ * promise and a microtask per file.
+ *
+ * @example
+ * roundtripFileSync({ path: 'a.yml', absolutePath: '/r/a.yml' }).kind; // => 'read'
+ */
+export function roundtripFileSync(entry: RoundtripTarget): FileRoundtrip {
+  let bytes: Buffer;
   try {
-    file = await readRepoFile(entry);
+    bytes = readEntryBytes(entry);
   } catch (err) {
     const reason = err instanceof AnsimodError ? err.message : String(err);
     return { kind: 'skipped', path: entry.path, reason };
   }
-  const { bytes, decoded } = file;
+  const decoded = decodeSource(bytes);
   if (decoded.kind === 'binary') return { kind: 'skipped', path: entry.path, reason: decoded.reason };
 
   const { text, encoding } = decoded;

@@ -1,28 +1,38 @@
 /**
- * Spreading the round-trip check over worker threads. Files go out in contiguous chunks to
- * whichever worker is free, the largest chunks first; outcomes come back to their original
- * index, so the result is the same array the in-thread path builds.
+ * Spreading the round-trip check over threads. The calling thread checks files itself, and
+ * worker threads join in as soon as they have loaded: every thread takes the next unchecked file
+ * from one shared cursor (an atomic counter), so the load balances file by file and nothing waits
+ * for a worker that has not started yet. Outcomes come back to their file's index, so the result
+ * is the same array, in the same order, as checking every file in one thread.
  */
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FileRoundtrip } from './roundtrip-file.js';
-import type { RepoEntry } from './walk.js';
+import { roundtripFileSync, type FileRoundtrip, type RoundtripTarget } from './roundtrip-file.js';
 
-/** Message to a worker. */
-export interface ChunkRequest {
-  readonly id: number;
-  readonly entries: readonly RepoEntry[];
+/** Message to a worker: the files of one run and the cursor every thread takes them from. */
+export interface RunRequest {
+  readonly run: number;
+  readonly paths: readonly string[];
+  readonly absolutePaths: readonly string[];
+  /** An `Int32Array(1)`'s buffer: the index of the next file nobody has taken. */
+  readonly cursor: SharedArrayBuffer;
 }
 
-/** Message from a worker. */
-export type ChunkReply =
-  | { readonly id: number; readonly results: FileRoundtrip[] }
-  | { readonly id: number; readonly error: string };
+/** Message from a worker: outcomes of some files of a run (`indices[k]` is `results[k]`'s file). */
+export type RunReply =
+  | { readonly run: number; readonly indices: number[]; readonly results: FileRoundtrip[] }
+  | { readonly run: number; readonly error: string };
 
-/** Files per message: large enough that messaging is cheap, small enough to balance load. */
-const CHUNK_SIZE = 64;
+/**
+ * How long a thread checks files before it reports (a worker) or lets the event loop run (the
+ * calling thread, which collects the workers' outcomes and reports progress in between).
+ */
+const SLICE_MS = 25;
+
+/** Files per thread below which starting a worker costs more than it saves. */
+const FILES_PER_THREAD = 64;
 
 /**
  * The compiled worker script, or undefined when there is none. From `dist` it sits next to this
@@ -41,15 +51,15 @@ export function workerScript(): URL | undefined {
 }
 
 /**
- * How many workers to start for `files` files: one per core (at least two, at most eight),
- * never more than there are chunks.
+ * How many threads should check `files` files, the calling thread included: one per core (at
+ * least two, at most eight), never more than one per {@link FILES_PER_THREAD} files.
  *
  * @example
- * defaultWorkerCount(5000); // => 2 on a two-core machine
+ * defaultThreadCount(5000); // => 2 on a two-core machine: the calling thread and one worker
  */
-export function defaultWorkerCount(files: number): number {
+export function defaultThreadCount(files: number): number {
   const cores = Math.min(8, Math.max(2, availableParallelism()));
-  return Math.max(1, Math.min(cores, Math.ceil(files / CHUNK_SIZE)));
+  return Math.max(1, Math.min(cores, Math.ceil(files / FILES_PER_THREAD)));
 }
 
 /**
@@ -59,16 +69,60 @@ export function defaultWorkerCount(files: number): number {
  */
 const WORKER_YOUNG_GENERATION_MB = 8;
 
-/** Bytes per message: a chunk stops growing at this size (or at {@link CHUNK_SIZE} files). */
-const CHUNK_BYTES = 256 * 1024;
+/**
+ * The index of the next file no thread has taken, shared by all threads of a run.
+ *
+ * @example
+ * const cursor = new FileCursor();
+ * cursor.take(); // => 0
+ * cursor.take(); // => 1
+ */
+export class FileCursor {
+  private readonly next: Int32Array;
+
+  constructor(readonly buffer: SharedArrayBuffer = new SharedArrayBuffer(4)) {
+    this.next = new Int32Array(buffer);
+  }
+
+  /** Takes the next file's index (at or past the end when every file is taken). */
+  take(): number {
+    return Atomics.add(this.next, 0, 1);
+  }
+}
+
+/**
+ * Checks files taken from `cursor` until every file is taken or `sliceMs` has passed; calls
+ * `record` with each outcome. Returns false when every file is taken.
+ *
+ * @example
+ * while (checkSlice(cursor, files, (i, r) => (results[i] = r), 25)) await nextTurn();
+ */
+export function checkSlice(
+  cursor: FileCursor,
+  files: readonly RoundtripTarget[],
+  record: (index: number, result: FileRoundtrip) => void,
+  sliceMs: number,
+): boolean {
+  const end = performance.now() + sliceMs;
+  do {
+    const i = cursor.take();
+    if (i >= files.length) return false;
+    record(i, roundtripFileSync(files[i] as RoundtripTarget));
+  } while (performance.now() < end);
+  return true;
+}
+
+/** Lets pending messages and timers run before the calling thread checks more files. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Worker threads for the round-trip check, started before there is work for them: a worker
  * spends its first ~100 ms loading the parsers, which overlaps with the caller's walk when the
- * pool is started first. Work goes out in chunks, the largest first, to whichever worker is free.
+ * pool is started first. A run is shared by the calling thread and the workers (see the module
+ * comment); a pool of zero workers checks everything in the calling thread.
  *
  * @example
- * const pool = RoundtripPool.start(2);
+ * const pool = RoundtripPool.start(1);
  * const { files } = await walkRepository(root);
  * try {
  *   const results = await pool.run(files);
@@ -82,10 +136,11 @@ export class RoundtripPool {
   private failure: Error | undefined;
   private onFailure: ((e: Error) => void) | undefined;
   private closed = false;
+  private runs = 0;
 
-  private constructor(script: URL, count: number) {
-    this.workers = Array.from({ length: Math.max(1, count) }, () => {
-      const worker = new Worker(script, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  private constructor(script: URL | undefined, count: number) {
+    this.workers = Array.from({ length: script ? count : 0 }, () => {
+      const worker = new Worker(script as URL, { resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
       worker.on('error', (e: Error) => this.fail(e));
       // Workers only exit when the pool is closed, or when they crash.
       worker.on('exit', (code) => {
@@ -96,16 +151,22 @@ export class RoundtripPool {
   }
 
   /**
-   * Starts `workers` threads now.
+   * Starts `workers` worker threads now (none: the calling thread does all the work).
    *
-   * @throws Error when the worker script is missing (the package is not built).
+   * @throws Error when workers are asked for and the worker script is missing (the package is not built).
    * @example
-   * const pool = RoundtripPool.start(defaultWorkerCount(5000));
+   * const pool = RoundtripPool.start(defaultThreadCount(5000) - 1);
    */
   static start(workers: number): RoundtripPool {
+    if (workers <= 0) return new RoundtripPool(undefined, 0);
     const script = workerScript();
     if (script === undefined) throw new Error('round-trip worker script not found (is the package built?)');
     return new RoundtripPool(script, workers);
+  }
+
+  /** Worker threads in the pool (the calling thread not counted). */
+  get size(): number {
+    return this.workers.length;
   }
 
   private fail(e: Error): void {
@@ -114,45 +175,61 @@ export class RoundtripPool {
   }
 
   /**
-   * Round-trips `entries`; the result is index-aligned with `entries`. One run at a time.
+   * Round-trips `files` on the calling thread and the workers; the result is index-aligned with
+   * `files`. One run at a time. With `callerChecks: false` the calling thread only collects
+   * (there must be workers then).
    *
    * @example
    * const results = await pool.run(files, (done) => console.error(done));
    */
-  async run(entries: readonly RepoEntry[], onProgress?: (done: number) => void): Promise<FileRoundtrip[]> {
-    const chunks = chunkBySize(entries);
-    const results = new Array<FileRoundtrip>(entries.length);
-    let nextChunk = 0;
+  async run(
+    files: readonly RoundtripTarget[],
+    onProgress?: (done: number) => void,
+    { callerChecks = true }: { callerChecks?: boolean } = {},
+  ): Promise<FileRoundtrip[]> {
+    if (!callerChecks && this.workers.length === 0) throw new Error('a run without the calling thread needs workers');
+    const results = new Array<FileRoundtrip>(files.length);
+    if (files.length === 0) return results;
+    const run = ++this.runs;
+    const cursor = new FileCursor();
     let done = 0;
     await new Promise<void>((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       this.onFailure = reject;
-      let busy = 0;
-      const send = (worker: Worker): void => {
-        if (nextChunk >= chunks.length) {
-          if (busy === 0) resolve();
-          return;
-        }
-        const id = nextChunk++;
-        busy++;
-        // Plain objects: a RepoEntry may be a class instance, which structured cloning would flatten.
-        const sent = (chunks[id] as Chunk).entries.map((e) => ({ path: e.path, absolutePath: e.absolutePath, size: e.size, mode: e.mode }));
-        worker.postMessage({ id, entries: sent } satisfies ChunkRequest);
+      const settle = (): void => {
+        onProgress?.(done);
+        if (done === files.length) resolve();
+      };
+      const request: RunRequest = {
+        run,
+        paths: files.map((f) => f.path),
+        absolutePaths: files.map((f) => f.absolutePath),
+        cursor: cursor.buffer,
       };
       for (const worker of this.workers) {
         worker.removeAllListeners('message');
-        worker.on('message', (reply: ChunkReply) => {
-          busy--;
+        worker.on('message', (reply: RunReply) => {
+          if (reply.run !== run) return;
           if ('error' in reply) return reject(new Error(`round-trip worker failed: ${reply.error}`));
-          const chunk = chunks[reply.id] as Chunk;
-          reply.results.forEach((r, i) => (results[chunk.start + i] = r));
-          done += reply.results.length;
-          onProgress?.(done);
-          send(worker);
+          reply.indices.forEach((index, k) => (results[index] = reply.results[k] as FileRoundtrip));
+          done += reply.indices.length;
+          settle();
         });
+        worker.postMessage(request);
       }
-      if (chunks.length === 0) return resolve();
-      for (const worker of this.workers) send(worker);
+      if (!callerChecks) return;
+      const record = (index: number, result: FileRoundtrip): void => {
+        results[index] = result;
+        done++;
+      };
+      void (async () => {
+        // The caller's share: checked in slices, letting the workers' replies in between.
+        while (checkSlice(cursor, files, record, SLICE_MS)) {
+          onProgress?.(done);
+          await nextTurn();
+        }
+        settle();
+      })().catch(reject);
     }).finally(() => {
       this.onFailure = undefined;
     });
@@ -166,47 +243,22 @@ export class RoundtripPool {
   }
 }
 
-interface Chunk {
-  readonly start: number;
-  readonly entries: readonly RepoEntry[];
-  readonly bytes: number;
-}
-
 /**
- * Contiguous chunks of at most {@link CHUNK_SIZE} files and about {@link CHUNK_BYTES} bytes,
- * largest first: a multi-megabyte file sent last would leave the other workers idle while one
- * parses it.
- */
-function chunkBySize(entries: readonly RepoEntry[]): Chunk[] {
-  const chunks: Chunk[] = [];
-  let start = 0;
-  let bytes = 0;
-  for (let i = 0; i < entries.length; i++) {
-    bytes += (entries[i] as RepoEntry).size;
-    if (i + 1 - start >= CHUNK_SIZE || bytes >= CHUNK_BYTES || i === entries.length - 1) {
-      chunks.push({ start, entries: entries.slice(start, i + 1), bytes });
-      start = i + 1;
-      bytes = 0;
-    }
-  }
-  return chunks;
-}
-
-/**
- * Round-trips `entries` on `workers` worker threads; the result is index-aligned with `entries`.
+ * Round-trips `files` on `workers` worker threads only (the calling thread just collects); the
+ * result is index-aligned with `files`.
  *
  * @throws Error when the worker script is missing or a worker fails (an internal error).
  * @example
  * const results = await roundtripInWorkers(files, 2, (done) => console.log(done));
  */
 export async function roundtripInWorkers(
-  entries: readonly RepoEntry[],
+  files: readonly RoundtripTarget[],
   workers: number,
   onProgress?: (done: number) => void,
 ): Promise<FileRoundtrip[]> {
-  const pool = RoundtripPool.start(Math.max(1, Math.min(workers, Math.ceil(entries.length / CHUNK_SIZE))));
+  const pool = RoundtripPool.start(Math.max(1, Math.min(workers, Math.ceil(files.length / FILES_PER_THREAD))));
   try {
-    return await pool.run(entries, onProgress);
+    return await pool.run(files, onProgress, { callerChecks: false });
   } finally {
     await pool.close();
   }

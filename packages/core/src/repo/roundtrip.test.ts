@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadDocument } from './load.js';
 import { buildRoundtripReport, roundtripRepository } from './roundtrip.js';
-import { roundtripInWorkers, workerScript } from './roundtrip-pool.js';
+import { roundtripFileSync, type FileRoundtrip } from './roundtrip-file.js';
+import { checkSlice, FileCursor, RoundtripPool, roundtripInWorkers, workerScript } from './roundtrip-pool.js';
 import { walkRepository } from './walk.js';
 
 const latin1Ini = Buffer.concat([Buffer.from('[main]\n# caf'), Buffer.from([0xe9]), Buffer.from('\nhost = registry.example.org\n')]);
@@ -81,6 +82,51 @@ describe('roundtripRepository', () => {
     });
     expect([...phases]).toEqual(['walk', 'check']);
     expect(last).toBe(9);
+  });
+});
+
+describe('checking files from a shared cursor', () => {
+  it('never needs a file\'s size or mode (a lazy walk would stat for them)', () => {
+    const entry = {
+      path: 'site.yml',
+      absolutePath: path.join(root, 'site.yml'),
+      get size(): number {
+        throw new Error('size read');
+      },
+      get mode(): number {
+        throw new Error('mode read');
+      },
+    };
+    expect(roundtripFileSync(entry)).toEqual({ kind: 'read', path: 'site.yml', format: 'yaml', structured: true, identical: true, encoding: 'utf8' });
+  });
+
+  it('hands every index out once, across cursors sharing one buffer, and stops at the end', () => {
+    const files = ['site.yml', 'bom.yml', 'README.txt'].map((p) => ({ path: p, absolutePath: path.join(root, p) }));
+    const a = new FileCursor();
+    const b = new FileCursor(a.buffer);
+    const seen: number[] = [];
+    const record = (i: number, r: FileRoundtrip): void => {
+      expect(r.path).toBe(files[i]?.path);
+      seen.push(i);
+    };
+    // a zero-length slice checks one file per call
+    expect(checkSlice(a, files, record, 0)).toBe(true);
+    expect(checkSlice(b, files, record, 0)).toBe(true);
+    expect(checkSlice(a, files, record, 0)).toBe(true);
+    expect(checkSlice(b, files, record, 0)).toBe(false);
+    expect(seen).toEqual([0, 1, 2]);
+  });
+
+  it('checks everything in the calling thread with a pool of no workers, in path order', async () => {
+    const { files } = await walkRepository(root);
+    const pool = RoundtripPool.start(0);
+    expect(pool.size).toBe(0);
+    const progress: number[] = [];
+    const results = await pool.run(files, (done) => progress.push(done));
+    await pool.close();
+    expect(results.map((r) => r.path)).toEqual(files.map((f) => f.path));
+    expect(progress.at(-1)).toBe(files.length);
+    await expect(pool.run(files, undefined, { callerChecks: false })).rejects.toThrow(/needs workers/);
   });
 });
 
@@ -169,5 +215,23 @@ describe('worker pool', () => {
     const { files } = await walkRepository(big);
     const results = await roundtripInWorkers(files, 2);
     expect(results.map((r) => r.path)).toEqual(files.map((f) => f.path));
+  });
+
+  it('shares a run between the calling thread and a worker, however the files fall', async () => {
+    const { files } = await walkRepository(big);
+    const single = await RoundtripPool.start(0).run(files);
+    const pool = RoundtripPool.start(1);
+    try {
+      // The first run may end before the worker has loaded (the caller takes every file); the
+      // second finds it ready. Both must give the single-thread outcomes, index for index.
+      expect(await pool.run(files)).toEqual(single);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const progress: number[] = [];
+      expect(await pool.run(files, (done) => progress.push(done))).toEqual(single);
+      expect(progress.at(-1)).toBe(files.length);
+      expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    } finally {
+      await pool.close();
+    }
   });
 });

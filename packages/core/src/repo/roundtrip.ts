@@ -3,9 +3,8 @@
  * printed bytes are compared with the bytes on disk. Nothing is written.
  */
 import type { FormatName } from '../formats/types.js';
-import { mapLimit } from './map-limit.js';
-import { roundtripFile, type FileRoundtrip } from './roundtrip-file.js';
-import { defaultWorkerCount, RoundtripPool, workerScript } from './roundtrip-pool.js';
+import type { FileRoundtrip } from './roundtrip-file.js';
+import { defaultThreadCount, RoundtripPool, workerScript } from './roundtrip-pool.js';
 import { sortByPath, walkRepository, type SkippedFile } from './walk.js';
 
 /**
@@ -71,20 +70,21 @@ export interface RoundtripOptions {
   /** Called after the walk with the number of files found, then as files are checked. */
   onProgress?: (event: { phase: 'walk' | 'check'; done: number; total?: number }) => void;
   /**
-   * Worker threads to use. `undefined` (default): a pool sized by core count when the tree has
-   * more than `workerThreshold` files and the compiled worker exists, otherwise in-thread.
-   * 0 or 1: in-thread. 2 or more: that many workers (an error if the worker is unavailable).
+   * Threads checking files, the calling thread included. `undefined` (default): one per core when
+   * the tree has more than `workerThreshold` files and the compiled worker exists, otherwise the
+   * calling thread alone. 0 or 1: the calling thread alone. 2 or more: the calling thread and
+   * `workers - 1` worker threads (an error if the worker is unavailable).
    */
   workers?: number;
-  /** Files above which the default uses workers. Default 500. */
+  /** Files above which the default uses worker threads. Default 500. */
   workerThreshold?: number;
 }
 
 const FORMATS: readonly FormatName[] = ['yaml', 'ini', 'json', 'conf', 'text'];
 
 /**
- * Walks the repository and round-trips every file, on worker threads for large trees. The
- * report is the same whichever path ran.
+ * Walks the repository and round-trips every file, on worker threads too for large trees. The
+ * report is the same whichever threads ran.
  *
  * @example
  * const report = await roundtripRepository('/tmp/ansible', { onProgress: (e) => console.error(e.done) });
@@ -96,31 +96,19 @@ export async function roundtripRepository(root: string, opts: RoundtripOptions =
   // Workers are started as soon as they are known to be wanted (explicitly, or when the walk
   // passes the threshold), so that they load the parsers while the walk goes on.
   let pool: RoundtripPool | undefined;
-  const startPool = (files: number): RoundtripPool =>
-    (pool ??= RoundtripPool.start(opts.workers ?? defaultWorkerCount(files)));
-  if (opts.workers !== undefined && opts.workers >= 2) startPool(0);
+  const startPool = (threads: number): RoundtripPool => (pool ??= RoundtripPool.start(threads - 1));
+  if (opts.workers !== undefined) startPool(Math.max(1, opts.workers));
   try {
     const walk = await walkRepository(root, {
       onProgress: (n) => {
-        if (auto && n > threshold) startPool(n);
+        if (auto && n > threshold) startPool(defaultThreadCount(n));
         opts.onProgress?.({ phase: 'walk', done: n });
       },
     });
     const total = walk.files.length;
     const progress = (done: number): void => opts.onProgress?.({ phase: 'check', done, total });
-    if (auto && total > threshold) startPool(total);
-
-    let results: FileRoundtrip[];
-    if (pool) {
-      results = await pool.run(walk.files, progress);
-    } else {
-      let done = 0;
-      results = await mapLimit(walk.files, 16, async (entry) => {
-        const r = await roundtripFile(entry);
-        progress(++done);
-        return r;
-      });
-    }
+    startPool(auto && total > threshold ? defaultThreadCount(total) : 1);
+    const results = await (pool as RoundtripPool).run(walk.files, progress);
     return buildRoundtripReport(walk.skipped, results);
   } finally {
     await (pool as RoundtripPool | undefined)?.close();
