@@ -68,3 +68,22 @@ describe('startPrescan', () => {
     expect(withOther.timings[0]?.phase).toBe('walk');
   });
 });
+
+describe('a plan waiting on a prescan', () => {
+  it('keeps the process alive until the worker answers (its thread alone does not)', async () => {
+    const root = repo(files);
+    const dist = new URL('../../dist/', import.meta.url).href;
+    // At top level, the plan awaits the prescan at once: the worker has not even started.
+    const script = [
+      `const { startPrescan } = await import('${dist}repo/prescan.js');`,
+      `const { planSteps } = await import('${dist}transform/engine.js');`,
+      `const plan = await planSteps(${JSON.stringify(root)}, [], { environments: [], prescan: startPrescan(${JSON.stringify(root)}) });`,
+      `console.log(plan.filesScanned, plan.timings[0].phase);`,
+    ].join('\n');
+    const { spawnSync } = await import('node:child_process');
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('4 walk and scan (prescan)');
+  });
+});

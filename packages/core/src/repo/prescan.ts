@@ -50,7 +50,10 @@ export function startPrescan(root: string): Promise<Prescan | undefined> {
   return new Promise((resolve) => {
     let worker: Worker;
     try {
-      worker = new Worker(script, { workerData: { root } });
+      // Node flags are inherited (a profiler, memory limits), but not `--input-type`, which a
+      // worker refuses: it belongs to an `--eval` string, not to a module file.
+      const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
+      worker = new Worker(script, { workerData: { root }, execArgv });
     } catch {
       resolve(undefined);
       return;

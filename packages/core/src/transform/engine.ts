@@ -336,8 +336,15 @@ export async function evaluateTemplate(template: string, env: Environment, extra
 /** The prescan, when one was started for this very repository and succeeded. */
 async function prescanOf(root: string, prescan: Promise<Prescan | undefined> | undefined): Promise<Prescan | undefined> {
   if (!prescan) return undefined;
-  const [pre, real] = await Promise.all([prescan, resolveRoot(root)]);
-  return pre?.walk.root === real ? pre : undefined;
+  // The prescan's thread does not keep the process alive (a command that fails early must not
+  // wait for it); while the plan waits for it, this timer does.
+  const keepAlive = setInterval(() => undefined, 60_000);
+  try {
+    const [pre, real] = await Promise.all([prescan, resolveRoot(root)]);
+    return pre?.walk.root === real ? pre : undefined;
+  } finally {
+    clearInterval(keepAlive);
+  }
 }
 
 /** {@link detectFormat}, or `text` should it throw (as {@link parseDocument} then reads the file). */
