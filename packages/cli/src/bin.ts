@@ -6,7 +6,8 @@ import { prescanTarget } from './prescan-target.js';
 // this thread loads the rest of the CLI (modules, recipe, inventory) — the two no longer wait
 // on each other. Nothing else is imported before it starts.
 const argv = process.argv.slice(2);
-const target = prescanTarget(argv);
+// ANSIMOD_PRESCAN=0 turns it off (to compare, or where threads are scarce).
+const target = process.env['ANSIMOD_PRESCAN'] === '0' ? undefined : prescanTarget(argv);
 const prescan = target === undefined ? undefined : startPrescan(target);
 
 // `ansimod … | head` closes the pipe early; that is not an error worth a stack trace.

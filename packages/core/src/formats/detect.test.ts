@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from './detect.js';
+import { detectFormat, formatFromPath, formatsFromPath } from './detect.js';
 import type { FormatName } from './types.js';
 
 describe('detectFormat', () => {
@@ -47,4 +48,31 @@ describe('detectFormat', () => {
       expect(detectFormat(path, text)).toBe(format);
     });
   }
+});
+
+describe('formatsFromPath', () => {
+  it('names the formats a path allows, whatever its content', () => {
+    expect(formatsFromPath('roles/a/tasks/main.yml')).toEqual(['yaml']);
+    expect(formatsFromPath('roles/b/templates/production.ini.j2')).toEqual(['ini']);
+    expect(formatsFromPath('roles/k/templates/flatpak.conf')).toEqual(['ini', 'conf']);
+    expect(formatsFromPath('inventory/host_vars/builder01.example.org')).toEqual(['yaml']);
+    expect(formatsFromPath('files/run.py')).toEqual(['text']);
+    expect(formatsFromPath('Makefile')).toEqual(['text']);
+    expect(formatsFromPath('files/osbs/dockercfg-production-secret.j2')).toBeUndefined();
+    expect(formatFromPath('roles/k/templates/flatpak.conf')).toBeUndefined();
+    expect(formatFromPath('a/b.json')).toBe('json');
+  });
+
+  it('always allows the format detectFormat gives (property)', () => {
+    const segment = fc.constantFrom('roles', 'group_vars', 'host_vars', 'templates', 'files', 'a.b', 'Makefile', 'x');
+    const name = fc.tuple(fc.constantFrom('site', 'all', 'web.example.org', 'readme', ''), fc.constantFrom('', '.yml', '.conf', '.ini', '.json', '.py', '.j2', '.conf.j2', '.cfg'));
+    const text = fc.constantFrom('', '---\na: 1\n', '[push]\nregistry=x\n', '{"a": 1}\n', 'ServerName x\n', '#!/bin/sh\n', '- item\n', '[1, 2]\n');
+    fc.assert(
+      fc.property(fc.array(segment, { maxLength: 3 }), name, text, (dirs, [base, ext], content) => {
+        const path = [...dirs, `${base || 'f'}${ext}`].join('/');
+        const possible = formatsFromPath(path);
+        if (possible) expect(possible).toContain(detectFormat(path, content));
+      }),
+    );
+  });
 });

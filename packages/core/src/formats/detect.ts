@@ -39,17 +39,55 @@ const MAX_PROBE_LINES = 64;
  * detectFormat('inventory/group_vars/staging', 'env: staging\n'); // => 'yaml'
  */
 export function detectFormat(path: string, text: string): FormatName {
-  const segments = path.split(/[\\/]/);
-  const name = (segments.at(-1) ?? '').replace(TEMPLATE_SUFFIX, '');
-  const dot = name.lastIndexOf('.');
-  const ext = dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
-  const known = BY_EXTENSION[ext];
-  if (known !== undefined) return known;
-  if (ext === 'conf') return isSectionHeader(firstContentLine(text, true) ?? '') ? 'ini' : 'conf';
-  // Inventory variable files are named after groups and hosts, and host names have dots.
-  if (inInventoryVars(segments)) return 'yaml';
-  if (ext !== '' || TEXT_NAMES.has(name.toLowerCase())) return 'text';
+  const byPath = formatFromPath(path);
+  if (byPath !== undefined) return byPath;
+  if (extensionOf(path) === 'conf') return isSectionHeader(firstContentLine(text, true) ?? '') ? 'ini' : 'conf';
   return byContent(text);
+}
+
+/**
+ * The format {@link detectFormat} gives a path whatever its content, or undefined when the
+ * content decides (a `.conf` file, a file without extension outside the inventory).
+ *
+ * @example
+ * formatFromPath('roles/a/tasks/main.yml'); // => 'yaml'
+ * formatFromPath('roles/a/templates/site.conf'); // => undefined (INI or Apache conf)
+ */
+export function formatFromPath(path: string): FormatName | undefined {
+  const possible = formatsFromPath(path);
+  return possible?.length === 1 ? possible[0] : undefined;
+}
+
+const CONF_FORMATS: readonly FormatName[] = ['ini', 'conf'];
+const ONE_FORMAT: Readonly<Record<FormatName, readonly FormatName[]>> = { yaml: ['yaml'], json: ['json'], ini: ['ini'], conf: ['conf'], text: ['text'] };
+
+/**
+ * The formats {@link detectFormat} can give a path, whatever its content: one when the name
+ * decides, `ini` or `conf` for a `.conf` file, undefined (any) for a file without extension
+ * outside the inventory. A search can rule files out by name before reading them as text.
+ *
+ * @example
+ * formatsFromPath('roles/a/templates/site.conf'); // => ['ini', 'conf']
+ * formatsFromPath('files/run.py'); // => ['text']
+ */
+export function formatsFromPath(path: string): readonly FormatName[] | undefined {
+  const ext = extensionOf(path);
+  const known = BY_EXTENSION[ext];
+  if (known !== undefined) return ONE_FORMAT[known];
+  if (ext === 'conf') return CONF_FORMATS;
+  const segments = path.split(/[\\/]/);
+  // Inventory variable files are named after groups and hosts, and host names have dots.
+  if (inInventoryVars(segments)) return ONE_FORMAT.yaml;
+  const name = (segments.at(-1) ?? '').replace(TEMPLATE_SUFFIX, '');
+  if (ext !== '' || TEXT_NAMES.has(name.toLowerCase())) return ONE_FORMAT.text;
+  return undefined;
+}
+
+/** The lower-cased extension of the file name, template suffix stripped; '' when none. */
+function extensionOf(path: string): string {
+  const name = path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1).replace(TEMPLATE_SUFFIX, '');
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
 }
 
 function inInventoryVars(segments: readonly string[]): boolean {

@@ -68,6 +68,8 @@ describe('ByteCorpus', () => {
     expect(corpus.retainedBytes).toBeLessThanOrEqual(12);
     expect(corpus.filesContaining([b('needle')])).toEqual([0, 1]);
     expect(corpus.filesContaining([b('three')])).toEqual([2]);
+    expect(corpus.filesContaining([b('needle')], (i) => i !== 1)).toEqual([0]);
+    expect(corpus.filesContaining([b('three')], (i) => i !== 2)).toEqual([]);
     expect(corpus.bytes(2)?.toString()).toBe('other three');
   });
 
@@ -92,6 +94,9 @@ describe('ByteCorpus', () => {
         const corpus = ByteCorpus.scan(paths);
         const expected = contents.flatMap((c, i) => (Buffer.from(c).includes(b(needle)) ? [i] : []));
         expect(corpus.filesContaining([b(needle)])).toEqual(expected);
+        // Restricted to some files, the answer is the same answer restricted.
+        const odd = (i: number) => i % 2 === 1;
+        expect(corpus.filesContaining([b(needle)], odd)).toEqual(expected.filter(odd));
         contents.forEach((c, i) => expect(corpus.bytes(i)?.toString()).toBe(c));
       }),
       { numRuns: 150 },

@@ -185,3 +185,27 @@ describe('planSteps: documents are parsed when a visit reads them', () => {
     expect(plan.timings.every((t) => t.ms >= 0)).toBe(true);
   });
 });
+
+describe('RepoIndex searches', () => {
+  it('restricted to formats, skips files whose name rules the format out, keeps those whose content decides', async () => {
+    const { RepoIndex } = await import('./repo-index.js');
+    const { walkRepository } = await import('../repo/walk.js');
+    const root = repo({
+      'a.conf': 'Rewrite x\n',
+      'b.yml': 'Rewrite: x\n',
+      'c.txt': 'Rewrite x\n',
+      'files/noext': 'Rewrite x\n',
+      'd.conf.j2': 'Rewrite\n',
+      'inventory/group_vars/all': 'Rewrite: 1\n',
+    });
+    const walk = await walkRepository(root);
+    const index = new RepoIndex(walk.root, walk.files);
+    expect(await index.pathsContaining(['Rewrite'])).toEqual(['a.conf', 'b.yml', 'c.txt', 'd.conf.j2', 'files/noext', 'inventory/group_vars/all']);
+    expect(await index.pathsContaining(['Rewrite'], { formats: ['conf'] })).toEqual(['a.conf', 'd.conf.j2', 'files/noext']);
+    expect(await index.pathsContaining(['Rewrite'], { formats: ['ini'] })).toEqual(['a.conf', 'd.conf.j2', 'files/noext']);
+    expect(await index.pathsContaining(['Rewrite'], { formats: ['yaml'] })).toEqual(['b.yml', 'files/noext', 'inventory/group_vars/all']);
+    expect(await index.pathsContaining(['Rewrite'], { formats: ['text'] })).toHaveLength(6);
+    expect(await index.grep('Rewrite', { formats: ['yaml'] })).toEqual(['b.yml', 'files/noext', 'inventory/group_vars/all']);
+    expect(await index.grep('Rewrite')).toHaveLength(6);
+  });
+});

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
-import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
+import { detectFormat, formatsFromPath, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
 import { resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
@@ -126,9 +126,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
-  // A step without `contains` needs every file; otherwise only files holding a needle are read in full.
-  const needles = selectors.some((s) => !s.contains?.length) ? [] : [...new Set(selectors.flatMap((s) => s.contains ?? []))];
-  const candidates = await repo.prefilter(needles, opts.onProgress);
+  // Every file is read once, here (unless prescanned); each step then searches memory for its
+  // own needles (a step without `contains` takes every text file).
+  await repo.pathsContaining([], opts.onProgress ? { onProgress: opts.onProgress } : {});
   lap('scan');
 
   for (const [i, step] of steps.entries()) {
@@ -141,8 +141,15 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       evaluate: (template, env, extra) => evaluateTemplate(template, env, extra),
     };
     const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
-    for (const p of candidates) {
+    for (const p of await repo.pathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
       if (select.paths && !matchesPaths(p, select.paths)) continue;
+      // Ruled out by its name before it is decoded: a format the step does not select (a YAML
+      // file mentioning `include`, for a conf transform). A file that does not parse is read
+      // as text, so a step selecting text takes any file.
+      if (select.formats && !select.formats.includes('text') && !repo.isLoaded(p)) {
+        const byPath = formatsFromPath(p);
+        if (byPath && !byPath.some((f) => select.formats?.includes(f))) continue;
+      }
       const loaded = await repo.load(p);
       if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
       // A document is its detected format or, when that does not parse, text: when neither is

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { ByteCorpus } from '../repo/corpus.js';
 import { sortByPath, type RepoEntry } from '../repo/index.js';
 import { decodeSource, type TextEncodingName } from '../text/source.js';
@@ -23,6 +23,19 @@ export interface LoadedFile {
   text: string;
   encoding: TextEncodingName;
   document?: AnyDocument;
+}
+
+/**
+ * Options of {@link RepoIndex.pathsContaining}.
+ *
+ * @example
+ * await repo.pathsContaining(['Rewrite'], { formats: ['conf'] });
+ */
+export interface PathSearchOptions {
+  /** Only paths that can be documents of these formats (by name; see {@link formatsFromPath}). */
+  readonly formats?: readonly FormatName[];
+  /** Progress of the first search, which reads every file. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /**
@@ -45,6 +58,8 @@ export class RepoIndex implements RepoView {
   private corpus: ByteCorpus | undefined;
   private corpusPaths: readonly string[] = [];
   private readonly inCorpus = new Map<string, number>();
+  /** The formats each path's name allows (null: any, its content decides), worked out once. */
+  private readonly formatsByPath = new Map<string, readonly FormatName[] | null>();
   /** Listed files the corpus does not hold (a prescan covers the walk, not files behind outside symlinks). */
   private extraPaths: readonly string[] = [];
 
@@ -89,19 +104,55 @@ export class RepoIndex implements RepoView {
    * The listed files holding any of the byte patterns, in path order. The first search reads
    * every file once ({@link ByteCorpus}) unless a prescan did; later ones search memory.
    */
-  private search(patterns: readonly Buffer[], onProgress?: (done: number, total: number) => void): string[] {
+  private search(patterns: readonly Buffer[], onProgress?: (done: number, total: number) => void, formats?: readonly FormatName[]): string[] {
     if (!this.corpus) {
       const abs = this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath);
       this.useCorpus(ByteCorpus.scan(abs, { patterns, ...(onProgress ? { onProgress } : {}) }), this.sortedPaths);
     }
     const corpus = this.corpus as ByteCorpus;
-    const hits = corpus.filesContaining(patterns).map((i) => this.corpusPaths[i] as string);
+    const mayBe = formats ? this.mayBeFormat(formats) : undefined;
+    const only = mayBe && ((i: number) => mayBe(this.corpusPaths[i] as string));
+    const hits = corpus.filesContaining(patterns, only).map((i) => this.corpusPaths[i] as string);
     for (const p of this.extraPaths) {
+      if (mayBe && !mayBe(p)) continue;
       const bytes = this.readBytes(p);
       if (bytes && !bytes.subarray(0, 8000).includes(0) && patterns.some((b) => bytes.includes(b))) hits.push(p);
     }
     if (this.extraPaths.length || this.corpusPaths !== this.sortedPaths) hits.sort((a, b) => (this.order.get(a) as number) - (this.order.get(b) as number));
     return hits;
+  }
+
+  /**
+   * Paths whose bytes contain any needle (every readable file when there are none), in path
+   * order, without decoding them: callers rule most out by name before reading them as text
+   * ({@link load}). The text of a file that is not UTF-8 may still lack the needle (a latin-1
+   * byte pattern matches); check the text when it matters.
+   *
+   * @example
+   * await repo.pathsContaining(['destname']); // => ['playbooks/include/proxies.yml']
+   */
+  async pathsContaining(needles: readonly string[], opts: PathSearchOptions = {}): Promise<string[]> {
+    const patterns = needles.length === 0 ? [Buffer.alloc(0)] : withoutContaining(needles.flatMap(bytePatterns));
+    return this.search(patterns, opts.onProgress, opts.formats);
+  }
+
+  /**
+   * A test of whether a path can be a document of one of the formats: its name decides
+   * ({@link formatFromPath}), or its content would (then it can). A file that does not parse is
+   * read as text, so with `text` among the formats every path can.
+   */
+  private mayBeFormat(formats: readonly FormatName[]): ((p: string) => boolean) | undefined {
+    if (formats.includes('text')) return undefined;
+    return (p) => {
+      let possible = this.formatsByPath.get(p);
+      if (possible === undefined) this.formatsByPath.set(p, (possible = formatsFromPath(p) ?? null));
+      return possible === null || possible.some((f) => formats.includes(f));
+    };
+  }
+
+  /** True when the file has been read as text (or found unreadable) already. */
+  isLoaded(p: string): boolean {
+    return this.loaded.has(p);
   }
 
   /**
@@ -185,11 +236,12 @@ export class RepoIndex implements RepoView {
    * needle is searched once: every file not yet loaded is read as bytes and only those holding
    * the needle's bytes are decoded (and kept) to confirm the match on the text.
    */
-  async grep(needle: string): Promise<string[]> {
-    let found = this.grepped.get(needle);
+  async grep(needle: string, opts: { formats?: readonly FormatName[] } = {}): Promise<string[]> {
+    const key = opts.formats ? `${needle}\u0000${opts.formats.join(',')}` : needle;
+    let found = this.grepped.get(key);
     if (found === undefined) {
-      found = this.search(bytePatterns(needle)).filter((p) => this.keep(p, this.readBytes(p)) && this.loaded.get(p)?.text.includes(needle));
-      this.grepped.set(needle, found);
+      found = this.search(bytePatterns(needle), undefined, opts.formats).filter((p) => this.keep(p, this.readBytes(p)) && this.loaded.get(p)?.text.includes(needle));
+      this.grepped.set(key, found);
     }
     return [...found];
   }

@@ -32,7 +32,8 @@ const linksByRepo = new WeakMap<RepoView, Promise<VhostLink[]>>();
 
 async function readVhostLinks(repo: RepoView): Promise<VhostLink[]> {
   const links: VhostLink[] = [];
-  for (const p of await repo.grep('destname')) {
+  // Role entries of playbooks: YAML only (no need to search scripts and data files).
+  for (const p of await repo.grep('destname', { formats: ['yaml'] })) {
     const file = await repo.file(p);
     const doc = file?.document;
     if (!doc || doc.format !== 'yaml') continue;
@@ -99,7 +100,7 @@ export async function looksLikeServedVhost(
     .filter((l) => ![...labels].includes(l) && [...labels].some((s) => l.includes(s)));
   const named = words.some((w) => [...labels].some((l) => w === l || w.startsWith(`${l}-`))) && !longer.some((l) => base.includes(l));
   if (!named) return false;
-  for (const p of await repo.grep(base)) {
+  for (const p of await repo.grep(base, { formats: ['conf'] })) {
     if (p === path) continue;
     const other = await repo.file(p);
     if (other?.document.format === 'conf' && other.document.includes.some((i) => i.target?.endsWith(base))) return false;
