@@ -197,7 +197,9 @@ class JsonParser {
   private parseString(path: JsonPath): JsonString {
     const text = this.text;
     const start = this.pos;
-    const parts: string[] = [];
+    // Most strings have no escape: their value is one slice of the text, and `parts` (one array
+    // and a join per string) is made only at the first backslash.
+    let parts: string[] | undefined;
     let jinja = false;
     let i = start + 1;
     let segment = i;
@@ -215,6 +217,7 @@ class JsonParser {
         }
       }
       if (c === 92 /* \ */) {
+        parts ??= [];
         parts.push(text.slice(segment, i));
         i = this.readEscape(i, parts);
         segment = i;
@@ -225,9 +228,10 @@ class JsonParser {
       }
       i++;
     }
-    parts.push(text.slice(segment, i));
+    const tail = text.slice(segment, i);
     this.pos = i + 1;
-    return { kind: 'string', value: parts.join(''), jinja, span: { start, end: this.pos }, path };
+    const value = parts === undefined ? tail : (parts.push(tail), parts.join(''));
+    return { kind: 'string', value, jinja, span: { start, end: this.pos }, path };
   }
 
   /** Decodes the escape at `i` (a backslash) into `parts`; returns the offset after it. */
