@@ -16,7 +16,8 @@
  * 1 % of files, including the five places the flatpaks-to-quay recipe has to change.
  *
  * Usage:
- *   node bench/generate.mjs [--sizes 5000,50000] [--seed S] [--force] [--verify]
+ *   node bench/generate.mjs [--sizes 5000,5000+52,50000] [--seed S] [--force] [--verify]
+ * (`5000+52`: the 5,000-file tree plus 52 MB of large plain-text files, the byte volume of a real repository)
  *
  * @example
  *   import { ensureTree } from './generate.mjs';
@@ -36,6 +37,19 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const TREES_DIR = join(here, 'out', 'trees');
 export const DEFAULT_SEED = 'ansimod-bench';
 export const DEFAULT_SIZES = [5000, 50000];
+
+/**
+ * A tree spec: a file count, optionally `+N` MB of padding (`5000+52`: the 5,000-file tree
+ * padded to the public Fedora repository's byte volume, 69 MB).
+ *
+ * @example
+ *   parseTreeSpec('5000+52'); // => { size: 5000, padMb: 52 }
+ */
+export function parseTreeSpec(spec) {
+  const m = /^(\d+)(?:\+(\d+))?$/.exec(String(spec).trim());
+  if (!m) throw new Error(`tree spec must be FILES or FILES+MB, got ${spec}`);
+  return { size: Number(m[1]), padMb: Number(m[2] ?? 0) };
+}
 
 // The registry hosts the recipe is about. They appear only in generated trees, never in commit messages.
 const DOMAIN = 'fedoraproject.org';
@@ -747,8 +761,9 @@ function uniqueRoleNames(c, n) {
  * The entries of one tree, in generation order: `{ path, data }` for files (string or Buffer),
  * `{ path, link }` for symlinks. Exactly `size` entries.
  */
-export function* treeEntries(size, seed = DEFAULT_SEED) {
+export function* treeEntries(size, seed = DEFAULT_SEED, padMb = 0) {
   checkSize(size);
+  checkPad(padMb);
   const c = new Ctx(`${seed}/${size}`);
   const r = c.r;
   const used = new Set();
@@ -849,6 +864,47 @@ export function* treeEntries(size, seed = DEFAULT_SEED) {
     const role = roleNames[extra++ % roleNames.length];
     yield* otherFile(c, `roles/${role}/templates`, reg(), file);
   }
+  // Padding comes last, from its own PRNG stream: the files above are the unpadded tree's, byte for byte.
+  if (padMb > 0) yield* paddingFiles(new Ctx(`${seed}/${size}/pad${padMb}`), padMb * 1_000_000, file);
+}
+
+/**
+ * Large plain-text files (documentation pages, scripts, changelogs, style sheets) adding up to
+ * `bytes`: what makes a real repository's byte volume (the public Fedora one carries 69 MB in
+ * ~4,800 files, four times the 5,000-file synthetic tree). They are data a search must read and
+ * no Ansible tool parses; a few name registry hosts in prose, as real documentation does.
+ */
+function* paddingFiles(c, bytes, file) {
+  const r = c.r;
+  const kinds = [
+    ['html', (s) => `<p>${s}</p>`],
+    ['py', (s) => `    # ${s}`],
+    ['txt', (s) => s],
+    ['css', (s) => `.${c.word()} { content: "${s}"; }`],
+    ['js', (s) => `  // ${s}`],
+  ];
+  let total = 0;
+  for (let i = 0; total < bytes; i++) {
+    const [ext, line] = r.pick(kinds);
+    const lines = [];
+    let size = 0;
+    const target = r.int(60_000, 220_000);
+    while (size < target) {
+      let s = c.sentence(8, 18);
+      if (r.chance(0.02)) s += ` (see https://${c.host()}/)`;
+      if (r.chance(0.0004)) s += ` Images are pulled from ${r.pick([REGISTRY, CANDIDATE])}.`;
+      const l = line(s);
+      lines.push(l);
+      size += l.length + 1;
+    }
+    const entry = file(`files/${r.pick(SERVICES).replace('/', '-')}/docs/${c.word()}-${i}.${ext}`, lines);
+    total += Buffer.byteLength(entry.data);
+    yield entry;
+  }
+}
+
+function checkPad(padMb) {
+  if (!Number.isInteger(padMb) || padMb < 0) throw new Error(`padding must be a whole number of MB, got ${padMb}`);
 }
 
 /** Below 200 files the fixed part of the layout (targets, inventory, big files) no longer fits. */
@@ -928,9 +984,9 @@ function generatorHash() {
 }
 
 /** The directory a tree of this size and seed lives in. */
-export function treeDir(size, seed = DEFAULT_SEED) {
+export function treeDir(size, seed = DEFAULT_SEED, padMb = 0) {
   const seedTag = createHash('sha256').update(seed).digest('hex').slice(0, 6);
-  return join(TREES_DIR, `ansible-${size}-${seedTag}-${generatorHash()}`);
+  return join(TREES_DIR, `ansible-${size}${padMb ? `+${padMb}MB` : ''}-${seedTag}-${generatorHash()}`);
 }
 
 function digestEntry(hash, e) {
@@ -948,9 +1004,10 @@ function digestEntry(hash, e) {
  * @example
  *   const { dir, files, bytes, generated } = ensureTree({ size: 5000 });
  */
-export function ensureTree({ size, seed = DEFAULT_SEED, force = false, log = () => {} }) {
+export function ensureTree({ size, seed = DEFAULT_SEED, padMb = 0, force = false, log = () => {} }) {
   checkSize(size);
-  const dir = treeDir(size, seed);
+  checkPad(padMb);
+  const dir = treeDir(size, seed, padMb);
   const stampPath = `${dir}.json`;
   if (!force && existsSync(stampPath) && existsSync(dir)) {
     return { ...JSON.parse(readFileSync(stampPath, 'utf8')), dir, generated: false };
@@ -975,7 +1032,7 @@ export function ensureTree({ size, seed = DEFAULT_SEED, force = false, log = () 
   let files = 0;
   let bytes = 0;
   let registryFiles = 0;
-  for (const e of treeEntries(size, seed)) {
+  for (const e of treeEntries(size, seed, padMb)) {
     const abs = join(tmp, e.path);
     const parent = dirname(abs);
     if (!madeDirs.has(parent)) {
@@ -1004,11 +1061,11 @@ export function ensureTree({ size, seed = DEFAULT_SEED, force = false, log = () 
  * @example
  *   verifyTree({ size: 5000 }); // => { ok: true, mismatches: [] }
  */
-export function verifyTree({ size, seed = DEFAULT_SEED }) {
-  const dir = treeDir(size, seed);
+export function verifyTree({ size, seed = DEFAULT_SEED, padMb = 0 }) {
+  const dir = treeDir(size, seed, padMb);
   const mismatches = [];
   const hash = createHash('sha256');
-  for (const e of treeEntries(size, seed)) {
+  for (const e of treeEntries(size, seed, padMb)) {
     const abs = join(dir, e.path);
     try {
       if (e.link !== undefined) {
@@ -1026,15 +1083,15 @@ export function verifyTree({ size, seed = DEFAULT_SEED }) {
 }
 
 function parseArgs(argv) {
-  const opts = { sizes: DEFAULT_SIZES, seed: DEFAULT_SEED, force: false, verify: false };
+  const opts = { sizes: DEFAULT_SIZES.map((size) => ({ size, padMb: 0 })), seed: DEFAULT_SEED, force: false, verify: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--sizes') opts.sizes = String(argv[++i]).split(',').map(Number);
+    if (a === '--sizes') opts.sizes = String(argv[++i]).split(',').map(parseTreeSpec);
     else if (a === '--seed') opts.seed = String(argv[++i]);
     else if (a === '--force') opts.force = true;
     else if (a === '--verify') opts.verify = true;
-    else if (a === '--quick') opts.sizes = [5000];
-    else throw new Error(`unknown option ${a} (use --sizes 5000,50000 --seed S --force --verify --quick)`);
+    else if (a === '--quick') opts.sizes = [{ size: 5000, padMb: 0 }];
+    else throw new Error(`unknown option ${a} (use --sizes 5000,5000+52,50000 --seed S --force --verify --quick)`);
   }
   return opts;
 }
@@ -1042,14 +1099,14 @@ function parseArgs(argv) {
 function main() {
   const opts = parseArgs(process.argv.slice(2));
   let failed = false;
-  for (const size of opts.sizes) {
-    const t = ensureTree({ size, seed: opts.seed, force: opts.force, log: (m) => console.error(m) });
+  for (const { size, padMb } of opts.sizes) {
+    const t = ensureTree({ size, padMb, seed: opts.seed, force: opts.force, log: (m) => console.error(m) });
     const mb = (t.bytes / 1e6).toFixed(1);
     console.log(`${t.generated ? 'generated' : 'cached   '} ${t.dir}: ${t.files} entries, ${mb} MB, ` +
       `${t.registryFiles} files with registry references, digest ${t.digest.slice(0, 16)}${t.generated ? `, ${t.ms} ms` : ''}`);
     if (opts.verify) {
-      const v = verifyTree({ size, seed: opts.seed });
-      console.log(`verify ${size}: ${v.ok ? 'identical, byte for byte' : `MISMATCH ${JSON.stringify(v)}`}`);
+      const v = verifyTree({ size, padMb, seed: opts.seed });
+      console.log(`verify ${size}${padMb ? `+${padMb}MB` : ''}: ${v.ok ? 'identical, byte for byte' : `MISMATCH ${JSON.stringify(v)}`}`);
       failed ||= !v.ok;
     }
   }

@@ -11,7 +11,7 @@
  * or not implemented yet shows as "not available" with the reason; the bench never crashes on it.
  *
  * Usage:
- *   node bench/run.mjs [--reps 5] [--sizes 5000,50000 | --quick] [--repo DIR]... [--seed S]
+ *   node bench/run.mjs [--reps 5] [--sizes 5000,5000+52,50000 | --quick] [--repo DIR]... [--seed S]
  *                      [--columns plan,grep,roundtrip,ruamel] [--no-warmup] [--timeout 900]
  *                      [--pattern ERE] [--cli path/to/bin.js]
  * Results: a table on stdout and bench/out/results.json (logs of the last repetition in bench/out/logs/).
@@ -21,12 +21,18 @@ import { closeSync, existsSync, lstatSync, mkdirSync, openSync, readFileSync, re
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_SEED, DEFAULT_SIZES, ensureTree } from './generate.mjs';
+import { DEFAULT_SEED, DEFAULT_SIZES, ensureTree, parseTreeSpec } from './generate.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const OUT = join(here, 'out');
 const LOGS = join(OUT, 'logs');
+
+/**
+ * Padding (MB) that brings the 5,000-file tree (16.5 MB) to the byte volume of the public Fedora
+ * infrastructure repository (~4,800 files, 69 MB): there grep reads four times more bytes.
+ */
+const FEDORA_PAD_MB = 52;
 
 /** The registry hosts the flatpaks-to-quay recipe looks for, as grep would be asked for them. */
 const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedoraproject\.org`;
@@ -44,8 +50,8 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--reps') o.reps = Number(value(i++));
-    else if (a === '--sizes') o.sizes = value(i++).split(',').map(Number);
-    else if (a === '--quick') o.sizes = [5000];
+    else if (a === '--sizes') o.sizes = value(i++).split(',').map(parseTreeSpec);
+    else if (a === '--quick') o.sizes = [{ size: 5000, padMb: 0 }];
     else if (a === '--repo') o.repos.push(resolve(value(i++)));
     else if (a === '--seed') o.seed = value(i++);
     else if (a === '--no-warmup') o.warmup = false;
@@ -59,11 +65,12 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${a} (see --help)`);
   }
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps must be a positive integer');
-  if (o.sizes?.some((s) => !Number.isInteger(s) || s < 200)) throw new Error('--sizes must be integers >= 200');
+  if (o.sizes?.some((s) => s.size < 200)) throw new Error('--sizes: at least 200 files');
   const known = ['plan', 'grep', 'roundtrip', 'ruamel'];
   for (const c of o.columns) if (!known.includes(c)) throw new Error(`unknown column ${c} (known: ${known.join(', ')})`);
   // A real tree alone is the usual intent of --repo; synthetic sizes only when asked for as well.
-  o.sizes ??= o.repos.length ? [] : DEFAULT_SIZES;
+  // By default: 5,000 files, the same padded to a real repository's byte volume, and 50,000.
+  o.sizes ??= o.repos.length ? [] : [{ size: DEFAULT_SIZES[0], padMb: 0 }, { size: DEFAULT_SIZES[0], padMb: FEDORA_PAD_MB }, ...DEFAULT_SIZES.slice(1).map((size) => ({ size, padMb: 0 }))];
   return o;
 }
 
@@ -352,9 +359,9 @@ async function main() {
   }
 
   const trees = [];
-  for (const size of opts.sizes) {
-    const t = ensureTree({ size, seed: opts.seed, log: (m) => process.stderr.write(`${m}\n`) });
-    trees.push({ label: `synthetic-${size}`, size, dir: t.dir, files: t.files, bytes: t.bytes, digest: t.digest, generatedMs: t.generated ? t.ms : undefined });
+  for (const { size, padMb } of opts.sizes) {
+    const t = ensureTree({ size, padMb, seed: opts.seed, log: (m) => process.stderr.write(`${m}\n`) });
+    trees.push({ label: `synthetic-${size}${padMb ? `+${padMb}MB` : ''}`, size, padMb, dir: t.dir, files: t.files, bytes: t.bytes, digest: t.digest, generatedMs: t.generated ? t.ms : undefined });
   }
   for (const dir of opts.repos) {
     if (!existsSync(dir)) throw new Error(`--repo ${dir}: no such directory`);
@@ -369,7 +376,8 @@ async function main() {
   }
 
   // Scaling: how time grows from the smallest synthetic tree to the largest (10× the files -> ~10× is linear).
-  const synth = report.filter((r) => r.tree.size !== undefined).sort((a, b) => a.tree.size - b.tree.size);
+  // Unpadded trees only: padding changes bytes, not files.
+  const synth = report.filter((r) => r.tree.size !== undefined && !r.tree.padMb).sort((a, b) => a.tree.size - b.tree.size);
   const scaling = {};
   if (synth.length >= 2) {
     const [small, large] = [synth[0], synth.at(-1)];
