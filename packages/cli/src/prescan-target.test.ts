@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prescanTarget } from './prescan-target.js';
+import { BUNDLED_MAIN, cliEntry, prescanTarget, UNBUNDLED_MAIN } from './prescan-target.js';
 
 describe('prescanTarget', () => {
   it('names the repository of a planning command, wherever --repo is', () => {
@@ -20,5 +20,21 @@ describe('prescanTarget', () => {
 
   it('does not take a flag value for the command word', () => {
     expect(prescanTarget(['--recipe', 'plan', 'list'])).toBeUndefined();
+  });
+});
+
+describe('cliEntry', () => {
+  const built = () => true;
+  it('loads the bundle when it was built', () => {
+    expect(cliEntry(['plan', '--repo', 'x'], built, {})).toBe(BUNDLED_MAIN);
+    expect(cliEntry(['roundtrip'], built, {})).toBe(BUNDLED_MAIN);
+    expect(cliEntry(['plan'], () => false, {})).toBe(UNBUNDLED_MAIN);
+  });
+
+  it('loads the modules one by one for --transform files (one @ansimod/core with the user code) and with ANSIMOD_BUNDLE=0', () => {
+    expect(cliEntry(['plan', '--transform', 'x.ts'], built, {})).toBe(UNBUNDLED_MAIN);
+    expect(cliEntry(['list', '--transform=x.mjs'], built, {})).toBe(UNBUNDLED_MAIN);
+    expect(cliEntry(['plan'], built, { ANSIMOD_BUNDLE: '0' })).toBe(UNBUNDLED_MAIN);
+    expect(cliEntry(['plan', '--', '--transform'], built, {})).toBe(BUNDLED_MAIN);
   });
 });

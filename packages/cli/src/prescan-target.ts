@@ -1,4 +1,7 @@
 /**
+ * What `bin` decides before it loads anything else: which repository to start reading, and
+ * which build of the CLI to load.
+ *
  * Which repository a command line will plan, read before the CLI's modules are loaded (so with
  * no help from the argument parser): the last `--repo DIR` / `--repo=DIR`, else the current
  * directory, for the commands that plan (`plan`, `apply`, `patch`, `check`). Undefined for any
@@ -27,4 +30,26 @@ export function prescanTarget(argv: readonly string[]): string | undefined {
     else if (!arg.startsWith('-') && command === undefined) command = arg;
   }
   return command !== undefined && PLANNING_COMMANDS.has(command) ? repo : undefined;
+}
+
+/** The bundled CLI, relative to `bin.js` in `dist/`. */
+export const BUNDLED_MAIN = '../bundle/main.js';
+/** The CLI's modules as compiled, relative to `bin.js`. */
+export const UNBUNDLED_MAIN = './main.js';
+
+/**
+ * Which CLI module `bin` loads: the bundle when it was built, except for a command line with
+ * `--transform` (its files import `@ansimod/core`, which must be the engine's own module, not a
+ * second copy inside the bundle) or with `ANSIMOD_BUNDLE=0`.
+ *
+ * @example
+ * cliEntry(['plan'], () => true); // => '../bundle/main.js'
+ * cliEntry(['plan', '--transform', 'x.ts'], () => true); // => './main.js'
+ */
+export function cliEntry(argv: readonly string[], exists: (relativeUrl: string) => boolean, env: NodeJS.ProcessEnv = process.env): string {
+  if (env['ANSIMOD_BUNDLE'] === '0') return UNBUNDLED_MAIN;
+  const dashDash = argv.indexOf('--');
+  const flags = dashDash < 0 ? argv : argv.slice(0, dashDash);
+  if (flags.some((a) => a === '--transform' || a.startsWith('--transform='))) return UNBUNDLED_MAIN;
+  return exists(BUNDLED_MAIN) ? BUNDLED_MAIN : UNBUNDLED_MAIN;
 }

@@ -1,10 +1,23 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { AnsimodError, TransformRegistry, validateRecipe, type AnyTransform, type Recipe } from '@ansimod/core';
 import { transforms } from './transforms.js';
 
-const recipesDir = fileURLToPath(new URL('../recipes/', import.meta.url));
+const recipesDir = shippedRecipesDir();
+
+/**
+ * The package's `recipes/` folder: beside `dist/` (or `src/`) of this module, or — when this
+ * code runs bundled into the command line (`packages/cli/bundle`) — in the installed package.
+ */
+function shippedRecipesDir(): string {
+  const beside = fileURLToPath(new URL('../recipes/', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const pkg = createRequire(import.meta.url).resolve('@ansimod/transforms/package.json');
+  return path.join(path.dirname(pkg), 'recipes') + path.sep;
+}
 
 /**
  * Reads and validates a recipe file (YAML or JSON).
