@@ -151,7 +151,8 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
       for (const dirent of entries) {
         if (dirent.name === '.git') continue;
         const rel = dir.rel === '' ? dirent.name : `${dir.rel}/${dirent.name}`;
-        const abs = path.join(dir.abs, dirent.name);
+        // Joined by hand: the root is absolute and normalised, and a name has no separator.
+        const abs = `${dir.abs}${dir.abs.endsWith(path.sep) ? '' : path.sep}${dirent.name}`;
         if (dirent.isDirectory()) next.push({ rel, abs });
         else if (dirent.isFile()) regular.push({ rel, abs });
         else if (dirent.isSymbolicLink()) links.push({ rel, abs });
@@ -242,10 +243,18 @@ export function isInside(root: string, candidate: string): boolean {
  * sortByPath([{ path: 'a/b' }, { path: 'a-b' }]); // => [{ path: 'a-b' }, { path: 'a/b' }]
  */
 export function sortByPath<T extends { readonly path: string }>(items: T[]): T[] {
+  // UTF-16 code units order strings as UTF-8 bytes do, except for surrogate pairs against
+  // U+E000–U+FFFF; paths with neither (all real ones, nearly) compare as plain strings.
+  if (!items.some((item) => UTF16_ORDER_DIFFERS.test(item.path))) {
+    return [...items].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
   const keyed = items.map((item) => ({ item, key: Buffer.from(item.path, 'utf8') }));
   keyed.sort((a, b) => Buffer.compare(a.key, b.key));
   return keyed.map((k) => k.item);
 }
+
+/** Chars whose UTF-16 order is not their code point (UTF-8 byte) order against others. */
+const UTF16_ORDER_DIFFERS = /[\uD800-\uFFFF]/;
 
 function errorReason(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
