@@ -252,7 +252,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     });
   }
 
-  const verification = { repo, environments, afterTexts, renders: new Map() };
+  const verification = { repo, environments, afterTexts, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));

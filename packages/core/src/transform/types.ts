@@ -40,7 +40,11 @@ export interface RenderCheck {
   describe: string;
   /** Extra variables (e.g. a task's `vars:`), evaluated per environment and phase. */
   vars?: (env: Environment, phase: 'before' | 'after') => Record<string, unknown> | Promise<Record<string, unknown>>;
-  /** The rendered data expected after the change, given the data rendered before. */
+  /**
+   * The rendered data expected after the change, given the data rendered before. `before` is
+   * shared by every check of the file (it is parsed once per plan): return new data, never
+   * modify it.
+   */
   expect: (before: RenderedData, env: Environment) => RenderedData;
   /** Environments to check (default: all). */
   environments?: readonly string[];

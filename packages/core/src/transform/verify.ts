@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
-import { parseDocument, type AnyDocument } from '../formats/index.js';
+import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
 import type { PlannedChange } from './engine.js';
 import type { RepoIndex } from './repo-index.js';
@@ -18,6 +18,8 @@ export interface VerificationContext {
    * transforms' render checks render the same states (key: phase, environment, path, extra vars).
    */
   renders?: Map<string, ReturnType<typeof renderTemplate>>;
+  /** Renders already parsed in their format, by render key and format (see {@link renders}). */
+  parsed?: Map<string, ReturnType<typeof toRenderedData>>;
 }
 
 type Phase = 'before' | 'after';
@@ -27,20 +29,35 @@ function failure(path: string, message: string, line?: number): Diagnostic {
 }
 
 /** Renders `text` (the `phase` state of `path`) for `env`, once per plan for the same inputs. */
-function render(
+async function render(
   v: VerificationContext,
   path: string,
   text: string,
   env: Environment,
   phase: Phase,
   extra: Record<string, unknown> = {},
-): ReturnType<typeof renderTemplate> {
+): Promise<Rendered> {
   const key = `${phase}\u0000${env.name}\u0000${path}\u0000${JSON.stringify(extra)}`;
-  const known = v.renders?.get(key);
-  if (known) return known;
-  const rendered = renderUncached(v, path, text, env, phase, extra);
-  v.renders?.set(key, rendered);
-  return rendered;
+  let rendered = v.renders?.get(key);
+  if (!rendered) {
+    rendered = renderUncached(v, path, text, env, phase, extra);
+    v.renders?.set(key, rendered);
+  }
+  const result = await rendered;
+  return result.ok ? { ...result, data: (format) => parsedOnce(v, key, format, result.output) } : result;
+}
+
+/** A render, with its output parsed in a format on demand (once per plan). */
+type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
+
+function parsedOnce(v: VerificationContext, key: string, format: FormatName, output: string): ReturnType<typeof toRenderedData> {
+  const k = `${key}\u0000${format}`;
+  let data = v.parsed?.get(k);
+  if (!data) {
+    data = toRenderedData(format, output);
+    v.parsed?.set(k, data);
+  }
+  return data;
 }
 
 function renderUncached(v: VerificationContext, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
@@ -81,8 +98,8 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
       problems.push(failure(change.path, `in ${env.name}, the edited template no longer renders: ${a.diagnostic.message}`, a.diagnostic.line));
       continue;
     }
-    const bData = toRenderedData(before.format, b.output);
-    const aData = toRenderedData(before.format, a.output);
+    const bData = b.data(before.format);
+    const aData = a.data(before.format);
     if (bData.ok && !aData.ok) problems.push(failure(change.path, `in ${env.name}, ${aData.reason}`));
   }
   return problems;
@@ -111,7 +128,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;
       }
-      const d = toRenderedData(format, r.output);
+      const d = r.data(format);
       if (!d.ok) {
         problems.push(failure(check.path, `in ${env.name}, the ${phase} render: ${d.reason}`));
         break;
