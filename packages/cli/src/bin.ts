@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { startPrescan } from '@ansimod/core/prescan';
-import { cliEntry, prescanTarget } from './prescan-target.js';
+import { cliEntry, prescanTarget, prescanWanted } from './prescan-target.js';
 
-// The commands that plan read the whole repository; a worker thread starts on that now, while
-// this thread loads the rest of the CLI (modules, recipe, inventory) — the two no longer wait
-// on each other. Nothing else is imported before it starts. ANSIMOD_PRESCAN=0 turns it off.
+// The commands that plan read the whole repository; with cores to spare, a worker thread starts
+// on that now, while this thread loads the rest of the CLI (modules, recipe, inventory). Nothing
+// else is imported before it starts. See prescanWanted for when (ANSIMOD_PRESCAN=1/0 forces it).
 const argv = process.argv.slice(2);
-const target = process.env['ANSIMOD_PRESCAN'] === '0' ? undefined : prescanTarget(argv);
+const target = prescanWanted(process.env, availableParallelism()) ? prescanTarget(argv) : undefined;
 const prescan = target === undefined ? undefined : startPrescan(target);
 
 // `ansimod … | head` closes the pipe early; that is not an error worth a stack trace.

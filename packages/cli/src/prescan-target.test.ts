@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLED_MAIN, cliEntry, prescanTarget, UNBUNDLED_MAIN } from './prescan-target.js';
+import { BUNDLED_MAIN, cliEntry, prescanTarget, prescanWanted, UNBUNDLED_MAIN } from './prescan-target.js';
 
 describe('prescanTarget', () => {
   it('names the repository of a planning command, wherever --repo is', () => {
@@ -36,5 +36,15 @@ describe('cliEntry', () => {
     expect(cliEntry(['list', '--transform=x.mjs'], built, {})).toBe(UNBUNDLED_MAIN);
     expect(cliEntry(['plan'], built, { ANSIMOD_BUNDLE: '0' })).toBe(UNBUNDLED_MAIN);
     expect(cliEntry(['plan', '--', '--transform'], built, {})).toBe(BUNDLED_MAIN);
+  });
+});
+
+describe('prescanWanted', () => {
+  it('uses a spare core when there are four or more, unless ANSIMOD_PRESCAN decides', () => {
+    expect(prescanWanted({}, 2)).toBe(false);
+    expect(prescanWanted({}, 4)).toBe(true);
+    expect(prescanWanted({ ANSIMOD_PRESCAN: '1' }, 2)).toBe(true);
+    expect(prescanWanted({ ANSIMOD_PRESCAN: '0' }, 16)).toBe(false);
+    expect(prescanWanted({ ANSIMOD_PRESCAN: 'yes' }, 2)).toBe(false);
   });
 });
