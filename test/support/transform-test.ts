@@ -21,7 +21,8 @@ export const testEnvironments: Environment[] = [
 
 export type Files = Record<string, string>;
 
-export function writeRepo(files: Files): string {
+/** Writes the files (text, or bytes for binaries) into a new temporary directory and returns it. */
+export function writeRepo(files: Readonly<Record<string, string | Uint8Array>>): string {
   const root = mkdtempSync(join(tmpdir(), 'ansimod-t-'));
   for (const [p, content] of Object.entries(files)) {
     mkdirSync(dirname(join(root, p)), { recursive: true });

@@ -1,20 +1,17 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { writeRepo } from '../../../../test/support/transform-test.js';
 import { planSteps } from '../transform/engine.js';
 import { defineTransform } from '../transform/types.js';
 import { startPrescan } from './prescan.js';
 import { walkRepository } from './walk.js';
 
 const roots: string[] = [];
-function repo(files: Record<string, string | Buffer>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ansimod-prescan-'));
+function repo(files: Record<string, string | Uint8Array>): string {
+  const root = writeRepo(files);
   roots.push(root);
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), c);
-  }
   return root;
 }
 afterAll(() => roots.forEach((r) => rmSync(r, { recursive: true, force: true })));

@@ -1,7 +1,6 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeRepo } from '../../../../test/support/transform-test.js';
 import type { Environment } from '../env/index.js';
 import { setValueEdit } from '../formats/ini/index.js';
 import { planSteps } from './engine.js';
@@ -12,13 +11,9 @@ const envs: Environment[] = [
   { name: 'staging', vars: { env: 'staging', env_suffix: '.stg' }, source: [] },
 ];
 const roots: string[] = [];
-function repo(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), 'ansimod-engine-'));
+function repo(files: Record<string, string | Uint8Array>): string {
+  const root = writeRepo(files);
   roots.push(root);
-  for (const [p, c] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, p)), { recursive: true });
-    writeFileSync(join(root, p), c);
-  }
   return root;
 }
 afterEach(() => roots.splice(0).forEach((r) => rmSync(r, { recursive: true, force: true })));
