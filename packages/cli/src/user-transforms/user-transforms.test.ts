@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -81,6 +81,7 @@ describe('userTransformJob', () => {
 
 describe('resolveSpecifier', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'ansimod-spec-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const importer = path.join(dir, 't.ts');
   writeFileSync(path.join(dir, 'helper.ts'), '');
   writeFileSync(path.join(dir, 'plain.js'), '');

@@ -29,7 +29,11 @@ export interface TempRepo {
 }
 
 export function makeTempRepo(): TempRepo {
-  const root = mkdtempSync(join(tmpdir(), 'ansimod-patch-'));
+  // The repository is a folder of its own temporary folder: what tests write beside it
+  // (`join(root, '..', 'x.patch')`) goes when the repository is disposed of.
+  const base = mkdtempSync(join(tmpdir(), 'ansimod-patch-'));
+  const root = join(base, 'repo');
+  mkdirSync(root);
   const git = (args: string[], input?: string | Uint8Array, extraEnv: NodeJS.ProcessEnv = {}): string =>
     execFileSync('git', args, { cwd: root, env: { ...gitEnv, ...extraEnv }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
   const gitBytes = (args: string[]): Buffer => execFileSync('git', args, { cwd: root, env: gitEnv, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -54,6 +58,6 @@ export function makeTempRepo(): TempRepo {
       git(['add', '-A']);
       git(['commit', '-q', '-m', message], undefined, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
     },
-    dispose: () => rmSync(root, { recursive: true, force: true }),
+    dispose: () => rmSync(base, { recursive: true, force: true }),
   };
 }
