@@ -40,11 +40,11 @@ describe('cliEntry', () => {
 });
 
 describe('prescanWanted', () => {
-  it('uses a spare core when there are four or more, unless ANSIMOD_PRESCAN decides', () => {
-    expect(prescanWanted({}, 2)).toBe(false);
-    expect(prescanWanted({}, 4)).toBe(true);
-    expect(prescanWanted({ ANSIMOD_PRESCAN: '1' }, 2)).toBe(true);
+  it('uses a second core when there is one, unless ANSIMOD_PRESCAN decides', () => {
+    expect(prescanWanted({}, 1)).toBe(false);
+    expect(prescanWanted({}, 2)).toBe(true);
+    expect(prescanWanted({ ANSIMOD_PRESCAN: '1' }, 1)).toBe(true);
     expect(prescanWanted({ ANSIMOD_PRESCAN: '0' }, 16)).toBe(false);
-    expect(prescanWanted({ ANSIMOD_PRESCAN: 'yes' }, 2)).toBe(false);
+    expect(prescanWanted({ ANSIMOD_PRESCAN: 'yes' }, 1)).toBe(false);
   });
 });
