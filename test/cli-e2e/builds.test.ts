@@ -10,8 +10,14 @@ import { ansimod, expectBuilt, gitRepo } from './helpers.js';
 beforeAll(expectBuilt);
 
 describe('bin: bundle or modules, prescan or not', () => {
-  it('the bundle was built next to dist', () => {
-    expect(existsSync(new URL('../../packages/cli/bundle/main.js', import.meta.url))).toBe(true);
+  it('the bundle and its code cache were built next to dist, and V8 takes the cache', async () => {
+    const bundle = new URL('../../packages/cli/bundle/main.cjs', import.meta.url);
+    expect(existsSync(bundle)).toBe(true);
+    expect(existsSync(new URL('../../packages/cli/bundle/main.cjs.cache', import.meta.url))).toBe(true);
+    const { loadBundle } = await import('../../packages/cli/src/bundle-loader.js');
+    const loaded = loadBundle<{ main: unknown }>(bundle);
+    expect(loaded.cacheUsed).toBe(true);
+    expect(typeof loaded.exports.main).toBe('function');
   });
 
   it('gives the same plan, byte for byte, in all four ways', () => {

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { startPrescan } from '@ansimod/core/prescan';
-import { cliEntry, prescanTarget, prescanWanted } from './prescan-target.js';
+import type { LoadedBundle } from './bundle-loader.js';
+import { BUNDLED_MAIN, cliEntry, prescanTarget, prescanWanted } from './prescan-target.js';
 
 // The commands that plan read the whole repository; with cores to spare, a worker thread starts
 // on that now, while this thread loads the rest of the CLI (modules, recipe, inventory). Nothing
@@ -17,8 +18,21 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   throw err;
 });
 
-// The bundled CLI (scripts/bundle-cli.mjs) starts faster; a run with `--transform` files loads
-// the modules one by one, so that the user's `@ansimod/core` and the engine's are one module.
+// The bundled CLI (scripts/bundle-cli.mjs, loaded with its code cache) starts faster; a run with
+// `--transform` files loads the modules one by one, so that the user's `@ansimod/core` and the
+// engine's are one module.
+type Main = typeof import('./main.js');
 const entry = cliEntry(argv, (url) => existsSync(new URL(url, import.meta.url)));
-const { main } = (await import(entry)) as typeof import('./main.js');
+let main: Main['main'];
+let bundle: LoadedBundle<Main> | undefined;
+if (entry === BUNDLED_MAIN) {
+  const { loadBundle } = await import('./bundle-loader.js');
+  bundle = loadBundle<Main>(new URL(BUNDLED_MAIN, import.meta.url));
+  main = bundle.exports.main;
+} else {
+  ({ main } = (await import(entry)) as Main);
+}
 process.exitCode = await main(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), ...(prescan ? { prescan } : {}) });
+// The build makes the code cache this way (see scripts/bundle-cli.mjs).
+const cacheFile = process.env['ANSIMOD_WRITE_CODE_CACHE'];
+if (cacheFile && bundle) bundle.writeCache(cacheFile);

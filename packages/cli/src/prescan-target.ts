@@ -33,7 +33,7 @@ export function prescanTarget(argv: readonly string[]): string | undefined {
 }
 
 /** The bundled CLI, relative to `bin.js` in `dist/`. */
-export const BUNDLED_MAIN = '../bundle/main.js';
+export const BUNDLED_MAIN = '../bundle/main.cjs';
 /** The CLI's modules as compiled, relative to `bin.js`. */
 export const UNBUNDLED_MAIN = './main.js';
 
