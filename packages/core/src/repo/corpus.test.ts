@@ -73,6 +73,28 @@ describe('ByteCorpus', () => {
     expect(corpus.bytes(2)?.toString()).toBe('other three');
   });
 
+  it('reads a deferred file only when a search covers it, and finds it then', () => {
+    const paths = files(['needle a', 'needle b', 'other']);
+    const corpus = ByteCorpus.scan(paths, { defer: (i) => i === 1 });
+    const before = corpus.retainedBytes;
+    expect(corpus.filesContaining([b('needle')], (i) => i !== 1)).toEqual([0]);
+    expect(corpus.retainedBytes).toBe(before);
+    expect(corpus.filesContaining([b('needle')])).toEqual([0, 1]);
+    expect(corpus.retainedBytes).toBe(before + 'needle b'.length);
+    expect(corpus.bytes(1)?.toString()).toBe('needle b');
+    expect(corpus.filesContaining([b('')])).toEqual([0, 1, 2]);
+  });
+
+  it('reads deferred files after a transfer, and past the memory bound still finds them', () => {
+    const paths = files(['needle a', 'needle b']);
+    const moved = ByteCorpus.fromTransfer(ByteCorpus.scan(paths, { defer: (i) => i === 1 }).toTransfer().state);
+    expect(moved.filesContaining([b('needle')])).toEqual([0, 1]);
+    expect(moved.bytes(1)?.toString()).toBe('needle b');
+    const bounded = ByteCorpus.scan(paths, { retainBytes: 9, defer: (i) => i === 1, patterns: [b('needle')] });
+    expect(bounded.filesContaining([b('needle')])).toEqual([0, 1]);
+    expect(bounded.bytes(1)?.toString()).toBe('needle b');
+  });
+
   it('treats an unreadable or vanished file as never found', () => {
     const [a, gone] = files(['needle', 'needle']) as [string, string];
     rmSync(gone);

@@ -29,6 +29,11 @@ export interface CorpusScanOptions {
   readonly retainBytes?: number;
   /** Called every few hundred files with the number read so far and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Files not to read now: read (and kept) when a search first covers them. For files most
+   * searches rule out by name (plain text Ansible never reads), so most runs never read them.
+   */
+  readonly defer?: (i: number) => boolean;
 }
 
 /**
@@ -46,6 +51,7 @@ export interface CorpusState {
   readonly endOf: Int32Array;
   readonly kept: Uint8Array;
   readonly retained: number;
+  readonly limit: number;
 }
 
 /** What the scan learned of one file: where its bytes are kept, or why they are not. */
@@ -58,6 +64,8 @@ const Kept = {
   Unreadable: 2,
   /** Text, but over the memory bound: searched at scan time, read again on demand. */
   Dropped: 3,
+  /** Not read yet (see {@link CorpusScanOptions.defer}): read when a search covers it. */
+  Deferred: 4,
 } as const;
 
 /** Bytes read of a file before deciding whether it is binary; {@link decodeSource} probes 8,000. */
@@ -84,6 +92,8 @@ export class ByteCorpus {
   /** Per pattern given at scan time, the dropped files that contain it. */
   private readonly droppedHits = new Map<Uint8Array, number[]>();
   private retained = 0;
+  /** The memory bound ({@link CorpusScanOptions.retainBytes}). */
+  private limit = 512 << 20;
 
   private constructor(
     private readonly absolutePaths: readonly string[],
@@ -98,6 +108,7 @@ export class ByteCorpus {
       for (const c of state.chunks) this.chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
       this.chunkFiles.push(...state.chunkFiles);
       this.retained = state.retained;
+      this.limit = state.limit;
     }
   }
 
@@ -131,6 +142,7 @@ export class ByteCorpus {
       endOf: this.endOf,
       kept: this.kept,
       retained: this.retained,
+      limit: this.limit,
     };
     const transfer = [...chunks.map((c) => c.buffer), this.chunkOf.buffer, this.startOf.buffer, this.endOf.buffer, this.kept.buffer].filter(
       (b): b is ArrayBuffer => b instanceof ArrayBuffer,
@@ -164,6 +176,14 @@ export class ByteCorpus {
     return this.kept[i] === Kept.Yes || this.kept[i] === Kept.Dropped;
   }
 
+  /** Reads the deferred files that `only` accepts (all of them without it), as the scan would have. */
+  private readDeferred(only?: (i: number) => boolean): void {
+    const patterns = [...this.droppedHits.keys()];
+    for (let i = 0; i < this.kept.length; i++) {
+      if (this.kept[i] === Kept.Deferred && (!only || only(i))) this.readOne(i, patterns);
+    }
+  }
+
   /**
    * The file's bytes: a view into the arena when kept (no copy), read again when dropped,
    * undefined for binary or unreadable files.
@@ -183,6 +203,7 @@ export class ByteCorpus {
    * corpus.filesContaining([Buffer.from('destname')]);
    */
   filesContaining(patterns: readonly Uint8Array[], only?: (i: number) => boolean): number[] {
+    this.readDeferred(only);
     const hit = new Uint8Array(this.absolutePaths.length);
     for (const pattern of patterns) {
       if (pattern.length === 0) {
@@ -245,32 +266,38 @@ export class ByteCorpus {
   private used = 0;
 
   private readAll(opts: CorpusScanOptions): void {
-    const limit = opts.retainBytes ?? 512 << 20;
+    this.limit = opts.retainBytes ?? this.limit;
     const patterns = opts.patterns ?? [];
     for (const p of patterns) this.droppedHits.set(p, []);
     const total = this.absolutePaths.length;
     const every = Math.max(256, Math.ceil(total / 100));
     this.newChunk(CHUNK);
     for (let i = 0; i < total; i++) {
-      let fd: number;
-      try {
-        fd = openSync(this.absolutePaths[i] as string, 'r');
-      } catch {
-        this.kept[i] = Kept.Unreadable;
-        continue;
-      }
-      try {
-        const end = this.readFile(fd);
-        if (end < 0) this.kept[i] = Kept.Binary;
-        else this.place(i, end, limit, patterns);
-      } catch {
-        this.kept[i] = Kept.Unreadable;
-      } finally {
-        closeSync(fd);
-      }
+      if (opts.defer?.(i)) this.kept[i] = Kept.Deferred;
+      else this.readOne(i, patterns);
       if ((i + 1) % every === 0) opts.onProgress?.(i + 1, total);
     }
     opts.onProgress?.(total, total);
+  }
+
+  /** Reads file `i` into the arena (or finds it binary, unreadable, or over the memory bound). */
+  private readOne(i: number, patterns: readonly Uint8Array[]): void {
+    let fd: number;
+    try {
+      fd = openSync(this.absolutePaths[i] as string, 'r');
+    } catch {
+      this.kept[i] = Kept.Unreadable;
+      return;
+    }
+    try {
+      const end = this.readFile(fd);
+      if (end < 0) this.kept[i] = Kept.Binary;
+      else this.place(i, end, this.limit, patterns);
+    } catch {
+      this.kept[i] = Kept.Unreadable;
+    } finally {
+      closeSync(fd);
+    }
   }
 
   /**

@@ -17,3 +17,4 @@ export { ByteCorpus } from './corpus.js';
 export type { CorpusScanOptions, CorpusState } from './corpus.js';
 export { startPrescan } from './prescan.js';
 export type { Prescan, PrescanMessage } from './prescan.js';
+export { isTemplatePath, readByAnsible } from './ansible-files.js';

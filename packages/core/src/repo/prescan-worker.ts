@@ -4,6 +4,7 @@
  * transferred. Any failure posts `{ error }`; the main thread then does the work itself.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readByAnsible } from './ansible-files.js';
 import { ByteCorpus } from './corpus.js';
 import type { PrescanMessage } from './prescan.js';
 import { walkRepository } from './walk.js';
@@ -11,7 +12,11 @@ import { walkRepository } from './walk.js';
 const { root } = workerData as { root: string };
 try {
   const walk = await walkRepository(root);
-  const corpus = ByteCorpus.scan(walk.files.map((f) => f.absolutePath));
+  // Plain text Ansible never reads waits until a search needs it (see RepoIndex).
+  const corpus = ByteCorpus.scan(
+    walk.files.map((f) => f.absolutePath),
+    { defer: (i) => !readByAnsible((walk.files[i] as { path: string }).path) },
+  );
   const { state, transfer } = corpus.toTransfer();
   const message: PrescanMessage = { root: walk.root, files: walk.files.map((f) => f.path), skipped: walk.skipped, corpus: state };
   parentPort?.postMessage(message, transfer);

@@ -201,6 +201,7 @@ describe('RepoIndex searches', () => {
     expect(await index.pathsContaining(['Rewrite'], { formats: ['yaml'] })).toEqual(['b.yml', 'files/noext', 'inventory/group_vars/all']);
     expect(await index.pathsContaining(['Rewrite'], { formats: ['text'] })).toHaveLength(6);
     expect(await index.grep('Rewrite', { formats: ['yaml'] })).toEqual(['b.yml', 'files/noext', 'inventory/group_vars/all']);
+    expect(await index.grep('Rewrite', { readByAnsible: true })).toEqual(['a.conf', 'b.yml', 'd.conf.j2', 'files/noext', 'inventory/group_vars/all']);
     expect(await index.grep('Rewrite')).toHaveLength(6);
   });
 });

@@ -126,9 +126,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
-  // Every file is read once, here (unless prescanned); each step then searches memory for its
-  // own needles (a step without `contains` takes every text file).
-  await repo.pathsContaining([], opts.onProgress ? { onProgress: opts.onProgress } : {});
+  // Every file Ansible reads is read once, here (unless prescanned); each step then searches
+  // memory for its own needles (a step without `contains` takes every text file).
+  repo.read(opts.onProgress);
   lap('scan');
 
   for (const [i, step] of steps.entries()) {

@@ -93,7 +93,4 @@ function show(v: unknown): string {
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
-/** Whether Ansible renders this file as a template (`template:` sources are `.j2` files or live in `templates/`). */
-export function isTemplatePath(path: string): boolean {
-  return path.endsWith('.j2') || path.startsWith('templates/') || path.includes('/templates/');
-}
+export { isTemplatePath } from '../repo/ansible-files.js';

@@ -5,10 +5,11 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { readByAnsible } from '../repo/ansible-files.js';
 import { ByteCorpus } from '../repo/corpus.js';
 import { sortByPath, type RepoEntry } from '../repo/index.js';
 import { decodeSource, type TextEncodingName } from '../text/source.js';
-import type { RepoView, VisitedFile } from './types.js';
+import type { RepoView, SearchScope, VisitedFile } from './types.js';
 
 /**
  * A file of the repository as read for a plan.
@@ -31,9 +32,7 @@ export interface LoadedFile {
  * @example
  * await repo.pathsContaining(['Rewrite'], { formats: ['conf'] });
  */
-export interface PathSearchOptions {
-  /** Only paths that can be documents of these formats (by name; see {@link formatsFromPath}). */
-  readonly formats?: readonly FormatName[];
+export interface PathSearchOptions extends SearchScope {
   /** Progress of the first search, which reads every file. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -101,16 +100,26 @@ export class RepoIndex implements RepoView {
   }
 
   /**
+   * Reads the repository into memory now (else the first search does): every listed file once,
+   * except plain text Ansible never reads ({@link readByAnsible}), which waits until a search
+   * covers it — most plans never read it.
+   */
+  read(onProgress?: (done: number, total: number) => void, patterns: readonly Buffer[] = []): ByteCorpus {
+    if (!this.corpus) {
+      const abs = this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath);
+      const defer = (i: number): boolean => !readByAnsible(this.sortedPaths[i] as string);
+      this.useCorpus(ByteCorpus.scan(abs, { patterns, defer, ...(onProgress ? { onProgress } : {}) }), this.sortedPaths);
+    }
+    return this.corpus as ByteCorpus;
+  }
+
+  /**
    * The listed files holding any of the byte patterns, in path order. The first search reads
    * every file once ({@link ByteCorpus}) unless a prescan did; later ones search memory.
    */
-  private search(patterns: readonly Buffer[], onProgress?: (done: number, total: number) => void, formats?: readonly FormatName[]): string[] {
-    if (!this.corpus) {
-      const abs = this.sortedPaths.map((p) => (this.byPath.get(p) as RepoEntry).absolutePath);
-      this.useCorpus(ByteCorpus.scan(abs, { patterns, ...(onProgress ? { onProgress } : {}) }), this.sortedPaths);
-    }
-    const corpus = this.corpus as ByteCorpus;
-    const mayBe = formats ? this.mayBeFormat(formats) : undefined;
+  private search(patterns: readonly Buffer[], onProgress?: (done: number, total: number) => void, scope: SearchScope = {}): string[] {
+    const corpus = this.read(onProgress, patterns);
+    const mayBe = this.mayBe(scope);
     const only = mayBe && ((i: number) => mayBe(this.corpusPaths[i] as string));
     const hits = corpus.filesContaining(patterns, only).map((i) => this.corpusPaths[i] as string);
     for (const p of this.extraPaths) {
@@ -133,16 +142,18 @@ export class RepoIndex implements RepoView {
    */
   async pathsContaining(needles: readonly string[], opts: PathSearchOptions = {}): Promise<string[]> {
     const patterns = needles.length === 0 ? [Buffer.alloc(0)] : withoutContaining(needles.flatMap(bytePatterns));
-    return this.search(patterns, opts.onProgress, opts.formats);
+    return this.search(patterns, opts.onProgress, opts);
   }
 
   /**
-   * A test of whether a path can be a document of one of the formats: its name decides
+   * A test of whether a path is in the scope: with formats, whether it can be a document of one
+   * of them: its name decides
    * ({@link formatFromPath}), or its content would (then it can). A file that does not parse is
    * read as text, so with `text` among the formats every path can.
    */
-  private mayBeFormat(formats: readonly FormatName[]): ((p: string) => boolean) | undefined {
-    if (formats.includes('text')) return undefined;
+  private mayBe(scope: SearchScope): ((p: string) => boolean) | undefined {
+    const { formats, readByAnsible: ansibleOnly } = scope;
+    if (!formats || formats.includes('text')) return ansibleOnly ? (p) => readByAnsible(p) : undefined;
     return (p) => {
       let possible = this.formatsByPath.get(p);
       if (possible === undefined) this.formatsByPath.set(p, (possible = formatsFromPath(p) ?? null));
@@ -236,11 +247,11 @@ export class RepoIndex implements RepoView {
    * needle is searched once: every file not yet loaded is read as bytes and only those holding
    * the needle's bytes are decoded (and kept) to confirm the match on the text.
    */
-  async grep(needle: string, opts: { formats?: readonly FormatName[] } = {}): Promise<string[]> {
-    const key = opts.formats ? `${needle}\u0000${opts.formats.join(',')}` : needle;
+  async grep(needle: string, opts: SearchScope = {}): Promise<string[]> {
+    const key = `${needle}\u0000${opts.formats?.join(',') ?? ''}\u0000${opts.readByAnsible === true}`;
     let found = this.grepped.get(key);
     if (found === undefined) {
-      found = this.search(bytePatterns(needle), undefined, opts.formats).filter((p) => this.keep(p, this.readBytes(p)) && this.loaded.get(p)?.text.includes(needle));
+      found = this.search(bytePatterns(needle), undefined, opts).filter((p) => this.keep(p, this.readBytes(p)) && this.loaded.get(p)?.text.includes(needle));
       this.grepped.set(key, found);
     }
     return [...found];

@@ -63,6 +63,19 @@ export type VisitResult =
   | { outcome: 'skip'; reason: string }
   | { outcome: 'error'; diagnostic: Diagnostic };
 
+/**
+ * Which files a search covers, judged by their paths.
+ *
+ * @example
+ * await repo.grep('candidate_registry', { readByAnsible: true }); // not scripts or pages copied as they are
+ */
+export interface SearchScope {
+  /** Only paths whose name allows one of these formats (a variable is defined in YAML, never in a `.py` file). */
+  readonly formats?: readonly FormatName[];
+  /** Only files Ansible parses or renders: data formats and templates, not plain files `copy:` installs as they are. */
+  readonly readByAnsible?: boolean;
+}
+
 /** Read access to the repository for lookups across files (variable definitions, includes). */
 export interface RepoView {
   readonly root: string;
@@ -71,10 +84,10 @@ export interface RepoView {
   /** The file at `path`, parsed (cached), or undefined when missing, skipped or binary. */
   file(path: string): Promise<VisitedFile | undefined>;
   /**
-   * Paths whose raw text contains `needle`; with `formats`, only paths whose name allows one of
-   * those formats (a variable is defined in YAML, never in a `.py` file): far fewer bytes to search.
+   * Paths whose raw text contains `needle`, within `scope` (by default every file): far fewer
+   * bytes to search when the answer can only be in some files.
    */
-  grep(needle: string, opts?: { readonly formats?: readonly FormatName[] }): Promise<string[]>;
+  grep(needle: string, scope?: SearchScope): Promise<string[]>;
 }
 
 export interface TransformContext<O> {

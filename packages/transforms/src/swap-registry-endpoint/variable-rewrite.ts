@@ -62,7 +62,8 @@ async function otherConsumers(name: string, templatePath: string, definitionPath
   const word = new RegExp(`(?<![A-Za-z0-9_])${name}(?![A-Za-z0-9_])`);
   const definition = new RegExp(`^\\s*${name}\\s*:`);
   const out: string[] = [];
-  for (const p of await ctx.repo.grep(name)) {
+  // A consumer is a file Ansible parses or renders: a script copied as it is never reads a variable.
+  for (const p of await ctx.repo.grep(name, { readByAnsible: true })) {
     if (p === templatePath || p === definitionPath) continue;
     const file = await ctx.repo.file(p);
     if (!file) continue;
