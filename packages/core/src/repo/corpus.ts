@@ -15,6 +15,7 @@
  * for the patterns known at scan time, then dropped; later searches read those files again.
  */
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { BINARY_PROBE_BYTES, binaryAtAGlance } from '../text/source.js';
 
 /**
  * Options of {@link ByteCorpus.scan}.
@@ -68,8 +69,8 @@ const Kept = {
   Deferred: 4,
 } as const;
 
-/** Bytes read of a file before deciding whether it is binary; {@link decodeSource} probes 8,000. */
-const PROBE = 8000;
+/** Bytes read of a file before deciding whether it is binary (see {@link binaryAtAGlance}). */
+const PROBE = BINARY_PROBE_BYTES;
 /** Arena chunk size: large enough that chunk tails waste little, small enough to grow gently. */
 const CHUNK = 8 << 20;
 
@@ -324,10 +325,10 @@ export class ByteCorpus {
       end += n;
       if (!probed && end - this.used >= PROBE) {
         probed = true;
-        if (this.chunk.subarray(this.used, end).includes(0)) return -1;
+        if (binaryAtAGlance(this.chunk.subarray(this.used, end))) return -1;
       }
     }
-    if (!probed && this.chunk.subarray(this.used, end).includes(0)) return -1;
+    if (!probed && binaryAtAGlance(this.chunk.subarray(this.used, end))) return -1;
     return end;
   }
 

@@ -14,15 +14,27 @@ export type DecodedSource =
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** How many leading bytes {@link binaryAtAGlance} looks at (as git does). */
+export const BINARY_PROBE_BYTES = 8000;
+
+/**
+ * The first test of {@link decodeSource}: a NUL byte among the first {@link BINARY_PROBE_BYTES}
+ * bytes makes a file binary, never text, so it is neither decoded nor searched.
+ *
+ * @example
+ * binaryAtAGlance(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0])); // => true
+ * binaryAtAGlance(Buffer.from('a: 1\n')); // => false
+ */
+export function binaryAtAGlance(bytes: Uint8Array): boolean {
+  return bytes.subarray(0, BINARY_PROBE_BYTES).includes(0);
+}
+
 /**
  * @example
  * decodeSource(Buffer.from('a: 1\n')); // => { kind: 'text', text: 'a: 1\n', encoding: 'utf8' }
  */
 export function decodeSource(bytes: Uint8Array): DecodedSource {
-  const probe = Math.min(bytes.length, 8000);
-  for (let i = 0; i < probe; i++) {
-    if (bytes[i] === 0) return { kind: 'binary', reason: 'binary file (NUL byte)' };
-  }
+  if (binaryAtAGlance(bytes)) return { kind: 'binary', reason: 'binary file (NUL byte)' };
   try {
     return { kind: 'text', text: utf8.decode(bytes), encoding: 'utf8' };
   } catch {

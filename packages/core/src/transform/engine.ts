@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
-import { detectFormat, formatsFromPath, type AnyDocument, type FormatName } from '../formats/index.js';
+import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
 import { resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
@@ -141,15 +141,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       evaluate: (template, env, extra) => evaluateTemplate(template, env, extra),
     };
     const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
+    // Files whose name rules out every format the step selects (a YAML file mentioning `include`,
+    // for a conf transform) are not even searched, let alone decoded.
     for (const p of await repo.pathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
       if (select.paths && !matchesPaths(p, select.paths)) continue;
-      // Ruled out by its name before it is decoded: a format the step does not select (a YAML
-      // file mentioning `include`, for a conf transform). A file that does not parse is read
-      // as text, so a step selecting text takes any file.
-      if (select.formats && !select.formats.includes('text') && !repo.isLoaded(p)) {
-        const byPath = formatsFromPath(p);
-        if (byPath && !byPath.some((f) => select.formats?.includes(f))) continue;
-      }
       const loaded = await repo.load(p);
       if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
       // A document is its detected format or, when that does not parse, text: when neither is

@@ -8,7 +8,7 @@ import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } fro
 import { readByAnsible } from '../repo/ansible-files.js';
 import { ByteCorpus } from '../repo/corpus.js';
 import { sortByPath, type RepoEntry } from '../repo/index.js';
-import { decodeSource, type TextEncodingName } from '../text/source.js';
+import { binaryAtAGlance, decodeSource, type TextEncodingName } from '../text/source.js';
 import type { RepoView, SearchScope, VisitedFile } from './types.js';
 
 /**
@@ -125,7 +125,7 @@ export class RepoIndex implements RepoView {
     for (const p of this.extraPaths) {
       if (mayBe && !mayBe(p)) continue;
       const bytes = this.readBytes(p);
-      if (bytes && !bytes.subarray(0, 8000).includes(0) && patterns.some((b) => bytes.includes(b))) hits.push(p);
+      if (bytes && !binaryAtAGlance(bytes) && patterns.some((b) => bytes.includes(b))) hits.push(p);
     }
     if (this.extraPaths.length || this.corpusPaths !== this.sortedPaths) hits.sort((a, b) => (this.order.get(a) as number) - (this.order.get(b) as number));
     return hits;
@@ -146,10 +146,10 @@ export class RepoIndex implements RepoView {
   }
 
   /**
-   * A test of whether a path is in the scope: with formats, whether it can be a document of one
-   * of them: its name decides
-   * ({@link formatFromPath}), or its content would (then it can). A file that does not parse is
-   * read as text, so with `text` among the formats every path can.
+   * A test of whether a path is in the scope, or undefined when every path is. With formats: its
+   * name allows one of them ({@link formatsFromPath}; a name that leaves it to the content
+   * allows any). A file that does not parse is read as text, so with `text` among the formats
+   * every path can be one. With `readByAnsible`: Ansible parses or renders it.
    */
   private mayBe(scope: SearchScope): ((p: string) => boolean) | undefined {
     const { formats, readByAnsible: ansibleOnly } = scope;
@@ -161,18 +161,13 @@ export class RepoIndex implements RepoView {
     };
   }
 
-  /** True when the file has been read as text (or found unreadable) already. */
-  isLoaded(p: string): boolean {
-    return this.loaded.has(p);
-  }
-
   /**
    * Paths whose bytes contain any needle (all text files when there are none); only those are
    * decoded and kept as text.
    */
   async prefilter(needles: readonly string[], onProgress?: (done: number, total: number) => void): Promise<string[]> {
-    const patterns = needles.length ? withoutContaining(needles.flatMap(bytePatterns)) : [Buffer.alloc(0)];
-    return this.search(patterns, onProgress).filter((p) => this.keep(p, this.readBytes(p)));
+    const paths = await this.pathsContaining(needles, onProgress ? { onProgress } : {});
+    return paths.filter((p) => this.keep(p, this.readBytes(p)));
   }
 
   /** The bytes of a listed file, or undefined when it cannot be read. */
