@@ -8,11 +8,10 @@
  * buffers). This module imports nothing heavy, so a command line can start it before it loads
  * the rest (`@ansimod/core/prescan`).
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { ByteCorpus, type CorpusState } from './corpus.js';
 import { WalkedFile, type SkippedFile, type WalkResult } from './walk.js';
+import { compiledWorkerScript } from './worker-script.js';
 
 /**
  * A repository walked and read ahead of a plan.
@@ -45,7 +44,7 @@ export interface PrescanMessage {
  * await planSteps(repo, steps, { prescan }); // uses it when ready
  */
 export function startPrescan(root: string): Promise<Prescan | undefined> {
-  const script = prescanWorkerScript();
+  const script = compiledWorkerScript('prescan-worker');
   if (!script) return Promise.resolve(undefined);
   return new Promise((resolve) => {
     let worker: Worker;
@@ -72,14 +71,4 @@ export function startPrescan(root: string): Promise<Prescan | undefined> {
 function fromMessage(m: PrescanMessage): Prescan {
   const files = m.files.map((rel, i) => new WalkedFile(rel, m.corpus.absolutePaths[i] as string));
   return { walk: { root: m.root, files, skipped: [...m.skipped] }, corpus: ByteCorpus.fromTransfer(m.corpus) };
-}
-
-/**
- * The compiled worker script: next to this module in `dist`, or the package's `dist` copy when
- * this module runs from TypeScript sources (tests); undefined when there is none.
- */
-function prescanWorkerScript(): URL | undefined {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith('.ts') ? new URL('../../dist/repo/prescan-worker.js', here) : new URL('./prescan-worker.js', here);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
 }

@@ -5,10 +5,9 @@
  * for a worker that has not started yet. Outcomes come back to their file's index, so the result
  * is the same array, in the same order, as checking every file in one thread.
  */
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerScript } from './worker-script.js';
 import { roundtripFileSync, type FileRoundtrip, type RoundtripTarget } from './roundtrip-file.js';
 
 /** Message to a worker: the files of one run and the cursor every thread takes them from. */
@@ -35,19 +34,13 @@ const SLICE_MS = 25;
 const FILES_PER_THREAD = 64;
 
 /**
- * The compiled worker script, or undefined when there is none. From `dist` it sits next to this
- * module; when this module runs from TypeScript sources (the vitest run) the compiled copy in
- * the package's `dist` is used, since a worker thread cannot load `.ts` files.
+ * The compiled round-trip worker script, or undefined when there is none ({@link compiledWorkerScript}).
  *
  * @example
  * workerScript(); // => URL('file:///…/packages/core/dist/repo/roundtrip-worker.js')
  */
 export function workerScript(): URL | undefined {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith('.ts')
-    ? new URL('../../dist/repo/roundtrip-worker.js', here)
-    : new URL('./roundtrip-worker.js', here);
-  return existsSync(fileURLToPath(url)) ? url : undefined;
+  return compiledWorkerScript('roundtrip-worker');
 }
 
 /**
