@@ -13,6 +13,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts', 'examples/**/*.test.ts'],
+    // The integration suite needs tools from Debian: vitest.integration.config.ts.
+    exclude: ['**/node_modules/**', 'test/integration/**'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },
