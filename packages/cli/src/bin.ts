@@ -12,11 +12,9 @@ const argv = process.argv.slice(2);
 const target = prescanWanted(process.env, availableParallelism()) ? prescanTarget(argv) : undefined;
 const prescan = target === undefined ? undefined : startPrescan(target);
 
-// `ansimod … | head` closes the pipe early; that is not an error worth a stack trace.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+// A failed write to stdout/stderr is an 'error' event that the CLI's output (output.ts) listens
+// to: `ansimod … | head` (EPIPE) ends quietly with the command's own exit code, other failures
+// (ENOSPC, EIO) with exit code 4 — never in the middle of a write to the repository.
 
 // The bundled CLI (scripts/bundle-cli.mjs, loaded with its code cache) starts faster; a run with
 // `--transform` files loads the modules one by one, so that the user's `@ansimod/core` and the

@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
   | 'USAGE'
+  /** A write stopped by a signal (SIGINT, SIGTERM, SIGHUP) and rolled back. */
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 export type Severity = 'error' | 'warning' | 'info';

@@ -18,6 +18,9 @@ export { resolveInsideRepo, resolveEntryInsideRepo } from '../repo/safe-path.js'
 export {
   writeFileAtomic,
   writeChangesAtomically,
+  recoverInterruptedWrite,
+  WriteInterrupted,
+  type Recovery,
   type WriteFileAtomicOptions,
   type WriteChangesOptions,
   type RepoWrite,
