@@ -3,12 +3,18 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { startPrescan } from '@ansimod/core/prescan';
 import type { LoadedBundle } from './bundle-loader.js';
+import { maxFileSizeArg, parseSize } from './max-file-size.js';
 import { BUNDLED_MAIN, cliEntry, prescanTarget, prescanWanted } from './prescan-target.js';
 
 // The commands that plan read the whole repository; with cores to spare, a worker thread starts
 // on that now, while this thread loads the rest of the CLI (modules, recipe, inventory). Nothing
 // else is imported before it starts. See prescanWanted for when (ANSIMOD_PRESCAN=1/0 forces it).
 const argv = process.argv.slice(2);
+// The size limit reaches the prescan thread and every other reader through the environment
+// (a bad value is reported by main, which then reads nothing).
+const sizeLimit = maxFileSizeArg(argv);
+const sizeBytes = sizeLimit === undefined ? undefined : parseSize(sizeLimit);
+if (sizeBytes !== undefined) process.env['ANSIMOD_MAX_FILE_SIZE'] = String(sizeBytes);
 const target = prescanWanted(process.env, availableParallelism()) ? prescanTarget(argv) : undefined;
 const prescan = target === undefined ? undefined : startPrescan(target);
 

@@ -11,6 +11,7 @@ import { GLOBAL_OPTIONS, TOP_LEVEL_OPTIONS, parseArgsMessage, parseCommandArgs, 
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
 import { commands as registered } from './commands.js';
 import { commandHelp, topHelp } from './help.js';
+import { parseSize } from './max-file-size.js';
 import { output, OutputFailed, progressLine, type Output, type OutputStream } from './output.js';
 
 /**
@@ -123,6 +124,13 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
     return ExitCode.Done;
   }
 
+  const sizeValue = args.values['max-file-size'];
+  if (typeof sizeValue === 'string') {
+    const bytes = parseSize(sizeValue);
+    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 16M, 512K or 1048576, got '${sizeValue}'`, command.name);
+    io.env['ANSIMOD_MAX_FILE_SIZE'] = String(bytes);
+    if (io.env !== process.env) process.env['ANSIMOD_MAX_FILE_SIZE'] = String(bytes);
+  }
   const repoValue = args.values['repo'];
   const quiet = args.values['quiet'] === true;
   const progress = progressLine(io.stderr, !quiet);

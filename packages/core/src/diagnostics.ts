@@ -26,6 +26,8 @@ export type ErrorCode =
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
   | 'USAGE'
+  /** A file over the size limit (`--max-file-size`), not read. */
+  | 'FILE_TOO_LARGE'
   /** A write stopped by a signal (SIGINT, SIGTERM, SIGHUP) and rolled back. */
   | 'INTERRUPTED'
   | 'INTERNAL';
@@ -71,6 +73,16 @@ export class AnsimodError extends Error {
  * // => 'x.ini:3: bad'
  */
 export function formatDiagnostic(d: Diagnostic): string {
+  return formatWhere(d).replace(ENGINE_ERROR_NAME, '');
+}
+
+/**
+ * `TypeError: `, `RangeError: `, `AnsimodError: `… inside a message (an error that a layer
+ * turned into text with `String(err)`): the class is the engine's business, not the user's.
+ */
+const ENGINE_ERROR_NAME = /\b(?:Ansimod|Range|Reference|Type|Syntax|Eval|URI|Internal|Aggregate|Template|TemplateRuntime|TemplateSyntax)?Error: /g;
+
+function formatWhere(d: Diagnostic): string {
   let where = d.path ?? '';
   if (d.line !== undefined) {
     where += `${where ? ':' : ''}${d.line}`;

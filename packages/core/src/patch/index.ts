@@ -26,4 +26,5 @@ export {
   type RepoWrite,
   type WrittenChange,
 } from '../repo/write.js';
-export { isGitRepo, gitUserIdentity, gitDirtyPaths, type GitIdentity } from '../repo/git.js';
+export { isGitRepo, gitUserIdentity, gitDirtyPaths, gitTrackedPaths, gitEolAttributes, type GitIdentity } from '../repo/git.js';
+export { cleanForGit, type EolAttributes } from './git-clean.js';
