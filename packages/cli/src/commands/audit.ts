@@ -32,9 +32,11 @@ export const audit: Command = {
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
     if (ctx.json) {
-      ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned }, null, 2));
+      ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned, notRead: report.notRead }, null, 2));
       return ExitCode.Done;
     }
+    // A file not read may hold references: named, never silently left out.
+    for (const d of report.notRead) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     const byKind = new Map<string, AuditReference[]>();
     for (const r of report.references) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
     for (const r of report.references) {

@@ -257,6 +257,15 @@ class JournalFile {
 
   /** Writes the journal durably; the first write fails if a journal is already there. */
   save(journal: Journal): void {
+    try {
+      this.saveOnce(journal);
+    } catch (err) {
+      unlinkQuietly(this.dir, this.tmpName());
+      throw err instanceof AnsimodError ? err : ioError(path.join(this.dir.absolutePath, this.name), 'write the journal', err);
+    }
+  }
+
+  private saveOnce(journal: Journal): void {
     const tmp = this.dir.name(this.tmpName());
     const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW, 0o600);
     try {
@@ -301,11 +310,17 @@ class JournalFile {
     throw new AnsimodError({ code: 'IO_ERROR', message: `the write journal ${path.join(this.dir.absolutePath, this.name)} is unreadable; check the files it names by hand, then remove it` });
   }
 
-  remove(): void {
+  /** Removes the journal; false when that failed (the next command then finds and clears it). */
+  remove(): boolean {
     unlinkQuietly(this.dir, this.tmpName());
-    if (this.written) unlinkSync(this.dir.name(this.name));
-    this.written = false;
-    this.dir.sync();
+    try {
+      if (this.written) unlinkSync(this.dir.name(this.name));
+      this.written = false;
+      this.dir.sync();
+      return true;
+    } catch {
+      return false;
+    }
   }
 }
 
@@ -803,7 +818,8 @@ export async function writeChangesAtomically(root: string, changes: readonly Rep
     try {
       journal.save(tx.journalData('staging'));
     } catch (err) {
-      throw ioError(path.join(journalDir.dir.absolutePath, journalDir.name), 'write the journal', err);
+      journal.remove();
+      throw err;
     }
     try {
       for (const e of entries) {
@@ -839,6 +855,7 @@ export async function writeChangesAtomically(root: string, changes: readonly Rep
           ...(err instanceof AnsimodError && err.diagnostic.path ? { path: err.diagnostic.path } : {}),
         });
       }
+      // A journal that cannot be removed names a rolled-back write: the next command clears it.
       journal.remove();
       if (err instanceof WriteInterrupted) throw err;
       if (err instanceof AnsimodError) {
@@ -856,7 +873,9 @@ export async function writeChangesAtomically(root: string, changes: readonly Rep
         // The new files are in place and synced; a leftover .old goes with the journal's next reading.
       }
     }
-    journal.remove();
+    if (!journal.remove()) {
+      options.onWarning?.(`every file was written, but the journal ${path.join(journal.dir.absolutePath, journal.name)} could not be removed; the next ansimod command clears it`);
+    }
   } finally {
     tx.unlisten();
     tx.close();
