@@ -1,5 +1,5 @@
 /** `ansimod audit`: every remaining reference to the mapped registry hosts, with its context and kind. */
-import { parseMapPairs } from '@ansimod/core';
+import { parseMapPairs, type Recipe } from '@ansimod/core';
 import type { AuditReference } from '@ansimod/transforms';
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { DEFAULT_RECIPE } from '../job.js';
@@ -20,14 +20,7 @@ export const audit: Command = {
   async run(args, ctx) {
     // Imported here, not at startup: other commands do not need the transforms.
     const { auditRepository, builtinRegistry } = await import('@ansimod/transforms');
-    const pairs = args.values['map'];
-    const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
-    if (!given.ok) throw new UsageError(given.diagnostic.message, 'audit');
-    let maps = given.value;
-    if (!Object.keys(maps).length) {
-      const def = builtinRegistry().recipe(DEFAULT_RECIPE)?.options?.['maps']?.default;
-      maps = (def ?? {}) as Record<string, string>;
-    }
+    const maps = auditMaps(args.values['map'], builtinRegistry().recipe(DEFAULT_RECIPE), 'audit');
     ctx.progress.update('scanning…');
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
@@ -47,3 +40,16 @@ export const audit: Command = {
     return ExitCode.Done;
   },
 };
+
+/**
+ * The registry hosts to audit: the `--map` pairs given, else the recipe's default maps.
+ *
+ * @example
+ * auditMaps(['registry.example.org=quay.io/x'], recipe, 'audit'); // => { 'registry.example.org': 'quay.io/x' }
+ */
+export function auditMaps(pairs: unknown, recipe: Pick<Recipe, 'options'> | undefined, command: string): Record<string, string> {
+  const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
+  if (!given.ok) throw new UsageError(given.diagnostic.message, command);
+  if (Object.keys(given.value).length) return given.value;
+  return (recipe?.options?.['maps']?.default ?? {}) as Record<string, string>;
+}

@@ -124,7 +124,8 @@ function expectDirectory(dir: string, file: string): void {
   if (!ok) throw new AnsimodError({ code: 'IO_ERROR', path: file, message: `cannot write here: ${dir} is not an existing directory` });
 }
 
-function writeOutput(file: string, text: string): void {
+/** Writes an output file; a failure is an input error naming the file. */
+export function writeOutput(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (e) {
