@@ -9,7 +9,7 @@
  */
 import type { AuditReference, ReferenceKind } from '@ansimod/transforms';
 import type { Plan } from '@ansimod/core';
-import { diffLines } from 'diff';
+import { lineRuns } from './line-runs.js';
 
 /** What happened to a reference. */
 export type LedgerStatus = 'migrated' | 'kept' | 'unaccounted';
@@ -65,12 +65,7 @@ function removedLines(plan: Pick<Plan, 'changes'>): Map<string, Set<number>> {
   const byPath = new Map<string, Set<number>>();
   for (const c of plan.changes) {
     const lines = new Set<number>();
-    let line = 1;
-    for (const part of diffLines(c.before, c.after)) {
-      const n = part.count ?? 0;
-      if (part.removed) for (let i = 0; i < n; i++) lines.add(line + i);
-      if (!part.added) line += n;
-    }
+    for (const run of lineRuns(c.before, c.after)) for (let i = 0; i < run.before.length; i++) lines.add(run.line + i);
     byPath.set(c.path, lines);
   }
   return byPath;

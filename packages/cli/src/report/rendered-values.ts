@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { renderTemplate, resolveIncludePath, type Environment, type PlannedChange } from '@ansimod/core';
-import { diffLines } from 'diff';
+import { lineRuns } from './line-runs.js';
 
 /** One run of changed lines: what was rendered before, what is rendered after. */
 export interface RenderedHunk {
@@ -52,18 +52,7 @@ function isJinja(text: string): boolean {
  * changedRuns('a\nb\n', 'a\nc\n'); // => [{ before: ['b'], after: ['c'] }]
  */
 export function changedRuns(before: string, after: string): RenderedHunk[] {
-  const hunks: RenderedHunk[] = [];
-  let open: RenderedHunk | undefined;
-  for (const part of diffLines(before, after)) {
-    if (!part.added && !part.removed) {
-      open = undefined;
-      continue;
-    }
-    open ??= hunks[hunks.push({ before: [], after: [] }) - 1];
-    const lines = part.value.replace(/\n$/, '').split('\n');
-    (part.added ? open!.after : open!.before).push(...lines);
-  }
-  return hunks;
+  return lineRuns(before, after).map((r) => ({ before: r.before, after: r.after }));
 }
 
 /**

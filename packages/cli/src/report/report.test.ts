@@ -10,7 +10,7 @@ import { reportHtml, scriptJson } from './report-html.js';
 import type { ReportData } from './report-data.js';
 
 function change(p: string, before: string, after: string): PlannedChange {
-  return { path: p, before, after, beforeBytes: Buffer.from(before), afterBytes: Buffer.from(after), mode: 0o100644, encoding: 'utf-8', stages: ['S'], reasons: [] };
+  return { path: p, before, after, beforeBytes: Buffer.from(before), afterBytes: Buffer.from(after), mode: 0o100644, encoding: 'utf8', stages: ['S'], reasons: [] };
 }
 
 function ref(p: string, line: number, kind: AuditReference['kind']): AuditReference {
