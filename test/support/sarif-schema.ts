@@ -2,11 +2,14 @@
  * Validation of SARIF logs against the SARIF 2.1.0 JSON Schema (see schemas/README.md), with Ajv.
  */
 import { readFileSync } from 'node:fs';
-import Ajv from 'ajv-draft-04';
+import AjvDraft04 from 'ajv-draft-04';
+
+// A CommonJS module: its class is the `default` of what the ES import gives.
+const Ajv = AjvDraft04.default;
 
 const schema = JSON.parse(readFileSync(new URL('./schemas/sarif-2.1.0-rtm.5.json', import.meta.url), 'utf8')) as object;
 
-let validate: ReturnType<Ajv['compile']> | undefined;
+let validate: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
 
 /**
  * The schema violations of `log`, one line each (`/runs/0/results/3: must have required property 'message'`); [] when valid.
