@@ -27,6 +27,8 @@ export const audit: Command = {
     ctx.progress.update('scanning…');
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
+    // A file not read may hold references: named, never silently left out.
+    for (const d of report.notRead) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     if (format === 'sarif') {
       const [{ auditSarif }, { ledgerFromAudit }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../report/ledger.js'), import('../main.js')]);
       ctx.out.line(JSON.stringify(auditSarif(ledgerFromAudit(report.references), version()), null, 2));
@@ -36,8 +38,6 @@ export const audit: Command = {
       ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned, notRead: report.notRead }, null, 2));
       return ExitCode.Done;
     }
-    // A file not read may hold references: named, never silently left out.
-    for (const d of report.notRead) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     const byKind = new Map<string, AuditReference[]>();
     for (const r of report.references) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
     for (const r of report.references) {
