@@ -102,8 +102,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Shown values are cut at 80 characters; serialising stops descending after a few hundred objects (aliases). */
+const SHOW_OBJECTS = 200;
+
 function show(v: unknown): string {
-  const s = JSON.stringify(v);
+  let objects = 0;
+  const s = JSON.stringify(v, (_key, value: unknown) => (typeof value === 'object' && value !== null && ++objects > SHOW_OBJECTS ? '…' : value));
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
