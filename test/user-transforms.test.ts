@@ -135,7 +135,7 @@ describe('--transform with the example transforms', () => {
     const plan = JSON.parse(r.stdout) as { recipe: string; notFound: unknown[]; steps: Array<{ outcomes: unknown[] }> };
     expect(plan.recipe).toBe('count-yaml');
     expect(plan.notFound).toEqual([]);
-    expect(plan.steps[0]?.outcomes.length).toBe(4);
+    expect(plan.steps[0]?.outcomes.length).toBe(6);
   });
 
   it('type-checks and runs a .ts transform that reuses a built-in one from @ansimod/transforms', () => {

@@ -91,7 +91,8 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
   const job = await planJob(args, ctx);
   if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
   // No step found anything: the wrong directory, not a clean repository.
-  if (job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
+  const recipeRun = strings(args.values['transform']).length === 0;
+  if (recipeRun && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
     throw new AnsimodError({ code: 'NO_TARGET', message: `no target of ${job.recipe.name} in ${ctx.repo} — is this the Ansible repository?` });
   }
   return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}) };
