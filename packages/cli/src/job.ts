@@ -85,14 +85,14 @@ async function resolveRecipe(spec: string, cwd: string): Promise<Recipe> {
  * @example
  * const { plan } = await runJob(args, ctx);
  */
-export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+export async function runJob(args: CommandArgs, ctx: CommandContext, opts: { allowNoTarget?: boolean } = {}): Promise<JobResult> {
   // Node's own start-up and the modules loaded so far, measured from the process's start.
   const startup = performance.now();
   const job = await planJob(args, ctx);
   if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
   // No step found anything: the wrong directory, not a clean repository.
   const recipeRun = strings(args.values['transform']).length === 0;
-  if (recipeRun && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
+  if (recipeRun && !opts.allowNoTarget && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
     throw new AnsimodError({ code: 'NO_TARGET', message: `no target of ${job.recipe.name} in ${ctx.repo} — is this the Ansible repository?` });
   }
   return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}) };

@@ -31,6 +31,10 @@ export type ErrorCode =
   | 'NO_TARGET'
   /** An edit verified by structure alone (a template our renderer cannot render). */
   | 'UNVERIFIED'
+  /** A git command of `ansimod pr` failed (the message is git's reason, on one line). */
+  | 'GIT_FAILED'
+  /** The forge refused a request of `ansimod pr`, or could not be reached. */
+  | 'FORGE_FAILED'
   | 'USAGE'
   | 'INTERNAL';
 

@@ -2,15 +2,16 @@
  * `ansimod audit`: the ledger — every reference to a mapped registry host, marked migrated (by
  * the step named), kept (by the recipe's keep rule named, with its reason) or unaccounted.
  */
-import { parseMapPairs } from '@ansimod/core';
+import { parseMapPairs, type Recipe } from '@ansimod/core';
 import type { Ledger, LedgerEntry } from '@ansimod/transforms';
 import { ExitCode, UsageError, type Command, type CommandContext } from '../command.js';
 import { DEFAULT_RECIPE, JOB_OPTIONS, jobLedger, runJob } from '../job.js';
+import { outputFormat } from '../sarif/output-format.js';
 
 export const audit: Command = {
   name: 'audit',
   summary: 'the ledger: every reference to a mapped registry host, migrated, kept (and why) or unaccounted',
-  usage: 'ansimod audit [--repo DIR] [--recipe NAME|FILE] [--map FROM[=TO]]… [--env NAME]… [--json]',
+  usage: 'ansimod audit [--repo DIR] [--recipe NAME|FILE] [--map FROM[=TO]]… [--env NAME]… [--json | --format sarif]',
   description: [
     'Plans the recipe (writes nothing) and lists every reference to a mapped host as the files are',
     'now: path:line:column, the host as written, its status and why — the step that migrates it,',
@@ -20,8 +21,12 @@ export const audit: Command = {
     'With --json: {"recipe", "counts": {"migrated","kept","unaccounted"}, "entries": [{path, line,',
     'column, host, source, context, kind, status, step?, rule?, reason?, environments}], "filesScanned"}.',
   ].join('\n'),
-  options: JOB_OPTIONS,
+  options: {
+    ...JOB_OPTIONS,
+    format: { type: 'string', valueName: 'text|json|sarif', description: 'output format; sarif: SARIF 2.1.0 for code scanning (kept references as suppressed notes, unaccounted ones as warnings)' },
+  },
   async run(args, ctx) {
+    const format = outputFormat(args.values['format'], ctx.json, 'audit');
     const pairs = (Array.isArray(args.values['map']) ? args.values['map'] : []).filter((p): p is string => typeof p === 'string');
     const hostsOnly = pairs.filter((p) => !p.includes('='));
     let ledger: Ledger;
@@ -38,12 +43,19 @@ export const audit: Command = {
       ledger = await buildLedger(ctx.repo, { maps: given.value, keep: recipe.keep ?? [] });
       ctx.progress.done();
     } else {
-      const job = await runJob(args, ctx);
+      // A repository without any target still gets its ledger (everything is then kept or unaccounted).
+      const job = await runJob(args, ctx, { allowNoTarget: true });
       recipeName = job.recipe.name;
       ledger = await jobLedger(job);
       for (const e of job.plan.errors) ctx.err.line(`${ctx.err.color.red('error:')} ${e.path ?? ''}${e.line ? `:${e.line}` : ''}${e.path ? ': ' : ''}${e.message}`);
     }
-    if (ctx.json) {
+    if (format === 'sarif') {
+      const [{ auditSarif }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../main.js')]);
+      const entries = ledger.entries.map((e) => ({ ...e, rule: e.rule ?? (e.step ? `step/${e.step}` : 'none'), reason: e.reason ?? `moved by ${e.step ?? 'the plan'}` }));
+      ctx.out.line(JSON.stringify(auditSarif(entries, version()), null, 2));
+      return ExitCode.Done;
+    }
+    if (format === 'json') {
       ctx.out.line(JSON.stringify({ recipe: recipeName, ...ledgerJson(ledger) }, null, 2));
       return ExitCode.Done;
     }
@@ -80,3 +92,16 @@ export function printUnaccounted(ledger: Ledger, ctx: CommandContext): void {
   if (!ctx.quiet) ctx.err.line(`ledger: ${summaryLine(ledger)}`);
 }
 
+
+/**
+ * The registry hosts to audit: the `--map` pairs given, else the recipe's default maps.
+ *
+ * @example
+ * auditMaps(['registry.example.org=quay.io/x'], recipe, 'audit'); // => { 'registry.example.org': 'quay.io/x' }
+ */
+export function auditMaps(pairs: unknown, recipe: Pick<Recipe, 'options'> | undefined, command: string): Record<string, string> {
+  const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
+  if (!given.ok) throw new UsageError(given.diagnostic.message, command);
+  if (Object.keys(given.value).length) return given.value;
+  return (recipe?.options?.['maps']?.default ?? {}) as Record<string, string>;
+}
