@@ -42,7 +42,7 @@ export interface PlannedChange {
   /** Why each edit was made. */
   reasons: string[];
   /** Each edit's range in the text before (offsets), with the step that made it. */
-  spans: Array<{ start: number; end: number; stage: string; target: string }>;
+  spans?: Array<{ start: number; end: number; stage: string; target: string }>;
   /**
    * Set when the file's edit could be verified by structure alone (re-parsed, Jinja balanced)
    * because a template involved cannot be rendered by our renderer: the reason, naming the construct.

@@ -10,9 +10,9 @@ export interface AuditReference {
   /** 1-based line and column of the host as written. */
   line: number;
   column: number;
-  /** Offsets of the host as written in the file's text (end exclusive). */
-  start: number;
-  end: number;
+  /** Offsets of the host as written in the file's text (end exclusive); set by {@link auditRepository}. */
+  start?: number;
+  end?: number;
   /** The mapped host it names (in at least one environment). */
   endpoint: string;
   /** The host as written, Jinja included (`candidate-registry{{ env_suffix }}.example.org`). */

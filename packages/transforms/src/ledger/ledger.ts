@@ -95,7 +95,8 @@ export function ledgerOf(references: readonly AuditReference[], changes: readonl
       environments: ref.environments,
     };
     // An edit covers a reference when their ranges overlap (an insertion right at it does not).
-    const span = spansByPath.get(ref.path)?.find((s) => s.start < ref.end && ref.start < s.end);
+    const { start, end } = ref;
+    const span = start === undefined || end === undefined ? undefined : spansByPath.get(ref.path)?.find((s) => s.start < end && start < s.end);
     if (span) return { ...base, status: 'migrated', step: `${span.stage}: ${span.target}` };
     const rule = keepRuleFor(ref, rules);
     if (rule) return { ...base, status: 'kept', rule: rule.rule, reason: rule.reason };
