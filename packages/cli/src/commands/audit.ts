@@ -49,6 +49,8 @@ export const audit: Command = {
       ledger = await jobLedger(job);
       for (const e of job.plan.errors) ctx.err.line(`${ctx.err.color.red('error:')} ${e.path ?? ''}${e.line ? `:${e.line}` : ''}${e.path ? ': ' : ''}${e.message}`);
     }
+    // A file not read may hold references: named, never silently left out.
+    for (const d of ledger.notRead ?? []) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     if (format === 'sarif') {
       const [{ auditSarif }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../main.js')]);
       const entries = ledger.entries.map((e) => ({ ...e, rule: e.rule ?? (e.step ? `step/${e.step}` : 'none'), reason: e.reason ?? `moved by ${e.step ?? 'the plan'}` }));
@@ -66,8 +68,8 @@ export const audit: Command = {
 };
 
 /** The ledger as `--json` prints it. */
-export function ledgerJson(ledger: Ledger): { counts: Ledger['counts']; entries: LedgerEntry[]; filesScanned: number } {
-  return { counts: ledger.counts, entries: ledger.entries, filesScanned: ledger.filesScanned };
+export function ledgerJson(ledger: Ledger): Pick<Ledger, 'counts' | 'entries' | 'filesScanned' | 'notRead'> {
+  return { counts: ledger.counts, entries: ledger.entries, filesScanned: ledger.filesScanned, notRead: ledger.notRead ?? [] };
 }
 
 function why(e: LedgerEntry): string {

@@ -1,4 +1,4 @@
-import { matchesPaths, type Environment, type KeepRule, type PlannedChange } from '@ansimod/core';
+import { matchesPaths, type Diagnostic, type Environment, type KeepRule, type PlannedChange } from '@ansimod/core';
 import { auditRepository, type AuditReference } from '../audit/audit.js';
 import type { ReferenceKind } from '../audit/classify.js';
 
@@ -45,6 +45,8 @@ export interface Ledger {
   entries: LedgerEntry[];
   counts: LedgerCounts;
   filesScanned: number;
+  /** Files not read (too large, not regular, read errors): their references are unknown, so they are named. */
+  notRead?: Diagnostic[];
 }
 
 /** The parts of a planned change the ledger reads: where its edits are. */
@@ -128,7 +130,7 @@ export interface LedgerOptions {
  */
 export async function buildLedger(root: string, opts: LedgerOptions): Promise<Ledger> {
   const report = await auditRepository(root, { maps: opts.maps, ...(opts.environments ? { environments: opts.environments } : {}) });
-  return ledgerOf(report.references, opts.changes ?? [], opts.keep ?? [], report.filesScanned);
+  return { ...ledgerOf(report.references, opts.changes ?? [], opts.keep ?? [], report.filesScanned), notRead: report.notRead };
 }
 
 /**
