@@ -100,9 +100,17 @@ describe('flatpaks-to-quay on fixtures/ansible', () => {
       expect(bodhi).toMatch(new RegExp(`^container\\.source_registry = ${candidates.replace('.', '\\.')}$`, 'm'));
 
       const proxy = await render(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', env);
-      const redirect = proxy.indexOf(`RewriteRule ^/v2/(.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
-      expect(redirect).toBeGreaterThan(0);
-      for (const rule of ['RewriteRule ^/v2/latest/', 'RewriteRule ^/v2/(.*)$ http://localhost']) expect(redirect).toBeLessThan(proxy.indexOf(rule));
+      const rule = proxy.split('\n').find((l) => l.startsWith('RewriteRule ') && l.includes('https://quay.io/')) ?? '';
+      expect(rule).toBe(`RewriteRule ^/v2/(.+/(?:manifests|blobs|tags)/.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
+      const redirect = proxy.indexOf(rule);
+      expect(proxy.slice(0, redirect)).toMatch(/RewriteCond %\{REQUEST_METHOD\} \^\(GET\|HEAD\)\$\n$/);
+      // The alias still applies first; the API's own paths never match the redirect.
+      expect(redirect).toBeGreaterThan(proxy.indexOf('RewriteRule ^/v2/latest/'));
+      expect(redirect).toBeLessThan(proxy.indexOf('RewriteRule ^/v2/(.*)$ http://localhost'));
+      const pattern = new RegExp(rule.split(' ')[1] as string);
+      for (const p of ['/v2/fedora/firefox/manifests/stable', '/v2/flatpak-runtime/blobs/sha256:ab12', '/v2/f38/gnome/tags/list']) expect(pattern.test(p), p).toBe(true);
+      for (const p of ['/v2/', '/v2/_catalog', '/signatures/x', '/index/static']) expect(pattern.test(p), p).toBe(false);
+      expect(proxy).not.toMatch(/ansimod/i);
       if (env.name === 'production') expect(redirect).toBeLessThan(proxy.indexOf('https://cdn.registry.fedoraproject.org/v2/'));
 
       const configmap = await render(dir, 'roles/openshift-apps/flatpak-indexer/templates/configmap.yml', env);
