@@ -184,3 +184,41 @@ describe('flatpaks-to-quay --reverse', () => {
     }
   });
 });
+
+describe('flatpaks-to-quay keeps components whole and the gate in place', () => {
+  it('refuses a map that sends a promotion source and its destination to one place, with the reason', async () => {
+    const maps = { 'candidate-registry.fedoraproject.org': 'quay.io/fedora', 'registry.fedoraproject.org': 'quay.io/fedora' };
+    await expect(planRecipe(fixture, recipe, registry, { options: { maps } })).rejects.toThrow(
+      /Bodhi promotes builds from candidate-registry\.fedoraproject\.org to registry\.fedoraproject\.org, and the map sends both to quay\.io\/fedora: the copy would do nothing/,
+    );
+    const defaults = recipe.options!['maps']!.default as Record<string, string>;
+    expect(new Set(Object.values(defaults)).size).toBe(Object.keys(defaults).length);
+  });
+
+  it('a plan moving the credentials but not the push target is an error naming both places', async () => {
+    const dir = copyRepo(fixture);
+    try {
+      rmSync(join(dir, 'inventory/group_vars/osbs_masters'));
+      rmSync(join(dir, 'inventory/group_vars/osbs_masters_stg'));
+      const plan = await planRecipe(dir, recipe, registry);
+      const split = plan.errors.filter((e) => e.code === 'COMPONENT_SPLIT');
+      expect(split.map((e) => e.message)).toEqual([
+        'OSBS: its credentials move (OSBS dockercfg secret templates (files/osbs/dockercfg-production-secret.j2, files/osbs/dockercfg-staging-secret.j2)) but what it pushes to stays (OSBS reactor config registries (not found)); what OSBS pushes to and the credentials it pushes with must move together',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('each component names one registry host per environment for what it pushes to and what it logs in to', async () => {
+    const plan = await planRecipe(fixture, recipe, registry);
+    const after = (p: string) => plan.changes.find((c) => c.path === p)!.after;
+    expect(after('inventory/group_vars/osbs_masters')).toContain('- url: https://quay.io/v2\n');
+    expect(after('inventory/group_vars/osbs_masters')).toContain('url: registry.fedoraproject.org\n');
+    expect(after('inventory/group_vars/osbs_masters_stg')).toContain('- url: "https://quay.io/v2"\n');
+    expect(after('files/osbs/dockercfg-production-secret.j2')).toContain('{"auths":{"quay.io":');
+    expect(after('playbooks/groups/buildvm.yml').match(/candidate_registry: "quay.io"/g)).toHaveLength(2);
+    expect(after('playbooks/groups/buildhw.yml')).toContain('candidate_registry: quay.io\n');
+    expect(after('playbooks/groups/buildvm.yml')).toContain('candidate_registry_osbs_username: "{{ candidate_registry_osbs_prod_username }}"');
+  });
+});
