@@ -48,6 +48,12 @@ export interface RenderCheck {
   expect: (before: RenderedData, env: Environment) => RenderedData;
   /** Environments to check (default: all). */
   environments?: readonly string[];
+  /**
+   * When true, an environment in which the before state does not render is not checked (a
+   * transform that edits any file naming a host cannot tell which ones render today); the
+   * after state must still render wherever the before did.
+   */
+  skipUnrendered?: boolean;
 }
 
 /** An edit to a file, possibly another one than the file being visited (a variable's definition). */

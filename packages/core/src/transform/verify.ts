@@ -124,6 +124,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
     for (const phase of ['before', 'after'] as const) {
       const extra = check.vars ? await check.vars(env, phase) : {};
       const r = await render(v, check.path, phase === 'before' ? beforeText : afterText, env, phase, extra);
+      if (!r.ok && phase === 'before' && check.skipUnrendered) break;
       if (!r.ok) {
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;
