@@ -6,14 +6,13 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   AnsimodError,
+  fileChangeOf,
   formatPatch,
   formatPatchSeries,
   gitUserIdentity,
   wrapBody,
-  type FileChange,
   type PatchCommit,
   type PatchPerson,
-  type PlannedChange,
 } from '@ansimod/core';
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
@@ -139,12 +138,8 @@ function parseAuthor(v: unknown): PatchPerson | undefined {
   return { name: m[1] as string, email: m[2] as string };
 }
 
-function toFileChange(c: PlannedChange): FileChange {
-  return { path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode };
-}
-
 function commitFor(job: JobResult, paths: string[], subject: string, body: string, author: PatchPerson, date: Date, signoff: PatchPerson | undefined): PatchCommit {
-  const changes = job.plan.changes.filter((c) => paths.includes(c.path)).map(toFileChange);
+  const changes = job.plan.changes.filter((c) => paths.includes(c.path)).map(fileChangeOf);
   return { author, date, subject, body, ...(signoff ? { signoff } : {}), changes };
 }
 

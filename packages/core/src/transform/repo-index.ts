@@ -254,14 +254,25 @@ export class RepoIndex implements RepoView {
 
   /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
   resolveInclude(name: string, fromPath: string): string | undefined {
-    const clean = name.replace(/^\.\//, '');
-    const dir = path.posix.dirname(fromPath);
-    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
-    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
-    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
-    for (const c of candidates) if (this.byPath.has(c)) return c;
-    return undefined;
+    return includeCandidates(name, fromPath).find((c) => this.byPath.has(c));
   }
+}
+
+/**
+ * Where an `{% include %}` / `{% import %}` name may point, in the order Ansible's template
+ * lookup tries them: beside the including template, then in its role's `templates/`.
+ *
+ * @example
+ * includeCandidates('./generic.conf', 'roles/httpd/templates/site/fedora.conf');
+ * // => ['roles/httpd/templates/site/generic.conf', 'roles/httpd/templates/generic.conf']
+ */
+export function includeCandidates(name: string, fromPath: string): string[] {
+  const clean = name.replace(/^\.\//, '');
+  const dir = path.posix.dirname(fromPath);
+  const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
+  const roleTemplates = fromPath.match(/^(.*\/templates)\//);
+  if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
+  return candidates;
 }
 
 /**
