@@ -1,5 +1,7 @@
 import type { AnyTransform } from '@ansimod/core';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
+import { renameFile } from './rename-file/index.js';
+import { renameVariable } from './rename-variable/index.js';
 import { replaceHost } from './replace-host/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
@@ -15,4 +17,6 @@ export const transforms: readonly AnyTransform[] = [
   insertRegistryRedirect,
   swapRegistryEndpoint,
   replaceHost,
+  renameFile,
+  renameVariable,
 ];

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { includeCandidates } from '../ansible/references-resolve.js';
 import { readByAnsible } from '../repo/ansible-files.js';
 import { ByteCorpus } from '../repo/corpus.js';
 import { sortByPath, type RepoEntry } from '../repo/index.js';
@@ -258,22 +259,6 @@ export class RepoIndex implements RepoView {
   }
 }
 
-/**
- * Where an `{% include %}` / `{% import %}` name may point, in the order Ansible's template
- * lookup tries them: beside the including template, then in its role's `templates/`.
- *
- * @example
- * includeCandidates('./generic.conf', 'roles/httpd/templates/site/fedora.conf');
- * // => ['roles/httpd/templates/site/generic.conf', 'roles/httpd/templates/generic.conf']
- */
-export function includeCandidates(name: string, fromPath: string): string[] {
-  const clean = name.replace(/^\.\//, '');
-  const dir = path.posix.dirname(fromPath);
-  const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
-  const roleTemplates = fromPath.match(/^(.*\/templates)\//);
-  if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
-  return candidates;
-}
 
 /**
  * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1

@@ -3,7 +3,8 @@ import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
 import type { PlannedChange } from './engine.js';
-import { includeCandidates, type RepoIndex } from './repo-index.js';
+import { includeCandidates } from '../ansible/references-resolve.js';
+import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
 
