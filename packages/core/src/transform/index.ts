@@ -9,4 +9,5 @@ export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
 export * from './planned-writes.js';
+export * from './components.js';
 export * from './ansible-view.js';
