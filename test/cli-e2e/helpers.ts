@@ -231,13 +231,26 @@ export function fileFingerprint(file: string): string {
  * @example
  * recipeFacts().stages; // => ['OSBS', 'Koji', 'Bodhi', 'Proxies', 'flatpak-indexer']
  */
-export function recipeFacts(): { stages: string[]; followUps: string[]; displayName: string } {
+export function recipeFacts(): {
+  stages: string[];
+  followUps: string[];
+  componentFollowUps: Record<string, string[]>;
+  displayName: string;
+} {
   const recipe = parse(readFileSync(shippedRecipe, 'utf8')) as {
     displayName: string;
-    followUps: string[];
+    followUps?: string[];
+    components?: Array<{ name: string; followUps?: string[] }>;
     steps: Array<{ stage: string }>;
   };
-  return { stages: [...new Set(recipe.steps.map((s) => s.stage))], followUps: recipe.followUps, displayName: recipe.displayName };
+  const componentFollowUps = Object.fromEntries((recipe.components ?? []).map((c) => [c.name, c.followUps ?? []]));
+  return {
+    stages: [...new Set(recipe.steps.map((s) => s.stage))],
+    // The fixture holds every component, so every follow-up applies to it.
+    followUps: [...(recipe.followUps ?? []), ...Object.values(componentFollowUps).flat()],
+    componentFollowUps,
+    displayName: recipe.displayName,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@
  * pipeline stage) giving the same tree, `--signoff`, `--pr`, and a repository left untouched.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { chmodSync, existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   IDENTITY,
@@ -146,6 +146,43 @@ describe('ansimod patch → git am', () => {
       expect(git(clone, 'diff-tree', '--no-commit-id', '--name-only', '-r', c).split('\n').sort()).toEqual([...stage.paths].sort());
     });
     expect(headTree(clone)).toBe(appliedTree());
+    // One set of follow-ups for the series: in its last commit only.
+    const { followUps } = recipeFacts();
+    expect(followUps.length).toBeGreaterThan(0);
+    commits.forEach((c, i) => {
+      const message = git(clone, 'log', '-1', '--format=%B', c).replace(/\s+/g, ' ');
+      for (const f of followUps) expect(message.includes(f.replace(/\s+/g, ' ')), `${f} in commit ${i + 1}`).toBe(i === commits.length - 1);
+    });
+  });
+
+  it("a component's follow-ups are listed only when the repository has that component", () => {
+    // Without OSBS (neither its reactor configuration nor its dockercfg secrets), nothing of OSBS
+    // moves, and asking to make OSBS reach quay.io would be noise in the review.
+    const repo = gitRepo({
+      prepare: (dir) => {
+        rmSync(path.join(dir, 'files/osbs'), { recursive: true });
+        for (const f of readdirSync(path.join(dir, 'inventory/group_vars'))) if (f.startsWith('osbs_masters')) rmSync(path.join(dir, 'inventory/group_vars', f));
+      },
+    });
+    const scratch = path.dirname(repo);
+    const pr = path.join(scratch, 'pr.md');
+    const r = ansimod(['patch', '--repo', repo, '-o', path.join(scratch, 'x.patch'), '--pr', pr]);
+    expect(r.code, r.stderr).toBe(0);
+    const mail = readFileSync(path.join(scratch, 'x.patch'), 'utf8').replace(/\s+/g, ' ');
+    const md = readFileSync(pr, 'utf8');
+    const { componentFollowUps } = recipeFacts();
+    const osbs = componentFollowUps['OSBS'] ?? [];
+    const koji = componentFollowUps['Koji'] ?? [];
+    expect(osbs.length).toBeGreaterThan(0);
+    expect(koji.length).toBeGreaterThan(0);
+    for (const f of osbs) {
+      expect(md).not.toContain(f);
+      expect(mail).not.toContain(f.replace(/\s+/g, ' '));
+    }
+    for (const f of koji) {
+      expect(md).toContain(f);
+      expect(mail).toContain(f.replace(/\s+/g, ' '));
+    }
   });
 
   it('--pr FILE writes a markdown description with a per-stage table and the follow-ups', () => {

@@ -64,6 +64,21 @@ export interface JobResult {
   maps?: Record<string, string>;
 }
 
+/**
+ * The follow-ups of a job: the recipe's own, and those of each component one of whose steps
+ * found a target (a component absent from the repository gets none).
+ *
+ * @example
+ * for (const f of jobFollowUps(job)) console.log(`- ${f}`);
+ */
+export function jobFollowUps(job: JobResult): string[] {
+  const found = new Set(job.plan.steps.filter((s) => s.found).map((s) => s.target));
+  const ofComponents = (job.recipe.components ?? [])
+    .filter((c) => [...c.pushes, ...(c.credentials ?? [])].some((target) => found.has(target)))
+    .flatMap((c) => c.followUps ?? []);
+  return [...(job.recipe.followUps ?? []), ...ofComponents];
+}
+
 function strings(v: unknown): string[] {
   if (v === undefined) return [];
   return (Array.isArray(v) ? v : [v]).filter((x): x is string => typeof x === 'string');

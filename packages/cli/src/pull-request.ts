@@ -1,5 +1,5 @@
 /** The markdown pull-request description written by `ansimod patch --pr FILE`. */
-import { changesByStage, type JobResult } from './job.js';
+import { changesByStage, jobFollowUps, type JobResult } from './job.js';
 
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
@@ -29,7 +29,8 @@ export function pullRequestMarkdown(job: JobResult, title: string): string {
     ...rows,
     '',
   ];
-  if (recipe.followUps?.length) lines.push('## Follow-ups (not done by this change)', '', ...recipe.followUps.map((f) => `- [ ] ${f}`), '');
+  const followUps = jobFollowUps(job);
+  if (followUps.length) lines.push('## Follow-ups (not done by this change)', '', ...followUps.map((f) => `- [ ] ${f}`), '');
   if (plan.notFound.length) lines.push('## Targets not found', '', ...plan.notFound.map((n) => `- ${n.stage}: ${n.target}`), '');
   lines.push(
     '## How it was verified',

@@ -20,7 +20,7 @@ import {
   type PatchPerson,
 } from '@ansimod/core';
 import { ExitCode, UsageError, type Command } from '../command.js';
-import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { changesByStage, failOnErrors, jobFollowUps, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
 import { summarize } from './plan.js';
 import { pullRequestMarkdown } from '../pull-request.js';
 
@@ -71,9 +71,10 @@ export const patch: Command = {
     const attributes = await gitEolAttributes(ctx.repo, job.plan.changes.map((c) => c.path));
     let stdoutMail: string | undefined;
     if (args.values['split'] === true) {
-      const commits = changesByStage(job)
-        .filter((s) => s.paths.length)
-        .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff, attributes));
+      const stages = changesByStage(job).filter((s) => s.paths.length);
+      const commits = stages.map((s, i) =>
+        commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1), author, date, signoff, attributes),
+      );
       const dir = path.resolve(out ?? '.');
       makeDirectory(dir);
       for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
@@ -211,7 +212,7 @@ function stageSection(job: JobResult, stage: string, paths: string[]): string {
 }
 
 function followUps(job: JobResult): string {
-  const list = job.recipe.followUps ?? [];
+  const list = jobFollowUps(job);
   if (!list.length) return '';
   return ['Follow-ups that no file edit can do:', ...list.map((f) => wrapBody(`- ${f}`, 72))].join('\n');
 }
@@ -240,7 +241,10 @@ export function fullBody(job: JobResult): string {
     .join('\n\n');
 }
 
-/** The message body of one stage's commit in a --split series. */
-export function stageBody(job: JobResult, stage: string, paths: string[]): string {
-  return [stageSection(job, stage, paths), followUps(job), verification(job)].filter(Boolean).join('\n\n');
+/**
+ * The message body of one stage's commit in a --split series. The follow-ups go once, in the
+ * series' last commit (`last`), not into every patch.
+ */
+export function stageBody(job: JobResult, stage: string, paths: string[], last: boolean): string {
+  return [stageSection(job, stage, paths), last ? followUps(job) : '', verification(job)].filter(Boolean).join('\n\n');
 }

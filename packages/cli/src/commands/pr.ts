@@ -158,8 +158,10 @@ function branchCommits(job: JobResult, split: boolean, subject: string, signoff:
   const files = (paths: readonly string[]) =>
     job.plan.changes.filter((c) => paths.includes(c.path)).map((c) => ({ path: c.path, bytes: c.afterBytes, mode: c.mode }));
   if (!split) return [{ message: commitMessage({ subject, body: fullBody(job), ...(signoff ? { signoff } : {}) }), files: files(job.plan.changes.map((c) => c.path)) }];
-  return changesByStage(job)
-    .filter((s) => s.paths.length)
-    .map((s) => ({ message: commitMessage({ subject: `${s.stage}: ${subject}`, body: stageBody(job, s.stage, s.paths), ...(signoff ? { signoff } : {}) }), files: files(s.paths) }));
+  const stages = changesByStage(job).filter((s) => s.paths.length);
+  return stages.map((s, i) => ({
+    message: commitMessage({ subject: `${s.stage}: ${subject}`, body: stageBody(job, s.stage, s.paths, i === stages.length - 1), ...(signoff ? { signoff } : {}) }),
+    files: files(s.paths),
+  }));
 }
 

@@ -4,7 +4,7 @@
  * The HTML page ({@link reportHtml}) only presents it.
  */
 import * as path from 'node:path';
-import { changesByStage, type JobResult } from '../job.js';
+import { changesByStage, jobFollowUps, type JobResult } from '../job.js';
 import { unifiedDiff } from '../commands/plan.js';
 import { ledgerTotals, type LedgerEntry, type LedgerStatus } from './ledger.js';
 import type { RenderedChange } from './rendered-values.js';
@@ -119,7 +119,7 @@ export function reportData(job: JobResult, rendered: readonly RenderedChange[], 
     environments: plan.environments.map((e) => ({ name: e.name, source: e.source, defaulted: e.defaulted === true })),
     verification: { renderer: RENDERER, checks: VERIFICATION_CHECKS, errors: plan.errors.map(message), warnings: plan.warnings.map(message) },
     stages,
-    followUps: recipe.followUps ?? [],
+    followUps: jobFollowUps(job),
     ledger: [...ledger],
     totals: {
       files: files.length,
