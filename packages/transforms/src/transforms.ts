@@ -1,4 +1,5 @@
 import type { AnyTransform } from '@ansimod/core';
+import { fqcn } from './fqcn/index.js';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
@@ -13,4 +14,5 @@ export const transforms: readonly AnyTransform[] = [
   swapDockerAuthHost,
   insertRegistryRedirect,
   swapRegistryEndpoint,
+  fqcn,
 ];

@@ -15,7 +15,8 @@ import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type 
 import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
-import { runRenderCheck, verifyEditedFile } from './verify.js';
+import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import type { DataChange } from './data-change.js';
 
 /** One transform with its options, as a recipe step. */
 export interface PlanStep {
@@ -126,6 +127,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const stepReports: StepReport[] = [];
   const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
+  const dataChanges = new Map<string, DataChange[]>();
 
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
@@ -169,8 +171,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         },
       };
       let result: VisitResult;
+      let returned: VisitResult | undefined;
       try {
-        result = await t.visit(visited, ctx);
+        result = returned = await t.visit(visited, ctx);
         // A result from the text alone still needs a document of a selected format.
         if (result.outcome !== 'skip' && !selected(repo.documentOf(loaded))) throw formatNotSelected;
       } catch (err) {
@@ -179,6 +182,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
           if (claimed) {
             errors.push(claimed);
             report.found = true;
+          } else if (returned?.outcome === 'nochange' && returned.notes?.length) {
+            // Not this step's error, but left alone for a reason the user should hear (a task file that does not parse).
+            report.outcomes.push({ path: p, outcome: 'nochange', detail: returned.notes.join('; ') });
+            warnings.push({ code: 'TARGET_NOT_FOUND', severity: 'warning', path: p, message: `${step.target}: ${returned.notes.join('; ')}` });
           }
           continue;
         }
@@ -205,6 +212,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         report.found = true;
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
+        for (const d of result.data ?? []) {
+          const list = dataChanges.get(d.path ?? p) ?? [];
+          list.push(d);
+          dataChanges.set(d.path ?? p, list);
+        }
       }
     }
     stepReports.push(report);
@@ -255,6 +267,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));
+    errors.push(...verifyYamlData(change, document, dataChanges.get(change.path) ?? []));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));

@@ -9,3 +9,4 @@ export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
 export * from './ansible-view.js';
+export * from './data-change.js';

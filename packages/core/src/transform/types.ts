@@ -4,6 +4,7 @@ import type { Environment } from '../env/index.js';
 import type { AnyDocument, FormatName } from '../formats/index.js';
 import type { TextEdit } from '../text/edit.js';
 import type { OptionSpecs, OptionsOf } from './options.js';
+import type { DataChange } from './data-change.js';
 
 /**
  * Which files a transform looks at. All given criteria must hold. `contains` is the cheap
@@ -59,7 +60,19 @@ export interface FileEdit extends TextEdit {
 
 /** What a transform did with one file (jscodeshift's ok / nochange / skip / error). */
 export type VisitResult =
-  | { outcome: 'changed'; edits: FileEdit[]; checks?: RenderCheck[]; notes?: string[] }
+  | {
+      outcome: 'changed';
+      edits: FileEdit[];
+      checks?: RenderCheck[];
+      notes?: string[];
+      /**
+       * The change the edits make to YAML data (a key renamed, a value set, an entry deleted).
+       * Every edited YAML file Ansible reads as it is (not a template) is checked by the
+       * engine: its data after must be its data before with exactly these changes — none
+       * declared, none allowed.
+       */
+      data?: DataChange[];
+    }
   | { outcome: 'nochange'; /** the file is a target already in the wanted state */ matched?: boolean; notes?: string[] }
   | { outcome: 'skip'; reason: string }
   | { outcome: 'error'; diagnostic: Diagnostic };

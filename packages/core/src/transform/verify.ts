@@ -6,6 +6,7 @@ import type { PlannedChange } from './engine.js';
 import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
+import { checkDataChange, type DataChange } from './data-change.js';
 
 /** What verification needs from a plan: the repository, the environments, and the edited texts. */
 export interface VerificationContext {
@@ -145,4 +146,19 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
     if (diff) problems.push(failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`));
   }
   return problems;
+}
+
+/**
+ * The general check of every edit to YAML that Ansible reads as it is (tasks, playbooks, vars;
+ * not templates, which the render checks cover): the file's data after the edit must be its
+ * data before with exactly the declared changes (see {@link DataChange}); without a
+ * declaration, the data must not change.
+ *
+ * @example
+ * verifyYamlData(change, document, [{ op: 'rename-key', at: [0], from: 'copy', to: 'ansible.builtin.copy' }]); // [] when exact
+ */
+export function verifyYamlData(change: PlannedChange, before: AnyDocument, declared: readonly DataChange[]): Diagnostic[] {
+  if (before.format !== 'yaml' || !before.structured || isTemplatePath(change.path)) return [];
+  const problem = checkDataChange(change.before, change.after, declared);
+  return problem ? [failure(change.path, problem)] : [];
 }

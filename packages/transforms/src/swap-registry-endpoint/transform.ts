@@ -1,4 +1,4 @@
-import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { AnsimodError, defineTransform, type DataChange, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { endpointMapFor, type EndpointMap } from '../endpoints/endpoint-map.js';
 import { rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
@@ -20,6 +20,8 @@ function formatsOf(formats: readonly string[]): FormatName[] {
 /** What was done with the sites of one file. */
 interface FileWork {
   edits: FileEdit[];
+  /** The YAML data changes the edits make (the engine checks them). */
+  data: DataChange[];
   settings: ChangedSettings;
   rewrites: VariableRewrite[];
   notes: string[];
@@ -130,7 +132,7 @@ export const swapRegistryEndpoint = defineTransform({
     }
     if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
 
-    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false };
+    const work: FileWork = { edits: [], data: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false };
     for (const site of sites) await visitSite(site, file.path, map, ctx, work);
     for (const u of unreadable) work.notes.push(`${u.where} (${u.format.toUpperCase()} that does not parse): not read`);
 
@@ -140,7 +142,7 @@ export const swapRegistryEndpoint = defineTransform({
       if (work.unresolved) return { outcome: 'nochange', matched: false, notes: work.notes };
       return { outcome: 'skip', reason: 'no managed value names a mapped registry' };
     }
-    return { outcome: 'changed', edits: work.edits, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
+    return { outcome: 'changed', edits: work.edits, data: work.data, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
   },
 });
 
@@ -158,6 +160,7 @@ async function visitSite(
     const edit = site.edit(rewritten.value, `${site.where}: registry host → mapped registry`);
     const quote = edit.text[0];
     work.edits.push(edit);
+    if (site.data) work.data.push(site.data(rewritten.value));
     work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '');
     work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
     return;
@@ -172,6 +175,7 @@ async function visitSite(
     if (!known) {
       work.rewrites.push(r);
       work.edits.push(...r.edits);
+      work.data.push(...r.data);
       work.notes.push(...r.notes.map((n) => `${site.where}: ${n}`));
     }
     if (r.contexts[0]) vars.set(name, r.contexts[0].values);
