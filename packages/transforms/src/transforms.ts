@@ -1,5 +1,8 @@
 import type { AnyTransform } from '@ansimod/core';
+import { deleteYamlKey } from './delete-yaml-key/index.js';
 import { fqcn } from './fqcn/index.js';
+import { renameYamlKey } from './rename-yaml-key/index.js';
+import { setYamlValue } from './set-yaml-value/index.js';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
@@ -15,4 +18,7 @@ export const transforms: readonly AnyTransform[] = [
   insertRegistryRedirect,
   swapRegistryEndpoint,
   fqcn,
+  setYamlValue,
+  renameYamlKey,
+  deleteYamlKey,
 ];

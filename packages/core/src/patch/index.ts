@@ -24,3 +24,4 @@ export {
   type WrittenChange,
 } from '../repo/write.js';
 export { isGitRepo, gitUserIdentity, gitDirtyPaths, type GitIdentity } from '../repo/git.js';
+export { splitChanges, type ChangeGroup } from './split-changes.js';

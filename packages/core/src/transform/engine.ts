@@ -42,6 +42,21 @@ export interface PlannedChange {
   stages: string[];
   /** Why each edit was made. */
   reasons: string[];
+  /** The edits of `before` that give `after`, in text order, each with its stage and topic. */
+  edits: PlannedEdit[];
+}
+
+/**
+ * One edit of a planned change: a splice of the file's `before` text, with the stage of the
+ * step that made it and its topic (see {@link FileEdit.topic}). Any subset of a change's edits
+ * applies to `before` (they never overlap), which is how a change is split into commits.
+ *
+ * @example
+ * applyEdits(change.before, change.edits.filter((e) => e.topic === 'copy'));
+ */
+export interface PlannedEdit extends TextEdit {
+  readonly stage: string;
+  readonly topic?: string;
 }
 
 /** What one step did to each file it looked at. */
@@ -125,7 +140,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
-  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
+  const editsByPath = new Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
   const dataChanges = new Map<string, DataChange[]>();
 
@@ -241,8 +256,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       continue;
     }
     let after: string;
+    const planned: PlannedEdit[] = dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
     try {
-      after = applyEdits(loaded.text, dedupe(list.map((x) => x.edit)));
+      after = applyEdits(loaded.text, planned);
     } catch (err) {
       if (!(err instanceof AnsimodError)) throw err;
       errors.push({ ...err.diagnostic, path: p });
@@ -260,6 +276,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       encoding: loaded.encoding,
       stages: [...new Set(list.map((x) => x.stage))],
       reasons: [...new Set(list.map((x) => x.edit.reason).filter((r): r is string => !!r))],
+      edits: planned,
     });
   }
 
@@ -303,7 +320,7 @@ function claimedParseError(document: AnyDocument, select: FileSelector, p: strin
   };
 }
 
-function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
+function addEdit(map: Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
   const p = e.path ?? visited;
   const { path: _ignored, ...edit } = e;
   const list = map.get(p) ?? [];
@@ -312,7 +329,7 @@ function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: 
 }
 
 /** Two steps may reach the same definition (a shared variable): identical edits count once. */
-function dedupe(edits: TextEdit[]): TextEdit[] {
+function dedupe<E extends TextEdit>(edits: E[]): E[] {
   const seen = new Set<string>();
   return edits.filter((e) => {
     const k = `${e.start}:${e.end}:${e.text}`;

@@ -56,6 +56,11 @@ export interface RenderCheck {
 export interface FileEdit extends TextEdit {
   /** Defaults to the visited file. */
   path?: string;
+  /**
+   * What the edit is about, for splitting a change into reviewable commits
+   * (`ansimod patch --split-by topic`): fqcn gives the module name.
+   */
+  topic?: string;
 }
 
 /** What a transform did with one file (jscodeshift's ok / nochange / skip / error). */

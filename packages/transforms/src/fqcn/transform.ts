@@ -28,9 +28,9 @@ function renameOf(doc: YamlDocument, m: AnsibleModuleRef, docIndex: number, task
   const to = `${BUILTIN}${m.builtin}`;
   const reason = `fqcn: ${m.builtin} → ${to}`;
   if (m.form === 'key') {
-    return { edit: doc.scalarEdit(m.node, to, reason), data: { op: 'rename-key', doc: docIndex, at: taskPath, from: m.name, to }, module: m.builtin };
+    return { edit: { ...doc.scalarEdit(m.node, to, reason), topic: m.builtin }, data: { op: 'rename-key', doc: docIndex, at: taskPath, from: m.name, to }, module: m.builtin };
   }
-  const edit = { start: m.range.start, end: m.range.end, text: to, reason };
+  const edit = { start: m.range.start, end: m.range.end, text: to, reason, topic: m.builtin };
   // `action: copy src=a` is a string whose first word changes; `action: {module: copy}` a value.
   const data: DataChange = m.node === m.pair.value ? { op: 'replace', doc: docIndex, at: m.pair.path, search: m.name, replacement: to } : { op: 'set', doc: docIndex, at: [...m.pair.path, 'module'], value: to };
   return { edit, data, module: m.builtin };
