@@ -8,7 +8,7 @@ import { changesByStage, type JobResult } from './job.js';
  * changeSummary(job); // => '59 edit(s) in 15 file(s) (copy 3, file 9, …).'
  */
 export function changeSummary(job: JobResult): string {
-  const edits = job.plan.changes.flatMap((c) => c.edits);
+  const edits = job.plan.changes.flatMap((c) => c.edits ?? [{ start: 0, end: 0, text: '', stage: c.stages[0] ?? '' }]);
   const topics = new Map<string, number>();
   for (const e of edits) if (e.topic) topics.set(e.topic, (topics.get(e.topic) ?? 0) + 1);
   const byTopic = [...topics].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, n]) => `${t} ${n}`);

@@ -31,8 +31,9 @@ export function splitChanges(
   order: (a: string, b: string) => number = (a, b) => (a < b ? -1 : a > b ? 1 : 0),
 ): ChangeGroup[] {
   const groups = new Map<string, Map<PlannedChange, PlannedEdit[]>>();
+  const editsOf = new Map(changes.map((c) => [c, c.edits ?? [{ start: 0, end: c.before.length, text: c.after, stage: c.stages[0] ?? '' }]]));
   for (const c of changes) {
-    for (const e of c.edits) {
+    for (const e of editsOf.get(c) as PlannedEdit[]) {
       const g = groupOf(e, c);
       let byChange = groups.get(g);
       if (!byChange) groups.set(g, (byChange = new Map()));
@@ -54,7 +55,7 @@ export function splitChanges(
       const next = [...done, ...mine];
       applied.set(c, next);
       const before = done.length ? encodeSource(applyEdits(c.before, done), c.encoding) : c.beforeBytes;
-      const after = next.length === c.edits.length ? c.afterBytes : encodeSource(applyEdits(c.before, next), c.encoding);
+      const after = next.length === (editsOf.get(c) as PlannedEdit[]).length ? c.afterBytes : encodeSource(applyEdits(c.before, next), c.encoding);
       files.push({ path: c.path, before, after, modeBefore: c.mode, modeAfter: c.mode });
       count += mine.length;
     }

@@ -42,8 +42,11 @@ export interface PlannedChange {
   stages: string[];
   /** Why each edit was made. */
   reasons: string[];
-  /** The edits of `before` that give `after`, in text order, each with its stage and topic. */
-  edits: PlannedEdit[];
+  /**
+   * The edits of `before` that give `after`, in text order, each with its stage and topic (the
+   * engine always fills it; a change made elsewhere may leave it out, and then counts as one edit).
+   */
+  edits?: PlannedEdit[];
 }
 
 /**
