@@ -4,6 +4,9 @@ import { fqcn } from './fqcn/index.js';
 import { renameYamlKey } from './rename-yaml-key/index.js';
 import { setYamlValue } from './set-yaml-value/index.js';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
+import { renameFile } from './rename-file/index.js';
+import { renameVariable } from './rename-variable/index.js';
+import { replaceHost } from './replace-host/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
 import { swapRegistryEndpoint } from './swap-registry-endpoint/index.js';
@@ -17,6 +20,9 @@ export const transforms: readonly AnyTransform[] = [
   swapDockerAuthHost,
   insertRegistryRedirect,
   swapRegistryEndpoint,
+  replaceHost,
+  renameFile,
+  renameVariable,
   fqcn,
   setYamlValue,
   renameYamlKey,

@@ -8,6 +8,7 @@ export * from './engine.js';
 export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
+export * from './planned-writes.js';
 export * from './components.js';
 export * from './ansible-view.js';
 export * from './data-change.js';
