@@ -247,6 +247,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
+        if (result.data) for (const e of result.edits) if (!dataChanges.has(e.path ?? p)) dataChanges.set(e.path ?? p, []);
         for (const d of result.data ?? []) {
           const list = dataChanges.get(d.path ?? p) ?? [];
           list.push(d);
@@ -331,7 +332,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));
-    errors.push(...verifyYamlData(change, document, dataChanges.get(change.path) ?? []));
+    // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
+    const declared = dataChanges.get(change.path);
+    if (declared) errors.push(...verifyYamlData(change, document, declared));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
