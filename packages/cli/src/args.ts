@@ -9,7 +9,8 @@ import { UsageError, type Command, type CommandArgs, type OptionsSpec } from './
 export const GLOBAL_OPTIONS = {
   repo: { type: 'string', valueName: 'DIR', description: 'the repository to work on (default: current directory)' },
   json: { type: 'boolean', description: 'print one JSON object on stdout instead of text' },
-  quiet: { type: 'boolean', short: 'q', description: 'print only errors (and --json output)' },
+  quiet: { type: 'boolean', short: 'q', description: 'print only errors (and the --json object, or a patch written to stdout)' },
+  verbose: { type: 'boolean', short: 'v', description: 'also list what summaries count: skipped files, files a step looked at but left alone' },
   debug: { type: 'boolean', description: 'show stack traces on errors' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 } as const satisfies Command['options'];

@@ -23,7 +23,7 @@ export const apply: Command = {
     failOnErrors(job.plan, ctx);
     const paths = job.plan.changes.map((c) => c.path);
     const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
-    for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
+    if (!ctx.quiet && !ctx.json) for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
     await writeChangesAtomically(
       ctx.repo,
       job.plan.changes.map((c) => ({ path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode })),

@@ -3,6 +3,7 @@ import { parseMapPairs } from '@ansimod/core';
 import type { AuditReference } from '@ansimod/transforms';
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { DEFAULT_RECIPE } from '../job.js';
+import { printTimings, stopwatch, TIMINGS_OPTION } from '../timings.js';
 
 export const audit: Command = {
   name: 'audit',
@@ -16,8 +17,10 @@ export const audit: Command = {
   ].join('\n'),
   options: {
     map: { type: 'string', multiple: true, valueName: 'FROM=TO', description: 'audit these registry hosts (FROM); repeatable' },
+    ...TIMINGS_OPTION,
   },
   async run(args, ctx) {
+    const watch = stopwatch({ startup: true });
     // Imported here, not at startup: other commands do not need the transforms.
     const { auditRepository, builtinRegistry } = await import('@ansimod/transforms');
     const pairs = args.values['map'];
@@ -28,16 +31,19 @@ export const audit: Command = {
       const def = builtinRegistry().recipe(DEFAULT_RECIPE)?.options?.['maps']?.default;
       maps = (def ?? {}) as Record<string, string>;
     }
-    ctx.progress.update('scanning…');
+    watch.lap('maps');
+    ctx.progress.update('auditing…');
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
+    watch.lap('audit');
+    printTimings(args, watch.timings, ctx);
     if (ctx.json) {
       ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned }, null, 2));
       return ExitCode.Done;
     }
     const byKind = new Map<string, AuditReference[]>();
     for (const r of report.references) byKind.set(r.kind, [...(byKind.get(r.kind) ?? []), r]);
-    for (const r of report.references) {
+    for (const r of ctx.quiet ? [] : report.references) {
       ctx.out.line(`${r.path}:${r.line}:${r.column}: ${r.source} [${r.kind}] ${r.context}`);
     }
     if (!ctx.quiet) {

@@ -13,7 +13,7 @@ export const check: Command = {
     const job = await runJob(args, ctx);
     if (ctx.json) ctx.out.line(JSON.stringify(planJson(job), null, 2));
     else {
-      for (const c of job.plan.changes) ctx.out.line(`pending: ${c.path} (${c.stages.join(', ')})`);
+      if (!ctx.quiet) for (const c of job.plan.changes) ctx.out.line(`pending: ${c.path} (${c.stages.join(', ')})`);
       summarize(job, ctx);
     }
     if (job.plan.errors.length) return ExitCode.Input;
