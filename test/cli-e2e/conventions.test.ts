@@ -57,7 +57,7 @@ describe('--quiet prints errors only', () => {
     const r = ansimod(['plan', '--repo', repo, '-q']);
     expect(r.code).toBe(3);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(new RegExp(`^error: ${BODHI.replace(/\./g, '\\.')}:\\d+: .*never closed`, 'm'));
+    expect(r.stderr).toMatch(new RegExp(`^error: ${BODHI.replace(/\./g, '\\.')}:\\d+:\\d+: .*never closed`, 'm'));
     expect(r.stderr).not.toMatch(/not found:|warning:|note:|would change/);
   });
 });
