@@ -80,7 +80,7 @@ describe('files a step looked at but left alone', () => {
 describe('--timings', () => {
   it.each([
     ['plan', /timings: start-up \d+ ms, recipe \d+ ms, .* verify \d+ ms; total \d+ ms/],
-    ['audit', /^timings: start-up \d+ ms, maps \d+ ms, audit \d+ ms; total \d+ ms$/m],
+    ['audit', /^timings: start-up \d+ ms, recipe \d+ ms, .* verify \d+ ms; total \d+ ms$/m],
     ['roundtrip', /^timings: start-up \d+ ms, (walk \d+ ms, roundtrip|walk and roundtrip) \d+ ms; total \d+ ms$/m],
     ['list', /^timings: start-up \d+ ms, registry \d+ ms; total \d+ ms$/m],
   ])('%s --timings prints one line on stderr, stdout unchanged', (command, line) => {
@@ -105,7 +105,7 @@ describe('progress', () => {
   it('appears on a terminal once a phase has lasted the delay, and never for a shorter phase', () => {
     const repo = gitRepo();
     expect(stderrOnTty(['roundtrip', '--repo', repo], { ANSIMOD_PROGRESS_AFTER_MS: '0' })).toMatch(/\r(scanning|round-tripping) [^\r]*\x1b\[K/);
-    expect(stderrOnTty(['audit', '--repo', repo], { ANSIMOD_PROGRESS_AFTER_MS: '0' })).toMatch(/\rauditing…\x1b\[K/);
+    expect(stderrOnTty(['audit', '--repo', repo], { ANSIMOD_PROGRESS_AFTER_MS: '0' })).toMatch(/\rscanning[^\r]*\x1b\[K/);
     for (const command of ['roundtrip', 'audit', 'plan']) {
       expect(stderrOnTty([command, '--repo', repo, '--quiet'], { ANSIMOD_PROGRESS_AFTER_MS: '60000' }), command).toBe('');
     }
