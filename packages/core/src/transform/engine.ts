@@ -292,7 +292,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     let after: string;
     const planned: PlannedEdit[] = dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
     try {
-      after = applyEdits(loaded.text, planned);
+      after = applyEdits(loaded.text, planned, p);
     } catch (err) {
       if (!(err instanceof AnsimodError)) throw err;
       errors.push({ ...err.diagnostic, path: p });
