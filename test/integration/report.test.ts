@@ -91,7 +91,7 @@ describe('the review report of the fixture repository', () => {
     const websites = await rows.count();
     expect(websites).toBeGreaterThan(0);
     expect(websites).toBeLessThan(total);
-    for (const cell of await page.locator('#ledger-table tbody tr td:nth-child(3)').allInnerTexts()) expect(cell).toContain('proxies-websites');
+    for (const cell of await page.locator('#ledger-table tbody tr td:nth-child(3)').allInnerTexts()) expect(cell).toMatch(/^playbooks\/include\/proxies-websites\.yml:\d+:\d+$/);
     await page.keyboard.press('Escape');
     expect(await rows.count()).toBe(total);
     await page.keyboard.press('Shift+Tab'); // rule

@@ -7,7 +7,8 @@ import type { PlannedChange } from '@ansimod/core';
 import { changedRuns, renderedChanges } from './rendered-values.js';
 import { ledgerFromAudit, ledgerTotals } from './ledger.js';
 import { reportHtml, scriptJson } from './report-html.js';
-import type { ReportData } from './report-data.js';
+import { reportData, type ReportData } from './report-data.js';
+import type { JobResult } from '../job.js';
 
 function change(p: string, before: string, after: string): PlannedChange {
   return { path: p, before, after, beforeBytes: Buffer.from(before), afterBytes: Buffer.from(after), mode: 0o100644, encoding: 'utf8', stages: ['S'], reasons: [] };
@@ -84,5 +85,55 @@ describe('reportHtml', () => {
     expect(JSON.parse(json ?? '')).toEqual(data);
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<(?:link|img|iframe)\b[^>]*(?:src|href)=["']?https?:/i);
+  });
+});
+
+describe('reportData', () => {
+  it('lists every stage of the recipe with its files, what was not found, totals and the changes by role', () => {
+    const changes = [
+      { ...change('roles/bodhi2/base/templates/production.ini.j2', 'a\nb\n', 'a\nB\nC\n'), stages: ['Bodhi'] },
+      { ...change('roles/koji_builder/tasks/main.yml', 'x\n', 'y\n'), stages: ['Koji', 'Bodhi'] },
+      { ...change('inventory/group_vars/all', 'r: 1\n', 'r: 2\n'), stages: ['Koji'] },
+    ];
+    const job = {
+      recipe: {
+        name: 'r',
+        displayName: 'Move it',
+        description: 'Moves  it.',
+        followUps: ['ask for a firewall rule'],
+        steps: [
+          { transform: 't1', stage: 'Koji', target: 'koji', why: 'Koji pushes there.' },
+          { transform: 't2', stage: 'Bodhi', target: 'bodhi' },
+          { transform: 't3', stage: 'Proxies', target: 'proxy' },
+        ],
+      },
+      plan: {
+        root: '/srv/ansible',
+        environments: [{ name: 'production', vars: {}, source: ['inventory/group_vars/all'] }],
+        changes,
+        steps: [{ stage: 'Koji', target: 'koji', transform: 't1', found: true, outcomes: [{ path: 'roles/koji_builder/tasks/main.yml', outcome: 'changed' }, { path: 'x', outcome: 'nochange' }] }],
+        notFound: [{ stage: 'Proxies', target: 'proxy' }],
+        errors: [],
+        warnings: [],
+        filesScanned: 12,
+        timings: [],
+      },
+    } as unknown as JobResult;
+    const data = reportData(job, [], [], new Date(0));
+    expect(data.stages.map((s) => [s.name, s.files.map((f) => f.path), s.notFound])).toEqual([
+      ['Koji', ['roles/koji_builder/tasks/main.yml', 'inventory/group_vars/all'], []],
+      ['Bodhi', ['roles/bodhi2/base/templates/production.ini.j2'], []],
+      ['Proxies', [], ['proxy']],
+    ]);
+    expect(data.stages[0]?.steps).toEqual([{ target: 'koji', transform: 't1', found: true, outcomes: { changed: 1, nochange: 1 } }]);
+    expect(data.stages[0]?.why).toEqual(['Koji pushes there.']);
+    expect(data.totals).toEqual({ files: 3, additions: 4, deletions: 3, filesScanned: 12, stages: 3, ledger: { migrated: 0, kept: 0, unaccounted: 0 } });
+    expect(data.areas).toEqual([
+      { name: 'role bodhi2/base', files: 1, additions: 2, deletions: 1 },
+      { name: 'inventory/', files: 1, additions: 1, deletions: 1 },
+      { name: 'role koji_builder', files: 1, additions: 1, deletions: 1 },
+    ]);
+    expect(data.repository).toBe('ansible');
+    expect(data.recipe.description).toBe('Moves it.');
   });
 });
