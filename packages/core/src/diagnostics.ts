@@ -30,6 +30,10 @@ export type ErrorCode =
   /** The forge refused a request of `ansimod pr`, or could not be reached. */
   | 'FORGE_FAILED'
   | 'USAGE'
+  /** A file over the size limit (`--max-file-size`), not read. */
+  | 'FILE_TOO_LARGE'
+  /** A write stopped by a signal (SIGINT, SIGTERM, SIGHUP) and rolled back. */
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -73,6 +77,16 @@ export class AnsimodError extends Error {
  * // => 'x.ini:3: bad'
  */
 export function formatDiagnostic(d: Diagnostic): string {
+  return formatWhere(d).replace(ENGINE_ERROR_NAME, '');
+}
+
+/**
+ * `TypeError: `, `RangeError: `, `AnsimodError: `… inside a message (an error that a layer
+ * turned into text with `String(err)`): the class is the engine's business, not the user's.
+ */
+const ENGINE_ERROR_NAME = /\b(?:Ansimod|Range|Reference|Type|Syntax|Eval|URI|Internal|Aggregate|Template|TemplateRuntime|TemplateSyntax)?Error: /g;
+
+function formatWhere(d: Diagnostic): string {
   let where = d.path ?? '';
   if (d.line !== undefined) {
     where += `${where ? ':' : ''}${d.line}`;

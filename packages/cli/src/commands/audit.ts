@@ -27,13 +27,15 @@ export const audit: Command = {
     ctx.progress.update('scanning…');
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
+    // A file not read may hold references: named, never silently left out.
+    for (const d of report.notRead) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     if (format === 'sarif') {
       const [{ auditSarif }, { ledgerFromAudit }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../report/ledger.js'), import('../main.js')]);
       ctx.out.line(JSON.stringify(auditSarif(ledgerFromAudit(report.references), version()), null, 2));
       return ExitCode.Done;
     }
     if (format === 'json') {
-      ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned }, null, 2));
+      ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned, notRead: report.notRead }, null, 2));
       return ExitCode.Done;
     }
     const byKind = new Map<string, AuditReference[]>();

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
+import { readByAnsible, resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
@@ -266,6 +266,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     .filter(({ s, r }) => !r.found && s.required !== false)
     .map(({ s }) => ({ stage: s.stage, target: s.target }));
 
+  // Files not read (over --max-file-size, not regular files, read errors) are named with why:
+  // one Ansible reads may be a target, so the plan cannot be trusted (an error, nothing is
+  // written); any other is a warning.
+  for (const e of repo.refusedFiles()) {
+    if (readByAnsible(e.diagnostic.path ?? '')) errors.push({ ...e.diagnostic, message: `${e.diagnostic.message} (a file Ansible reads: it may hold a target)` });
+    else warnings.push({ ...e.diagnostic, severity: 'warning' });
+  }
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
 
@@ -362,6 +369,9 @@ function detectedFormat(p: string, text: string): FormatName {
   }
 }
 
+/** Where files are the kernel's (endless, or with side effects when read), never repository data. */
+const PSEUDO_FILE_SYSTEMS = ['/proc', '/sys', '/dev'];
+
 /** How many files behind symlinked directories are looked at before giving up on them. */
 const OUTSIDE_FILE_LIMIT = 2000;
 
@@ -373,11 +383,13 @@ const OUTSIDE_FILE_LIMIT = 2000;
 async function outsideEntries(root: string, links: readonly string[]): Promise<OutsideAware[]> {
   const out: OutsideAware[] = [];
   for (const link of links) {
-    const abs = path.join(root, link);
+    // The real target is read (never through the link), and never a pseudo-file of the kernel.
+    const abs = await realpath(path.join(root, link)).catch(() => undefined);
+    if (abs === undefined || PSEUDO_FILE_SYSTEMS.some((d) => abs === d || abs.startsWith(`${d}/`))) continue;
     const st = await stat(abs).catch(() => undefined);
     if (st?.isFile()) out.push({ path: link, absolutePath: abs, size: st.size, mode: st.mode, outside: true, outsideVia: link });
     else if (st?.isDirectory() && out.length < OUTSIDE_FILE_LIMIT) {
-      const inner = await walkRepository(abs).catch(() => undefined);
+      const inner = await walkRepository(abs, { maxFiles: OUTSIDE_FILE_LIMIT - out.length }).catch(() => undefined);
       for (const f of inner?.files.slice(0, OUTSIDE_FILE_LIMIT - out.length) ?? []) {
         out.push({ path: `${link}/${f.path}`, absolutePath: f.absolutePath, size: f.size, mode: f.mode, outside: true, outsideVia: link });
       }

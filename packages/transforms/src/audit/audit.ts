@@ -1,4 +1,4 @@
-import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Environment, type JsonValue } from '@ansimod/core';
+import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
@@ -25,6 +25,8 @@ export interface AuditReference {
 export interface AuditReport {
   references: AuditReference[];
   filesScanned: number;
+  /** Files not read (over the size limit, not regular files, read errors), each naming why: their references are unknown. */
+  notRead: Diagnostic[];
 }
 
 export interface AuditOptions {
@@ -181,5 +183,5 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
       });
     }
   }
-  return { references, filesScanned: walk.files.length };
+  return { references, filesScanned: walk.files.length, notRead: repo.refusedFiles().map((e) => e.diagnostic) };
 }
