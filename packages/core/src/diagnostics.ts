@@ -25,6 +25,12 @@ export type ErrorCode =
   /** A template whose shape a transform cannot edit safely (e.g. a key inside a `{% for %}`). */
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
+  /** One side of a pipeline component moves and the other does not (push target vs. credentials). */
+  | 'COMPONENT_SPLIT'
+  /** No step of a recipe found any target: most likely not the repository the recipe is for. */
+  | 'NO_TARGET'
+  /** An edit verified by structure alone (a template our renderer cannot render). */
+  | 'UNVERIFIED'
   /** A git command of `ansimod pr` failed (the message is git's reason, on one line). */
   | 'GIT_FAILED'
   /** The forge refused a request of `ansimod pr`, or could not be reached. */

@@ -41,6 +41,13 @@ export interface PlannedChange {
   stages: string[];
   /** Why each edit was made. */
   reasons: string[];
+  /** Each edit's range in the text before (offsets), with the step that made it. */
+  spans?: Array<{ start: number; end: number; stage: string; target: string }>;
+  /**
+   * Set when the file's edit could be verified by structure alone (re-parsed, Jinja balanced)
+   * because a template involved cannot be rendered by our renderer: the reason, naming the construct.
+   */
+  unverified?: string;
 }
 
 /** What one step did to each file it looked at. */
@@ -87,6 +94,11 @@ export interface PlanOptions {
    * caller loaded its modules; ignored when it failed or is of another directory.
    */
   prescan?: Promise<Prescan | undefined>;
+  /**
+   * Names of the environments to verify (`--env`); the transforms still see every environment,
+   * so the edits are the same as without it. Default: all.
+   */
+  verifyEnvironments?: readonly string[];
 }
 
 /**
@@ -124,7 +136,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
-  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
+  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
   let ansible: Promise<AnsibleRepository> | undefined;
@@ -203,7 +215,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         else if (result.notes?.length) warnings.push({ code: 'TARGET_NOT_FOUND', severity: 'warning', path: p, message: `${step.target}: ${result.notes.join('; ')}` });
       } else {
         report.found = true;
-        for (const e of result.edits) addEdit(editsByPath, e, p, step.stage);
+        for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
       }
     }
@@ -248,10 +260,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       encoding: loaded.encoding,
       stages: [...new Set(list.map((x) => x.stage))],
       reasons: [...new Set(list.map((x) => x.edit.reason).filter((r): r is string => !!r))],
+      spans: list.map((x) => ({ start: x.edit.start, end: x.edit.end, stage: x.stage, target: x.target })),
     });
   }
 
-  const verification = { repo, environments, afterTexts, renders: new Map(), parsed: new Map() };
+  const verified = opts.verifyEnvironments ? environments.filter((e) => opts.verifyEnvironments?.includes(e.name)) : environments;
+  const verification = { repo, environments: verified, afterTexts, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));
@@ -297,11 +311,11 @@ function claimedParseError(document: AnyDocument, select: FileSelector, p: strin
   };
 }
 
-function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
+function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>, e: FileEdit, visited: string, stage: string, target: string): void {
   const p = e.path ?? visited;
   const { path: _ignored, ...edit } = e;
   const list = map.get(p) ?? [];
-  list.push({ edit, stage });
+  list.push({ edit, stage, target });
   map.set(p, list);
 }
 

@@ -10,6 +10,9 @@ export interface AuditReference {
   /** 1-based line and column of the host as written. */
   line: number;
   column: number;
+  /** Offsets of the host as written in the file's text (end exclusive); set by {@link auditRepository}. */
+  start?: number;
+  end?: number;
   /** The mapped host it names (in at least one environment). */
   endpoint: string;
   /** The host as written, Jinja included (`candidate-registry{{ env_suffix }}.example.org`). */
@@ -174,6 +177,8 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
         path: p,
         line,
         column,
+        start: occ.start,
+        end: occ.end,
         endpoint: occ.endpoint,
         source: occ.source,
         context,
