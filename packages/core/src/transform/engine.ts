@@ -138,6 +138,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const stepReports: StepReport[] = [];
   const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
+  const binaryNamed = new Set<string>();
 
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
@@ -219,6 +220,15 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
       }
     }
+    // A file the step would target but that is binary at a glance is an error naming it (exit 3,
+    // nothing written), not a silent "not found".
+    for (const p of await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
+      if (select.paths && !matchesPaths(p, select.paths)) continue;
+      report.found = true;
+      if (binaryNamed.has(p)) continue;
+      binaryNamed.add(p);
+      errors.push({ code: 'BINARY_FILE', severity: 'error', path: p, message: `${step.target}: ${BINARY_TARGET_MESSAGE}` });
+    }
     stepReports.push(report);
     lap(`step ${step.stage}`);
   }
@@ -289,6 +299,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   }
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
+
+/** Why a target that is binary at a glance is not read (engine and audit say the same). */
+export const BINARY_TARGET_MESSAGE = 'binary at a glance (a NUL byte in its first 8,000 bytes): not read, not edited';
 
 /** Thrown by a visited file's `document` when it parsed as a format the step did not select. */
 const formatNotSelected = new Error('document format not selected');
