@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { includeCandidates } from '../ansible/references-resolve.js';
 import { readByAnsible } from '../repo/ansible-files.js';
 import { AnsimodError } from '../diagnostics.js';
 import { ByteCorpus } from '../repo/corpus.js';
@@ -316,15 +317,10 @@ export class RepoIndex implements RepoView {
 
   /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
   resolveInclude(name: string, fromPath: string): string | undefined {
-    const clean = name.replace(/^\.\//, '');
-    const dir = path.posix.dirname(fromPath);
-    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
-    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
-    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
-    for (const c of candidates) if (this.byPath.has(c)) return c;
-    return undefined;
+    return includeCandidates(name, fromPath).find((c) => this.byPath.has(c));
   }
 }
+
 
 /**
  * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1
