@@ -5,7 +5,7 @@
  * TypeScript or ts-morph. Needs `npm run build` (the root `npm test` builds in `pretest`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -265,5 +265,42 @@ describe('start-up cost', () => {
   it('a .ts transform does load them (the probe would see them)', () => {
     const loaded = loadedModules(['plan', '--repo', 'fixtures/ansible', '--transform', 'examples/transforms/move-image-registry.ts']);
     expect(loaded.filter(heavy).length).toBeGreaterThan(0);
+  });
+});
+
+describe('--transform interrupted', () => {
+  it.each(['SIGTERM', 'SIGINT'] as const)('%s while the transpiled transform loads removes its ansimod-transform-* folder (exit 128+n)', async (signal) => {
+    const tmp = mkdtempSync(path.join(outside, 'tmp-'));
+    // The module's top level waits: the run is then between transpiling and importing it.
+    writeFileSync(
+      path.join(outside, 'slow.ts'),
+      [
+        "import { defineTransform, type VisitResult } from '@ansimod/core';",
+        'await new Promise((resolve) => setTimeout(resolve, 60_000));',
+        "export default [defineTransform({ name: 'slow', displayName: 'Slow', description: 'Waits.', options: {}, select: { formats: ['yaml'] }, visit: (): VisitResult => ({ outcome: 'skip', reason: 'test' }) })];",
+        '',
+      ].join('\n'),
+    );
+    const child = spawn(process.execPath, [bin, 'plan', '--repo', repo, '--transform', 'slow.ts'], { cwd: outside, env: { ...process.env, TMPDIR: tmp }, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const folders = (): string[] => readdirSync(tmp).filter((f) => f.startsWith('ansimod-transform-'));
+    const deadline = Date.now() + 60_000;
+    while (folders().length === 0 && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    expect(folders()).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 200)); // into the import's wait
+    child.kill(signal);
+    expect(await exited).toBe(signal === 'SIGTERM' ? 143 : 130);
+    expect(folders()).toEqual([]);
+  }, 120_000);
+
+  it('a run that ends normally leaves no ansimod-transform-* folder', () => {
+    const tmp = mkdtempSync(path.join(outside, 'tmp-'));
+    writeFileSync(
+      path.join(outside, 'quick.ts'),
+      "import { defineTransform, type VisitResult } from '@ansimod/core';\nexport default [defineTransform({ name: 'quick', displayName: 'Quick', description: 'Skips.', options: {}, select: { formats: ['yaml'] }, visit: (): VisitResult => ({ outcome: 'skip', reason: 'test' }) })];\n",
+    );
+    const r = spawnSync(process.execPath, [bin, 'plan', '--repo', repo, '--transform', 'quick.ts'], { cwd: outside, env: { ...process.env, TMPDIR: tmp }, encoding: 'utf8' });
+    expect(r.stderr).not.toMatch(/at .*\.js:\d+/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  * transpiled temporary `.mjs`, `.js`/`.mjs` as they are.
  */
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AnsimodError, type AnyTransform, type Diagnostic } from '@ansimod/core';
@@ -12,6 +12,9 @@ import { installedCore } from './installed-core.js';
 import { isTypeScriptFile } from './module-specifiers.js';
 import { registerAnsimodResolution } from './package-resolution.js';
 import { transformsOfModule } from './transform-export.js';
+
+/** Signals that end a run while a transform loads; its temporary folder is removed first. */
+const CLEANUP_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 /**
  * The type check of a transform failed: `diagnostics` holds every compiler error (printed one
@@ -74,6 +77,15 @@ export async function loadTransformFiles(files: readonly string[], opts: LoadTra
     throw new TransformTypeError([...problems.keys()].join(', '), all);
   }
   const outDir = mkdtempSync(path.join(tmpdir(), 'ansimod-transform-'));
+  const removeOutDir = (): void => rmSync(outDir, { recursive: true, force: true });
+  // A signal (Ctrl-C, SIGTERM) while the transpiled modules load would end the process before
+  // `finally` runs: remove the folder then too, and exit as the signal would (128 + its number).
+  const onSignal = (signal: NodeJS.Signals): void => {
+    removeOutDir();
+    process.exit(128 + (osConstants.signals[signal] ?? 0));
+  };
+  for (const s of CLEANUP_SIGNALS) process.on(s, onSignal);
+  process.on('exit', removeOutDir);
   try {
     const loaded: AnyTransform[] = [];
     for (const t of targets) {
@@ -83,7 +95,9 @@ export async function loadTransformFiles(files: readonly string[], opts: LoadTra
     return loaded;
   } finally {
     // The modules are in memory once imported; the files are not needed any more.
-    rmSync(outDir, { recursive: true, force: true });
+    for (const s of CLEANUP_SIGNALS) process.off(s, onSignal);
+    process.off('exit', removeOutDir);
+    removeOutDir();
   }
 }
 
