@@ -62,7 +62,7 @@ export const patch: Command = {
         return ExitCode.Done;
       }
       summarize(job, ctx, 'changes');
-      ctx.err.line('nothing to change: no patch written');
+      if (!ctx.quiet) ctx.err.line('nothing to change: no patch written');
       return ExitCode.Done;
     }
     // Every output is made first and its directory checked, so a bad -o/--pr path fails before

@@ -260,7 +260,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     }
     let after: string;
     try {
-      after = applyEdits(loaded.text, dedupe(list.map((x) => x.edit)));
+      after = applyEdits(loaded.text, dedupe(list.map((x) => x.edit)), p);
     } catch (err) {
       if (!(err instanceof AnsimodError)) throw err;
       errors.push({ ...err.diagnostic, path: p });

@@ -1,6 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { createTwoFilesPatch } from 'diff';
 import { renderTemplate } from '../render/index.js';
 import type { PlannedChange } from './engine.js';
 import { includeCandidates } from '../ansible/references-resolve.js';
@@ -139,6 +140,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
   for (const env of v.environments) {
     if (check.environments && !check.environments.includes(env.name)) continue;
     const datas: RenderedData[] = [];
+    const outputs: string[] = [];
     for (const phase of ['before', 'after'] as const) {
       const extra = check.vars ? await check.vars(env, phase) : {};
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
@@ -154,6 +156,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
         break;
       }
       datas.push(d.data);
+      outputs.push(r.output);
     }
     if (datas.length !== 2) continue;
     const expected = check.expect(datas[0] as RenderedData, env);
@@ -162,7 +165,32 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       expected.format !== actual.format
         ? `expected ${expected.format} data, got ${actual.format}`
         : firstDifference('value' in expected ? expected.value : expected.lines, 'value' in actual ? actual.value : actual.lines);
-    if (diff) problems.push(failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`));
+    if (diff) {
+      const problem = failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`);
+      problems.push({ ...problem, detail: renderedDiff(check.path, env.name, outputs[0] ?? '', outputs[1] ?? '') });
+    }
   }
   return problems;
+}
+
+/** At most this many lines of the rendered diff are shown under a failed verification. */
+const RENDERED_DIFF_LINES = 24;
+
+/**
+ * A short unified diff of a template rendered before and after the edit in one environment
+ * (one line of context, cut after {@link RENDERED_DIFF_LINES} lines), shown under a failed
+ * verification so the difference can be seen.
+ *
+ * @example
+ * renderedDiff('a.conf', 'staging', 'x=1\n', 'x=2\n');
+ * // => '--- a.conf (rendered for staging, before)\n+++ a.conf (rendered for staging, after)\n@@ -1 +1 @@\n-x=1\n+x=2'
+ */
+export function renderedDiff(path: string, env: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, '', '', { context: 1 });
+  const lines = patch
+    .split('\n')
+    .filter((l) => !l.startsWith('====') && !l.startsWith('Index:'))
+    .map((l) => l.replace(/\t$/, ''));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.length > RENDERED_DIFF_LINES ? [...lines.slice(0, RENDERED_DIFF_LINES), `… (${lines.length - RENDERED_DIFF_LINES} more lines)`].join('\n') : lines.join('\n');
 }
