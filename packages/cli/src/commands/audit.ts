@@ -52,9 +52,8 @@ export const audit: Command = {
     // A file not read may hold references: named, never silently left out.
     if (!ctx.quiet) for (const d of ledger.notRead ?? []) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     if (format === 'sarif') {
-      const [{ auditSarif }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../main.js')]);
-      const entries = ledger.entries.map((e) => ({ ...e, rule: e.rule ?? (e.step ? `step/${e.step}` : 'none'), reason: e.reason ?? `moved by ${e.step ?? 'the plan'}` }));
-      ctx.out.line(JSON.stringify(auditSarif(entries, version()), null, 2));
+      const [{ auditSarif }, { ledgerRows }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../report/ledger.js'), import('../main.js')]);
+      ctx.out.line(JSON.stringify(auditSarif(ledgerRows(ledger), version()), null, 2));
       return ExitCode.Done;
     }
     if (format === 'json') {
