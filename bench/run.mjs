@@ -6,13 +6,14 @@
  * Columns (each run as its own process, repeated, interleaved so drift hits all alike):
  *   plan       ansimod plan --repo T               vs  grep    grep -rlE '<registry hosts>' T
  *   roundtrip  ansimod roundtrip --repo T          vs  ruamel  ruamel.yaml round trip of T's YAML files
+ *   fqcn       ansimod plan --recipe fqcn --repo T vs  grep-fqcn  grep -rlE '<short builtin module keys>' T
  * For each: median wall time with min–max over the repetitions, and the peak RSS of the process
  * (GNU time's %M where available, otherwise VmHWM polled from /proc). A command that is missing
  * or not implemented yet shows as "not available" with the reason; the bench never crashes on it.
  *
  * Usage:
  *   node bench/run.mjs [--reps 5] [--sizes 5000,5000+52,50000 | --quick] [--repo DIR]... [--seed S]
- *                      [--columns plan,grep,roundtrip,ruamel] [--no-warmup] [--timeout 900]
+ *                      [--columns plan,grep,roundtrip,ruamel,fqcn,grep-fqcn] [--no-warmup] [--timeout 900]
  *                      [--pattern ERE] [--cli path/to/bin.js]
  * Results: a table on stdout and bench/out/results.json (logs of the last repetition in bench/out/logs/).
  */
@@ -34,6 +35,15 @@ const LOGS = join(OUT, 'logs');
  */
 const FEDORA_PAD_MB = 52;
 
+/**
+ * What grep is asked for beside the fqcn recipe: a line naming a short builtin module as a key
+ * (`copy:`, `- file:`), the modules from the Ansible layer's shipped ansible-core list.
+ */
+const FQCN_PATTERN = (() => {
+  const data = JSON.parse(readFileSync(join(root, 'packages/core/src/ansible/data/ansible-core.json'), 'utf8'));
+  return `^[[:space:]]*(-[[:space:]]+)*(${data.modules.join('|')}):`;
+})();
+
 /** The registry hosts the flatpaks-to-quay recipe looks for, as grep would be asked for them. */
 const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedoraproject\.org`;
 
@@ -42,7 +52,7 @@ const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedo
 
 function parseArgs(argv) {
   const o = { reps: 5, sizes: undefined, repos: [], seed: DEFAULT_SEED, warmup: true, timeoutS: 900,
-    pattern: DEFAULT_PATTERN, columns: ['plan', 'grep', 'roundtrip', 'ruamel'] };
+    pattern: DEFAULT_PATTERN, columns: ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn'] };
   const value = (i) => {
     if (argv[i + 1] === undefined) throw new Error(`${argv[i]} needs a value`);
     return argv[i + 1];
@@ -66,7 +76,7 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps must be a positive integer');
   if (o.sizes?.some((s) => s.size < 200)) throw new Error('--sizes: at least 200 files');
-  const known = ['plan', 'grep', 'roundtrip', 'ruamel'];
+  const known = ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn'];
   for (const c of o.columns) if (!known.includes(c)) throw new Error(`unknown column ${c} (known: ${known.join(', ')})`);
   // A real tree alone is the usual intent of --repo; synthetic sizes only when asked for as well.
   // By default: 5,000 files, the same padded to a real repository's byte volume, and 50,000.
@@ -184,11 +194,11 @@ function makeColumns(env, opts) {
   // For roundtrip, 3 is an outcome of a complete run (some file does not print back identically);
   // for plan it means the run stopped early (a target that does not parse, failed verification).
   const completeCodes = { plan: [0, 1], roundtrip: [0, 1, 3] };
-  const ansimod = (cmd) => ({
-    id: cmd,
-    label: `ansimod ${cmd}`,
+  const ansimod = (cmd, recipe) => ({
+    id: recipe ?? cmd,
+    label: `ansimod ${cmd}${recipe ? ` --recipe ${recipe}` : ''}`,
     unavailable: !env.cli.bin || env.cli.note ? env.cli.note : undefined,
-    argv: (tree) => [process.execPath, env.cli.bin, cmd, '--repo', tree],
+    argv: (tree) => [process.execPath, env.cli.bin, cmd, '--repo', tree, ...(recipe ? ['--recipe', recipe] : [])],
     judge: ({ code, signal, timedOut }, stdout, stderr) => {
       if (timedOut) return { status: 'failed', note: `timed out after ${opts.timeoutS} s` };
       if (signal) return { status: 'failed', note: `killed by ${signal}` };
@@ -239,7 +249,8 @@ function makeColumns(env, opts) {
       }
     },
   };
-  const all = { plan: ansimod('plan'), grep, roundtrip: ansimod('roundtrip'), ruamel };
+  const grepFqcn = { ...grep, id: 'grep-fqcn', label: 'grep -rlE <short module keys>', argv: (tree) => ['grep', '-rlE', FQCN_PATTERN, tree] };
+  const all = { plan: ansimod('plan'), grep, roundtrip: ansimod('roundtrip'), ruamel, fqcn: ansimod('plan', 'fqcn'), 'grep-fqcn': grepFqcn };
   return opts.columns.map((id) => all[id]);
 }
 
@@ -338,11 +349,12 @@ function printTree(tree, results) {
   for (const row of rows) console.log(`  ${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}`);
   const ratios = {
     planVsGrep: ratio(results, 'plan', 'grep', 'wall'),
+    fqcnVsGrep: ratio(results, 'fqcn', 'grep-fqcn', 'wall'),
     roundtripVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'wall'),
     planRssVsGrep: ratio(results, 'plan', 'grep', 'rss'),
     roundtripRssVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'rss'),
   };
-  console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +
+  console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, fqcn/grep ${fmtRatio(ratios.fqcnVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +
     `peak RSS plan/grep ${fmtRatio(ratios.planRssVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripRssVsRuamel)}`);
   return ratios;
 }

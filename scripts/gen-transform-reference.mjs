@@ -83,7 +83,8 @@ function where(node) {
 
 /**
  * The value of a literal expression in a transform definition: strings (and their `+`
- * concatenations), numbers, booleans, arrays, object literals, and consts initialised with those.
+ * concatenations), numbers, booleans, arrays, object literals (spreads of such consts included,
+ * imported or not), and consts initialised with those.
  * Anything computed is an error naming the place, so the reference never shows a guess.
  * @param {import('ts-morph').Node} node
  * @returns {unknown}
@@ -102,6 +103,11 @@ function literalValue(node) {
     /** @type {Record<string, unknown>} */
     const out = {};
     for (const prop of node.getProperties()) {
+      // `...sharedOptions`: a const object literal, spelled out as if written here.
+      if (Node.isSpreadAssignment(prop)) {
+        Object.assign(out, literalValue(prop.getExpression()));
+        continue;
+      }
       if (!Node.isPropertyAssignment(prop)) throw new Error(`${where(prop)}: only plain properties can be documented`);
       const nameNode = prop.getNameNode();
       const key = Node.isStringLiteral(nameNode) ? nameNode.getLiteralValue() : nameNode.getText();
@@ -110,7 +116,8 @@ function literalValue(node) {
     return out;
   }
   if (Node.isIdentifier(node)) {
-    const decl = node.getSymbol()?.getValueDeclaration();
+    const symbol = node.getSymbol();
+    const decl = (symbol?.getAliasedSymbol() ?? symbol)?.getValueDeclaration();
     if (decl && Node.isVariableDeclaration(decl) && decl.getInitializer()) return literalValue(/** @type {import('ts-morph').Node} */ (decl.getInitializer()));
   }
   throw new Error(`${where(node)}: "${node.getText()}" is not a literal; the reference can only show literal values`);

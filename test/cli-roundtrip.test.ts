@@ -69,8 +69,10 @@ describe('ansimod roundtrip', () => {
     expect(JSON.parse(r.stdout).total).toBe(4);
   });
 
-  it('prints a human summary by format with the skipped files and their reasons', () => {
-    const r = ansimod(['roundtrip', '--repo', repo]);
+  it('prints a human summary by format with the skipped files counted by reason; --verbose lists them', () => {
+    const summary = ansimod(['roundtrip', '--repo', repo]);
+    expect(summary.stdout).toContain('\nskipped (2): 1 binary file (NUL byte), 1 symlink to outside the repository (--verbose lists them)\n');
+    const r = ansimod(['roundtrip', '--repo', repo, '--verbose']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^format\s+files\s+structured\s+identical\n/);
     expect(r.stdout).toMatch(/\ntotal\s+4\s+\d+\s+4\n/);

@@ -3,7 +3,7 @@
  * Run it with `ansimod plan --repo DIR --transform examples/transforms/move-image-registry.ts`.
  * It imports from `@ansimod/core` only, like any transform written outside this repository.
  */
-import { defineTransform, isTemplatePath, type FileEdit, type RenderCheck, type RenderedData, type VisitResult, type YamlPath } from '@ansimod/core';
+import { defineTransform, isTemplatePath, type DataChange, type FileEdit, type RenderCheck, type RenderedData, type VisitResult, type YamlPath } from '@ansimod/core';
 
 /** An image reference split at its registry host: `host/rest` (`rest` keeps path, tag and digest). */
 interface ImageRef {
@@ -115,6 +115,8 @@ export const moveImageRegistry = defineTransform({
     const edits: FileEdit[] = [];
     const checks: RenderCheck[] = [];
     const places: Array<{ doc: number; path: YamlPath }> = [];
+    // What the edits do to the file's YAML data: the engine checks it on files Ansible reads as they are.
+    const data: DataChange[] = [];
     let matched = false;
 
     if (doc.format === 'yaml') {
@@ -129,6 +131,7 @@ export const moveImageRegistry = defineTransform({
         }
         edits.push(doc.scalarEdit(pair.value, moved, `image ${ref} → ${moved}`));
         places.push({ doc: pair.doc, path: pair.path });
+        data.push({ op: 'set', doc: pair.doc, at: pair.path, value: moved });
       }
       // A template is checked as rendered: exactly these values may change, in every environment.
       // Keys written with Jinja have no fixed place in the render, so such files get the
@@ -152,7 +155,7 @@ export const moveImageRegistry = defineTransform({
       return { outcome: 'skip', reason: 'neither YAML nor a Dockerfile' };
     }
 
-    if (edits.length) return { outcome: 'changed', edits, checks, notes: edits.map((e) => e.reason ?? '') };
+    if (edits.length) return { outcome: 'changed', edits, checks, data, notes: edits.map((e) => e.reason ?? '') };
     return matched ? { outcome: 'nochange', matched: true, notes: ['images already on the new registry'] } : { outcome: 'skip', reason: 'no image of a mapped registry' };
   },
 });

@@ -142,7 +142,7 @@ describe('on a terminal', () => {
 
   it('shows a progress line on stderr and clears it; colours the diff; NO_COLOR and --quiet are respected', () => {
     const repo = gitRepo();
-    const stderr = onTty(['plan', '--repo', repo], { NO_COLOR: '', FORCE_COLOR: '' }, true);
+    const stderr = onTty(['plan', '--repo', repo], { NO_COLOR: '', FORCE_COLOR: '', ANSIMOD_PROGRESS_AFTER_MS: '0' }, true);
     expect(stderr).toMatch(/^\rscanning[^\r]*\x1b\[K/);
     expect(stderr).toMatch(/\r\x1b\[Kflatpaks-to-quay: would change \d+ files/);
 

@@ -46,7 +46,7 @@ describe('pre-commit runs the ansimod-check hook', () => {
     const repo = gitRepo({ from: fixtureDir });
     writeFileSync(
       path.join(repo, '.pre-commit-config.yaml'),
-      ['repos:', `  - repo: ${hooks.dir}`, `    rev: ${hooks.rev}`, '    hooks:', '      - id: ansimod-check', '        args: [--recipe, flatpaks-to-quay]', ''].join('\n'),
+      ['repos:', `  - repo: ${hooks.dir}`, `    rev: ${hooks.rev}`, '    hooks:', '      - id: ansimod-check', '        args: [--strict, --recipe, flatpaks-to-quay]', ''].join('\n'),
     );
     commitAll(repo, 'pre-commit config');
     const home = tempDir('ansimod-pre-commit-home-');

@@ -9,7 +9,8 @@ import { UsageError, type Command, type CommandArgs, type OptionsSpec } from './
 export const GLOBAL_OPTIONS = {
   repo: { type: 'string', valueName: 'DIR', description: 'the repository to work on (default: current directory)' },
   json: { type: 'boolean', description: 'print one JSON object on stdout instead of text' },
-  quiet: { type: 'boolean', short: 'q', description: 'print only errors (and --json output)' },
+  quiet: { type: 'boolean', short: 'q', description: 'print only errors (and the --json object, or a patch written to stdout)' },
+  verbose: { type: 'boolean', short: 'v', description: 'also list what summaries count: skipped files, files a step looked at but left alone' },
   debug: { type: 'boolean', description: 'show stack traces on errors' },
   'max-file-size': { type: 'string', valueName: 'SIZE', description: 'files larger than this are not read, and named (default 16M; K, M, G)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },

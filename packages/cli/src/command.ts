@@ -38,15 +38,17 @@ export type OptionValues = { [name: string]: string | boolean | (string | boolea
  * Options every command accepts, already interpreted.
  *
  * @example
- * const ctx: GlobalOptions = { repo: '/srv/ansible', json: false, quiet: false, debug: false };
+ * const ctx: GlobalOptions = { repo: '/srv/ansible', json: false, quiet: false, verbose: false, debug: false };
  */
 export interface GlobalOptions {
   /** Absolute path of the repository (`--repo DIR`, default the current directory). */
   readonly repo: string;
   /** `--json`: print exactly one JSON object on stdout, nothing else. */
   readonly json: boolean;
-  /** `--quiet`: no progress and no summary, only errors (and `--json` output). */
+  /** `--quiet`: no progress, no summary, no warnings: only errors (and `--json` output). */
   readonly quiet: boolean;
+  /** `--verbose`: list what the summaries only count (skipped files, files left alone). */
+  readonly verbose: boolean;
   /** `--debug`: stack traces on errors. */
   readonly debug: boolean;
 }
@@ -63,7 +65,10 @@ export interface CommandContext extends GlobalOptions {
   readonly out: Output;
   /** stderr: diagnostics, warnings and progress. */
   readonly err: Output;
-  /** A single in-place status line on stderr; silent unless stderr is a TTY and not `--quiet`. */
+  /**
+   * A single in-place status line on stderr; silent unless stderr is a TTY and not `--quiet`,
+   * and shown only once a phase has lasted about a second.
+   */
   readonly progress: Progress;
   /** The repository walked and read ahead, when `bin` started that before loading the CLI. */
   readonly prescan?: Promise<Prescan | undefined>;
@@ -76,7 +81,12 @@ export interface CommandContext extends GlobalOptions {
  * progress.update('scanning 1234 files…'); progress.done();
  */
 export interface Progress {
-  update(message: string): void;
+  /**
+   * Sets the phase's message. It is drawn once the phase (since the last `done`) has lasted
+   * about a second; `{ now: true }` draws it at once, for a phase known to be long that blocks
+   * the thread (type-checking a transform), where no timer could fire.
+   */
+  update(message: string, opts?: { now?: boolean }): void;
   /** Clears the line; call before printing anything else on stderr. */
   done(): void;
 }

@@ -19,6 +19,9 @@ import {
 } from '@ansimod/core';
 import type { Ledger } from '@ansimod/transforms';
 import { UsageError, type Command, type CommandArgs, type CommandContext } from './command.js';
+import { indent, PlanFailed } from './failure.js';
+import { optionsFor, requireKnownOptions, splitOptionArgs } from './option-args.js';
+import { printTimings, stopwatch } from './timings.js';
 
 // `@ansimod/transforms` and the user-transform loader are imported when a job runs, not when
 // the command table is built: `roundtrip`, `list` and `--help` never pay for them.
@@ -27,6 +30,13 @@ const transformsModule = (): Promise<typeof import('@ansimod/transforms')> => im
 /** The options of every command that runs the job. */
 export const JOB_OPTIONS: Command['options'] = {
   timings: { type: 'boolean', description: 'print how long each phase took (start-up, environments, walk, scan, each stage, verify) on stderr' },
+  option: {
+    type: 'string',
+    multiple: true,
+    valueName: 'NAME=VALUE',
+    description:
+      "set an option of the recipe or of the --transform file's transforms, typed by its spec: text, true|false, a number, A,B for a list, FROM=TO,FROM=TO for a map (see `ansimod list`)",
+  },
   recipe: {
     type: 'string',
     valueName: 'NAME|FILE',
@@ -104,32 +114,13 @@ export async function runJob(args: CommandArgs, ctx: CommandContext, opts: { all
   // Node's own start-up and the modules loaded so far, measured from the process's start.
   const startup = performance.now();
   const job = await planJob(args, ctx);
-  if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
+  printTimings(args, [{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
   // No step found anything: the wrong directory, not a clean repository.
   const recipeRun = strings(args.values['transform']).length === 0;
   if (recipeRun && !opts.allowNoTarget && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
     throw new AnsimodError({ code: 'NO_TARGET', message: `no target of ${job.recipe.name} in ${ctx.repo} — is this the Ansible repository?` });
   }
   return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}) };
-}
-
-function printTimings(timings: readonly PhaseTiming[], ctx: CommandContext): void {
-  const total = timings.reduce((sum, t) => sum + t.ms, 0);
-  ctx.err.line(`timings: ${timings.map((t) => `${t.phase} ${Math.round(t.ms)} ms`).join(', ')}; total ${Math.round(total)} ms`);
-}
-
-/** Measures what {@link runJob} does before the plan: loading the recipe and its environments. */
-function stopwatch(): { timings: PhaseTiming[]; lap: (phase: string) => void } {
-  const timings: PhaseTiming[] = [];
-  let start = performance.now();
-  return {
-    timings,
-    lap(phase) {
-      const now = performance.now();
-      timings.push({ phase, ms: now - start });
-      start = now;
-    },
-  };
 }
 
 async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
@@ -145,6 +136,12 @@ async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResul
   if (Object.keys(maps.value).length) {
     if (!recipe.options?.['maps']) throw new UsageError(`recipe ${recipe.name} takes no --map`);
     options['maps'] = maps.value;
+  }
+  const optionArgs = splitOptionArgs(strings(args.values['option']));
+  if (optionArgs.size) {
+    requireKnownOptions(optionArgs, [recipe.options ?? {}], `recipe ${recipe.name}`);
+    if (optionArgs.has('maps') && options['maps']) throw new UsageError('give the maps with --map or with --option maps=…, not both');
+    Object.assign(options, optionsFor(optionArgs, recipe.options ?? {}, `recipe ${recipe.name}`));
   }
   // --env limits what is verified, never what is edited: the transforms see every environment.
   const environments = await selectEnvironments(ctx.repo, []);
@@ -182,9 +179,12 @@ export async function jobLedger(job: JobResult): Promise<Ledger> {
 async function runTransformFiles(files: string[], args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
   const watch = stopwatch();
   for (const flag of ['recipe', 'map', 'reverse'] as const) {
-    if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to recipes; a --transform file runs with its own option defaults`);
+    if (args.values[flag] !== undefined) throw new UsageError(`--${flag} applies to recipes; give a --transform file's options with --option NAME=VALUE`);
   }
-  ctx.progress.update('loading transforms…');
+  const given = splitOptionArgs(strings(args.values['option']));
+  // Type-checking a .ts file blocks the thread for seconds: say so at once (on a terminal).
+  if (files.some((f) => /\.[cm]?ts$/.test(f))) ctx.progress.update(`type-checking ${files.join(', ')}…`, { now: true });
+  else ctx.progress.update('loading transforms…');
   const { loadTransformFiles, TransformTypeError, userTransformJob } = await import('./user-transforms/index.js');
   const transforms = await loadTransformFiles(files, { cwd: process.cwd() }).catch((e: unknown) => {
     if (e instanceof TransformTypeError) {
@@ -193,7 +193,8 @@ async function runTransformFiles(files: string[], args: CommandArgs, ctx: Comman
     }
     throw e;
   });
-  const { recipe, steps } = userTransformJob(transforms);
+  requireKnownOptions(given, transforms.map((t) => t.options), transforms.map((t) => t.name).join(', '));
+  const { recipe, steps } = userTransformJob(transforms, new Map(transforms.map((t) => [t.name, optionsFor(given, t.options, t.name)])));
   watch.lap('transforms');
   const environments = await selectEnvironments(ctx.repo, []);
   const verifyEnvironments = chosenEnvironments(environments, strings(args.values['env'])).map((e) => e.name);
@@ -224,16 +225,19 @@ function chosenEnvironments(all: Environment[], names: string[]): Environment[] 
   return all.filter((e) => names.includes(e.name));
 }
 
-/** Throws the plan's first error (the CLI prints every error first); used where nothing may be written. */
+/**
+ * Throws the plan's errors as one {@link PlanFailed} (printed, each, first when there are
+ * several); used where nothing may be written.
+ */
 export function failOnErrors(plan: Plan, ctx: CommandContext): void {
   if (!plan.errors.length) return;
-  if (plan.errors.length === 1) throw new AnsimodError(plan.errors[0] as NonNullable<Plan['errors'][0]>);
-  for (const e of plan.errors) ctx.err.line(`ansimod: ${formatLocation(e)}`);
-  throw new AnsimodError({ code: plan.errors[0]?.code ?? 'VERIFY_FAILED', message: `${plan.errors.length} errors; nothing was written` });
-}
-
-function formatLocation(d: Plan['errors'][number]): string {
-  return `${d.path ?? ''}${d.line ? `:${d.line}` : ''}${d.path ? ': ' : ''}${d.message}`;
+  if (plan.errors.length > 1) {
+    for (const e of plan.errors) {
+      ctx.err.line(`ansimod: ${formatDiagnostic(e)}`);
+      if (e.detail) ctx.err.line(indent(e.detail));
+    }
+  }
+  throw new PlanFailed(plan.errors);
 }
 
 /** The pipeline stages in recipe order, each with the paths it changed (a file counts under its first stage). */

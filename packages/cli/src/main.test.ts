@@ -1,4 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AnsimodError } from '@ansimod/core';
 import { splitCommand, parseCommandArgs } from './args.js';
 import { ExitCode, UsageError, type Command } from './command.js';
@@ -148,7 +152,7 @@ describe('output', () => {
 
   it('draws progress in place on a TTY and nothing when piped or quiet', () => {
     let tty = '';
-    const p = progressLine({ write: (s: string) => (tty += s), isTTY: true }, true);
+    const p = progressLine({ write: (s: string) => (tty += s), isTTY: true }, true, 0);
     p.update('scanning 1 files…');
     p.done();
     expect(tty).toBe('\rscanning 1 files…\x1b[K\r\x1b[K');
@@ -156,5 +160,62 @@ describe('output', () => {
     progressLine({ write: (s: string) => (piped += s) }, true).update('scanning');
     progressLine({ write: (s: string) => (piped += s), isTTY: true }, false).update('scanning');
     expect(piped).toBe('');
+  });
+
+  it('shows a phase only once it has lasted the delay, by a timer when no update comes; { now } at once', async () => {
+    let tty = '';
+    const stream = { write: (s: string) => (tty += s), isTTY: true };
+    const short = progressLine(stream, true, 60_000);
+    short.update('scanning…');
+    short.update('scanning 3/9 files…');
+    short.done();
+    expect(tty).toBe('');
+    const long = progressLine(stream, true, 30);
+    long.update('auditing…');
+    await new Promise((r) => setTimeout(r, 80));
+    expect(tty).toBe('\rauditing…\x1b[K');
+    long.done();
+    tty = '';
+    const blocking = progressLine(stream, true, 60_000);
+    blocking.update('type-checking t.ts…', { now: true });
+    blocking.done();
+    expect(tty).toBe('\rtype-checking t.ts…\x1b[K\r\x1b[K');
+  });
+
+  it('under --json a fatal error is one JSON object on stdout, also when stdout itself fails (exit 4)', async () => {
+    const io = capture();
+    expect(await main(['plan', '--json', '--bogus'], io)).toBe(ExitCode.Usage);
+    expect(JSON.parse(io.out())).toEqual({ error: { code: 'USAGE', message: "unknown option '--bogus'", path: null, line: null } });
+    let err = '';
+    const broken: MainIO = {
+      stdout: { write: () => { throw new Error('write EIO'); } },
+      stderr: { write: (s: string) => (err += s) },
+      env: {},
+      cwd: '/',
+    };
+    expect(await main(['--version'], broken)).toBe(ExitCode.Internal);
+    expect(err).toMatch(/^ansimod: cannot write to stdout: write EIO/m);
+  });
+
+  // Exit 4 for every command: a bug is anything that is not an input or usage error; a stdout
+  // that throws on write stands in for one (the end-to-end tests cover 0, 1, 2 and 3).
+  it.each(['plan', 'apply', 'patch', 'check', 'audit', 'roundtrip', 'list'])('%s: an internal error exits 4, with a hint and no stack trace', async (command) => {
+    const repo = mkdtempSync(path.join(tmpdir(), 'ansimod-main-'));
+    try {
+      cpSync(fileURLToPath(new URL('../../../fixtures/ansible', import.meta.url)), repo, { recursive: true });
+      let err = '';
+      const broken: MainIO = {
+        stdout: { write: () => { throw new Error('write EIO'); } },
+        stderr: { write: (s: string) => (err += s) },
+        env: {},
+        cwd: repo,
+      };
+      const extra = command === 'patch' ? ['--author', 'A <a@example.org>'] : [];
+      expect(await main([command, '--repo', repo, '--json', ...extra], broken), err).toBe(ExitCode.Internal);
+      expect(err).toMatch(/^ansimod: cannot write to stdout: write EIO/);
+      expect(err).not.toMatch(/^\s+at /m);
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 });

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnsimodError, formatDiagnostic, recoverInterruptedWrite, WriteInterrupted, type Prescan } from '@ansimod/core';
+import { AnsimodError, formatDiagnostic, recoverInterruptedWrite, WriteInterrupted, type Diagnostic, type Prescan } from '@ansimod/core';
 import { GLOBAL_OPTIONS, TOP_LEVEL_OPTIONS, parseArgsMessage, parseCommandArgs, parseSpec, splitCommand } from './args.js';
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
 import { commands as registered } from './commands.js';
 import { commandHelp, topHelp } from './help.js';
+import { indent, PlanFailed } from './failure.js';
 import { parseSize } from './max-file-size.js';
-import { output, OutputFailed, progressLine, type Output, type OutputStream } from './output.js';
+import { output, OutputFailed, progressLine, PROGRESS_AFTER_MS, type Output, type OutputStream } from './output.js';
 
 /**
  * Where `main` reads and writes; tests pass their own.
@@ -44,11 +45,13 @@ export async function main(argv: string[], io: MainIO = processIO()): Promise<nu
   const out = output(io.stdout, io.env, 'stdout');
   const err = output(io.stderr, io.env, 'stderr');
   const debug = argv.includes('--debug');
+  // Under --json every outcome is one JSON object on stdout, a fatal error included.
+  const json = argv.slice(0, argv.includes('--') ? argv.indexOf('--') : argv.length).includes('--json');
   let code: number;
   try {
     code = await dispatch(argv, io, out, err);
   } catch (e) {
-    code = reportError(e, err, debug);
+    code = reportError(e, err, debug, json ? out : undefined);
     if (e instanceof OutputFailed) return code;
   }
   return outputCheck(code, out, err);
@@ -133,11 +136,12 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
   }
   const repoValue = args.values['repo'];
   const quiet = args.values['quiet'] === true;
-  const progress = progressLine(io.stderr, !quiet);
+  const progress = progressLine(io.stderr, !quiet, progressDelay(io.env));
   const ctx: CommandContext = {
     repo: path.resolve(io.cwd, typeof repoValue === 'string' ? repoValue : '.'),
     json: args.values['json'] === true,
     quiet,
+    verbose: args.values['verbose'] === true && !quiet,
     debug: args.values['debug'] === true,
     out,
     err,
@@ -158,12 +162,26 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
   }
 }
 
-/** Prints an error the way users should see it and picks the exit code. */
-function reportError(e: unknown, err: Output, debug: boolean): number {
+/**
+ * Prints an error the way users should see it and picks the exit code. With `--json` (`json`
+ * is stdout), the error is also the one JSON object on stdout:
+ * `{"error": {"code", "message", "path", "line"}}` (and `"errors"` when there were several).
+ */
+function reportError(e: unknown, err: Output, debug: boolean, json?: Output): number {
   const c = err.color;
+  const emit = (error: { code: string; message: string; path?: string | undefined; line?: number | undefined }, all?: readonly Diagnostic[]): void => {
+    if (!json) return;
+    const one = { code: error.code, message: error.message, path: error.path ?? null, line: error.line ?? null };
+    try {
+      json.line(JSON.stringify({ error: one, ...(all && all.length > 1 ? { errors: all } : {}) }, null, 2));
+    } catch {
+      // stdout itself failed (the error being reported, maybe): stderr has the message.
+    }
+  };
   if (e instanceof UsageError) {
     const help = e.command ? `ansimod ${e.command} --help` : 'ansimod --help';
     err.line(`${c.red('ansimod:')} ${e.message} (see '${help}')`);
+    emit({ code: 'USAGE', message: e.message });
     return ExitCode.Usage;
   }
   if (e instanceof OutputFailed) {
@@ -176,14 +194,23 @@ function reportError(e: unknown, err: Output, debug: boolean): number {
   }
   if (e instanceof AnsimodError) {
     err.line(`${c.red('ansimod:')} ${formatDiagnostic(e.diagnostic)}`);
+    if (e.diagnostic.detail) err.line(indent(e.diagnostic.detail));
     if (debug && e.stack) err.line(c.dim(e.stack));
+    emit(e.diagnostic, e instanceof PlanFailed ? e.diagnostics : undefined);
     return e.code === 'USAGE' ? ExitCode.Usage : ExitCode.Input;
   }
   const message = e instanceof Error ? e.message : String(e);
   err.line(`${c.red('ansimod: internal error:')} ${message}`);
   if (debug) err.line(c.dim(e instanceof Error && e.stack ? e.stack : String(e)));
   else err.line(c.dim('(run again with --debug for the stack trace, and please report it)'));
+  emit({ code: 'INTERNAL', message });
   return ExitCode.Internal;
+}
+
+/** `ANSIMOD_PROGRESS_AFTER_MS`: how long a phase runs before its progress line shows. */
+function progressDelay(env: NodeJS.ProcessEnv): number {
+  const ms = Number(env['ANSIMOD_PROGRESS_AFTER_MS']);
+  return env['ANSIMOD_PROGRESS_AFTER_MS'] !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : PROGRESS_AFTER_MS;
 }
 
 function unknownCommand(name: string, commands: readonly Command[]): UsageError {

@@ -153,26 +153,48 @@ export function output(stream: OutputStream, env: NodeJS.ProcessEnv, name = 'the
 }
 
 /**
- * The progress line: redrawn in place at most every 50 ms, only on a TTY.
+ * How long a phase runs before its progress line appears: shorter phases show nothing.
+ * `ANSIMOD_PROGRESS_AFTER_MS` changes it (0: at once).
+ */
+export const PROGRESS_AFTER_MS = 1000;
+
+/**
+ * The progress line: only on a TTY, only for a phase that has lasted `afterMs` (drawn by a
+ * timer when the phase gives no further updates), redrawn in place at most every 50 ms.
  *
  * @example
  * const p = progressLine(process.stderr, !quiet);
  * p.update('scanning 1234 files…'); p.done();
  */
-export function progressLine(stream: OutputStream, enabled: boolean): Progress {
+export function progressLine(stream: OutputStream, enabled: boolean, afterMs = PROGRESS_AFTER_MS): Progress {
   if (!enabled || stream.isTTY !== true) return { update: () => {}, done: () => {} };
   let shown = false;
   let last = 0;
+  let phaseStart: number | undefined;
+  let message = '';
+  let timer: NodeJS.Timeout | undefined;
+  const draw = (): void => {
+    last = Date.now();
+    shown = true;
+    // \r back to column 0, then erase to end of line (ESC [ K)
+    stream.write(`\r${message}\x1b[K`);
+  };
   return {
-    update(message) {
+    update(text, opts) {
+      message = text;
       const now = Date.now();
+      phaseStart ??= now;
+      if (opts?.now !== true && now - phaseStart < afterMs) {
+        timer ??= setTimeout(draw, afterMs - (now - phaseStart)).unref();
+        return;
+      }
       if (shown && now - last < 50) return;
-      last = now;
-      shown = true;
-      // \r back to column 0, then erase to end of line (ESC [ K)
-      stream.write(`\r${message}\x1b[K`);
+      draw();
     },
     done() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      phaseStart = undefined;
       if (shown) stream.write('\r\x1b[K');
       shown = false;
     },

@@ -1,6 +1,20 @@
 /** The markdown pull-request description written by `ansimod patch --pr FILE`. */
 import { changesByStage, jobFollowUps, type JobResult } from './job.js';
 
+/**
+ * `N edit(s) in M file(s)` and, when the edits have topics, how many of each.
+ *
+ * @example
+ * changeSummary(job); // => '59 edit(s) in 15 file(s) (copy 3, file 9, …).'
+ */
+export function changeSummary(job: JobResult): string {
+  const edits = job.plan.changes.flatMap((c) => c.edits ?? [{ start: 0, end: 0, text: '', stage: c.stages[0] ?? '' }]);
+  const topics = new Map<string, number>();
+  for (const e of edits) if (e.topic) topics.set(e.topic, (topics.get(e.topic) ?? 0) + 1);
+  const byTopic = [...topics].sort(([a], [b]) => (a < b ? -1 : 1)).map(([t, n]) => `${t} ${n}`);
+  return `${edits.length} edit(s) in ${job.plan.changes.length} file(s)${byTopic.length ? ` (${byTopic.join(', ')})` : ''}.`;
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 }
@@ -22,6 +36,8 @@ export function pullRequestMarkdown(job: JobResult, title: string): string {
     '',
     recipe.description.replace(/\s+/g, ' ').trim(),
     '',
+    changeSummary(job),
+    '',
     '## What changes, per stage',
     '',
     '| Stage | Files | Why |',
@@ -32,6 +48,7 @@ export function pullRequestMarkdown(job: JobResult, title: string): string {
   const followUps = jobFollowUps(job);
   if (followUps.length) lines.push('## Follow-ups (not done by this change)', '', ...followUps.map((f) => `- [ ] ${f}`), '');
   if (plan.notFound.length) lines.push('## Targets not found', '', ...plan.notFound.map((n) => `- ${n.stage}: ${n.target}`), '');
+  if (plan.warnings.length) lines.push('## Left alone, and why', '', ...plan.warnings.map((w) => `- \`${w.path ?? ''}${w.line ? `:${w.line}` : ''}\`: ${cell(w.message)}`), '');
   lines.push(
     '## How it was verified',
     '',

@@ -58,6 +58,11 @@ export interface Diagnostic {
   line?: number;
   /** 1-based column. */
   column?: number;
+  /**
+   * Lines to show under the message, when one line cannot say it: for a failed verification, a
+   * short unified diff of the rendered before and after in the environment that failed.
+   */
+  detail?: string;
 }
 
 /**

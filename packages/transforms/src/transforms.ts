@@ -1,4 +1,8 @@
 import type { AnyTransform } from '@ansimod/core';
+import { deleteYamlKey } from './delete-yaml-key/index.js';
+import { fqcn } from './fqcn/index.js';
+import { renameYamlKey } from './rename-yaml-key/index.js';
+import { setYamlValue } from './set-yaml-value/index.js';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
 import { renameFile } from './rename-file/index.js';
 import { renameVariable } from './rename-variable/index.js';
@@ -19,4 +23,8 @@ export const transforms: readonly AnyTransform[] = [
   replaceHost,
   renameFile,
   renameVariable,
+  fqcn,
+  setYamlValue,
+  renameYamlKey,
+  deleteYamlKey,
 ];

@@ -23,7 +23,7 @@ export const apply: Command = {
     failOnErrors(job.plan, ctx);
     const paths = job.plan.changes.flatMap((c) => (c.renamedFrom !== undefined ? [c.renamedFrom, c.path] : [c.path]));
     const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
-    for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
+    if (!ctx.quiet && !ctx.json) for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
     // The report is printed once everything is staged and checked, just before the renames, so
     // that an output that cannot be written (a full disk, a closed terminal) stops the command
     // with nothing written. A rename that fails after it is rolled back and said on stderr

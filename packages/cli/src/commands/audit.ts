@@ -50,18 +50,17 @@ export const audit: Command = {
       for (const e of job.plan.errors) ctx.err.line(`${ctx.err.color.red('error:')} ${e.path ?? ''}${e.line ? `:${e.line}` : ''}${e.path ? ': ' : ''}${e.message}`);
     }
     // A file not read may hold references: named, never silently left out.
-    for (const d of ledger.notRead ?? []) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
+    if (!ctx.quiet) for (const d of ledger.notRead ?? []) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${d.path ?? ''}: ${d.message}`);
     if (format === 'sarif') {
-      const [{ auditSarif }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../main.js')]);
-      const entries = ledger.entries.map((e) => ({ ...e, rule: e.rule ?? (e.step ? `step/${e.step}` : 'none'), reason: e.reason ?? `moved by ${e.step ?? 'the plan'}` }));
-      ctx.out.line(JSON.stringify(auditSarif(entries, version()), null, 2));
+      const [{ auditSarif }, { ledgerRows }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../report/ledger.js'), import('../main.js')]);
+      ctx.out.line(JSON.stringify(auditSarif(ledgerRows(ledger), version()), null, 2));
       return ExitCode.Done;
     }
     if (format === 'json') {
       ctx.out.line(JSON.stringify({ recipe: recipeName, ...ledgerJson(ledger) }, null, 2));
       return ExitCode.Done;
     }
-    for (const e of ledger.entries) ctx.out.line(entryLine(e));
+    if (!ctx.quiet) for (const e of ledger.entries) ctx.out.line(entryLine(e));
     if (!ctx.quiet) ctx.err.line(`${recipeName}: ${summaryLine(ledger)}`);
     return ExitCode.Done;
   },

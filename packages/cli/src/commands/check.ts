@@ -29,7 +29,7 @@ export const check: Command = {
       summarize(job, ctx);
     } else if (format === 'json') ctx.out.line(JSON.stringify({ ...(planJson(job) as object), ...(ledger ? { ledger: ledgerJson(ledger) } : {}) }, null, 2));
     else {
-      for (const c of job.plan.changes) ctx.out.line(`pending: ${c.path} (${c.stages.join(', ')})`);
+      if (!ctx.quiet) for (const c of job.plan.changes) ctx.out.line(`pending: ${c.path} (${c.stages.join(', ')})`);
       if (ledger) printUnaccounted(ledger, ctx);
       summarize(job, ctx);
     }

@@ -15,6 +15,8 @@ import {
   gitTrackedPaths,
   type EolAttributes,
   gitUserIdentity,
+  roleOfPath,
+  splitChanges,
   wrapBody,
   type PatchCommit,
   type PatchPerson,
@@ -22,17 +24,18 @@ import {
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { changesByStage, failOnErrors, jobFollowUps, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
 import { summarize } from './plan.js';
-import { pullRequestMarkdown } from '../pull-request.js';
+import { changeSummary, pullRequestMarkdown } from '../pull-request.js';
 
 export const patch: Command = {
   name: 'patch',
   summary: 'write the change as a git format-patch mail for a pull request (never touches the repository)',
   usage:
-    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--author "Name <mail>"] [--subject TEXT] [--pr FILE]',
+    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--split-by stage|topic|role] [--author "Name <mail>"] [--subject TEXT] [--pr FILE]',
   description: [
     'The mail explains, per pipeline stage, what changed and why, and lists the follow-ups no file',
     'edit can do. `git am` applies it as one commit giving the tree `ansimod apply` gives.',
-    'With --split, one numbered patch per stage is written into a directory (-o DIR, default .).',
+    'With --split, one numbered patch per stage is written into a directory (-o DIR, default .);',
+    '--split-by topic gives one per topic instead (fqcn: per module), --split-by role one per role.',
     'Without -o (and without --split) the mail goes to stdout.',
   ].join('\n'),
   options: {
@@ -40,6 +43,7 @@ export const patch: Command = {
     output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write the mail (a directory with --split)' },
     signoff: { type: 'boolean', description: "add Signed-off-by from the repository's git user.name/user.email" },
     split: { type: 'boolean', description: 'one commit per pipeline stage, written as 0001-….patch, 0002-….patch, …' },
+    'split-by': { type: 'string', valueName: 'stage|topic|role', description: 'split into one commit per stage (as --split), per topic (fqcn: per module) or per role' },
     author: { type: 'string', valueName: '"Name <mail>"', description: "the commit's author (default: the repository's git identity)" },
     subject: { type: 'string', valueName: 'TEXT', description: 'the subject line (default: from the recipe)' },
     pr: { type: 'string', valueName: 'FILE', description: 'also write a markdown pull-request description to FILE' },
@@ -62,7 +66,7 @@ export const patch: Command = {
         return ExitCode.Done;
       }
       summarize(job, ctx, 'changes');
-      ctx.err.line('nothing to change: no patch written');
+      if (!ctx.quiet) ctx.err.line('nothing to change: no patch written');
       return ExitCode.Done;
     }
     // Every output is made first and its directory checked, so a bad -o/--pr path fails before
@@ -70,11 +74,22 @@ export const patch: Command = {
     const outputs: Array<{ file: string; text: string; shown?: string }> = [];
     const attributes = await gitEolAttributes(ctx.repo, job.plan.changes.map((c) => c.path));
     let stdoutMail: string | undefined;
+<<<<<<< HEAD
     if (args.values['split'] === true) {
       const stages = changesByStage(job).filter((s) => s.paths.length);
       const commits = stages.map((s, i) =>
         commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1), author, date, signoff, attributes),
       );
+=======
+    const splitBy = splitMode(args.values['split-by'], args.values['split'] === true);
+    if (splitBy) {
+      const commits =
+        splitBy === 'stage'
+          ? changesByStage(job)
+              .filter((s) => s.paths.length)
+              .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff, attributes))
+          : groupCommits(job, splitBy, subject, author, date, signoff, attributes);
+>>>>>>> main
       const dir = path.resolve(out ?? '.');
       makeDirectory(dir);
       for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
@@ -93,11 +108,13 @@ export const patch: Command = {
     if (ctx.json) {
       // One JSON object: what was written, each commit's subject and files, and the mail itself when not written to a file.
       const commits =
-        args.values['split'] === true
+        splitBy === 'stage'
           ? changesByStage(job)
               .filter((s) => s.paths.length)
               .map((s) => ({ subject: `${s.stage}: ${subject}`, files: s.paths }))
-          : [{ subject, files: job.plan.changes.map((c) => c.path) }];
+          : splitBy
+            ? groupCommits(job, splitBy, subject, author, date, signoff, attributes).map((c) => ({ subject: c.subject, files: c.changes.map((f) => f.path) }))
+            : [{ subject, files: job.plan.changes.map((c) => c.path) }];
       const mail = stdoutMail !== undefined ? { mail: stdoutMail } : {};
       ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: outputs.map((o) => o.file), commits, ...mail }, null, 2));
       return ExitCode.Done;
@@ -108,6 +125,46 @@ export const patch: Command = {
     return ExitCode.Done;
   },
 };
+
+type SplitMode = 'stage' | 'topic' | 'role';
+
+function splitMode(by: unknown, split: boolean): SplitMode | undefined {
+  if (by === undefined) return split ? 'stage' : undefined;
+  if (by === 'stage' || by === 'topic' || by === 'role') return by;
+  throw new UsageError(`--split-by expects stage, topic or role, got "${String(by)}"`, 'patch');
+}
+
+/** Files outside every role are one group, after the roles. */
+const OUTSIDE_ROLES = 'playbooks and files outside roles';
+
+/**
+ * One commit per topic of the edits (fqcn: the module) or per role of the files, each applied
+ * on top of the previous ones; together they give the one-commit tree.
+ */
+function groupCommits(
+  job: JobResult,
+  by: 'topic' | 'role',
+  subject: string,
+  author: PatchPerson,
+  date: Date,
+  signoff: PatchPerson | undefined,
+  attributes: ReadonlyMap<string, EolAttributes>,
+): PatchCommit[] {
+  const groups = splitChanges(
+    job.plan.changes,
+    (e, c) => (by === 'topic' ? e.topic ?? e.stage : roleOfPath(c.path, [])?.name ?? OUTSIDE_ROLES),
+    (a, b) => (a === OUTSIDE_ROLES ? 1 : b === OUTSIDE_ROLES ? -1 : a < b ? -1 : a > b ? 1 : 0),
+  );
+  return groups.map((g) => {
+    const body = [
+      wrapBody(`${by === 'topic' ? 'Topic' : 'Role'} ${g.group}: ${g.edits} edit(s) in ${g.changes.length} file(s), part of: ${subject}.`, 72),
+      ...g.changes.map((f) => `- ${f.path}`),
+      '',
+      verification(job),
+    ].join('\n');
+    return { author, date, subject: `${subject}: ${g.group}`, body, ...(signoff ? { signoff } : {}), changes: cleanForGit(g.changes, attributes) };
+  });
+}
 
 /** A file-system error as one line without the path Node repeats at its end. */
 function reason(e: unknown): string {
@@ -226,6 +283,12 @@ function verification(job: JobResult): string {
   );
 }
 
+/** What the plan looked at and left, and why (a task file that does not parse…). */
+function leftAlone(job: JobResult): string {
+  if (!job.plan.warnings.length) return '';
+  return ['Left alone:', ...job.plan.warnings.map((w) => wrapBody(`- ${w.path ?? ''}${w.line ? `:${w.line}` : ''}: ${w.message}`, 72))].join('\n');
+}
+
 function notFound(job: JobResult): string {
   if (!job.plan.notFound.length) return '';
   return ['Targets not found in this repository (nothing changed for them):', ...job.plan.notFound.map((n) => `- ${n.stage}: ${n.target}`)].join('\n');
@@ -236,7 +299,7 @@ export function fullBody(job: JobResult): string {
   const sections = changesByStage(job)
     .filter((s) => s.paths.length)
     .map((s) => stageSection(job, s.stage, s.paths));
-  return [wrapBody(job.recipe.description.replace(/\s+/g, ' ').trim(), 72), ...sections, notFound(job), followUps(job), verification(job)]
+  return [wrapBody(job.recipe.description.replace(/\s+/g, ' ').trim(), 72), wrapBody(changeSummary(job), 72), ...sections, notFound(job), leftAlone(job), followUps(job), verification(job)]
     .filter(Boolean)
     .join('\n\n');
 }

@@ -2,16 +2,18 @@
  * `ansimod plan`: what the job would change, per pipeline stage and file, as unified diffs.
  * Nothing is written.
  */
+import { formatDiagnostic } from '@ansimod/core';
 import { createTwoFilesPatch } from 'diff';
 import { ExitCode, type Command, type CommandContext } from '../command.js';
 import { changesByStage, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { indent } from '../failure.js';
 import type { Output } from '../output.js';
 import { writeJobReport } from './report.js';
 
 export const plan: Command = {
   name: 'plan',
   summary: 'show what the recipe would change, as a unified diff per stage (writes nothing)',
-  usage: 'ansimod plan [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--report FILE] [--json]',
+  usage: 'ansimod plan [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--transform FILE]… [--option NAME=VALUE]… [--env NAME]… [--reverse] [--report FILE] [--json]',
   description: [
     'Runs every step of the recipe, verifies each edit (re-parse, render per environment,',
     'intended change only) and prints the result per pipeline stage. Targets the recipe could',
@@ -28,7 +30,8 @@ export const plan: Command = {
       ctx.out.line(JSON.stringify(planJson(job), null, 2));
       return job.plan.errors.length ? ExitCode.Input : ExitCode.Done;
     }
-    printPlan(job, ctx);
+    if (ctx.quiet) summarize(job, ctx);
+    else printPlan(job, ctx);
     return job.plan.errors.length ? ExitCode.Input : ExitCode.Done;
   },
 };
@@ -83,18 +86,34 @@ export function printPlan(job: JobResult, ctx: CommandContext): void {
   summarize(job, ctx);
 }
 
-/** The closing lines every job command prints: totals, targets not found, errors. */
+/**
+ * The closing lines every job command prints on stderr: errors (each with its detail, such as
+ * the rendered diff of a failed verification), then — unless `--quiet` — targets not found,
+ * warnings and the totals. Files a step looked at but left alone (its notes) are one line;
+ * `--verbose` lists them.
+ */
 export function summarize(job: JobResult, ctx: CommandContext, verb = 'would change'): void {
   const { plan } = job;
   const c = ctx.err.color;
-  for (const n of plan.notFound) ctx.err.line(`${c.yellow('not found:')} ${n.stage}: ${n.target}`);
-  for (const w of plan.warnings) ctx.err.line(`${c.yellow('warning:')} ${w.path ? `${w.path}: ` : ''}${w.message}`);
-  for (const e of plan.errors) ctx.err.line(`${c.red('error:')} ${e.path ?? ''}${e.line ? `:${e.line}` : ''}${e.path ? ': ' : ''}${e.message}`);
-  if (!ctx.quiet) {
-    ctx.err.line(
-      `${job.recipe.name}: ${verb} ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'} ` +
-        `(${plan.filesScanned} scanned; environments: ${plan.environments.map((e) => e.name).join(', ')})` +
-        (plan.notFound.length ? `; ${plan.notFound.length} target${plan.notFound.length === 1 ? '' : 's'} not found` : ''),
-    );
+  for (const e of plan.errors) {
+    ctx.err.line(`${c.red('error:')} ${formatDiagnostic(e)}`);
+    if (e.detail) ctx.err.line(indent(e.detail));
   }
+  if (ctx.quiet) return;
+  for (const n of plan.notFound) ctx.err.line(`${c.yellow('not found:')} ${n.stage}: ${n.target}`);
+  const leftAlone = plan.warnings.filter((w) => w.code === 'TARGET_NOT_FOUND' && w.path !== undefined);
+  for (const w of plan.warnings) if (!leftAlone.includes(w)) ctx.err.line(`${c.yellow('warning:')} ${w.path ? `${w.path}: ` : ''}${w.message}`);
+  if (leftAlone.length) {
+    const files = new Set(leftAlone.map((w) => w.path)).size;
+    ctx.err.line(
+      `${c.yellow('note:')} ${files} file${files === 1 ? '' : 's'} looked like ${files === 1 ? 'a target' : 'targets'} but ${files === 1 ? 'was' : 'were'} left alone` +
+        (ctx.verbose ? ':' : ' (--verbose lists them)'),
+    );
+    if (ctx.verbose) for (const w of leftAlone) ctx.err.line(`  ${w.path}: ${w.message}`);
+  }
+  ctx.err.line(
+    `${job.recipe.name}: ${verb} ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'} ` +
+      `(${plan.filesScanned} scanned; environments: ${plan.environments.map((e) => e.name).join(', ')})` +
+      (plan.notFound.length ? `; ${plan.notFound.length} target${plan.notFound.length === 1 ? '' : 's'} not found` : ''),
+  );
 }

@@ -45,7 +45,7 @@ export const report: Command = {
 export async function writeJobReport(job: JobResult, args: CommandArgs, ctx: CommandContext, file: string): Promise<void> {
   ctx.progress.update('writing the report…');
   const { jobReport } = await import('../report/index.js');
-  const html = await jobReport(job, args);
+  const html = await jobReport(job);
   ctx.progress.done();
   writeOutput(path.resolve(file), html);
 }

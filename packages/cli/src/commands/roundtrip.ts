@@ -5,6 +5,7 @@
 import { roundtripRepository, type FormatName, type RoundtripReport } from '@ansimod/core';
 import { ExitCode, type Command, type CommandContext } from '../command.js';
 import type { Output } from '../output.js';
+import { printTimings, stopwatch, TIMINGS_OPTION } from '../timings.js';
 
 /**
  * The `roundtrip` command: exit 0 when every file read prints back byte for byte, 3 otherwise.
@@ -15,12 +16,13 @@ import type { Output } from '../output.js';
 export const roundtrip: Command = {
   name: 'roundtrip',
   summary: 'parse every file and print it back in memory; check the bytes are identical',
-  usage: 'ansimod roundtrip [--repo DIR] [--json]',
+  usage: 'ansimod roundtrip [--repo DIR] [--json] [--verbose] [--timings]',
   description: [
     'Reads every file of the repository (except .git; symlinks and binary files are skipped),',
     'parses it as YAML, INI, JSON, Apache conf or text, prints it back without editing and',
     'compares the bytes with the file on disk. Nothing is written.',
     '',
+    'Skipped files are counted by reason; --verbose lists them.',
     'Exits 0 when every file read prints back byte for byte, 3 otherwise.',
     'With --json, prints the report as one JSON object:',
     '  {"total", "identical", "skipped": [{"path","reason"}],',
@@ -28,20 +30,28 @@ export const roundtrip: Command = {
     '   "fallbacks": [{"path","format","reason","line"}], "different": [paths],',
     '   "nonUtf8": [paths], "errors": [{"path","message"}]}',
   ].join('\n'),
-  options: {},
-  async run(_args, ctx) {
+  options: TIMINGS_OPTION,
+  async run(args, ctx) {
+    const watch = stopwatch({ startup: true });
+    let walked = false;
     const report = await roundtripRepository(ctx.repo, {
-      onProgress: (e) =>
-        ctx.progress.update(
-          e.phase === 'walk' ? `scanning ${e.done} files…` : `round-tripping ${e.done}/${e.total ?? '?'} files…`,
-        ),
+      onProgress: (e) => {
+        if (e.phase === 'walk') ctx.progress.update(`scanning ${e.done} files…`);
+        else {
+          if (!walked) watch.lap('walk');
+          walked = true;
+          ctx.progress.update(`round-tripping ${e.done}/${e.total ?? '?'} files…`);
+        }
+      },
     });
     ctx.progress.done();
+    watch.lap(walked ? 'roundtrip' : 'walk and roundtrip');
+    printTimings(args, watch.timings, ctx);
     const ok = report.different.length === 0;
     if (ctx.json) {
       ctx.out.line(JSON.stringify(report, null, 2));
     } else {
-      if (!ctx.quiet) printReport(report, ctx.out);
+      if (!ctx.quiet) printReport(report, ctx.out, { verbose: ctx.verbose });
       if (!ok) ctx.err.line(`${ctx.err.color.red('ansimod:')} ${failureSummary(report)}`);
     }
     return ok ? ExitCode.Done : ExitCode.Input;
@@ -55,13 +65,13 @@ function failureSummary(report: RoundtripReport): string {
 const FORMAT_ORDER: readonly FormatName[] = ['yaml', 'ini', 'json', 'conf', 'text'];
 
 /**
- * The human report: a table by format, then the skipped files, fallbacks, latin-1 files and
- * differences, each with its reason.
+ * The human report: a table by format, then the skipped files counted by reason (listed with
+ * `verbose`), fallbacks, latin-1 files and differences, each with its reason.
  *
  * @example
  * printReport(await roundtripRepository(root), output(process.stdout, process.env));
  */
-export function printReport(report: RoundtripReport, out: Output): void {
+export function printReport(report: RoundtripReport, out: Output, opts: { verbose?: boolean } = {}): void {
   const c = out.color;
   const rows: [string, number, number, number][] = FORMAT_ORDER.map((f) => {
     const t = report.byFormat[f];
@@ -79,7 +89,11 @@ export function printReport(report: RoundtripReport, out: Output): void {
     out.line(n === rows.length - 1 ? c.bold(line) : line);
   });
 
-  section(out, `skipped (${report.skipped.length})`, report.skipped.map((s) => `${s.path}: ${s.reason}`));
+  if (opts.verbose) section(out, `skipped (${report.skipped.length})`, report.skipped.map((s) => `${s.path}: ${s.reason}`));
+  else if (report.skipped.length) {
+    out.line();
+    out.line(`${out.color.bold(`skipped (${report.skipped.length})`)}: ${skippedByReason(report.skipped)} (--verbose lists them)`);
+  }
   section(
     out,
     `fell back to text (${report.fallbacks.length})`,
@@ -106,4 +120,19 @@ function section(out: Output, title: string, lines: readonly string[]): void {
   out.line();
   out.line(`${out.color.bold(title)}:`);
   for (const l of lines) out.line(`  ${l}`);
+}
+
+/**
+ * The skipped files counted by reason, most frequent first.
+ *
+ * @example
+ * skippedByReason([{ path: 'a.png', reason: 'binary file (NUL byte)' }]); // => '1 binary file (NUL byte)'
+ */
+export function skippedByReason(skipped: RoundtripReport['skipped']): string {
+  const counts = new Map<string, number>();
+  for (const s of skipped) counts.set(s.reason, (counts.get(s.reason) ?? 0) + 1);
+  return [...counts.entries()]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([reason, n]) => `${n} ${reason}`)
+    .join(', ');
 }

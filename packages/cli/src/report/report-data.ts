@@ -4,6 +4,7 @@
  * The HTML page ({@link reportHtml}) only presents it.
  */
 import * as path from 'node:path';
+import { roleOfPath } from '@ansimod/core';
 import { changesByStage, jobFollowUps, type JobResult } from '../job.js';
 import { unifiedDiff } from '../commands/plan.js';
 import { ledgerTotals, type LedgerEntry, type LedgerStatus } from './ledger.js';
@@ -47,6 +48,8 @@ export interface ReportData {
   };
   stages: ReportStage[];
   followUps: string[];
+  /** How much changed where: per role (`roles/<name>/…`), else per top folder, largest first. */
+  areas: Array<{ name: string; files: number; additions: number; deletions: number }>;
   ledger: LedgerEntry[];
   totals: { files: number; additions: number; deletions: number; filesScanned: number; stages: number; ledger: Record<LedgerStatus, number> };
 }
@@ -69,6 +72,21 @@ function lineCounts(diff: string): { additions: number; deletions: number } {
     else if (l.startsWith('-') && !l.startsWith('---')) deletions++;
   }
   return { additions, deletions };
+}
+
+/** Changed files grouped by role (or by top folder outside roles), the most lines changed first. */
+function areasOf(files: readonly ReportFile[]): ReportData['areas'] {
+  const byName = new Map<string, ReportData['areas'][number]>();
+  for (const f of files) {
+    const role = roleOfPath(f.path, ['roles']);
+    const name = role ? `role ${role.name}` : f.path.includes('/') ? `${f.path.split('/')[0]}/` : f.path;
+    const area = byName.get(name) ?? { name, files: 0, additions: 0, deletions: 0 };
+    area.files++;
+    area.additions += f.additions;
+    area.deletions += f.deletions;
+    byName.set(name, area);
+  }
+  return [...byName.values()].sort((a, b) => b.additions + b.deletions - (a.additions + a.deletions) || a.name.localeCompare(b.name));
 }
 
 function message(d: { path?: string; line?: number; message: string }): { path?: string; line?: number; message: string } {
@@ -112,6 +130,7 @@ export function reportData(job: JobResult, rendered: readonly RenderedChange[], 
   }));
   const files = stages.flatMap((s) => s.files);
   return {
+    areas: areasOf(files),
     title: `${recipe.displayName}: review`,
     recipe: { name: recipe.name, displayName: recipe.displayName, description: recipe.description.replace(/\s+/g, ' ').trim() },
     repository: path.basename(plan.root),

@@ -2,19 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import type { AuditReference } from '@ansimod/transforms';
 import type { PlannedChange } from '@ansimod/core';
 import { changedRuns, renderedChanges } from './rendered-values.js';
-import { ledgerFromAudit, ledgerTotals } from './ledger.js';
+import { ledgerRows, ledgerTotals } from './ledger.js';
 import { reportHtml, scriptJson } from './report-html.js';
-import type { ReportData } from './report-data.js';
+import { reportData, type ReportData } from './report-data.js';
+import type { JobResult } from '../job.js';
 
 function change(p: string, before: string, after: string): PlannedChange {
   return { path: p, before, after, beforeBytes: Buffer.from(before), afterBytes: Buffer.from(after), mode: 0o100644, encoding: 'utf8', stages: ['S'], reasons: [] };
-}
-
-function ref(p: string, line: number, kind: AuditReference['kind']): AuditReference {
-  return { path: p, line, column: 1, endpoint: 'registry.example.org', source: 'registry.example.org', context: 'k', kind, environments: {}, templated: false };
 }
 
 describe('changedRuns', () => {
@@ -60,17 +56,22 @@ describe('renderedChanges', () => {
   });
 });
 
-describe('ledgerFromAudit', () => {
-  it('marks references on lines the plan rewrites as migrated, and the rest by kind', () => {
-    const refs = [ref('a.yml', 2, 'registry-endpoint'), ref('a.yml', 3, 'registry-endpoint'), ref('b.yml', 1, 'vhost-or-host-name'), ref('c', 1, 'other')];
-    const ledger = ledgerFromAudit(refs, { changes: [change('a.yml', 'x\nregistry.example.org\ny\n', 'x\nquay.io\ny\n')] });
-    expect(ledger.map((e) => [e.path, e.line, e.status, e.rule])).toEqual([
-      ['a.yml', 2, 'migrated', 'plan'],
-      ['a.yml', 3, 'unaccounted', 'kind/registry-endpoint'],
-      ['b.yml', 1, 'kept', 'kind/vhost-or-host-name'],
-      ['c', 1, 'unaccounted', 'kind/other'],
+describe('ledgerRows', () => {
+  it('names the rule of every entry: the keep rule, the step that moved it, or unaccounted', () => {
+    const base = { path: 'a.yml', line: 2, column: 1, host: 'registry.example.org', source: 'registry.example.org', context: 'k', kind: 'registry-endpoint' as const, environments: {} };
+    const rows = ledgerRows({
+      entries: [
+        { ...base, status: 'migrated', step: 'Koji: koji' },
+        { ...base, line: 3, status: 'kept', rule: 'vhosts', reason: 'a virtual host' },
+        { ...base, line: 4, status: 'unaccounted' },
+      ],
+    });
+    expect(rows.map((e) => [e.line, e.status, e.rule, e.reason])).toEqual([
+      [2, 'migrated', 'step/Koji: koji', 'moved by Koji: koji'],
+      [3, 'kept', 'vhosts', 'a virtual host'],
+      [4, 'unaccounted', 'unaccounted', 'no step of the recipe moves it and no keep rule covers it'],
     ]);
-    expect(ledgerTotals(ledger)).toEqual({ migrated: 1, kept: 1, unaccounted: 2 });
+    expect(ledgerTotals(rows)).toEqual({ migrated: 1, kept: 1, unaccounted: 1 });
   });
 });
 
@@ -84,5 +85,55 @@ describe('reportHtml', () => {
     expect(JSON.parse(json ?? '')).toEqual(data);
     expect(html).toContain("default-src 'none'");
     expect(html).not.toMatch(/<(?:link|img|iframe)\b[^>]*(?:src|href)=["']?https?:/i);
+  });
+});
+
+describe('reportData', () => {
+  it('lists every stage of the recipe with its files, what was not found, totals and the changes by role', () => {
+    const changes = [
+      { ...change('roles/bodhi2/base/templates/production.ini.j2', 'a\nb\n', 'a\nB\nC\n'), stages: ['Bodhi'] },
+      { ...change('roles/koji_builder/tasks/main.yml', 'x\n', 'y\n'), stages: ['Koji', 'Bodhi'] },
+      { ...change('inventory/group_vars/all', 'r: 1\n', 'r: 2\n'), stages: ['Koji'] },
+    ];
+    const job = {
+      recipe: {
+        name: 'r',
+        displayName: 'Move it',
+        description: 'Moves  it.',
+        followUps: ['ask for a firewall rule'],
+        steps: [
+          { transform: 't1', stage: 'Koji', target: 'koji', why: 'Koji pushes there.' },
+          { transform: 't2', stage: 'Bodhi', target: 'bodhi' },
+          { transform: 't3', stage: 'Proxies', target: 'proxy' },
+        ],
+      },
+      plan: {
+        root: '/srv/ansible',
+        environments: [{ name: 'production', vars: {}, source: ['inventory/group_vars/all'] }],
+        changes,
+        steps: [{ stage: 'Koji', target: 'koji', transform: 't1', found: true, outcomes: [{ path: 'roles/koji_builder/tasks/main.yml', outcome: 'changed' }, { path: 'x', outcome: 'nochange' }] }],
+        notFound: [{ stage: 'Proxies', target: 'proxy' }],
+        errors: [],
+        warnings: [],
+        filesScanned: 12,
+        timings: [],
+      },
+    } as unknown as JobResult;
+    const data = reportData(job, [], [], new Date(0));
+    expect(data.stages.map((s) => [s.name, s.files.map((f) => f.path), s.notFound])).toEqual([
+      ['Koji', ['roles/koji_builder/tasks/main.yml', 'inventory/group_vars/all'], []],
+      ['Bodhi', ['roles/bodhi2/base/templates/production.ini.j2'], []],
+      ['Proxies', [], ['proxy']],
+    ]);
+    expect(data.stages[0]?.steps).toEqual([{ target: 'koji', transform: 't1', found: true, outcomes: { changed: 1, nochange: 1 } }]);
+    expect(data.stages[0]?.why).toEqual(['Koji pushes there.']);
+    expect(data.totals).toEqual({ files: 3, additions: 4, deletions: 3, filesScanned: 12, stages: 3, ledger: { migrated: 0, kept: 0, unaccounted: 0 } });
+    expect(data.areas).toEqual([
+      { name: 'role bodhi2/base', files: 1, additions: 2, deletions: 1 },
+      { name: 'inventory/', files: 1, additions: 1, deletions: 1 },
+      { name: 'role koji_builder', files: 1, additions: 1, deletions: 1 },
+    ]);
+    expect(data.repository).toBe('ansible');
+    expect(data.recipe.description).toBe('Moves it.');
   });
 });

@@ -77,7 +77,7 @@ function log(version: string, rules: Rules, results: SarifResult[]): SarifLog {
  * kept one a note suppressed with its rule's reason. Rule ids are the ledger's rules.
  *
  * @example
- * JSON.stringify(auditSarif(ledgerFromAudit(report.references), '0.1.0'));
+ * JSON.stringify(auditSarif(ledgerRows(await jobLedger(job)), '0.1.0'));
  */
 export function auditSarif(ledger: readonly LedgerEntry[], version: string): SarifLog {
   const rules = new Rules();

@@ -10,9 +10,9 @@ import { AnsimodError, type AnyTransform, type PlanStep, type Recipe } from '@an
  * @example
  * missingRequiredOptions(t); // => ['hosts'] when `hosts` is required and has no default
  */
-export function missingRequiredOptions(t: AnyTransform): string[] {
+export function missingRequiredOptions(t: AnyTransform, given: Readonly<Record<string, unknown>> = {}): string[] {
   return Object.entries(t.options)
-    .filter(([, spec]) => spec.required === true && spec.default === undefined)
+    .filter(([name, spec]) => spec.required === true && spec.default === undefined && given[name] === undefined)
     .map(([name]) => name);
 }
 
@@ -40,7 +40,8 @@ export function guarded(t: AnyTransform): AnyTransform {
 }
 
 /**
- * One step per transform (stage = its display name, target = its name) and the recipe that
+ * One step per transform (stage = its display name, target = its name), with the options given
+ * for it (`--option`, by transform name; the rest take their defaults), and the recipe that
  * describes them.
  *
  * @throws AnsimodError `INVALID_OPTION` when a transform has required options without defaults,
@@ -49,21 +50,24 @@ export function guarded(t: AnyTransform): AnyTransform {
  * const { recipe, steps } = userTransformJob([moveImageRegistry]);
  * steps[0]; // => { transform: moveImageRegistry, options: {}, stage: 'Move image registry', target: 'move-image-registry' }
  */
-export function userTransformJob(transforms: readonly AnyTransform[]): { recipe: Recipe; steps: PlanStep[] } {
+export function userTransformJob(
+  transforms: readonly AnyTransform[],
+  options: ReadonlyMap<string, Readonly<Record<string, unknown>>> = new Map(),
+): { recipe: Recipe; steps: PlanStep[] } {
   const seen = new Set<string>();
   for (const t of transforms) {
     if (seen.has(t.name)) throw new AnsimodError({ code: 'UNKNOWN_TRANSFORM', message: `transform "${t.name}" is given twice` });
     seen.add(t.name);
-    const missing = missingRequiredOptions(t);
+    const missing = missingRequiredOptions(t, options.get(t.name));
     if (missing.length) {
       const which = missing.map((m) => `"${m}" (${t.options[m]?.description ?? ''} e.g. ${t.options[m]?.example ?? ''})`).join(', ');
       throw new AnsimodError({
         code: 'INVALID_OPTION',
-        message: `transform ${t.name} has required option${missing.length > 1 ? 's' : ''} without a default: ${which}; a --transform file runs with its option defaults, so give ${missing.length > 1 ? 'them defaults' : 'it a default'}`,
+        message: `transform ${t.name} has required option${missing.length > 1 ? 's' : ''} without a default: ${which}; give ${missing.length > 1 ? 'them' : 'it'} with --option NAME=VALUE`,
       });
     }
   }
-  const steps: PlanStep[] = transforms.map((t) => ({ transform: guarded(t), options: {}, stage: t.displayName, target: t.name }));
+  const steps: PlanStep[] = transforms.map((t) => ({ transform: guarded(t), options: { ...options.get(t.name) }, stage: t.displayName, target: t.name }));
   const recipe: Recipe = {
     name: transforms.map((t) => t.name).join('+'),
     displayName: transforms.map((t) => t.displayName).join('; '),

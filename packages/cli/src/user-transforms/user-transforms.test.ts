@@ -61,7 +61,7 @@ describe('userTransformJob', () => {
     expect(missingRequiredOptions(needsHosts)).toEqual(['hosts']);
     expect(missingRequiredOptions(noop)).toEqual([]);
     expect(thrown(() => userTransformJob([needsHosts])).message).toBe(
-      'transform needs-hosts has required option without a default: "hosts" (Hosts to move. e.g. a=b); a --transform file runs with its option defaults, so give it a default',
+      'transform needs-hosts has required option without a default: "hosts" (Hosts to move. e.g. a=b); give it with --option NAME=VALUE',
     );
     expect(thrown(() => userTransformJob([noop, noop])).message).toBe('transform "noop" is given twice');
   });

@@ -28,3 +28,4 @@ export {
 } from '../repo/write.js';
 export { isGitRepo, gitUserIdentity, gitDirtyPaths, gitTrackedPaths, gitEolAttributes, type GitIdentity } from '../repo/git.js';
 export { cleanForGit, type EolAttributes } from './git-clean.js';
+export { splitChanges, type ChangeGroup } from './split-changes.js';

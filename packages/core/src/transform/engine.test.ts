@@ -205,3 +205,44 @@ describe('RepoIndex searches', () => {
     expect(await index.grep('Rewrite')).toHaveLength(6);
   });
 });
+
+describe('planSteps: the YAML data check', () => {
+  /** Sets `image:` of a YAML file to `value`, declaring `declared` (or nothing). */
+  const setImage = (value: string, declared?: string) =>
+    defineTransform({
+      name: 'set-image',
+      displayName: 'Set image',
+      description: 'test transform',
+      options: {},
+      select: { formats: ['yaml'] },
+      visit(file) {
+        const doc = file.document;
+        if (doc.format !== 'yaml') return { outcome: 'skip', reason: 'not yaml' };
+        const pair = doc.pairsAt(['image'])[0];
+        if (!pair || pair.value.value === value) return { outcome: 'nochange', matched: !!pair };
+        return {
+          outcome: 'changed',
+          edits: [doc.scalarEdit(pair.value, value)],
+          ...(declared !== undefined ? { data: [{ op: 'set' as const, at: ['image'], value: declared }] } : {}),
+        };
+      },
+    });
+
+  it('accepts an edit of untemplated YAML whose data change is declared', async () => {
+    const plan = await planSteps(repo({ 'vars/main.yml': 'image: a\n' }), [{ transform: setImage('b', 'b'), options: {}, stage: 's', target: 't' }], { environments: envs });
+    expect(plan.errors).toEqual([]);
+    expect(plan.changes[0]?.after).toBe('image: b\n');
+  });
+
+  it('rejects a data change that is not declared, or not the declared one', async () => {
+    const none = await planSteps(repo({ 'vars/main.yml': 'image: a\n' }), [{ transform: setImage('b', 'b'), options: {}, stage: 's', target: 't' }], { environments: envs });
+    expect(none.errors).toEqual([]);
+    const wrong = await planSteps(repo({ 'vars/main.yml': 'image: a\n' }), [{ transform: setImage('b', 'c'), options: {}, stage: 's', target: 't' }], { environments: envs });
+    expect(wrong.errors.map((e) => e.code)).toEqual(['VERIFY_FAILED']);
+  });
+
+  it('leaves templates to the render checks', async () => {
+    const plan = await planSteps(repo({ 'roles/a/templates/pod.yml': 'image: a\n' }), [{ transform: setImage('b'), options: {}, stage: 's', target: 't' }], { environments: envs });
+    expect(plan.errors).toEqual([]);
+  });
+});

@@ -15,7 +15,8 @@ import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type Fi
 import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
-import { runRenderCheck, verifyEditedFile } from './verify.js';
+import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import type { DataChange } from './data-change.js';
 
 /** One transform with its options, as a recipe step. */
 export interface PlanStep {
@@ -50,6 +51,24 @@ export interface PlannedChange {
    * because a template involved cannot be rendered by our renderer: the reason, naming the construct.
    */
   unverified?: string;
+  /**
+   * The edits of `before` that give `after`, in text order, each with its stage and topic (the
+   * engine always fills it; a change made elsewhere may leave it out, and then counts as one edit).
+   */
+  edits?: PlannedEdit[];
+}
+
+/**
+ * One edit of a planned change: a splice of the file's `before` text, with the stage of the
+ * step that made it and its topic (see {@link FileEdit.topic}). Any subset of a change's edits
+ * applies to `before` (they never overlap), which is how a change is split into commits.
+ *
+ * @example
+ * applyEdits(change.before, change.edits.filter((e) => e.topic === 'copy'));
+ */
+export interface PlannedEdit extends TextEdit {
+  readonly stage: string;
+  readonly topic?: string;
 }
 
 /** What one step did to each file it looked at. */
@@ -138,10 +157,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
-  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>();
+  const editsByPath = new Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string; target: string }>>();
   const renames = new Map<string, { rename: FileRename; stage: string }>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
   const binaryNamed = new Set<string>();
+  const dataChanges = new Map<string, DataChange[]>();
 
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
@@ -185,8 +205,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         },
       };
       let result: VisitResult;
+      let returned: VisitResult | undefined;
       try {
-        result = await t.visit(visited, ctx);
+        result = returned = await t.visit(visited, ctx);
         // A result from the text alone still needs a document of a selected format.
         if (result.outcome !== 'skip' && !selected(repo.documentOf(loaded))) throw formatNotSelected;
       } catch (err) {
@@ -195,6 +216,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
           if (claimed) {
             errors.push(claimed);
             report.found = true;
+          } else if (returned?.outcome === 'nochange' && returned.notes?.length) {
+            // Not this step's error, but left alone for a reason the user should hear (a task file that does not parse).
+            report.outcomes.push({ path: p, outcome: 'nochange', detail: returned.notes.join('; ') });
+            warnings.push({ code: 'TARGET_NOT_FOUND', severity: 'warning', path: p, message: `${step.target}: ${returned.notes.join('; ')}` });
           }
           continue;
         }
@@ -222,6 +247,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
+        if (result.data) for (const e of result.edits) if (!dataChanges.has(e.path ?? p)) dataChanges.set(e.path ?? p, []);
+        for (const d of result.data ?? []) {
+          const list = dataChanges.get(d.path ?? p) ?? [];
+          list.push(d);
+          dataChanges.set(d.path ?? p, list);
+        }
       }
     }
     // A file the step would target but that is binary at a glance is an error naming it (exit 3,
@@ -259,8 +290,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       continue;
     }
     let after: string;
+    const planned: PlannedEdit[] = dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
     try {
-      after = applyEdits(loaded.text, dedupe(list.map((x) => x.edit)));
+      after = applyEdits(loaded.text, planned, p);
     } catch (err) {
       if (!(err instanceof AnsimodError)) throw err;
       errors.push({ ...err.diagnostic, path: p });
@@ -288,6 +320,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       encoding: loaded.encoding,
       stages: [...new Set([...list.map((x) => x.stage), ...(rename ? [rename.stage] : [])])],
       reasons: [...new Set([...list.map((x) => x.edit.reason), rename?.rename.reason].filter((r): r is string => !!r))],
+      edits: planned,
       spans: list.map((x) => ({ start: x.edit.start, end: x.edit.end, stage: x.stage, target: x.target })),
     });
   }
@@ -299,6 +332,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
     errors.push(...(await verifyEditedFile(change, document, verification)));
+    // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
+    const declared = dataChanges.get(change.path);
+    if (declared) errors.push(...verifyYamlData(change, document, declared));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
@@ -344,7 +380,7 @@ function claimedParseError(document: AnyDocument, select: FileSelector, p: strin
   };
 }
 
-function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>, e: FileEdit, visited: string, stage: string, target: string): void {
+function addEdit(map: Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string; target: string }>>, e: FileEdit, visited: string, stage: string, target: string): void {
   const p = e.path ?? visited;
   const { path: _ignored, ...edit } = e;
   const list = map.get(p) ?? [];
@@ -373,7 +409,7 @@ function renameProblem(r: FileRename, existing: ReadonlySet<string>, all: Readon
 }
 
 /** Two steps may reach the same definition (a shared variable): identical edits count once. */
-function dedupe(edits: TextEdit[]): TextEdit[] {
+function dedupe<E extends TextEdit>(edits: E[]): E[] {
   const seen = new Set<string>();
   return edits.filter((e) => {
     const k = `${e.start}:${e.end}:${e.text}`;

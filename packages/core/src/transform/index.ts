@@ -11,3 +11,4 @@ export * from './run-recipe.js';
 export * from './planned-writes.js';
 export * from './components.js';
 export * from './ansible-view.js';
+export * from './data-change.js';

@@ -4,6 +4,7 @@ import type { Environment } from '../env/index.js';
 import type { AnyDocument, FormatName } from '../formats/index.js';
 import type { TextEdit } from '../text/edit.js';
 import type { OptionSpecs, OptionsOf } from './options.js';
+import type { DataChange } from './data-change.js';
 
 /**
  * Which files a transform looks at. All given criteria must hold. `contains` is the cheap
@@ -61,6 +62,11 @@ export interface RenderCheck {
 export interface FileEdit extends TextEdit {
   /** Defaults to the visited file. */
   path?: string;
+  /**
+   * What the edit is about, for splitting a change into reviewable commits
+   * (`ansimod patch --split-by topic`): fqcn gives the module name.
+   */
+  topic?: string;
 }
 
 /**
@@ -78,7 +84,20 @@ export interface FileRename {
 
 /** What a transform did with one file (jscodeshift's ok / nochange / skip / error). */
 export type VisitResult =
-  | { outcome: 'changed'; edits: FileEdit[]; renames?: FileRename[]; checks?: RenderCheck[]; notes?: string[] }
+  | {
+      outcome: 'changed';
+      edits: FileEdit[];
+      renames?: FileRename[];
+      checks?: RenderCheck[];
+      notes?: string[];
+      /**
+       * The change the edits make to YAML data (a key renamed, a value set, an entry deleted).
+       * Every edited YAML file Ansible reads as it is (not a template) is checked by the
+       * engine: its data after must be its data before with exactly these changes — none
+       * declared, none allowed.
+       */
+      data?: DataChange[];
+    }
   | { outcome: 'nochange'; /** the file is a target already in the wanted state */ matched?: boolean; notes?: string[] }
   | { outcome: 'skip'; reason: string }
   | { outcome: 'error'; diagnostic: Diagnostic };

@@ -1,12 +1,14 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { createTwoFilesPatch } from 'diff';
 import { renderTemplate } from '../render/index.js';
 import type { PlannedChange } from './engine.js';
 import { includeCandidates } from '../ansible/references-resolve.js';
 import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
+import { checkDataChange, type DataChange } from './data-change.js';
 
 /** What verification needs from a plan: the repository, the environments, and the edited texts. */
 export interface VerificationContext {
@@ -139,6 +141,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
   for (const env of v.environments) {
     if (check.environments && !check.environments.includes(env.name)) continue;
     const datas: RenderedData[] = [];
+    const outputs: string[] = [];
     for (const phase of ['before', 'after'] as const) {
       const extra = check.vars ? await check.vars(env, phase) : {};
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
@@ -154,6 +157,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
         break;
       }
       datas.push(d.data);
+      outputs.push(r.output);
     }
     if (datas.length !== 2) continue;
     const expected = check.expect(datas[0] as RenderedData, env);
@@ -162,7 +166,47 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       expected.format !== actual.format
         ? `expected ${expected.format} data, got ${actual.format}`
         : firstDifference('value' in expected ? expected.value : expected.lines, 'value' in actual ? actual.value : actual.lines);
-    if (diff) problems.push(failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`));
+    if (diff) {
+      const problem = failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`);
+      problems.push({ ...problem, detail: renderedDiff(check.path, env.name, outputs[0] ?? '', outputs[1] ?? '') });
+    }
   }
   return problems;
+}
+
+/**
+ * The general check of every edit to YAML that Ansible reads as it is (tasks, playbooks, vars;
+ * not templates, which the render checks cover): the file's data after the edit must be its
+ * data before with exactly the declared changes (see {@link DataChange}); without a
+ * declaration, the data must not change.
+ *
+ * @example
+ * verifyYamlData(change, document, [{ op: 'rename-key', at: [0], from: 'copy', to: 'ansible.builtin.copy' }]); // [] when exact
+ */
+export function verifyYamlData(change: PlannedChange, before: AnyDocument, declared: readonly DataChange[]): Diagnostic[] {
+  if (before.format !== 'yaml' || !before.structured || isTemplatePath(change.path)) return [];
+  const problem = checkDataChange(change.before, change.after, declared);
+  return problem ? [failure(change.path, problem)] : [];
+}
+
+/** At most this many lines of the rendered diff are shown under a failed verification. */
+const RENDERED_DIFF_LINES = 24;
+
+/**
+ * A short unified diff of a template rendered before and after the edit in one environment
+ * (one line of context, cut after {@link RENDERED_DIFF_LINES} lines), shown under a failed
+ * verification so the difference can be seen.
+ *
+ * @example
+ * renderedDiff('a.conf', 'staging', 'x=1\n', 'x=2\n');
+ * // => '--- a.conf (rendered for staging, before)\n+++ a.conf (rendered for staging, after)\n@@ -1 +1 @@\n-x=1\n+x=2'
+ */
+export function renderedDiff(path: string, env: string, before: string, after: string): string {
+  const patch = createTwoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, '', '', { context: 1 });
+  const lines = patch
+    .split('\n')
+    .filter((l) => !l.startsWith('====') && !l.startsWith('Index:'))
+    .map((l) => l.replace(/\t$/, ''));
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.length > RENDERED_DIFF_LINES ? [...lines.slice(0, RENDERED_DIFF_LINES), `… (${lines.length - RENDERED_DIFF_LINES} more lines)`].join('\n') : lines.join('\n');
 }

@@ -408,14 +408,14 @@ describe('swap-registry-endpoint: verification', () => {
         return { ...r, edits: r.edits.map((e) => ({ ...e, text: e.text.replace("'quay.io/fedora-candidates'", "'quay.io/elsewhere'") })) };
       },
     }) as AnyTransform;
-    // The check's `after` vars come from the intended definition; render the real edited text instead.
+    // The tasks file's YAML data must differ by exactly the declared value (the engine's data check).
     const plan = await runTransformCase({
       transform: wrong,
       options: koji,
       before: { [CONF]: fixture('flatpak.conf'), [TASKS]: fixture('tasks-key-value.before.yml') },
-      expectErrors: ['in production, the rendered result is not exactly the intended change'],
+      expectErrors: ['the YAML data differ from the declared change (1 declared): [0][1].vars.candidate_registry'],
     });
-    expect(plan.errors.map((e) => e.message).join('\n')).toContain('quay.io/elsewhere');
+    expect(plan.errors.map((e) => e.message).join('\n')).toMatch(/got "[^"]*'quay\.io\/els/);
   });
 
   it('environments used by the tests', () => {

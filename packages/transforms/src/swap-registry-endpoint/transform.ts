@@ -1,4 +1,4 @@
-import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { AnsimodError, defineTransform, type DataChange, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { EndpointMap, endpointMapFor } from '../endpoints/endpoint-map.js';
 import { parseRegistryRef } from '../endpoints/registry-ref.js';
 import { rewriteHosts } from './host-rewrite.js';
@@ -21,6 +21,8 @@ function formatsOf(formats: readonly string[]): FormatName[] {
 /** What was done with the sites of one file. */
 interface FileWork {
   edits: FileEdit[];
+  /** The YAML data changes the edits make (the engine checks them). */
+  data: DataChange[];
   settings: ChangedSettings;
   rewrites: VariableRewrite[];
   notes: string[];
@@ -169,7 +171,7 @@ export const swapRegistryEndpoint = defineTransform({
         return { outcome: 'error', diagnostic: { code: 'INVALID_OPTION', severity: 'error', path: file.path, line, column, message: refused.message } };
       }
     }
-    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false, scoped: Object.keys(scope).length > 0 };
+    const work: FileWork = { edits: [], data: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false, scoped: Object.keys(scope).length > 0 };
     for (const site of sites) await visitSite(site, file.path, map, ctx, work);
     for (const u of unreadable) work.notes.push(`${u.where} (${u.format.toUpperCase()} that does not parse): not read`);
 
@@ -179,7 +181,7 @@ export const swapRegistryEndpoint = defineTransform({
       if (work.unresolved) return { outcome: 'nochange', matched: false, notes: work.notes };
       return { outcome: 'skip', reason: 'no managed value names a mapped registry' };
     }
-    return { outcome: 'changed', edits: work.edits, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
+    return { outcome: 'changed', edits: work.edits, data: work.data, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
   },
 });
 
@@ -197,6 +199,7 @@ async function visitSite(
     const edit = site.edit(rewritten.value, `${site.where}: registry host → mapped registry`);
     const quote = edit.text[0];
     work.edits.push(edit);
+    if (site.data) work.data.push(site.data(rewritten.value));
     work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '', work.scoped);
     work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
     return;
@@ -211,6 +214,7 @@ async function visitSite(
     if (!known) {
       work.rewrites.push(r);
       work.edits.push(...r.edits);
+      work.data.push(...r.data);
       work.notes.push(...r.notes.map((n) => `${site.where}: ${n}`));
     }
     if (r.contexts[0]) vars.set(name, r.contexts[0].values);

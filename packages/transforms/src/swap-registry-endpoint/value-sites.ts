@@ -5,6 +5,7 @@ import {
   setValueEdit,
   YamlDocument,
   type AnyDocument,
+  type DataChange,
   type Fallback,
   type IniDocument,
   type NestedDocument,
@@ -39,6 +40,8 @@ export interface ValueSite {
   style?: YamlScalarStyle;
   /** An edit of the visited file setting the value, keeping the format's quoting. */
   edit(newValue: string, reason: string): TextEdit;
+  /** The change to the file's YAML data that setting the value makes (YAML outside nested documents). */
+  data?(newValue: string): DataChange;
 }
 
 /** What to look for. */
@@ -110,6 +113,7 @@ function yamlSites(doc: YamlDocument, q: SiteQuery, lift: (e: TextEdit) => TextE
       where: `${prefix}${pair.path.join('.')}`,
       ...(node.style ? { style: node.style } : {}),
       edit: (v, reason) => lift(doc.scalarEdit(node, v, reason)),
+      ...(nested ? {} : { data: (v: string): DataChange => ({ op: 'set', doc: pair.doc, at: pair.path, value: v }) }),
     });
   }
   return out;

@@ -1,4 +1,4 @@
-import type { Environment, FileEdit, RenderCheck, TransformContext } from '@ansimod/core';
+import type { DataChange, Environment, FileEdit, RenderCheck, TransformContext } from '@ansimod/core';
 import type { EndpointMap } from '../endpoints/endpoint-map.js';
 import { rewriteHosts, type HostReplacement } from './host-rewrite.js';
 import { definitionRenderCheck, definitionRenders } from './render-check.js';
@@ -20,6 +20,8 @@ export interface VariableRewrite {
   resolution: VariableResolution;
   /** Edits of the definitions (each with the definition file's `path`). */
   edits: FileEdit[];
+  /** The YAML data changes of those edits (each with the definition file's `path`). */
+  data: DataChange[];
   /** Edited definitions whose files render on their own, to be checked (see {@link definitionChecks}). */
   checked: VariableDefinition[];
   /** One entry per rendering context (one per task defining the variable, else one). */
@@ -104,6 +106,7 @@ function innerValues(inner: readonly VariableRewrite[], env: string, phase: 'bef
 export async function rewriteVariable(name: string, templatePath: string, map: EndpointMap, ctx: VariableContext, depth = 0): Promise<VariableRewrite> {
   const resolution = await cachedResolution(name, templatePath, ctx);
   const edits: FileEdit[] = [];
+  const data: DataChange[] = [];
   const checked: VariableDefinition[] = [];
   const notes: string[] = [];
   const values = new Map<VariableDefinition, VariableValues>();
@@ -120,6 +123,7 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
         const r = await rewriteVariable(innerName, templatePath, map, ctx, depth + 1);
         inner.push(r);
         edits.push(...r.edits);
+        data.push(...r.data);
         checked.push(...r.checked);
         notes.push(...r.notes.map((n) => `${name} = ${def.value} in ${def.label}; ${n}`));
       }
@@ -136,6 +140,7 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
     if (rewritten) {
       const edit = def.document.scalarEdit(def.node, rewritten.value, `${name}: registry host → ${[...new Set(rewritten.replacements.flatMap((r) => Object.values(r.byEnv).map((m) => m.to)))].join(', ')}`);
       edits.push({ ...edit, path: def.path });
+      data.push({ op: 'set', path: def.path, doc: def.doc, at: def.valuePath, value: rewritten.value });
       if (!TASK_SCOPES.has(def.kind)) {
         const users = await otherConsumers(name, templatePath, def.path, ctx);
         if (users.length > 0) notes.push(`${name} (${def.label}) is also used by ${users.join(', ')}: they get the new value too; review them`);
@@ -163,7 +168,7 @@ export async function rewriteVariable(name: string, templatePath: string, map: E
     const own = defs[0];
     return { values: merged, ...(own && TASK_SCOPES.has(own.kind) ? { label: own.label } : {}) };
   });
-  return { name, resolution, edits, checked, contexts, notes };
+  return { name, resolution, edits, data, checked, contexts, notes };
 }
 
 /**

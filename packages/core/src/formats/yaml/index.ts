@@ -15,3 +15,5 @@ export type {
   OffsetMap,
   NestedDocument,
 } from './types.js';
+export { pairDeleteEdit } from './pair-delete.js';
+export { parseYamlSelector, matchesYamlSelector, selectPairs, type YamlSelector, type YamlSelectorStep } from './yaml-selector.js';

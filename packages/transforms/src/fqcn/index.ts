@@ -1,0 +1,2 @@
+/** `fqcn`: the transform. */
+export { fqcn, fqcn as default } from './transform.js';
