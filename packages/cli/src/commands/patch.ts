@@ -74,22 +74,15 @@ export const patch: Command = {
     const outputs: Array<{ file: string; text: string; shown?: string }> = [];
     const attributes = await gitEolAttributes(ctx.repo, job.plan.changes.map((c) => c.path));
     let stdoutMail: string | undefined;
-<<<<<<< HEAD
-    if (args.values['split'] === true) {
-      const stages = changesByStage(job).filter((s) => s.paths.length);
-      const commits = stages.map((s, i) =>
-        commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1), author, date, signoff, attributes),
-      );
-=======
     const splitBy = splitMode(args.values['split-by'], args.values['split'] === true);
     if (splitBy) {
+      const stages = changesByStage(job).filter((s) => s.paths.length);
       const commits =
         splitBy === 'stage'
-          ? changesByStage(job)
-              .filter((s) => s.paths.length)
-              .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff, attributes))
+          ? stages.map((s, i) =>
+              commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1), author, date, signoff, attributes),
+            )
           : groupCommits(job, splitBy, subject, author, date, signoff, attributes);
->>>>>>> main
       const dir = path.resolve(out ?? '.');
       makeDirectory(dir);
       for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
