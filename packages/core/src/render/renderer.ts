@@ -28,6 +28,32 @@ export function resolveIncludePath(name: string, fromPath: string): string {
   return posix.normalize(posix.join(posix.dirname(fromPath), name));
 }
 
+/**
+ * The source Jinja2 lexes: newlines normalised to `\n` (Ansible's `newline_sequence`) and, as
+ * `keep_trailing_newline` is off, one final newline dropped — for a template and for each template
+ * it includes (which is why an include ending in a newline does not add a blank line).
+ */
+function jinjaSource(text: string): string {
+  const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
+}
+
+/** The `\n` characters that end `s`. */
+function trailingNewlines(s: string): number {
+  let i = s.length;
+  while (i > 0 && s.charCodeAt(i - 1) === 10) i--;
+  return s.length - i;
+}
+
+/**
+ * Ansible's `do_template(preserve_trailing_newlines=True)`: when the output ends in fewer
+ * newlines than the template's text, the missing ones are added back.
+ */
+function withTrailingNewlines(text: string, output: string): string {
+  const missing = trailingNewlines(text) - trailingNewlines(output);
+  return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
 /** The pseudo-path under which a variable's value is compiled, so errors can name the variable. */
 function variableTemplatePath(name: string): string {
   return `<variable ${name}>`;
@@ -72,8 +98,9 @@ export class TemplateRenderer {
         const path = resolveIncludePath(name, from);
         // Nunjucks compiles included templates lazily and reports their syntax errors
         // asynchronously, after a synchronous render has returned; compile now so they surface here.
-        renderer.compileNow(src, path);
-        return { src, path, noCache: true };
+        const jinjaSrc = jinjaSource(src);
+        renderer.compileNow(jinjaSrc, path);
+        return { src: jinjaSrc, path, noCache: true };
       },
     };
     this.env = new nj.Environment(loader as unknown as ConstructorParameters<NunjucksModule['Environment']>[0], {
@@ -126,10 +153,10 @@ export class TemplateRenderer {
     const restore = installJinjaSemantics(this.nj);
     try {
       session.expand = this.expander(vars);
-      const output: unknown = withRenderSession(session, () => this.template(text, path).render(vars));
+      const output: unknown = withRenderSession(session, () => this.template(jinjaSource(text), path).render(vars));
       if (session.error !== undefined) throw session.error;
       if (typeof output !== 'string') throw new TemplateRuntimeError('the template produced no output');
-      return { ok: true, output, undefinedVars: session.names() };
+      return { ok: true, output: withTrailingNewlines(text, output), undefinedVars: session.names() };
     } catch (error) {
       return { ok: false, diagnostic: renderDiagnostic(error, opts.path), undefinedVars: session.names() };
     } finally {
@@ -144,7 +171,7 @@ export class TemplateRenderer {
     const active = new Set<string>();
     const expandValue = (name: string, value: unknown): unknown => {
       if (typeof value === 'string') {
-        return holdsJinja(value) ? this.template(value, variableTemplatePath(name)).render(vars) : value;
+        return holdsJinja(value) ? withTrailingNewlines(value, this.template(jinjaSource(value), variableTemplatePath(name)).render(vars)) : value;
       }
       if (Array.isArray(value)) return value.map((v) => expandValue(name, v));
       if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(name, v)]));
