@@ -49,9 +49,12 @@ export class RenderSession {
     this.misses.push({ name: `${callee}()`, reported });
   }
 
-  /** Records an attribute lookup on a defined value that found nothing (not reported). */
+  /**
+   * Records an attribute or item lookup on a defined value that found nothing: Ansible fails
+   * such a render (`'dict object' has no attribute 'x'`) unless a guard consumes it.
+   */
   attribute(name: string): void {
-    this.misses.push({ name, reported: false });
+    this.misses.push({ name, reported: true });
   }
 
   /**

@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
 import { jinjaTests, type TemplateTest } from './jinja-tests.js';
 import { installJinjaSemantics } from './jinja-semantics.js';
+import { namespace } from './jinja-statements.js';
 import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject } from './python-values.js';
 import { RenderSession, withRenderSession } from './render-session.js';
@@ -94,7 +95,8 @@ export class TemplateRenderer {
       getSource(key: string) {
         const [from, name] = JSON.parse(key) as [string, string];
         const src = renderer.includeResolver?.(name, from);
-        if (src === undefined) throw new TemplateRuntimeError(`included template not found: ${name}`);
+        // Missing: nunjucks reports it (or skips it for `ignore missing`, or tries the next name of a list).
+        if (src === undefined) return null;
         const path = resolveIncludePath(name, from);
         // Nunjucks compiles included templates lazily and reports their syntax errors
         // asynchronously, after a synchronous render has returned; compile now so they surface here.
@@ -117,6 +119,7 @@ export class TemplateRenderer {
       test: (name) => this.test(name),
     });
     for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, fn);
+    this.env.addGlobal('namespace', namespace);
     const tests = this.env as unknown as NjTestRegistry;
     for (const [name, fn] of Object.entries(jinjaTests())) tests.addTest(name, fn);
   }
