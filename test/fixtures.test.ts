@@ -9,11 +9,9 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse, parseAllDocuments } from 'yaml';
 import { discoverEnvironments, renderTemplate, resolveIncludePath, type Environment, type RenderResult } from '@ansimod/core';
-import { requireReference } from './support/reference.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const fixture = path.join(repoRoot, 'fixtures/ansible');
-const REFERENCE = requireReference();
 
 function walk(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -160,10 +158,4 @@ describe('fixtures/ansible', async () => {
     }
   });
 
-  it('copies no file of the reference sample', () => {
-    for (const rel of files) {
-      const ref = path.join(REFERENCE, rel);
-      if (existsSync(ref)) expect(read(rel), rel).not.toBe(readFileSync(ref, 'utf8'));
-    }
-  });
 });

@@ -36,13 +36,6 @@ export const bin = path.join(repoRoot, 'packages/cli/dist/bin.js');
  * gitRepo({ from: fixtureDir });
  */
 export const fixtureDir = path.join(repoRoot, 'fixtures/ansible');
-/**
- * The real-world sample files; CI has them next to the repository.
- *
- * @example
- * gitRepo({ from: referenceDir, prepare: makeWritable });
- */
-export const referenceDir = path.resolve(repoRoot, '../shared/reference/fedora-infra-ansible-2023-08-30');
 const shippedRecipe = path.join(repoRoot, 'packages/transforms/recipes/flatpaks-to-quay.yml');
 
 /**

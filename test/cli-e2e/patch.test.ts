@@ -61,6 +61,8 @@ describe('ansimod patch → git am', () => {
     expect(git(clone, 'log', '-1', '--format=%an <%ae>')).toBe(`${IDENTITY.name} <${IDENTITY.email}>`);
     expect(git(clone, 'log', '-1', '--format=%s')).toBe(recipeFacts().displayName);
     expect(git(clone, 'log', '-1', '--format=%B')).not.toContain('Signed-off-by:');
+    const check = ansimod(['check', '--repo', clone]);
+    expect(check.code, check.stdout + check.stderr).toBe(0);
   });
 
   it('the index lines name the real git blobs of the old and new content', () => {

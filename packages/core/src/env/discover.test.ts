@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import {
   defaultEnvironments,
   discoverEnvironments,
@@ -8,7 +9,6 @@ import {
 import { composeVarsFile } from './group-vars.js';
 import type { InventoryReader } from './types.js';
 import { AnsimodError } from '../diagnostics.js';
-import { requireReference } from '../../../../test/support/reference.js';
 
 /** An in-memory repository: file paths to contents; directories are implied by paths. */
 function memoryReader(files: Record<string, string>): InventoryReader {
@@ -123,15 +123,15 @@ describe('discoverEnvironments', () => {
     expect((err as AnsimodError).diagnostic.line).toBeGreaterThan(1);
   });
 
-  const reference = requireReference();
-  it('reads the reference inventory from disk', async () => {
-    const envs = await discoverEnvironments(reference);
+  it('reads the fixture repository inventory from disk, staging overriding all', async () => {
+    const envs = await discoverEnvironments(fileURLToPath(new URL('../../../../fixtures/ansible', import.meta.url)));
     expect(envs.map((e) => [e.name, e.vars.env_suffix, e.vars.env_prefix])).toEqual([
       ['production', '', ''],
       ['staging', '.stg', 'stg.'],
     ]);
     expect(envs[1]?.vars.ipa_realm).toBe('STG.FEDORAPROJECT.ORG');
-    expect(envs[1]?.vars.dns1).toBe('10.3.163.33');
+    expect(envs[0]?.vars.ipa_realm).toBe('FEDORAPROJECT.ORG');
+    expect(envs[1]?.vars.datacenter).toBe('iad2');
   });
 });
 

@@ -19,7 +19,8 @@ interface Jinja2Result {
 }
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const dirs = (process.env['AGREEMENT_DIRS'] ?? '/work/shared/reference').split(':').filter(Boolean);
+// Template trees to compare on, given by the caller (AGREEMENT_DIRS=dir1:dir2); none by default.
+const dirs = (process.env['AGREEMENT_DIRS'] ?? '').split(':').filter(Boolean);
 const fuzzCount = Number(process.env['AGREEMENT_FUZZ'] ?? '20000');
 
 export const TRICKY: readonly string[] = [
