@@ -38,7 +38,7 @@ export function disagreement(c: AgreementCase, expected: Recorded, actual: Rende
     return undefined;
   }
   if (expected.kind === 'undefined') {
-    const names = actual.ok ? actual.undefinedVars : actual.diagnostic.undefinedVars ?? actual.undefinedVars;
+    const names: string[] = actual.undefinedVars;
     if (actual.ok && names.length === 0) return `Ansible: ${expected.message}; ansimod renders ${JSON.stringify(actual.output)} silently`;
     const want = expected.undefined ?? [];
     if (want.length > 0 && !names.some((n) => want.some((w) => n === w || n.endsWith(`.${w}`) || n.endsWith(`['${w}']`) || n.startsWith(`${w}.`) || n.startsWith(`${w}[`) || n === `${w}()`))) {

@@ -62,12 +62,19 @@ const PY_RUNTIME: Record<string, unknown> = {
   pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
   pyConcat: (left: unknown, right: unknown) => pyStr(left) + pyStr(right),
   /** `for x in mapping` iterates the keys in Jinja2; nunjucks iterates nothing. */
-  pyIterable: (value: unknown) => (isPlainObject(value) ? Object.keys(value) : value),
+  pyIterable: (value: unknown) => {
+    const items = isPlainObject(value) ? Object.keys(value) : value;
+    if (Array.isArray(items) || typeof items === 'string') currentSession()?.step(items.length);
+    return items;
+  },
   pyAdd: (left: unknown, right: unknown) => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
     return (left as number) + (right as number);
   },
   pyMul: (left: unknown, right: unknown) => {
+    const size = (typeof left === 'string' || Array.isArray(left)) && typeof right === 'number' ? left.length * right
+      : (typeof right === 'string' || Array.isArray(right)) && typeof left === 'number' ? right.length * left : 0;
+    if (size > 0) currentSession()?.chars(size);
     if (typeof left === 'string' && typeof right === 'number') return left.repeat(Math.max(0, right));
     if (typeof right === 'string' && typeof left === 'number') return right.repeat(Math.max(0, left));
     if (Array.isArray(left) && typeof right === 'number') return Array.from({ length: Math.max(0, right) }, () => left).flat();
@@ -162,7 +169,11 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
     swap(runtime, 'inOperator', (key: unknown, container: unknown) =>
       container === undefined || container === null ? false : inOperator(key, container),
     ),
-    swap(runtime, 'suppressValue', (value: unknown) => outputString(value)),
+    swap(runtime, 'suppressValue', (value: unknown) => {
+      const out = outputString(value);
+      currentSession()?.chars(out.length);
+      return out;
+    }),
     swap(runtime, 'handleError', (error: unknown, lineno: number, colno: number) => {
       const wrapped = handleError(error, lineno, colno);
       const session = currentSession();

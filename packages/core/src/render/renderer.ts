@@ -3,11 +3,11 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
 import { jinjaTests, type TemplateTest } from './jinja-tests.js';
 import { installJinjaSemantics } from './jinja-semantics.js';
-import { namespace } from './jinja-statements.js';
+import { namespace, UnsupportedConstructError } from './jinja-statements.js';
 import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject } from './python-values.js';
-import { RenderSession, withRenderSession } from './render-session.js';
-import type { IncludeResolver, RenderOptions, RenderResult } from './types.js';
+import { currentSession, RenderBudgetError, RenderSession, withRenderSession } from './render-session.js';
+import type { IncludeResolver, RenderFailure, RenderOptions, RenderResult } from './types.js';
 
 /** How deep variables may nest templates before we call it a loop (Ansible has no fixed limit). */
 export const MAX_VARIABLE_DEPTH = 20;
@@ -35,6 +35,11 @@ export function resolveIncludePath(name: string, fromPath: string): string {
  * it includes (which is why an include ending in a newline does not add a blank line).
  */
 function jinjaSource(text: string): string {
+  const plus = /\{%\+|\+%\}/.exec(text);
+  if (plus) {
+    const line = text.slice(0, plus.index).split('\n').length;
+    throw new UnsupportedConstructError('`{%+` / `+%}` whitespace control', line);
+  }
   const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
 }
@@ -53,6 +58,16 @@ function trailingNewlines(s: string): number {
 function withTrailingNewlines(text: string, output: string): string {
   const missing = trailingNewlines(text) - trailingNewlines(output);
   return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+/** Python's `range()`, refusing (by the render budget) a range too large to build. */
+function pyRange(start: unknown, stop?: unknown, step?: unknown): number[] {
+  const [a, b] = stop === undefined ? [0, Number(start)] : [Number(start), Number(stop)];
+  const st = step === undefined ? 1 : Number(step);
+  if (st === 0) throw new TemplateRuntimeError('range() arg 3 must not be zero');
+  const n = Math.max(0, Math.ceil((b - a) / st));
+  currentSession()?.step(n);
+  return Array.from({ length: n }, (_, i) => a + i * st);
 }
 
 /** The pseudo-path under which a variable's value is compiled, so errors can name the variable. */
@@ -120,6 +135,7 @@ export class TemplateRenderer {
     });
     for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, fn);
     this.env.addGlobal('namespace', namespace);
+    this.env.addGlobal('range', pyRange);
     const tests = this.env as unknown as NjTestRegistry;
     for (const [name, fn] of Object.entries(jinjaTests())) tests.addTest(name, fn);
   }
@@ -156,12 +172,20 @@ export class TemplateRenderer {
     const restore = installJinjaSemantics(this.nj);
     try {
       session.expand = this.expander(vars);
-      const output: unknown = withRenderSession(session, () => this.template(jinjaSource(text), path).render(vars));
+      const tmpl = this.template(jinjaSource(text), path) as NjTemplate & { compile(): void };
+      try {
+        tmpl.compile();
+      } catch (error) {
+        throw new TemplateSyntaxError(error);
+      }
+      const output: unknown = withRenderSession(session, () => tmpl.render(vars));
       if (session.error !== undefined) throw session.error;
       if (typeof output !== 'string') throw new TemplateRuntimeError('the template produced no output');
       return { ok: true, output: withTrailingNewlines(text, output), undefinedVars: session.names() };
     } catch (error) {
-      return { ok: false, diagnostic: renderDiagnostic(error, opts.path), undefinedVars: session.names() };
+      const failure = failureOf(error);
+      const diagnostic = renderDiagnostic(error, opts.path);
+      return { ok: false, diagnostic: { ...diagnostic, code: FAILURE_CODE[failure.kind] }, undefinedVars: session.names(), failure };
     } finally {
       restore();
       this.includeResolver = previousResolver;
@@ -240,6 +264,34 @@ class IncludedTemplateError extends Error {
   }
 }
 
+const FAILURE_CODE = {
+  syntax: 'RENDER_FAILED',
+  undefined: 'RENDER_UNDEFINED',
+  unsupported: 'RENDER_UNSUPPORTED',
+  budget: 'RENDER_BUDGET',
+  error: 'RENDER_FAILED',
+} as const satisfies Record<RenderFailure['kind'], Diagnostic['code']>;
+
+/** What kind of failure an error raised by a render is. */
+function failureOf(error: unknown): RenderFailure {
+  const chain = causeChain(error);
+  const unsupported = chain.find((e): e is UnsupportedConstructError => e instanceof UnsupportedConstructError);
+  if (unsupported) return { kind: 'unsupported', construct: unsupported.construct };
+  if (chain.some((e) => e instanceof RenderBudgetError || e instanceof RangeError)) return { kind: 'budget' };
+  const message = chain.map((e) => (e instanceof Error ? e.message : String(e))).join('\n');
+  const missing = /(filter|test) not found: ([\w.]+)/.exec(message);
+  if (missing) return { kind: 'unsupported', construct: `${missing[1]} '${missing[2]}'` };
+  if (chain.some((e) => e instanceof IncludedTemplateError) || chain.some((e) => e instanceof TemplateSyntaxError)) return { kind: 'syntax' };
+  return { kind: 'error' };
+}
+
+/** A template that does not parse. */
+class TemplateSyntaxError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** The error itself and the errors it wraps (`cause`), outermost first. */
 function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -255,7 +307,7 @@ function causeChain(error: unknown): unknown[] {
  */
 function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic {
   const included = causeChain(error).find((e): e is IncludedTemplateError => e instanceof IncludedTemplateError);
-  const source = included ? included.cause : error;
+  const source = included ? included.cause : error instanceof TemplateSyntaxError ? error.cause : error;
   const raw = source instanceof Error ? source.message : String(source);
   // "(file) [Line l, Column c]" names the template the line belongs to (an include's, maybe);
   // a parse error thrown before nunjucks decorated it carries the position as properties.
