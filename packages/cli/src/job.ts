@@ -5,8 +5,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  AnsibleBridge,
   AnsimodError,
+  ansibleBackend,
   discoverEnvironments,
+  renderBackendName,
+  setRenderBackend,
   formatDiagnostic,
   parseMapPairs,
   planRecipe,
@@ -43,6 +47,11 @@ export const JOB_OPTIONS: Command['options'] = {
     description: 'verify only these environments (default: every environment of the inventory)',
   },
   reverse: { type: 'boolean', description: 'apply the inverse maps (undo a migration)' },
+  renderer: {
+    type: 'string',
+    valueName: 'embedded|ansible',
+    description: 'render templates for verification with the embedded renderer (default, no Python) or the installed ansible-core (its Templar, the repository\'s ansible.cfg and filter_plugins/)',
+  },
   transform: {
     type: 'string',
     multiple: true,
@@ -58,6 +67,8 @@ export const DEFAULT_RECIPE = 'flatpaks-to-quay';
 export interface JobResult {
   plan: Plan;
   recipe: Recipe;
+  /** The renderer that verified the plan: `embedded` or `ansible-core 2.14.18`. */
+  renderer?: string;
 }
 
 function strings(v: unknown): string[] {
@@ -86,7 +97,7 @@ export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<Jo
   const startup = performance.now();
   const job = await planJob(args, ctx);
   if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
-  return { plan: job.plan, recipe: job.recipe };
+  return { plan: job.plan, recipe: job.recipe, ...(job.renderer !== undefined ? { renderer: job.renderer } : {}) };
 }
 
 function printTimings(timings: readonly PhaseTiming[], ctx: CommandContext): void {
@@ -126,15 +137,36 @@ async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResul
   watch.lap('environments');
   ctx.progress.update('scanning…');
   const registry = (await transformsModule()).builtinRegistry();
-  const plan = await planRecipe(ctx.repo, recipe, registry, {
-    options,
-    reverse: args.values['reverse'] === true,
-    environments,
-    onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
-    ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
-  });
-  ctx.progress.done();
-  return { plan, recipe, timings: watch.timings };
+  const renderer = await startRenderer(args, ctx);
+  try {
+    const plan = await planRecipe(ctx.repo, recipe, registry, {
+      options,
+      reverse: args.values['reverse'] === true,
+      environments,
+      onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+      ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
+    });
+    ctx.progress.done();
+    return { plan, recipe, timings: watch.timings, renderer: renderBackendName() };
+  } finally {
+    renderer?.close();
+  }
+}
+
+/** `--renderer ansible`: starts the bridge to ansible-core and routes renders to it (closed by the caller). */
+async function startRenderer(args: CommandArgs, ctx: CommandContext): Promise<{ close(): void } | undefined> {
+  const choice = args.values['renderer'] ?? 'embedded';
+  if (choice === 'embedded') return undefined;
+  if (choice !== 'ansible') throw new UsageError(`--renderer must be embedded or ansible, not ${String(choice)}`);
+  const bridge = await AnsibleBridge.start({ repo: ctx.repo });
+  if (!(bridge instanceof AnsibleBridge)) throw new AnsimodError(bridge);
+  const previous = setRenderBackend(ansibleBackend(bridge, ctx.repo));
+  return {
+    close() {
+      setRenderBackend(previous);
+      bridge.close();
+    },
+  };
 }
 
 /** `--transform FILE…`: the files' transforms, type-checked and loaded, run as one step each. */

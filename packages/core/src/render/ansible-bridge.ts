@@ -55,7 +55,7 @@ export interface AnsibleBridgeOptions {
 /** The bridge script: beside this module in the CLI bundle, else in the package's python/ folder. */
 export function ansibleRenderScript(): string {
   const here = new URL(import.meta.url);
-  for (const rel of ['./ansible_render.py', '../../python/ansible_render.py', '../../../core/python/ansible_render.py']) {
+  for (const rel of ['./ansible_render.py', '../../python/ansible_render.py', '../../core/python/ansible_render.py']) {
     const path = fileURLToPath(new URL(rel, here));
     if (existsSync(path)) return path;
   }

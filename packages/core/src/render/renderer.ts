@@ -8,6 +8,7 @@ import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjuc
 import { isPlainObject } from './python-values.js';
 import { currentSession, RenderBudgetError, RenderSession, withRenderSession } from './render-session.js';
 import type { IncludeResolver, RenderFailure, RenderOptions, RenderResult } from './types.js';
+import type { RenderBackend } from './ansible-renderer.js';
 
 /** How deep variables may nest templates before we call it a loop (Ansible has no fixed limit). */
 export const MAX_VARIABLE_DEPTH = 20;
@@ -341,6 +342,32 @@ function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic 
 }
 
 let loading: Promise<TemplateRenderer> | undefined;
+let backend: RenderBackend | undefined;
+
+/**
+ * Sends every {@link renderTemplate}/{@link renderExpression} of this process to `next` (the
+ * user's ansible-core, `--renderer ansible`), or back to the embedded renderer (`undefined`).
+ * Returns the backend it replaces.
+ *
+ * @example
+ * const previous = setRenderBackend(ansibleBackend(bridge, repo));
+ * try { await planRecipe(…); } finally { setRenderBackend(previous); }
+ */
+export function setRenderBackend(next: RenderBackend | undefined): RenderBackend | undefined {
+  const previous = backend;
+  backend = next;
+  return previous;
+}
+
+/**
+ * The name of the renderer verification uses now: `embedded` or `ansible-core 2.14.18`.
+ *
+ * @example
+ * renderBackendName(); // 'embedded'
+ */
+export function renderBackendName(): string {
+  return backend?.name ?? 'embedded';
+}
 
 /**
  * Loads nunjucks (once per process) and returns the shared renderer.
@@ -365,6 +392,7 @@ export function loadTemplateRenderer(): Promise<TemplateRenderer> {
  * // r.ok && r.output === '[push]\nregistry=docker://candidate-registry.stg.fedoraproject.org\n'
  */
 export async function renderTemplate(text: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  if (backend) return backend.render(text, vars, opts);
   return (await loadTemplateRenderer()).render(text, vars, opts);
 }
 
@@ -377,5 +405,6 @@ export async function renderTemplate(text: string, vars: Record<string, unknown>
  * // => { ok: true, output: 'candidate-registry.stg.fedoraproject.org', undefinedVars: [] }
  */
 export async function renderExpression(expr: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  if (backend) return backend.render(expr, vars, opts);
   return (await loadTemplateRenderer()).render(expr, vars, opts);
 }
