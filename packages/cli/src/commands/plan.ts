@@ -82,7 +82,7 @@ export function summarize(job: JobResult, ctx: CommandContext, verb = 'would cha
   const { plan } = job;
   const c = ctx.err.color;
   for (const n of plan.notFound) ctx.err.line(`${c.yellow('not found:')} ${n.stage}: ${n.target}`);
-  for (const w of plan.warnings) ctx.err.line(`${c.yellow('warning:')} ${w.path ? `${w.path}: ` : ''}${w.message}`);
+  if (!ctx.quiet) for (const w of plan.warnings) ctx.err.line(`${c.yellow('warning:')} ${w.path ? `${w.path}: ` : ''}${w.message}`);
   for (const e of plan.errors) ctx.err.line(`${c.red('error:')} ${e.path ?? ''}${e.line ? `:${e.line}` : ''}${e.path ? ': ' : ''}${e.message}`);
   if (!ctx.quiet) {
     ctx.err.line(

@@ -14,3 +14,4 @@ export { RENDER_BUDGET } from './render-session.js';
 export { pyStr, pyRepr, pyTruthy } from './python-values.js';
 export { AnsibleBridge, findAnsiblePython, ansibleRenderScript } from './ansible-bridge.js';
 export type { AnsibleVersions, AnsibleRenderAnswer, AnsibleRenderError, AnsibleRenderRequest, AnsibleBridgeOptions } from './ansible-bridge.js';
+export { unverifiableHere, whereAnsibleLooks } from './undefined-variables.js';

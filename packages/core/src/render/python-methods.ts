@@ -1,4 +1,5 @@
-import { isKeywordArgs, pyEquals, pyStr, pyTuple } from './python-values.js';
+import { isKeywordArgs, pyEquals, pyRepr, pyStr, pyTuple } from './python-values.js';
+import { percentFormat } from './python-format.js';
 
 /** A Python `str` method as templates call it: `this` is the string. */
 type StringMethod = (self: string, ...args: unknown[]) => unknown;
@@ -70,8 +71,8 @@ function replaceCount(s: string, old: string, replacement: string, count: number
 }
 
 /**
- * Python's `str.format`: `{}`, `{0}`, `{name}`, attribute-free fields; a format spec after
- * `:` is honoured for width/alignment-free cases only (the spec is ignored).
+ * Python's `str.format`: `{}`, `{0}`, `{name}`, `!r`/`!s`, and a format spec after `:`
+ * (fill, alignment, sign, zero padding, width, thousands, precision, type).
  */
 function format(s: string, args: unknown[]): string {
   const kwargs = args.length > 0 && isKeywordArgs(args[args.length - 1]) ? (args.pop() as Record<string, unknown>) : {};
@@ -79,11 +80,47 @@ function format(s: string, args: unknown[]): string {
   return s.replace(/\{\{|\}\}|\{([^{}]*)\}/g, (whole, field: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
-    const name = (field ?? '').split(/[:!]/)[0] ?? '';
-    if (name === '') return pyStr(args[auto++]);
-    if (/^\d+$/.test(name)) return pyStr(args[Number(name)]);
-    return pyStr(kwargs[name]);
+    const [head = '', spec] = splitSpec(field ?? '');
+    const [name = '', conversion] = head.split('!');
+    const value = name === '' ? args[auto++] : /^\d+$/.test(name) ? args[Number(name)] : kwargs[name];
+    const converted = conversion === 'r' ? pyRepr(value) : conversion === 's' ? pyStr(value) : value;
+    return spec === undefined ? pyStr(converted) : formatSpec(converted, spec);
   });
+}
+
+function splitSpec(field: string): [string, string | undefined] {
+  const at = field.indexOf(':');
+  return at < 0 ? [field, undefined] : [field.slice(0, at), field.slice(at + 1)];
+}
+
+/** Python's format mini-language for one field: `[[fill]align][sign][0][width][,][.precision][type]`. */
+function formatSpec(value: unknown, spec: string): string {
+  const m = /^(?:(.)?([<>^=]))?([-+ ])?(0)?(\d+)?(,)?(?:\.(\d+))?([sdfFeEgGxXob%])?$/.exec(spec);
+  if (!m) throw new Error(`ValueError: Invalid format specifier '${spec}'`);
+  const [, fillCh, alignCh, sign, zero, widthS, comma, precS, type] = m;
+  const width = widthS !== undefined ? Number(widthS) : 0;
+  const prec = precS !== undefined ? Number(precS) : undefined;
+  const numeric = typeof value === 'number' || typeof value === 'boolean';
+  let body: string;
+  if (type === undefined || type === 's') {
+    body = numeric && prec !== undefined ? Number(value).toFixed(prec) : pyStr(value);
+    if (!numeric && prec !== undefined) body = body.slice(0, prec);
+  } else {
+    const pct = type === '%' ? '%' : '';
+    const flags = `${sign ?? ''}${comma ? '' : ''}`;
+    body = percentFormat(`%${flags}${prec !== undefined ? `.${prec}` : ''}${type === '%' ? 'f' : type === 'b' ? 'd' : type}`, type === '%' ? Number(value) * 100 : value) + pct;
+    if (type === 'b') body = Math.trunc(Number(value)).toString(2);
+  }
+  if (comma) body = body.replace(/^(-?\d+)/, (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
+  const fill = fillCh ?? (zero && !alignCh ? '0' : ' ');
+  const align = alignCh ?? (zero ? '=' : numeric ? '>' : '<');
+  if (body.length >= width) return body;
+  const pad = width - body.length;
+  if (align === '<') return body + fill.repeat(pad);
+  if (align === '>') return fill.repeat(pad) + body;
+  if (align === '^') return fill.repeat(Math.floor(pad / 2)) + body + fill.repeat(pad - Math.floor(pad / 2));
+  const signed = /^[-+ ]/.test(body) ? body[0]! : '';
+  return signed + fill.repeat(pad) + body.slice(signed.length);
 }
 
 const STRING_METHODS: Record<string, StringMethod> = {

@@ -41,7 +41,11 @@ function jinjaSource(text: string): string {
     const line = text.slice(0, plus.index).split('\n').length;
     throw new UnsupportedConstructError('`{%+` / `+%}` whitespace control', line);
   }
-  const normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  const varargs = /\{%-?\s*macro\b(?:(?!endmacro)[\s\S])*?\b(varargs|kwargs)\b/.exec(text);
+  if (varargs) throw new UnsupportedConstructError(`\`${varargs[1]}\` in a macro`, text.slice(0, varargs.index).split('\n').length);
+  let normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  // Jinja2 applies trim_blocks after `{% endraw %}` but not after `{% raw %}`; nunjucks the other way round.
+  if (normalised.includes('raw')) normalised = normalised.replace(/(\{%-?\s*raw\s*%\})\n/g, '$1\n\n').replace(/(\{%-?\s*endraw\s*%\})\n/g, '$1');
   return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
 }
 
