@@ -9,10 +9,12 @@ import { check } from './commands/check.js';
 import { list } from './commands/list.js';
 import { patch } from './commands/patch.js';
 import { plan } from './commands/plan.js';
+import { pr } from './commands/pr.js';
+import { report } from './commands/report.js';
 import { roundtrip } from './commands/roundtrip.js';
 
 /** All commands, by name order of importance (as listed in `ansimod --help`). */
-export const commands: readonly Command[] = [plan, apply, patch, check, audit, roundtrip, list];
+export const commands: readonly Command[] = [plan, apply, patch, pr, check, audit, report, roundtrip, list];
 
 /**
  * Finds a command by name.

@@ -31,6 +31,10 @@ export type ErrorCode =
   /** A template whose shape a transform cannot edit safely (e.g. a key inside a `{% for %}`). */
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
+  /** A git command of `ansimod pr` failed (the message is git's reason, on one line). */
+  | 'GIT_FAILED'
+  /** The forge refused a request of `ansimod pr`, or could not be reached. */
+  | 'FORGE_FAILED'
   | 'USAGE'
   | 'INTERNAL';
 

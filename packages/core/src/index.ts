@@ -3,7 +3,8 @@
  * that applies typed transforms to them.
  *
  * Layers (each in its own folder): `text` (bytes, lines, splices) → `jinja` (template scanner)
- * → `formats` (YAML, INI, JSON, Apache conf, text adapters) → `repo` (walk, read, write)
+ * → `formats` (YAML, INI, JSON, Apache conf, text adapters) → `ansible` (plays, tasks, roles, file
+ * kinds) → `repo` (walk, read, write)
  * → `env` + `render` (environments, template rendering) → `transform` (transforms, recipes,
  * verification) → `patch` (git format-patch mails).
  */
@@ -13,6 +14,7 @@ export * from './text/edit.js';
 export * from './text/source.js';
 export * from './jinja/index.js';
 export * from './formats/index.js';
+export * from './ansible/index.js';
 export * from './repo/index.js';
 export * from './env/index.js';
 export * from './render/index.js';

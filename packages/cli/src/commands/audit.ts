@@ -1,13 +1,14 @@
 /** `ansimod audit`: every remaining reference to the mapped registry hosts, with its context and kind. */
-import { parseMapPairs } from '@ansimod/core';
+import { parseMapPairs, type Recipe } from '@ansimod/core';
 import type { AuditReference } from '@ansimod/transforms';
 import { ExitCode, UsageError, type Command } from '../command.js';
+import { outputFormat } from '../sarif/output-format.js';
 import { DEFAULT_RECIPE } from '../job.js';
 
 export const audit: Command = {
   name: 'audit',
   summary: 'list every remaining reference to the mapped registry hosts (Jinja-templated ones too)',
-  usage: 'ansimod audit [--repo DIR] [--map FROM=TO]… [--json]',
+  usage: 'ansimod audit [--repo DIR] [--map FROM=TO]… [--json | --format sarif]',
   description: [
     'Reports path, line, column, the host, its context (YAML key path, INI section.key, JSON path,',
     'Apache directive, comment) and its kind (registry-endpoint, image-reference, web-content-url,',
@@ -16,22 +17,22 @@ export const audit: Command = {
   ].join('\n'),
   options: {
     map: { type: 'string', multiple: true, valueName: 'FROM=TO', description: 'audit these registry hosts (FROM); repeatable' },
+    format: { type: 'string', valueName: 'text|json|sarif', description: 'output format; sarif: SARIF 2.1.0 for code scanning (kept references as suppressed notes, unaccounted ones as warnings)' },
   },
   async run(args, ctx) {
     // Imported here, not at startup: other commands do not need the transforms.
     const { auditRepository, builtinRegistry } = await import('@ansimod/transforms');
-    const pairs = args.values['map'];
-    const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
-    if (!given.ok) throw new UsageError(given.diagnostic.message, 'audit');
-    let maps = given.value;
-    if (!Object.keys(maps).length) {
-      const def = builtinRegistry().recipe(DEFAULT_RECIPE)?.options?.['maps']?.default;
-      maps = (def ?? {}) as Record<string, string>;
-    }
+    const maps = auditMaps(args.values['map'], builtinRegistry().recipe(DEFAULT_RECIPE), 'audit');
+    const format = outputFormat(args.values['format'], ctx.json, 'audit');
     ctx.progress.update('scanning…');
     const report = await auditRepository(ctx.repo, { maps });
     ctx.progress.done();
-    if (ctx.json) {
+    if (format === 'sarif') {
+      const [{ auditSarif }, { ledgerFromAudit }, { version }] = await Promise.all([import('../sarif/sarif.js'), import('../report/ledger.js'), import('../main.js')]);
+      ctx.out.line(JSON.stringify(auditSarif(ledgerFromAudit(report.references), version()), null, 2));
+      return ExitCode.Done;
+    }
+    if (format === 'json') {
       ctx.out.line(JSON.stringify({ references: report.references, filesScanned: report.filesScanned }, null, 2));
       return ExitCode.Done;
     }
@@ -47,3 +48,16 @@ export const audit: Command = {
     return ExitCode.Done;
   },
 };
+
+/**
+ * The registry hosts to audit: the `--map` pairs given, else the recipe's default maps.
+ *
+ * @example
+ * auditMaps(['registry.example.org=quay.io/x'], recipe, 'audit'); // => { 'registry.example.org': 'quay.io/x' }
+ */
+export function auditMaps(pairs: unknown, recipe: Pick<Recipe, 'options'> | undefined, command: string): Record<string, string> {
+  const given = parseMapPairs(Array.isArray(pairs) ? pairs.filter((p): p is string => typeof p === 'string') : []);
+  if (!given.ok) throw new UsageError(given.diagnostic.message, command);
+  if (Object.keys(given.value).length) return given.value;
+  return (recipe?.options?.['maps']?.default ?? {}) as Record<string, string>;
+}

@@ -124,7 +124,8 @@ function expectDirectory(dir: string, file: string): void {
   if (!ok) throw new AnsimodError({ code: 'IO_ERROR', path: file, message: `cannot write here: ${dir} is not an existing directory` });
 }
 
-function writeOutput(file: string, text: string): void {
+/** Writes an output file; a failure is an input error naming the file. */
+export function writeOutput(file: string, text: string): void {
   try {
     writeFileSync(file, text);
   } catch (e) {
@@ -132,7 +133,8 @@ function writeOutput(file: string, text: string): void {
   }
 }
 
-function parseAuthor(v: unknown): PatchPerson | undefined {
+/** `--author "Name <mail>"`, or undefined when not given. */
+export function parseAuthor(v: unknown): PatchPerson | undefined {
   if (typeof v !== 'string') return undefined;
   const m = /^\s*(.*?)\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(v);
   if (!m) throw new UsageError(`--author expects "Name <mail>", got "${v}"`, 'patch');
@@ -179,7 +181,8 @@ function notFound(job: JobResult): string {
   return ['Targets not found in this repository (nothing changed for them):', ...job.plan.notFound.map((n) => `- ${n.stage}: ${n.target}`)].join('\n');
 }
 
-function fullBody(job: JobResult): string {
+/** The message body of the one-commit change: per stage what and why, targets not found, follow-ups, verification. */
+export function fullBody(job: JobResult): string {
   const sections = changesByStage(job)
     .filter((s) => s.paths.length)
     .map((s) => stageSection(job, s.stage, s.paths));
@@ -188,6 +191,7 @@ function fullBody(job: JobResult): string {
     .join('\n\n');
 }
 
-function stageBody(job: JobResult, stage: string, paths: string[]): string {
+/** The message body of one stage's commit in a --split series. */
+export function stageBody(job: JobResult, stage: string, paths: string[]): string {
   return [stageSection(job, stage, paths), followUps(job), verification(job)].filter(Boolean).join('\n\n');
 }

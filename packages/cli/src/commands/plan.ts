@@ -6,19 +6,24 @@ import { createTwoFilesPatch } from 'diff';
 import { ExitCode, type Command, type CommandContext } from '../command.js';
 import { changesByStage, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
 import type { Output } from '../output.js';
+import { writeJobReport } from './report.js';
 
 export const plan: Command = {
   name: 'plan',
   summary: 'show what the recipe would change, as a unified diff per stage (writes nothing)',
-  usage: 'ansimod plan [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--json]',
+  usage: 'ansimod plan [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--report FILE] [--json]',
   description: [
     'Runs every step of the recipe, verifies each edit (re-parse, render per environment,',
     'intended change only) and prints the result per pipeline stage. Targets the recipe could',
     'not find are named. Exits 0, or 3 when a target does not parse or an edit fails verification.',
   ].join('\n'),
-  options: JOB_OPTIONS,
+  options: {
+    ...JOB_OPTIONS,
+    report: { type: 'string', valueName: 'FILE', description: 'also write the review report (see `ansimod report`) to FILE' },
+  },
   async run(args, ctx) {
     const job = await runJob(args, ctx);
+    if (typeof args.values['report'] === 'string') await writeJobReport(job, args, ctx, args.values['report']);
     if (ctx.json) {
       ctx.out.line(JSON.stringify(planJson(job), null, 2));
       return job.plan.errors.length ? ExitCode.Input : ExitCode.Done;

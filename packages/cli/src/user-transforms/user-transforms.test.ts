@@ -69,7 +69,7 @@ describe('userTransformJob', () => {
   it('turns a crash in visit into an error of the visited file, and lets AnsimodErrors through', async () => {
     const crash: AnyTransform = { ...noop, visit: () => { throw new RangeError('bad index'); } };
     const file = { path: 'a.yml', text: '', document: undefined as never };
-    const ctx = { options: {}, environments: [], repo: undefined as never, evaluate: async (s: string) => s };
+    const ctx = { options: {}, environments: [], repo: undefined as never, evaluate: async (s: string) => s, ansible: async () => undefined as never };
     expect(await guarded(crash).visit(file, ctx)).toEqual({
       outcome: 'error',
       diagnostic: { code: 'INTERNAL', severity: 'error', path: 'a.yml', message: 'transform noop failed on this file: bad index' },

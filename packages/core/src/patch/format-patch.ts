@@ -69,11 +69,11 @@ function guardBody(lines: string[]): string[] {
 }
 
 /**
- * The message body as it goes in the mail: line endings as `\n`, surrounding blank lines
- * dropped, and the sign-off appended the way `git format-patch -s` appends it (directly under
- * an existing trailer block, else after a blank line; never twice).
+ * The message body with line endings as `\n`, surrounding blank lines dropped, and the sign-off
+ * appended the way `git commit -s` / `git format-patch -s` append it (directly under an existing
+ * trailer block, else after a blank line; never twice).
  */
-function messageBody(body: string, signoff: PatchPerson | undefined): string {
+function signedBodyLines(body: string, signoff: PatchPerson | undefined): string[] {
   const lines = body.replace(/\r\n?/g, '\n').split('\n');
   while (lines.length > 0 && (lines[0] as string).trim() === '') lines.shift();
   while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') lines.pop();
@@ -88,7 +88,25 @@ function messageBody(body: string, signoff: PatchPerson | undefined): string {
       lines.push(sob);
     }
   }
-  return guardBody(lines).join('\n');
+  return lines;
+}
+
+/** The message body as it goes in the mail: signed off, and guarded against `git am` misreading it. */
+function messageBody(body: string, signoff: PatchPerson | undefined): string {
+  return guardBody(signedBodyLines(body, signoff)).join('\n');
+}
+
+/**
+ * The commit message `git commit-tree` takes for a commit: subject, blank line, body with the
+ * sign-off (the message `git am` gives for the same commit's mail).
+ *
+ * @example
+ * commitMessage({ subject: 'Move to quay.io', body: 'Why.', signoff: { name: 'Ada', email: 'ada@example.org' } });
+ * // => 'Move to quay.io\n\nWhy.\n\nSigned-off-by: Ada <ada@example.org>\n'
+ */
+export function commitMessage(commit: Pick<PatchCommit, 'subject' | 'body' | 'signoff'>): string {
+  const body = signedBodyLines(commit.body, commit.signoff);
+  return `${oneLine(commit.subject)}\n${body.length ? `\n${body.join('\n')}\n` : ''}`;
 }
 
 function buildMail(commit: PatchCommit, subjectPrefix: string, options: FormatPatchOptions): string {

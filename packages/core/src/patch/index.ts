@@ -5,7 +5,7 @@
  */
 export { gitBlobId, gitFileMode, NULL_BLOB_ID, type GitFileMode } from './git-object.js';
 export type { PatchPerson, FileChange, PatchCommit, CrlfMode, FormatPatchOptions } from './types.js';
-export { formatPatch, formatPatchSeries, subjectSlug, type PatchMail } from './format-patch.js';
+export { commitMessage, formatPatch, formatPatchSeries, subjectSlug, type PatchMail } from './format-patch.js';
 export { diffstat, diffstatSummary, modeSummary, type DiffstatOptions } from './diffstat.js';
 export { wrapBody } from './wrap-body.js';
 export { formatRfc2822Date } from './rfc2822-date.js';

@@ -13,6 +13,8 @@ import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
 import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
 import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
+import { AnsibleRepository } from '../ansible/index.js';
+import { ansibleSourceOf } from './ansible-view.js';
 import { runRenderCheck, verifyEditedFile } from './verify.js';
 
 /** One transform with its options, as a recipe step. */
@@ -125,6 +127,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
+  let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
   // Every file Ansible reads is read once, here (unless prescanned); each step then searches
   // memory for its own needles (a step without `contains` takes every text file).
@@ -139,6 +142,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       environments,
       repo,
       evaluate: (template, env, extra) => evaluateTemplate(template, env, extra),
+      ansible: () => (ansible ??= AnsibleRepository.analyze(ansibleSourceOf(repo))),
     };
     const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
     // Files whose name rules out every format the step selects (a YAML file mentioning `include`,

@@ -8,3 +8,4 @@ export * from './engine.js';
 export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
+export * from './ansible-view.js';

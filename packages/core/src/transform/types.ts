@@ -1,3 +1,4 @@
+import type { AnsibleRepository } from '../ansible/index.js';
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import type { AnyDocument, FormatName } from '../formats/index.js';
@@ -96,6 +97,11 @@ export interface TransformContext<O> {
   repo: RepoView;
   /** Evaluates a Jinja-templated string (e.g. `registry{{ env_suffix }}.example.org`) for an environment. */
   evaluate(template: string, env: Environment, extraVars?: Record<string, unknown>): Promise<string>;
+  /**
+   * The repository as Ansible sees it (file kinds, roles, plays and tasks), built on first use
+   * and shared by every step of the plan.
+   */
+  ansible(): Promise<AnsibleRepository>;
 }
 
 /**

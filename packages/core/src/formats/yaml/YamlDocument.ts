@@ -30,6 +30,7 @@ interface PathIndex {
   readonly nodes: Map<string, YamlNode[]>;
   readonly pairs: Map<string, YamlPair[]>;
   readonly itemsOf: Map<string, YamlItem[]>;
+  readonly pairsOf: Map<string, YamlPair[]>;
 }
 
 /**
@@ -102,6 +103,7 @@ export class YamlDocument implements DocumentBase {
     const nodes = new Map<string, YamlNode[]>();
     const pairs = new Map<string, YamlPair[]>();
     const itemsOf = new Map<string, YamlItem[]>();
+    const pairsOf = new Map<string, YamlPair[]>();
     const model = this.model;
     model.roots.forEach((root, doc) => {
       if (root) push(nodes, pathKey(doc, []), root);
@@ -110,12 +112,13 @@ export class YamlDocument implements DocumentBase {
       const key = pathKey(p.doc, p.path);
       push(nodes, key, p.value);
       push(pairs, key, p);
+      push(pairsOf, pathKey(p.doc, p.path.slice(0, -1)), p);
     }
     for (const it of model.items) {
       push(nodes, pathKey(it.doc, it.path), it.value);
       push(itemsOf, pathKey(it.doc, it.path.slice(0, -1)), it);
     }
-    return (this.indexCache = { nodes, pairs, itemsOf });
+    return (this.indexCache = { nodes, pairs, itemsOf, pairsOf });
   }
 
   /**
@@ -157,6 +160,17 @@ export class YamlDocument implements DocumentBase {
    */
   items(path: YamlPath, doc?: number): readonly YamlItem[] {
     return this.collect(this.index.itemsOf, path, doc);
+  }
+
+  /**
+   * The entries of the mapping at `path` (in document `doc`, or in every document when
+   * omitted), in source order; keys repeated in `{% if %}` branches appear once per branch.
+   *
+   * @example
+   * doc.entries([0]).map((p) => p.key.value); // => ['name', 'copy', 'when'] for a task list
+   */
+  entries(path: YamlPath, doc?: number): readonly YamlPair[] {
+    return this.collect(this.index.pairsOf, path, doc);
   }
 
   /**
