@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { planRecipe } from '@ansimod/core';
-import { auditRepository, builtinRegistry } from '@ansimod/transforms';
+import { auditRepository, builtinRegistry, keepRuleFor } from '@ansimod/transforms';
 
 const fixture = fileURLToPath(new URL('../fixtures/ansible', import.meta.url));
 const registry = builtinRegistry();
@@ -74,12 +74,22 @@ describe('audit', () => {
       expect(gone.map((g) => `${g.path} ${g.context}`).sort()).toEqual([
         'files/osbs/dockercfg-production-secret.j2 auths.candidate-registry.fedoraproject.org',
         'files/osbs/dockercfg-staging-secret.j2 auths.candidate-registry.stg.fedoraproject.org',
+        'inventory/group_vars/osbs_masters _osbs_reactor_config_map.registries.[0].url',
+        'inventory/group_vars/osbs_masters_stg _osbs_reactor_config_map.registries.[0].url',
+        'playbooks/groups/buildhw.yml [0].roles.[2].candidate_registry',
+        'playbooks/groups/buildvm.yml [0].roles.[2].candidate_registry',
+        'playbooks/groups/buildvm.yml [0].roles.[3].candidate_registry',
         'roles/bodhi2/base/templates/production.ini.j2 app:main.container.destination_registry',
         'roles/bodhi2/base/templates/production.ini.j2 app:main.container.source_registry',
         'roles/koji_builder/tasks/main.yml [3].vars.candidate_registry',
         'roles/openshift-apps/flatpak-indexer/templates/configmap.yml data.config.yaml.registries.fedora.public_url',
       ]);
-      expect(after.references.filter((r) => r.kind === 'registry-endpoint').map((r) => r.path)).toEqual([]);
+      // What still looks like an endpoint stays on purpose: the registry OSBS pulls base images from.
+      const endpoints = after.references.filter((r) => r.kind === 'registry-endpoint');
+      expect(endpoints.map((r) => [r.path, keepRuleFor(r, recipe.keep ?? [])?.rule])).toEqual([
+        ['inventory/group_vars/osbs_masters', 'osbs-base-image-registry'],
+        ['inventory/group_vars/osbs_masters_stg', 'osbs-base-image-registry'],
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -64,6 +64,10 @@ describe('flatpaks-to-quay on fixtures/ansible', () => {
     expect(plan.changes.map((c) => [c.path, c.stages[0]])).toEqual([
       ['files/osbs/dockercfg-production-secret.j2', 'OSBS'],
       ['files/osbs/dockercfg-staging-secret.j2', 'OSBS'],
+      ['inventory/group_vars/osbs_masters', 'OSBS'],
+      ['inventory/group_vars/osbs_masters_stg', 'OSBS'],
+      ['playbooks/groups/buildhw.yml', 'Koji'],
+      ['playbooks/groups/buildvm.yml', 'Koji'],
       ['roles/bodhi2/base/templates/production.ini.j2', 'Bodhi'],
       ['roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', 'Proxies'],
       ['roles/koji_builder/tasks/main.yml', 'Koji'],
@@ -81,6 +85,7 @@ describe('flatpaks-to-quay on fixtures/ansible', () => {
     const expected: Record<string, string> = { production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' };
     for (const env of envs) {
       const target = expected[env.name]!;
+      const candidates = `${target}-candidates`;
       const dockercfg = JSON.parse(await render(dir, `files/osbs/dockercfg-${env.name}-secret.j2`, env)) as { auths: Record<string, unknown> };
       expect(Object.keys(dockercfg.auths)).toEqual(['quay.io']);
 
@@ -88,11 +93,11 @@ describe('flatpaks-to-quay on fixtures/ansible', () => {
       const def = /candidate_registry: "(.*)"/.exec(tasks)?.[1] ?? '';
       const value = await render(dir, 'roles/koji_builder/tasks/main.yml', env).then(() => renderTemplate(def, env.vars));
       const flatpak = await render(dir, 'roles/koji_builder/templates/flatpak.conf', env, { candidate_registry: value.ok ? value.output : '' });
-      expect(flatpak).toContain(`registry=docker://${target}`);
+      expect(flatpak).toContain(`registry=docker://${candidates}`);
 
       const bodhi = await render(dir, 'roles/bodhi2/base/templates/production.ini.j2', env);
       expect(bodhi).toMatch(new RegExp(`^container\\.destination_registry = ${target.replace('.', '\\.')}$`, 'm'));
-      expect(bodhi).toMatch(new RegExp(`^container\\.source_registry = ${target.replace('.', '\\.')}$`, 'm'));
+      expect(bodhi).toMatch(new RegExp(`^container\\.source_registry = ${candidates.replace('.', '\\.')}$`, 'm'));
 
       const proxy = await render(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', env);
       const redirect = proxy.indexOf(`RewriteRule ^/v2/(.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
@@ -134,15 +139,38 @@ describe('flatpaks-to-quay with four custom maps', () => {
       expect(tasks).toContain("'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates'");
       applyPlan(dir, plan);
       expect((await planRecipe(dir, recipe, registry, { options: { maps } })).changes).toEqual([]);
-      // Reversing with one-to-one maps gives the original hosts back in every environment.
+      // A docker auth key, a registry login and a registry API URL hold the host only: which
+      // registry they came from cannot be known, so the reverse refuses, naming each place.
       const back = await planRecipe(dir, recipe, registry, { options: { maps }, reverse: true });
+      expect(back.errors.map((e) => `${e.path}:${e.line}`).sort()).toEqual([
+        'files/osbs/dockercfg-production-secret.j2:1',
+        'files/osbs/dockercfg-staging-secret.j2:1',
+        'inventory/group_vars/osbs_masters:22',
+        'inventory/group_vars/osbs_masters_stg:18',
+        'playbooks/groups/buildhw.yml:11',
+        'playbooks/groups/buildvm.yml:12',
+      ]);
+      for (const e of back.errors) expect(e.message).toMatch(/^cannot restore .*(quay\.io).*restore it by hand$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('flatpaks-to-quay --reverse', () => {
+  it('restores byte for byte every file whose change can be undone (Bodhi loses the else branch it gained)', async () => {
+    const dir = copyRepo(fixture);
+    try {
+      // The steps whose values keep the namespace, so the inverse maps say where each came from.
+      const invertible = { ...recipe, components: [], steps: recipe.steps.filter((s) => s.options?.['hostOnly'] !== true && s.transform !== 'swap-docker-auth-host') };
+      const forward = await planRecipe(dir, invertible, registry);
+      expect(forward.errors).toEqual([]);
+      expect(forward.changes.length).toBe(4);
+      applyPlan(dir, forward);
+      const back = await planRecipe(dir, invertible, registry, { reverse: true });
       expect(back.errors).toEqual([]);
       applyPlan(dir, back);
-      const bodhi = readFileSync(join(dir, 'roles/bodhi2/base/templates/production.ini.j2'), 'utf8');
-      expect(bodhi).toContain('container.source_registry = candidate-registry.stg.fedoraproject.org');
-      expect(readFileSync(join(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf'), 'utf8')).toBe(
-        readFileSync(join(fixture, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf'), 'utf8'),
-      );
+      for (const c of forward.changes) expect(readFileSync(join(dir, c.path), 'utf8'), c.path).toBe(c.before);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -124,7 +124,9 @@ describe('ansimod pr --forge forgejo', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^# ansimod pr --dry-run/);
-    expect(lines.filter((l) => /^git hash-object -w --stdin < /.test(l))).toHaveLength(6);
+    // One blob per file the plan changes.
+    const planned = JSON.parse(ansimod(['plan', '--repo', repo, '--json']).stdout) as { changes: unknown[] };
+    expect(lines.filter((l) => /^git hash-object -w --stdin < /.test(l))).toHaveLength(planned.changes.length);
     expect(lines.some((l) => /^GIT_INDEX_FILE=\S+ git read-tree [0-9a-f]{40}$/.test(l))).toBe(true);
     expect(lines.some((l) => /^GIT_INDEX_FILE=\S+ git update-index --add --cacheinfo 100644,[0-9a-f]{40},roles\/koji_builder\/tasks\/main\.yml$/.test(l))).toBe(true);
     expect(lines.some((l) => /git commit-tree '<tree 1>' -p [0-9a-f]{40} -F - < '?<message of commit 1>'?$/.test(l))).toBe(true);

@@ -11,6 +11,7 @@ export const GLOBAL_OPTIONS = {
   json: { type: 'boolean', description: 'print one JSON object on stdout instead of text' },
   quiet: { type: 'boolean', short: 'q', description: 'print only errors (and --json output)' },
   debug: { type: 'boolean', description: 'show stack traces on errors' },
+  'max-file-size': { type: 'string', valueName: 'SIZE', description: 'files larger than this are not read, and named (default 16M; K, M, G)' },
   help: { type: 'boolean', short: 'h', description: 'show help' },
 } as const satisfies Command['options'];
 
@@ -31,7 +32,7 @@ export function splitCommand(argv: readonly string[]): { command: string | undef
     if (arg === '--') break;
     if (arg.startsWith('-')) {
       // A global flag that takes its value in the next word: skip the value too.
-      if (arg === '--repo') i++;
+      if (arg === '--repo' || arg === '--max-file-size') i++;
       continue;
     }
     return { command: arg, rest: [...argv.slice(0, i), ...argv.slice(i + 1)] };

@@ -12,6 +12,7 @@ import {
   renderBackendName,
   setRenderBackend,
   formatDiagnostic,
+  invertMap,
   parseMapPairs,
   planRecipe,
   planSteps,
@@ -20,6 +21,7 @@ import {
   type Plan,
   type Recipe,
 } from '@ansimod/core';
+import type { Ledger } from '@ansimod/transforms';
 import { UsageError, type Command, type CommandArgs, type CommandContext } from './command.js';
 
 // `@ansimod/transforms` and the user-transform loader are imported when a job runs, not when
@@ -69,6 +71,8 @@ export interface JobResult {
   recipe: Recipe;
   /** The renderer that verified the plan: `embedded` or `ansible-core 2.14.18`. */
   renderer?: string;
+  /** The endpoint maps the plan ran with (inverted for `--reverse`), when the recipe takes maps. */
+  maps?: Record<string, string>;
 }
 
 function strings(v: unknown): string[] {
@@ -92,12 +96,17 @@ async function resolveRecipe(spec: string, cwd: string): Promise<Recipe> {
  * @example
  * const { plan } = await runJob(args, ctx);
  */
-export async function runJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult> {
+export async function runJob(args: CommandArgs, ctx: CommandContext, opts: { allowNoTarget?: boolean } = {}): Promise<JobResult> {
   // Node's own start-up and the modules loaded so far, measured from the process's start.
   const startup = performance.now();
   const job = await planJob(args, ctx);
   if (args.values['timings'] === true) printTimings([{ phase: 'start-up', ms: startup }, ...job.timings, ...job.plan.timings], ctx);
-  return { plan: job.plan, recipe: job.recipe, ...(job.renderer !== undefined ? { renderer: job.renderer } : {}) };
+  // No step found anything: the wrong directory, not a clean repository.
+  const recipeRun = strings(args.values['transform']).length === 0;
+  if (recipeRun && !opts.allowNoTarget && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
+    throw new AnsimodError({ code: 'NO_TARGET', message: `no target of ${job.recipe.name} in ${ctx.repo} — is this the Ansible repository?` });
+  }
+  return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}), ...(job.renderer !== undefined ? { renderer: job.renderer } : {}) };
 }
 
 function printTimings(timings: readonly PhaseTiming[], ctx: CommandContext): void {
@@ -133,21 +142,27 @@ async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResul
     if (!recipe.options?.['maps']) throw new UsageError(`recipe ${recipe.name} takes no --map`);
     options['maps'] = maps.value;
   }
-  const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  // --env limits what is verified, never what is edited: the transforms see every environment.
+  const environments = await selectEnvironments(ctx.repo, []);
+  const verifyEnvironments = chosenEnvironments(environments, strings(args.values['env'])).map((e) => e.name);
   watch.lap('environments');
   ctx.progress.update('scanning…');
   const registry = (await transformsModule()).builtinRegistry();
+  const reverse = args.values['reverse'] === true;
   const renderer = await startRenderer(args, ctx);
   try {
     const plan = await planRecipe(ctx.repo, recipe, registry, {
       options,
-      reverse: args.values['reverse'] === true,
+      reverse,
       environments,
+      verifyEnvironments,
       onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
       ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
     });
     ctx.progress.done();
-    return { plan, recipe, timings: watch.timings, renderer: renderBackendName() };
+    const given = (options['maps'] ?? recipe.options?.['maps']?.default) as Record<string, string> | undefined;
+    const effective = given && (reverse ? invertMap(given) : given);
+    return { plan, recipe, timings: watch.timings, renderer: renderBackendName(), ...(effective ? { maps: effective } : {}) };
   } finally {
     renderer?.close();
   }
@@ -169,6 +184,17 @@ async function startRenderer(args: CommandArgs, ctx: CommandContext): Promise<{ 
   };
 }
 
+/**
+ * The ledger of a job's plan: every reference to a mapped host, migrated, kept or unaccounted.
+ *
+ * @example
+ * const ledger = await jobLedger(job); // ledger.counts.unaccounted
+ */
+export async function jobLedger(job: JobResult): Promise<Ledger> {
+  const { buildLedger } = await transformsModule();
+  return buildLedger(job.plan.root, { maps: job.maps ?? {}, keep: job.recipe.keep ?? [], changes: job.plan.changes, environments: job.plan.environments });
+}
+
 /** `--transform FILE…`: the files' transforms, type-checked and loaded, run as one step each. */
 async function runTransformFiles(files: string[], args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
   const watch = stopwatch();
@@ -186,11 +212,13 @@ async function runTransformFiles(files: string[], args: CommandArgs, ctx: Comman
   });
   const { recipe, steps } = userTransformJob(transforms);
   watch.lap('transforms');
-  const environments = await selectEnvironments(ctx.repo, strings(args.values['env']));
+  const environments = await selectEnvironments(ctx.repo, []);
+  const verifyEnvironments = chosenEnvironments(environments, strings(args.values['env'])).map((e) => e.name);
   watch.lap('environments');
   ctx.progress.update('scanning…');
   const plan = await planSteps(ctx.repo, steps, {
     environments,
+    verifyEnvironments,
     onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
     ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
   });
@@ -203,6 +231,10 @@ async function selectEnvironments(root: string, names: string[]): Promise<Enviro
     if (e instanceof AnsimodError) throw e;
     throw new AnsimodError({ code: 'IO_ERROR', path: root, message: `cannot read the inventory: ${String(e)}` });
   });
+  return chosenEnvironments(all, names);
+}
+
+function chosenEnvironments(all: Environment[], names: string[]): Environment[] {
   if (!names.length) return all;
   const unknown = names.filter((n) => !all.some((e) => e.name === n));
   if (unknown.length) throw new UsageError(`unknown environment ${unknown.join(', ')} (known: ${all.map((e) => e.name).join(', ')})`);

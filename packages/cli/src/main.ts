@@ -3,14 +3,16 @@
  * errors become messages and exit codes.
  */
 import { readFileSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { AnsimodError, formatDiagnostic, type Prescan } from '@ansimod/core';
+import { AnsimodError, formatDiagnostic, recoverInterruptedWrite, WriteInterrupted, type Prescan } from '@ansimod/core';
 import { GLOBAL_OPTIONS, TOP_LEVEL_OPTIONS, parseArgsMessage, parseCommandArgs, parseSpec, splitCommand } from './args.js';
 import { ExitCode, UsageError, type Command, type CommandContext } from './command.js';
 import { commands as registered } from './commands.js';
 import { commandHelp, topHelp } from './help.js';
-import { output, progressLine, type Output, type OutputStream } from './output.js';
+import { parseSize } from './max-file-size.js';
+import { output, OutputFailed, progressLine, type Output, type OutputStream } from './output.js';
 
 /**
  * Where `main` reads and writes; tests pass their own.
@@ -39,14 +41,34 @@ export interface MainIO {
  * process.exitCode = await main(process.argv.slice(2));
  */
 export async function main(argv: string[], io: MainIO = processIO()): Promise<number> {
-  const out = output(io.stdout, io.env);
-  const err = output(io.stderr, io.env);
+  const out = output(io.stdout, io.env, 'stdout');
+  const err = output(io.stderr, io.env, 'stderr');
   const debug = argv.includes('--debug');
+  let code: number;
   try {
-    return await dispatch(argv, io, out, err);
+    code = await dispatch(argv, io, out, err);
   } catch (e) {
-    return reportError(e, err, debug);
+    code = reportError(e, err, debug);
+    if (e instanceof OutputFailed) return code;
   }
+  return outputCheck(code, out, err);
+}
+
+/**
+ * A command whose output could not be written (stdout to a full disk, stderr closed) ends with
+ * exit code 4 whatever it did, and says so on stderr when that still works. A closed pipe on
+ * stdout (`ansimod … | head`) is the reader's choice, not a failure.
+ */
+async function outputCheck(code: number, out: Output, err: Output): Promise<number> {
+  await out.flush().catch(() => undefined);
+  await err.flush().catch(() => undefined);
+  const failed = out.failure ?? err.failure;
+  if (failed === undefined) return code;
+  if (out.failure?.errno === 'EPIPE' && err.failure === undefined) return code;
+  if (err.failure === undefined) {
+    err.line(`${err.color.red('ansimod:')} ${failed.message}${code === ExitCode.Internal ? '' : ' (the command itself had ended with exit code ' + code + ')'}`);
+  }
+  return ExitCode.Internal;
 }
 
 function processIO(): MainIO {
@@ -102,6 +124,13 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
     return ExitCode.Done;
   }
 
+  const sizeValue = args.values['max-file-size'];
+  if (typeof sizeValue === 'string') {
+    const bytes = parseSize(sizeValue);
+    if (bytes === undefined) throw new UsageError(`--max-file-size expects a size such as 16M, 512K or 1048576, got '${sizeValue}'`, command.name);
+    io.env['ANSIMOD_MAX_FILE_SIZE'] = String(bytes);
+    if (io.env !== process.env) process.env['ANSIMOD_MAX_FILE_SIZE'] = String(bytes);
+  }
   const repoValue = args.values['repo'];
   const quiet = args.values['quiet'] === true;
   const progress = progressLine(io.stderr, !quiet);
@@ -115,6 +144,9 @@ async function dispatch(argv: string[], io: MainIO, out: Output, err: Output): P
     progress,
     ...(io.prescan ? { prescan: io.prescan } : {}),
   };
+  // A write that a SIGKILL or a crash interrupted is rolled back (or finished) first.
+  const recovered = recoverInterruptedWrite(ctx.repo);
+  if (recovered) err.line(`${err.color.yellow('ansimod:')} ${recovered.message}`);
   try {
     return await command.run(args, ctx);
   } catch (e) {
@@ -133,6 +165,14 @@ function reportError(e: unknown, err: Output, debug: boolean): number {
     const help = e.command ? `ansimod ${e.command} --help` : 'ansimod --help';
     err.line(`${c.red('ansimod:')} ${e.message} (see '${help}')`);
     return ExitCode.Usage;
+  }
+  if (e instanceof OutputFailed) {
+    if (e.streamName !== 'stderr') err.line(`${c.red('ansimod:')} ${e.message}; nothing was written to the repository`);
+    return ExitCode.Internal;
+  }
+  if (e instanceof WriteInterrupted) {
+    err.line(`${c.red('ansimod:')} ${e.message}`);
+    return 128 + (osConstants.signals[e.signal] ?? 0);
   }
   if (e instanceof AnsimodError) {
     err.line(`${c.red('ansimod:')} ${formatDiagnostic(e.diagnostic)}`);

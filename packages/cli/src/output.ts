@@ -44,8 +44,27 @@ export function colors(enabled: boolean): Colors {
 
 /** The part of a stream ansimod needs; `process.stdout`/`process.stderr` fit. */
 export interface OutputStream {
-  write(chunk: string): unknown;
+  write(chunk: string, callback?: (err?: Error | null) => void): unknown;
   readonly isTTY?: boolean;
+  /** Node streams report a failed write (ENOSPC on a full disk, EIO, EPIPE) as an event. */
+  on?(event: 'error', listener: (err: Error) => void): unknown;
+}
+
+/**
+ * A write to stdout or stderr failed (a full disk, a closed pipe, an I/O error); the command
+ * ends with exit code 4 and, when it was stdout, says so on stderr.
+ *
+ * @example
+ * if (e instanceof OutputFailed) return ExitCode.Internal;
+ */
+export class OutputFailed extends Error {
+  constructor(
+    readonly streamName: string,
+    readonly errno: string,
+  ) {
+    super(`cannot write to ${streamName}: ${errno}`);
+    this.name = 'OutputFailed';
+  }
 }
 
 /**
@@ -73,6 +92,14 @@ export interface Output {
   /** Writes `text` and a newline. */
   line(text?: string): void;
   write(text: string): void;
+  /**
+   * Waits until everything written so far has reached the stream's file (or failed).
+   *
+   * @throws OutputFailed when any write failed.
+   */
+  flush(): Promise<void>;
+  /** The first write failure, if any. */
+  readonly failure: OutputFailed | undefined;
 }
 
 /**
@@ -81,12 +108,47 @@ export interface Output {
  * @example
  * const out = output(process.stdout, process.env);
  */
-export function output(stream: OutputStream, env: NodeJS.ProcessEnv): Output {
+export function output(stream: OutputStream, env: NodeJS.ProcessEnv, name = 'the output'): Output {
+  let failure: OutputFailed | undefined;
+  const fail = (err: Error | null | undefined): void => {
+    if (err && !failure) failure = new OutputFailed(name, (err as NodeJS.ErrnoException).code ?? err.message);
+  };
+  // Without a listener a failed write would be an uncaught 'error' event (a crash with a stack).
+  stream.on?.('error', fail);
+  const write = (text: string): void => {
+    // Once a write failed, nothing more is tried (a full disk would fail each one again).
+    if (failure) return;
+    try {
+      stream.write(text, fail);
+    } catch (err) {
+      fail(err as Error);
+    }
+  };
   return {
     stream,
     color: colors(useColor(stream, env)),
-    line: (text = '') => void stream.write(`${text}\n`),
-    write: (text) => void stream.write(text),
+    line: (text = '') => write(`${text}\n`),
+    write,
+    get failure() {
+      return failure;
+    },
+    async flush() {
+      if (!failure && typeof stream.on === 'function') {
+        // An empty write's callback runs after every earlier write has been handled.
+        await new Promise<void>((resolve) => {
+          try {
+            stream.write('', (err) => {
+              fail(err);
+              resolve();
+            });
+          } catch (err) {
+            fail(err as Error);
+            resolve();
+          }
+        });
+      }
+      if (failure) throw failure;
+    },
   };
 }
 

@@ -31,11 +31,21 @@ export type ErrorCode =
   /** A template whose shape a transform cannot edit safely (e.g. a key inside a `{% for %}`). */
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'
+  /** One side of a pipeline component moves and the other does not (push target vs. credentials). */
+  | 'COMPONENT_SPLIT'
+  /** No step of a recipe found any target: most likely not the repository the recipe is for. */
+  | 'NO_TARGET'
+  /** An edit verified by structure alone (a template our renderer cannot render). */
+  | 'UNVERIFIED'
   /** A git command of `ansimod pr` failed (the message is git's reason, on one line). */
   | 'GIT_FAILED'
   /** The forge refused a request of `ansimod pr`, or could not be reached. */
   | 'FORGE_FAILED'
   | 'USAGE'
+  /** A file over the size limit (`--max-file-size`), not read. */
+  | 'FILE_TOO_LARGE'
+  /** A write stopped by a signal (SIGINT, SIGTERM, SIGHUP) and rolled back. */
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 export type Severity = 'error' | 'warning' | 'info';
@@ -79,6 +89,16 @@ export class AnsimodError extends Error {
  * // => 'x.ini:3: bad'
  */
 export function formatDiagnostic(d: Diagnostic): string {
+  return formatWhere(d).replace(ENGINE_ERROR_NAME, '');
+}
+
+/**
+ * `TypeError: `, `RangeError: `, `AnsimodError: `… inside a message (an error that a layer
+ * turned into text with `String(err)`): the class is the engine's business, not the user's.
+ */
+const ENGINE_ERROR_NAME = /\b(?:Ansimod|Range|Reference|Type|Syntax|Eval|URI|Internal|Aggregate|Template|TemplateRuntime|TemplateSyntax)?Error: /g;
+
+function formatWhere(d: Diagnostic): string {
   let where = d.path ?? '';
   if (d.line !== undefined) {
     where += `${where ? ':' : ''}${d.line}`;

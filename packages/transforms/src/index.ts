@@ -6,3 +6,4 @@ export * from './endpoints/index.js';
 export * from './registry.js';
 export { transforms } from './transforms.js';
 export * from './audit/index.js';
+export * from './ledger/index.js';

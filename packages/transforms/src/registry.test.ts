@@ -10,7 +10,7 @@ import { builtinRecipes, builtinRegistry, recipeSchemaPath } from './registry.js
 import { transforms } from './transforms.js';
 
 const srcDir = fileURLToPath(new URL('./', import.meta.url));
-const NOT_TRANSFORMS = new Set(['endpoints', 'audit']);
+const NOT_TRANSFORMS = new Set(['endpoints', 'audit', 'ledger']);
 const folders = readdirSync(srcDir).filter((f) => statSync(srcDir + f).isDirectory() && !NOT_TRANSFORMS.has(f));
 
 describe('transform registry contract', () => {

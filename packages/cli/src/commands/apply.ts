@@ -24,17 +24,29 @@ export const apply: Command = {
     const paths = job.plan.changes.map((c) => c.path);
     const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
     for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
+    // The report is printed once everything is staged and checked, just before the renames, so
+    // that an output that cannot be written (a full disk, a closed terminal) stops the command
+    // with nothing written. A rename that fails after it is rolled back and said on stderr
+    // (exit code 3, or 128+signal), which overrides the report.
+    const report = async (): Promise<void> => {
+      if (ctx.json) {
+        ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: paths, notFound: job.plan.notFound, warnings: dirty.map((p) => `${p} has uncommitted changes`) }, null, 2));
+      } else {
+        // --quiet: only errors and warnings (the list of written files is progress, not a result).
+        if (!ctx.quiet) for (const c of job.plan.changes) ctx.out.line(`changed: ${c.path} (${c.stages.join(', ')})`);
+        summarize(job, ctx, 'changed');
+      }
+      for (const o of [ctx.out, ctx.err]) {
+        await o.flush().catch(() => undefined);
+        // A reader that closed the pipe (`| head`) chose to stop reading, not to stop the write.
+        if (o.failure && o.failure.errno !== 'EPIPE') throw o.failure;
+      }
+    };
     await writeChangesAtomically(
       ctx.repo,
       job.plan.changes.map((c) => ({ path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode })),
+      { beforeCommit: report, onWarning: (m) => ctx.err.line(`${ctx.err.color.yellow('warning:')} ${m}`) },
     );
-    if (ctx.json) {
-      ctx.out.line(JSON.stringify({ recipe: job.recipe.name, written: paths, notFound: job.plan.notFound, warnings: dirty.map((p) => `${p} has uncommitted changes`) }, null, 2));
-    } else {
-      // --quiet: only errors and warnings (the list of written files is progress, not a result).
-      if (!ctx.quiet) for (const c of job.plan.changes) ctx.out.line(`changed: ${c.path} (${c.stages.join(', ')})`);
-      summarize(job, ctx, 'changed');
-    }
     return ExitCode.Done;
   },
 };

@@ -2,12 +2,17 @@
  * `ansimod patch`: the job's change as a `git format-patch` mail (or a series, one commit per
  * pipeline stage) for a pull request; never touches the repository.
  */
-import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   AnsimodError,
   formatPatch,
   formatPatchSeries,
+  cleanForGit,
+  gitDirtyPaths,
+  gitEolAttributes,
+  gitTrackedPaths,
+  type EolAttributes,
   gitUserIdentity,
   wrapBody,
   type FileChange,
@@ -39,6 +44,7 @@ export const patch: Command = {
     author: { type: 'string', valueName: '"Name <mail>"', description: "the commit's author (default: the repository's git identity)" },
     subject: { type: 'string', valueName: 'TEXT', description: 'the subject line (default: from the recipe)' },
     pr: { type: 'string', valueName: 'FILE', description: 'also write a markdown pull-request description to FILE' },
+    force: { type: 'boolean', description: 'let -o/--pr overwrite a file git tracks in the repository' },
   },
   async run(args, ctx) {
     const job = await runJob(args, ctx);
@@ -63,22 +69,26 @@ export const patch: Command = {
     // Every output is made first and its directory checked, so a bad -o/--pr path fails before
     // anything is written (and as an input error naming the path, not an internal one).
     const outputs: Array<{ file: string; text: string; shown?: string }> = [];
+    const attributes = await gitEolAttributes(ctx.repo, job.plan.changes.map((c) => c.path));
     let stdoutMail: string | undefined;
     if (args.values['split'] === true) {
       const commits = changesByStage(job)
         .filter((s) => s.paths.length)
-        .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff));
+        .map((s) => commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths), author, date, signoff, attributes));
       const dir = path.resolve(out ?? '.');
       makeDirectory(dir);
       for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
     } else {
-      const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job), author, date, signoff);
+      const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job), author, date, signoff, attributes);
       const mail = formatPatch(commit);
       if (out) outputs.push({ file: path.resolve(out), text: mail });
       else stdoutMail = mail;
     }
     if (typeof args.values['pr'] === 'string') outputs.push({ file: path.resolve(args.values['pr']), text: pullRequestMarkdown(job, subject) });
     for (const o of outputs) expectDirectory(path.dirname(o.file), o.file);
+    await refuseUnsafeOutputs(ctx.repo, outputs, args.values['force'] === true);
+    const dirty = await gitDirtyPaths(ctx.repo, job.plan.changes.map((c) => c.path));
+    for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes: the patch is made from the working tree and may not apply to HEAD`);
     for (const o of outputs) writeOutput(o.file, o.text);
     if (ctx.json) {
       // One JSON object: what was written, each commit's subject and files, and the mail itself when not written to a file.
@@ -102,6 +112,40 @@ export const patch: Command = {
 /** A file-system error as one line without the path Node repeats at its end. */
 function reason(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/, \w+ '[^']*'(?: -> '[^']*')?$/, '');
+}
+
+/**
+ * -o and --pr never name the same file, never a file inside the repository's `.git`, and never
+ * a file git tracks (without --force): a patch written there would break the repository or
+ * replace the very file it patches.
+ */
+async function refuseUnsafeOutputs(repo: string, outputs: ReadonlyArray<{ file: string }>, force: boolean): Promise<void> {
+  const realRoot = realpathSync(repo);
+  const seen = new Map<string, string>();
+  const inRepo: string[] = [];
+  for (const o of outputs) {
+    const real = path.join(realpathSync(path.dirname(o.file)), path.basename(o.file));
+    let target = real;
+    try {
+      target = realpathSync(real); // an existing symlink is judged by where it writes
+    } catch {
+      // A new file: its directory's real path is where it goes.
+    }
+    const other = seen.get(target);
+    if (other !== undefined) throw new UsageError(`-o and --pr name the same file (${o.file}); give two different files`, 'patch');
+    seen.set(target, o.file);
+    const rel = path.relative(realRoot, target);
+    if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) continue;
+    if (rel.split(path.sep).some((s) => s.toLowerCase() === '.git')) {
+      throw new UsageError(`refusing to write the patch into the repository's .git (${o.file})`, 'patch');
+    }
+    inRepo.push(rel.split(path.sep).join('/'));
+  }
+  if (force || inRepo.length === 0) return;
+  const tracked = await gitTrackedPaths(repo, inRepo);
+  if (tracked.length) {
+    throw new UsageError(`refusing to overwrite ${tracked.join(', ')}: git tracks it in the repository (--force to do it anyway)`, 'patch');
+  }
 }
 
 function makeDirectory(dir: string): void {
@@ -145,8 +189,18 @@ function toFileChange(c: PlannedChange): FileChange {
   return { path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode };
 }
 
-function commitFor(job: JobResult, paths: string[], subject: string, body: string, author: PatchPerson, date: Date, signoff: PatchPerson | undefined): PatchCommit {
-  const changes = job.plan.changes.filter((c) => paths.includes(c.path)).map(toFileChange);
+function commitFor(
+  job: JobResult,
+  paths: string[],
+  subject: string,
+  body: string,
+  author: PatchPerson,
+  date: Date,
+  signoff: PatchPerson | undefined,
+  attributes: ReadonlyMap<string, EolAttributes>,
+): PatchCommit {
+  // As git stores them (.gitattributes text/eol), so that `git am` applies the mail.
+  const changes = cleanForGit(job.plan.changes.filter((c) => paths.includes(c.path)).map(toFileChange), attributes);
   return { author, date, subject, body, ...(signoff ? { signoff } : {}), changes };
 }
 

@@ -1,5 +1,8 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { AnsimodError } from '../diagnostics.js';
+import { readRegularFile } from '../repo/read.js';
+import { isInside } from '../repo/walk.js';
 import { readGroupVars } from './group-vars.js';
 import type { Environment, EnvironmentOverride, InventoryReader } from './types.js';
 
@@ -123,19 +126,37 @@ function environmentName(vars: Record<string, unknown>, fallback: string): strin
  * await reader.readFile('inventory/group_vars/all');
  */
 export function fileSystemInventoryReader(root: string): InventoryReader {
+  // Symlinks are followed as Ansible does, but only to places inside the repository, and each
+  // directory is listed once (by device and inode), so `x -> .` loops cost one visit each.
+  const listed = new Set<string>();
+  let realRoot: string | undefined;
+  const inside = async (relPath: string): Promise<string | undefined> => {
+    realRoot ??= await realpath(root).catch(() => root);
+    const real = await realpath(join(root, relPath)).catch(() => undefined);
+    return real !== undefined && isInside(realRoot, real) ? real : undefined;
+  };
   return {
     async readFile(relPath) {
+      const real = await inside(relPath);
+      if (real === undefined) return undefined;
       try {
-        const full = join(root, relPath);
-        if (!(await stat(full)).isFile()) return undefined;
-        return await readFile(full, 'utf8');
-      } catch {
+        return readRegularFile(real, relPath).toString('utf8');
+      } catch (err) {
+        // A vars file over the size limit is an input error naming it; a missing one is not.
+        if (err instanceof AnsimodError && err.code === 'FILE_TOO_LARGE') throw err;
         return undefined;
       }
     },
     async listDir(relPath) {
+      const real = await inside(relPath);
+      if (real === undefined) return undefined;
       try {
-        return await readdir(join(root, relPath));
+        const st = await stat(real);
+        if (!st.isDirectory()) return undefined;
+        const key = `${st.dev}:${st.ino}`;
+        if (listed.has(key)) return undefined;
+        listed.add(key);
+        return await readdir(real);
       } catch {
         return undefined;
       }

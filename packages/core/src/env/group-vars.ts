@@ -105,6 +105,14 @@ async function varsFilesIn(reader: InventoryReader, dir: string, entries: string
   return out;
 }
 
+/** Aliases expanded at most when a vars file becomes data (an alias bomb stops here). */
+const MAX_ALIAS_COUNT = 10_000;
+
+function aliasMessage(err: unknown): string {
+  const m = err instanceof Error ? err.message : String(err);
+  return /alias/i.test(m) ? `too many YAML aliases (more than ${MAX_ALIAS_COUNT} expanded; an alias bomb?)` : m.split('\n')[0] ?? m;
+}
+
 function hasVarsExtension(name: string): boolean {
   const dot = name.lastIndexOf('.');
   if (dot <= 0) return true;
@@ -132,7 +140,13 @@ export function composeVarsFile(text: string, path: string): Record<string, unkn
       ...(pos ? { line: pos.line, column: pos.col } : {}),
     });
   }
-  const value: unknown = doc.toJS({ maxAliasCount: 10_000 });
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    // The yaml library's resource-exhaustion guard (an alias bomb) is bad input, not a crash.
+    throw new AnsimodError({ code: 'PARSE_ERROR', message: `cannot read inventory variables: ${aliasMessage(err)}`, path, line: 1 });
+  }
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new AnsimodError({ code: 'PARSE_ERROR', message: 'inventory variables must be a mapping', path, line: 1 });

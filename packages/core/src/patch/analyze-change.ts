@@ -64,14 +64,15 @@ function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Refuses paths a patch must never name: absolute, empty segments, `.`/`..` segments,
- * backslashes or NUL. `git apply` refuses most of these too; failing early names the path.
+ * Refuses paths a patch must never name: absolute, empty segments, `.`/`..` segments or NUL.
+ * `git apply` refuses most of these too; failing early names the path. A backslash is a name
+ * character on POSIX (git quotes it, `"a/we\\ird.yml"`); only on Windows is it a separator.
  */
 export function assertPatchPath(path: string): void {
   const bad =
     path.length === 0 ||
     path.startsWith('/') ||
-    path.includes('\\') ||
+    (process.platform === 'win32' && path.includes('\\')) ||
     path.includes('\0') ||
     path.split('/').some((seg) => seg === '' || seg === '.' || seg === '..');
   if (bad) {

@@ -18,9 +18,13 @@ export { resolveInsideRepo, resolveEntryInsideRepo } from '../repo/safe-path.js'
 export {
   writeFileAtomic,
   writeChangesAtomically,
+  recoverInterruptedWrite,
+  WriteInterrupted,
+  type Recovery,
   type WriteFileAtomicOptions,
   type WriteChangesOptions,
   type RepoWrite,
   type WrittenChange,
 } from '../repo/write.js';
-export { isGitRepo, gitUserIdentity, gitDirtyPaths, type GitIdentity } from '../repo/git.js';
+export { isGitRepo, gitUserIdentity, gitDirtyPaths, gitTrackedPaths, gitEolAttributes, type GitIdentity } from '../repo/git.js';
+export { cleanForGit, type EolAttributes } from './git-clean.js';

@@ -328,7 +328,7 @@ function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic 
     .filter((l) => l !== '' && !/^(Template render error: )?\(.*\)( \[Line \d+, Column \d+\])?$/.test(l));
   const message = (lines[lines.length - 1] ?? raw)
     .replace(/^(Template render error: )?(\(.*?\) )?(\[Line \d+, Column \d+\] )?/, '')
-    .replace(/^Error: /, '');
+    .replace(/^[A-Za-z]*Error: /, '');
   // An error inside a variable's value: the line is the value's, not the template's.
   const variable = namedFile !== undefined ? /^<variable (.+)>$/.exec(namedFile)?.[1] : undefined;
   if (variable !== undefined) {

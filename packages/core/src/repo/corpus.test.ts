@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync, rmSync, chmodSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, rmSync, chmodSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -51,7 +51,7 @@ describe('ByteCorpus', () => {
   });
 
   it('reads files larger than a chunk and files around chunk borders', () => {
-    const big = Buffer.alloc(20 << 20, 0x62);
+    const big = Buffer.alloc(12 << 20, 0x62);
     big.write('needle', big.length - 6);
     const mid = Buffer.alloc((8 << 20) - 100, 0x63);
     const paths = files([mid, 'x needle', big, 'tail needle']);
@@ -60,6 +60,26 @@ describe('ByteCorpus', () => {
     expect(corpus.bytes(2)?.equals(big)).toBe(true);
     expect(corpus.bytes(1)?.toString()).toBe('x needle');
     expect(corpus.bytes(0)?.equals(mid)).toBe(true);
+  });
+
+  it('refuses, naming why, files over the size limit, special files and symlinks, reading none of them', () => {
+    const paths = files(['a needle', Buffer.alloc(2048, 0x61), 'b needle']);
+    const link = `${paths[0]}.link`;
+    symlinkSync(paths[0] as string, link);
+    const previous = process.env['ANSIMOD_MAX_FILE_SIZE'];
+    process.env['ANSIMOD_MAX_FILE_SIZE'] = '1024';
+    try {
+      const corpus = ByteCorpus.scan([...paths, link, '/dev/zero']);
+      expect(corpus.filesContaining([b('needle')])).toEqual([0, 2]);
+      expect([...corpus.refused].map(([i, e]) => [i, e.code, e.message])).toEqual([
+        [1, 'FILE_TOO_LARGE', 'size 2.0 KiB is over the 1.0 KiB limit (--max-file-size): not read'],
+        [3, 'IO_ERROR', 'cannot read: it is a symlink'],
+        [4, 'IO_ERROR', 'cannot read: not a regular file'],
+      ]);
+    } finally {
+      if (previous === undefined) delete process.env['ANSIMOD_MAX_FILE_SIZE'];
+      else process.env['ANSIMOD_MAX_FILE_SIZE'] = previous;
+    }
   });
 
   it('past the memory bound drops files but still finds them, for scan-time and later patterns', () => {

@@ -14,8 +14,10 @@
  * Memory is bounded: past `retainBytes` (default 512 MiB) files are still read and searched
  * for the patterns known at scan time, then dropped; later searches read those files again.
  */
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, readSync } from 'node:fs';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import { BINARY_PROBE_BYTES, binaryAtAGlance } from '../text/source.js';
+import { maxFileSize, openRegularFile, readRegularFile, tooLarge } from './read.js';
 
 /**
  * Options of {@link ByteCorpus.scan}.
@@ -53,6 +55,8 @@ export interface CorpusState {
   readonly kept: Uint8Array;
   readonly retained: number;
   readonly limit: number;
+  /** Files not read and why (see {@link ByteCorpus.refused}). */
+  readonly refused?: ReadonlyArray<readonly [number, Diagnostic]>;
 }
 
 /** What the scan learned of one file: where its bytes are kept, or why they are not. */
@@ -106,6 +110,7 @@ export class ByteCorpus {
     this.endOf = state?.endOf ?? new Int32Array(n);
     this.kept = state?.kept ?? new Uint8Array(n);
     if (state) {
+      for (const [i, d] of state.refused ?? []) this.refused.set(i, new AnsimodError(d));
       for (const c of state.chunks) this.chunks.push(Buffer.from(c.buffer, c.byteOffset, c.byteLength));
       this.chunkFiles.push(...state.chunkFiles);
       this.retained = state.retained;
@@ -144,6 +149,7 @@ export class ByteCorpus {
       kept: this.kept,
       retained: this.retained,
       limit: this.limit,
+      refused: [...this.refused].map(([i, e]) => [i, e.diagnostic]),
     };
     const transfer = [...chunks.map((c) => c.buffer), this.chunkOf.buffer, this.startOf.buffer, this.endOf.buffer, this.kept.buffer].filter(
       (b): b is ArrayBuffer => b instanceof ArrayBuffer,
@@ -281,21 +287,31 @@ export class ByteCorpus {
     opts.onProgress?.(total, total);
   }
 
+  /**
+   * Why each unreadable file was not read (not a regular file, over the size limit, a read
+   * error), by index; kept in this thread only (a transferred corpus has none).
+   */
+  readonly refused = new Map<number, AnsimodError>();
+
   /** Reads file `i` into the arena (or finds it binary, unreadable, or over the memory bound). */
   private readOne(i: number, patterns: readonly Uint8Array[]): void {
+    const shown = this.absolutePaths[i] as string;
     let fd: number;
     try {
-      fd = openSync(this.absolutePaths[i] as string, 'r');
-    } catch {
+      // Regular files only, checked on the open descriptor, and at most maxFileSize() bytes.
+      ({ fd } = openRegularFile(shown, shown));
+    } catch (err) {
       this.kept[i] = Kept.Unreadable;
+      if (err instanceof AnsimodError) this.refused.set(i, err);
       return;
     }
     try {
-      const end = this.readFile(fd);
+      const end = this.readFile(fd, maxFileSize(), shown);
       if (end < 0) this.kept[i] = Kept.Binary;
       else this.place(i, end, this.limit, patterns);
-    } catch {
+    } catch (err) {
       this.kept[i] = Kept.Unreadable;
+      this.refused.set(i, err instanceof AnsimodError ? err : new AnsimodError({ code: 'IO_ERROR', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, path: shown }));
     } finally {
       closeSync(fd);
     }
@@ -306,10 +322,12 @@ export class ByteCorpus {
    * larger chunk when it does not fit). Returns where its bytes end, or -1 when its first
    * {@link PROBE} bytes hold a NUL (binary: the rest is not read).
    */
-  private readFile(fd: number): number {
+  private readFile(fd: number, maxBytes: number, shown: string): number {
     let end = this.used;
     let probed = false;
     for (;;) {
+      // A file growing while read, or one whose size procfs does not tell: cut off, refused.
+      if (end - this.used > maxBytes) throw tooLarge(shown, undefined);
       if (end === this.chunk.length) {
         // The file does not fit: move what was read of it to a fresh chunk twice its size.
         const old = this.chunk;
@@ -376,7 +394,7 @@ function fileAt(files: readonly number[], startOf: Int32Array, pos: number): num
 
 function readWhole(absolutePath: string): Buffer | undefined {
   try {
-    return readFileSync(absolutePath);
+    return readRegularFile(absolutePath, absolutePath);
   } catch {
     return undefined;
   }

@@ -32,7 +32,9 @@ function runGit(root: string, args: readonly string[]): Promise<GitResult> {
   return new Promise((resolve) => {
     execFile(
       'git',
-      ['-C', root, ...args],
+      // Only read-only queries run here; git's ownership check ("dubious ownership") would make
+      // them fail on a repository checked out by another user, hiding uncommitted edits.
+      ['-c', 'safe.directory=*', '-C', root, ...args],
       { env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' }, maxBuffer: 256 * 1024 * 1024, encoding: 'utf8' },
       (error, stdout, stderr) => {
         const code = (error as NodeJS.ErrnoException | null)?.code;
@@ -143,4 +145,50 @@ export async function gitDirtyPaths(root: string, paths: readonly string[]): Pro
     }
   }
   return wanted.filter((p) => dirtyFiles.has(p) || dirtyDirs.has(p));
+}
+
+/**
+ * The paths among `paths` (relative to `root`) that git tracks; empty outside a repository.
+ *
+ * @example
+ * await gitTrackedPaths('/srv/ansible', ['site.yml', 'notes.txt']); // => ['site.yml']
+ */
+export async function gitTrackedPaths(root: string, paths: readonly string[]): Promise<string[]> {
+  const wanted = [...new Set(paths)].filter((p) => p !== '');
+  if (wanted.length === 0 || !(await isGitRepo(root))) return [];
+  const tracked: string[] = [];
+  for (let i = 0; i < wanted.length; i += PATHS_PER_CALL) {
+    const chunk = wanted.slice(i, i + PATHS_PER_CALL);
+    const result = await runGit(root, ['--literal-pathspecs', 'ls-files', '-z', '--', ...chunk]);
+    if (result.ok) tracked.push(...result.stdout.split('\0').filter(Boolean));
+  }
+  return tracked;
+}
+
+/**
+ * The `text` and `eol` attributes git gives each path (`.gitattributes`), as `git check-attr`
+ * prints them (`set`, `unset`, `unspecified`, `auto`, `crlf`, `lf`…); empty outside a repository.
+ *
+ * @example
+ * await gitEolAttributes('/srv/ansible', ['a.j2']); // => Map { 'a.j2' => { text: 'set', eol: 'crlf' } }
+ */
+export async function gitEolAttributes(root: string, paths: readonly string[]): Promise<Map<string, { text: string; eol: string }>> {
+  const out = new Map<string, { text: string; eol: string }>();
+  const wanted = [...new Set(paths)].filter((p) => p !== '');
+  if (wanted.length === 0 || !(await isGitRepo(root))) return out;
+  for (let i = 0; i < wanted.length; i += PATHS_PER_CALL) {
+    const chunk = wanted.slice(i, i + PATHS_PER_CALL);
+    const result = await runGit(root, ['check-attr', '-z', 'text', 'eol', '--', ...chunk]);
+    if (!result.ok) continue;
+    // -z: path NUL attribute NUL value NUL, repeated.
+    const f = result.stdout.split('\0');
+    for (let j = 0; j + 2 < f.length; j += 3) {
+      const p = f[j] as string;
+      const entry = out.get(p) ?? { text: 'unspecified', eol: 'unspecified' };
+      if (f[j + 1] === 'text') entry.text = f[j + 2] as string;
+      if (f[j + 1] === 'eol') entry.eol = f[j + 2] as string;
+      out.set(p, entry);
+    }
+  }
+  return out;
 }

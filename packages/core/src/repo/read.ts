@@ -2,7 +2,7 @@
  * Reading one repository file as bytes and as text, and resolving a user-given path to a file
  * of the repository without ever leaving it.
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError } from '../diagnostics.js';
@@ -63,14 +63,123 @@ export function readRepoFileSync(entry: RepoEntry): RepoFile {
  * readEntryBytes({ path: 'site.yml', absolutePath: '/srv/ansible/site.yml' }); // => <Buffer 2d 2d 2d …>
  */
 export function readEntryBytes(entry: Pick<RepoEntry, 'path' | 'absolutePath'>): Buffer {
+  return readRegularFile(entry.absolutePath, entry.path);
+}
+
+/** The default of {@link maxFileSize}: 16 MiB, far above any hand-written Ansible file. */
+export const DEFAULT_MAX_FILE_SIZE = 16 * 1024 * 1024;
+
+/**
+ * The largest file ansimod reads, in bytes: `ANSIMOD_MAX_FILE_SIZE` (which the CLI's
+ * `--max-file-size` sets, so that worker threads see it too), else {@link DEFAULT_MAX_FILE_SIZE}.
+ *
+ * @example
+ * maxFileSize(); // => 16777216
+ */
+export function maxFileSize(): number {
+  const v = Number(process.env['ANSIMOD_MAX_FILE_SIZE']);
+  return Number.isSafeInteger(v) && v > 0 ? v : DEFAULT_MAX_FILE_SIZE;
+}
+
+/**
+ * A size as people read it: `512 B`, `3.2 KiB`, `50.0 GiB`.
+ *
+ * @example
+ * formatSize(16 * 1024 * 1024); // => '16.0 MiB'
+ */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = bytes / 1024;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/**
+ * The error for a file over {@link maxFileSize}, naming it and its size.
+ *
+ * @example
+ * tooLarge('big.yml', 50 * 2 ** 30).message; // => 'size 50.0 GiB is over the 16.0 MiB limit (--max-file-size): not read'
+ */
+export function tooLarge(shown: string, size: number | undefined): AnsimodError {
+  const limit = maxFileSize();
+  const what = size === undefined ? `grew past` : `size ${formatSize(size)} is over`;
+  return new AnsimodError({ code: 'FILE_TOO_LARGE', message: `${what} the ${formatSize(limit)} limit (--max-file-size): not read`, path: shown });
+}
+
+/** open(2) flags of every read: no symlink at the last component, never block on a FIFO. */
+const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+
+/**
+ * Opens a file for reading only if it is a regular file (checked with `fstat` on the opened
+ * descriptor, so nothing can be swapped in between) of at most {@link maxFileSize} bytes.
+ * The caller closes the descriptor.
+ *
+ * @throws AnsimodError `IO_ERROR` (cannot open; a symlink; not a regular file — a device, a
+ *   FIFO, a directory), `FILE_TOO_LARGE`.
+ * @example
+ * const { fd, size } = openRegularFile('/srv/ansible/site.yml', 'site.yml');
+ */
+export function openRegularFile(absolutePath: string, shown: string): { fd: number; size: number } {
+  let fd: number;
   try {
-    return readFileSync(entry.absolutePath);
+    fd = openSync(absolutePath, READ_FLAGS);
   } catch (err) {
-    throw new AnsimodError({
-      code: 'IO_ERROR',
-      message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-      path: entry.path,
-    });
+    const code = (err as NodeJS.ErrnoException).code ?? String(err);
+    const why = code === 'ELOOP' ? 'it is a symlink' : code;
+    throw new AnsimodError({ code: 'IO_ERROR', message: `cannot read: ${why}`, path: shown });
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw new AnsimodError({ code: 'IO_ERROR', message: `cannot read: ${SkipReason.notRegular}`, path: shown });
+  }
+  if (st.size > maxFileSize()) {
+    closeSync(fd);
+    throw tooLarge(shown, st.size);
+  }
+  return { fd, size: st.size };
+}
+
+/**
+ * Reads a whole regular file, bounded: see {@link openRegularFile}. A file whose size the
+ * kernel does not know (procfs reports 0) or that grows while read is cut off at the limit
+ * and refused, so no file can make ansimod read without end.
+ *
+ * @throws AnsimodError as {@link openRegularFile}, `IO_ERROR` when a read fails.
+ * @example
+ * readRegularFile('/srv/ansible/site.yml', 'site.yml'); // => <Buffer 2d 2d 2d …>
+ */
+export function readRegularFile(absolutePath: string, shown: string): Buffer {
+  const { fd, size } = openRegularFile(absolutePath, shown);
+  try {
+    const limit = maxFileSize();
+    let buf = Buffer.allocUnsafe(Math.min(Math.max(size, 1), limit) + 1);
+    let end = 0;
+    for (;;) {
+      if (end === buf.length) {
+        if (end > limit) throw tooLarge(shown, undefined);
+        const grown = Buffer.allocUnsafe(Math.min(buf.length * 2, limit + 1));
+        buf.copy(grown, 0, 0, end);
+        buf = grown;
+      }
+      let n: number;
+      try {
+        n = readSync(fd, buf, end, buf.length - end, null);
+      } catch (err) {
+        throw new AnsimodError({ code: 'IO_ERROR', message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, path: shown });
+      }
+      if (n === 0) break;
+      end += n;
+    }
+    if (end > limit) throw tooLarge(shown, undefined);
+    return end === buf.length ? buf : buf.subarray(0, end);
+  } finally {
+    closeSync(fd);
   }
 }
 

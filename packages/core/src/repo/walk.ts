@@ -101,6 +101,8 @@ export interface WalkResult {
 export interface WalkOptions {
   /** Called with the number of files found so far, at most once per directory level, when it grew. */
   onProgress?: (filesFound: number) => void;
+  /** Stop listing after this many files (a bound for trees ansimod only looks into). */
+  maxFiles?: number;
 }
 
 /** Reasons given for skipped entries; exported so callers and tests can match on them. */
@@ -138,9 +140,20 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
   // fs.promises, ~45 ms synchronous).
   let frontier: { rel: string; abs: string }[] = [{ rel: '', abs: realRoot }];
   let reported = 0;
-  while (frontier.length > 0) {
+  const maxFiles = opts.maxFiles ?? Infinity;
+  const visited = new Set<string>();
+  while (frontier.length > 0 && regular.length < maxFiles) {
     const next: { rel: string; abs: string }[] = [];
     for (const dir of frontier) {
+      // Each directory once, by device and inode: a bind mount of a parent inside the tree
+      // (the one loop that needs no symlink) is listed once, not without end.
+      const st = lstatOrUndefined(dir.abs);
+      const key = st ? `${st.dev}:${st.ino}` : dir.abs;
+      if (visited.has(key)) {
+        skipped.push({ path: dir.rel, reason: 'directory already listed (a mount loop)' });
+        continue;
+      }
+      visited.add(key);
       let entries: Dirent[];
       try {
         entries = readdirSync(dir.abs, { withFileTypes: true });
@@ -173,6 +186,7 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
   }
 
   // Size and mode are read on first use (a stat each): most callers never ask for them.
+  if (regular.length > maxFiles) regular.length = maxFiles;
   for (const f of regular) files.push(new WalkedFile(f.rel, f.abs));
 
   for (const l of links) skipped.push({ path: l.rel, reason: classifySymlink(realRoot, l.abs) });

@@ -1,11 +1,11 @@
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
+import { readByAnsible, resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
@@ -41,6 +41,13 @@ export interface PlannedChange {
   stages: string[];
   /** Why each edit was made. */
   reasons: string[];
+  /** Each edit's range in the text before (offsets), with the step that made it. */
+  spans?: Array<{ start: number; end: number; stage: string; target: string }>;
+  /**
+   * Set when the file's edit could be verified by structure alone (re-parsed, Jinja balanced)
+   * because a template involved cannot be rendered by our renderer: the reason, naming the construct.
+   */
+  unverified?: string;
 }
 
 /** What one step did to each file it looked at. */
@@ -87,6 +94,11 @@ export interface PlanOptions {
    * caller loaded its modules; ignored when it failed or is of another directory.
    */
   prescan?: Promise<Prescan | undefined>;
+  /**
+   * Names of the environments to verify (`--env`); the transforms still see every environment,
+   * so the edits are the same as without it. Default: all.
+   */
+  verifyEnvironments?: readonly string[];
 }
 
 /**
@@ -124,7 +136,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
-  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string }>>();
+  const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
 
   let ansible: Promise<AnsibleRepository> | undefined;
@@ -203,7 +215,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         else if (result.notes?.length) warnings.push({ code: 'TARGET_NOT_FOUND', severity: 'warning', path: p, message: `${step.target}: ${result.notes.join('; ')}` });
       } else {
         report.found = true;
-        for (const e of result.edits) addEdit(editsByPath, e, p, step.stage);
+        for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
       }
     }
@@ -248,10 +260,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       encoding: loaded.encoding,
       stages: [...new Set(list.map((x) => x.stage))],
       reasons: [...new Set(list.map((x) => x.edit.reason).filter((r): r is string => !!r))],
+      spans: list.map((x) => ({ start: x.edit.start, end: x.edit.end, stage: x.stage, target: x.target })),
     });
   }
 
-  const verification = { repo, environments, afterTexts, renders: new Map(), parsed: new Map() };
+  const verified = opts.verifyEnvironments ? environments.filter((e) => opts.verifyEnvironments?.includes(e.name)) : environments;
+  const verification = { repo, environments: verified, afterTexts, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
@@ -269,6 +283,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     .filter(({ s, r }) => !r.found && s.required !== false)
     .map(({ s }) => ({ stage: s.stage, target: s.target }));
 
+  // Files not read (over --max-file-size, not regular files, read errors) are named with why:
+  // one Ansible reads may be a target, so the plan cannot be trusted (an error, nothing is
+  // written); any other is a warning.
+  for (const e of repo.refusedFiles()) {
+    if (readByAnsible(e.diagnostic.path ?? '')) errors.push({ ...e.diagnostic, message: `${e.diagnostic.message} (a file Ansible reads: it may hold a target)` });
+    else warnings.push({ ...e.diagnostic, severity: 'warning' });
+  }
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
 
@@ -293,11 +314,11 @@ function claimedParseError(document: AnyDocument, select: FileSelector, p: strin
   };
 }
 
-function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string }>>, e: FileEdit, visited: string, stage: string): void {
+function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>, e: FileEdit, visited: string, stage: string, target: string): void {
   const p = e.path ?? visited;
   const { path: _ignored, ...edit } = e;
   const list = map.get(p) ?? [];
-  list.push({ edit, stage });
+  list.push({ edit, stage, target });
   map.set(p, list);
 }
 
@@ -365,6 +386,9 @@ function detectedFormat(p: string, text: string): FormatName {
   }
 }
 
+/** Where files are the kernel's (endless, or with side effects when read), never repository data. */
+const PSEUDO_FILE_SYSTEMS = ['/proc', '/sys', '/dev'];
+
 /** How many files behind symlinked directories are looked at before giving up on them. */
 const OUTSIDE_FILE_LIMIT = 2000;
 
@@ -376,11 +400,13 @@ const OUTSIDE_FILE_LIMIT = 2000;
 async function outsideEntries(root: string, links: readonly string[]): Promise<OutsideAware[]> {
   const out: OutsideAware[] = [];
   for (const link of links) {
-    const abs = path.join(root, link);
+    // The real target is read (never through the link), and never a pseudo-file of the kernel.
+    const abs = await realpath(path.join(root, link)).catch(() => undefined);
+    if (abs === undefined || PSEUDO_FILE_SYSTEMS.some((d) => abs === d || abs.startsWith(`${d}/`))) continue;
     const st = await stat(abs).catch(() => undefined);
     if (st?.isFile()) out.push({ path: link, absolutePath: abs, size: st.size, mode: st.mode, outside: true, outsideVia: link });
     else if (st?.isDirectory() && out.length < OUTSIDE_FILE_LIMIT) {
-      const inner = await walkRepository(abs).catch(() => undefined);
+      const inner = await walkRepository(abs, { maxFiles: OUTSIDE_FILE_LIMIT - out.length }).catch(() => undefined);
       for (const f of inner?.files.slice(0, OUTSIDE_FILE_LIMIT - out.length) ?? []) {
         out.push({ path: `${link}/${f.path}`, absolutePath: f.absolutePath, size: f.size, mode: f.mode, outside: true, outsideVia: link });
       }

@@ -8,4 +8,5 @@ export * from './engine.js';
 export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
+export * from './components.js';
 export * from './ansible-view.js';

@@ -152,7 +152,25 @@ export function parseMapPairs(
         diagnostic: { code: 'USAGE', severity: 'error', message: `--map expects FROM=TO, got "${pair}"` },
       };
     }
+    const bad = [from, to].find((side) => !REGISTRY_REFERENCE.test(side));
+    if (bad !== undefined) {
+      return {
+        ok: false,
+        diagnostic: {
+          code: 'USAGE',
+          severity: 'error',
+          message: `--map expects FROM=TO, each a registry as host[:port][/namespace] (e.g. quay.io/fedora), got "${pair}" ("${bad}" is not one)`,
+        },
+      };
+    }
     value[from] = to;
   }
   return { ok: true, value };
 }
+
+/**
+ * A registry reference as `--map` takes it: a DNS host name, an optional port, an optional
+ * namespace of lowercase path components (as image names allow: letters, digits, and `.`, `_`,
+ * `__`, `-` between them). No scheme, quote, space, `//`, trailing slash or IPv6 literal.
+ */
+const REGISTRY_REFERENCE = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*(?::[0-9]{1,5})?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;

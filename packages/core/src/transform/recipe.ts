@@ -29,11 +29,58 @@ export interface Recipe {
   options?: Record<string, OptionSpec>;
   /** Work the recipe cannot do by editing files; listed in patch bodies and PR descriptions. */
   followUps?: string[];
+  /**
+   * The pipeline's components: for each, the steps that move what it pushes to and the steps
+   * that move the credentials or login it uses for that. Both sides move together or not at all.
+   */
+  components?: RecipeComponent[];
+  /**
+   * Copies from one registry to another that gate a release (Bodhi's skopeo copy from the
+   * candidate registry after testing): a map sending both ends to one place is refused.
+   */
+  promotions?: RecipePromotion[];
+  /** Rules for references to a mapped host that stay on purpose (the ledger's "kept", with the reason). */
+  keep?: KeepRule[];
   steps: RecipeStep[];
 }
 
+/** A component of the pipeline and the steps (by `target`) that move each side of it. */
+export interface RecipeComponent {
+  name: string;
+  /** Steps that move where the component pushes to (or pulls from). */
+  pushes: string[];
+  /** Steps that move the credentials or the login it uses for that. */
+  credentials?: string[];
+  /** Follow-ups that concern this component: listed only when one of its steps found a target. */
+  followUps?: string[];
+}
+
+/** A promotion between two mapped hosts: `source` and `destination` must stay distinct places. */
+export interface RecipePromotion {
+  /** Who promotes (`Bodhi`). */
+  by: string;
+  source: string;
+  destination: string;
+  /** What the copy guards, for the refusal's message. */
+  reason: string;
+}
+
+/**
+ * A reference to a mapped host that is left alone on purpose. Every given criterion must hold;
+ * `kinds` are the audit's reference kinds, `paths` path patterns, `contexts` regular
+ * expressions on the reference's context (key path, directive) and `sources` on the host as written.
+ */
+export interface KeepRule {
+  rule: string;
+  reason: string;
+  kinds?: string[];
+  paths?: string[];
+  contexts?: string[];
+  sources?: string[];
+}
+
 const STEP_KEYS = new Set(['transform', 'stage', 'target', 'why', 'options', 'required']);
-const RECIPE_KEYS = new Set(['$schema', 'name', 'displayName', 'description', 'options', 'followUps', 'steps']);
+const RECIPE_KEYS = new Set(['$schema', 'name', 'displayName', 'description', 'options', 'followUps', 'components', 'promotions', 'keep', 'steps']);
 
 /**
  * Checks that a parsed YAML/JSON value has the shape of a {@link Recipe} (the same rules as
@@ -61,6 +108,42 @@ export function validateRecipe(value: unknown, source: string): Recipe {
           problems.push(`options.${k} needs "type", "description" and "example"`);
         }
       }
+  }
+  const strList = (v: unknown): boolean => v === undefined || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+  if (value.components !== undefined) {
+    if (!Array.isArray(value.components)) problems.push('"components" must be a list');
+    else
+      value.components.forEach((c: unknown, i: number) => {
+        if (!isObj(c) || typeof c.name !== 'string' || !Array.isArray(c.pushes) || !strList(c.pushes) || !strList(c.credentials) || !strList(c.followUps)) {
+          problems.push(`components[${i}] needs "name" and "pushes" (a list of step targets), optionally "credentials" and "followUps"`);
+        }
+      });
+  }
+  if (value.promotions !== undefined) {
+    if (!Array.isArray(value.promotions)) problems.push('"promotions" must be a list');
+    else
+      value.promotions.forEach((c: unknown, i: number) => {
+        if (!isObj(c) || !['by', 'source', 'destination', 'reason'].every((f) => typeof c[f] === 'string')) {
+          problems.push(`promotions[${i}] needs "by", "source", "destination" and "reason"`);
+        }
+      });
+  }
+  if (value.keep !== undefined) {
+    if (!Array.isArray(value.keep)) problems.push('"keep" must be a list');
+    else
+      value.keep.forEach((k: unknown, i: number) => {
+        if (!isObj(k) || typeof k.rule !== 'string' || typeof k.reason !== 'string' || !['kinds', 'paths', 'contexts', 'sources'].every((f) => strList(k[f]))) {
+          problems.push(`keep[${i}] needs "rule" and "reason", and lists of strings for "kinds", "paths", "contexts", "sources"`);
+        } else
+          for (const f of ['contexts', 'sources'] as const)
+            for (const re of (k[f] as string[] | undefined) ?? []) {
+              try {
+                new RegExp(re);
+              } catch {
+                problems.push(`keep[${i}].${f}: "${re}" is not a regular expression`);
+              }
+            }
+      });
   }
   if (!Array.isArray(value.steps) || value.steps.length === 0) problems.push('"steps" must be a non-empty list');
   else

@@ -26,7 +26,7 @@ export function toRenderedData(
           const err = d.errors[0];
           if (err) return { ok: false, reason: `rendered YAML does not parse: ${err.message.split('\n')[0]}` };
         }
-        return { ok: true, data: { format, value: list.map((d) => d.toJS({ maxAliasCount: -1 }) as unknown) } };
+        return { ok: true, data: { format, value: list.map((d) => d.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown) } };
       }
       case 'ini':
         return { ok: true, data: { format, value: parseIni(text) as unknown } };
@@ -38,6 +38,12 @@ export function toRenderedData(
     return { ok: false, reason: `rendered ${format.toUpperCase()} does not parse: ${(err as Error).message.split('\n')[0]}` };
   }
 }
+
+/**
+ * Aliases expanded at most when a rendered YAML becomes data: an alias bomb in a template
+ * ("does not parse: Excessive alias count") fails verification instead of running for minutes.
+ */
+const MAX_ALIAS_COUNT = 10_000;
 
 /** Lines with trailing white space removed and blank lines dropped: what a line-oriented config means. */
 export function significantLines(text: string): string[] {
@@ -56,15 +62,23 @@ export function significantLines(text: string): string[] {
  * @example
  * firstDifference({ a: { b: 1 } }, { a: { b: 2 } }); // => 'a.b: expected 1, got 2'
  */
-export function firstDifference(expected: unknown, actual: unknown, path = ''): string | undefined {
+export function firstDifference(expected: unknown, actual: unknown, path = '', compared = new Map<object, Set<object>>()): string | undefined {
   const here = path || '(root)';
   if (Object.is(expected, actual)) return undefined;
+  // YAML aliases make shared sub-objects: each pair is compared once (linear in the data, not
+  // in the tree the aliases unfold to).
+  if (expected !== null && typeof expected === 'object' && actual !== null && typeof actual === 'object') {
+    let against = compared.get(expected);
+    if (against?.has(actual)) return undefined;
+    if (!against) compared.set(expected, (against = new Set()));
+    against.add(actual);
+  }
   if (Array.isArray(expected) && Array.isArray(actual)) {
     const n = Math.max(expected.length, actual.length);
     for (let i = 0; i < n; i++) {
       if (i >= expected.length) return `${path}[${i}]: unexpected ${show(actual[i])}`;
       if (i >= actual.length) return `${path}[${i}]: missing ${show(expected[i])}`;
-      const d = firstDifference(expected[i], actual[i], `${path}[${i}]`);
+      const d = firstDifference(expected[i], actual[i], `${path}[${i}]`, compared);
       if (d) return d;
     }
     return undefined;
@@ -73,7 +87,7 @@ export function firstDifference(expected: unknown, actual: unknown, path = ''): 
     for (const k of Object.keys(expected)) {
       const p = path ? `${path}.${k}` : k;
       if (!(k in actual)) return `${p}: missing (expected ${show(expected[k])})`;
-      const d = firstDifference(expected[k], actual[k], p);
+      const d = firstDifference(expected[k], actual[k], p, compared);
       if (d) return d;
     }
     for (const k of Object.keys(actual)) {
@@ -88,8 +102,12 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return !!v && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** Shown values are cut at 80 characters; serialising stops descending after a few hundred objects (aliases). */
+const SHOW_OBJECTS = 200;
+
 function show(v: unknown): string {
-  const s = JSON.stringify(v);
+  let objects = 0;
+  const s = JSON.stringify(v, (_key, value: unknown) => (typeof value === 'object' && value !== null && ++objects > SHOW_OBJECTS ? '…' : value));
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 

@@ -2,11 +2,12 @@
  * The repository as the transform engine sees it ({@link RepoView}): the listed files, each
  * read once and searched in memory, decoded and parsed only when asked for.
  */
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { readByAnsible } from '../repo/ansible-files.js';
+import { AnsimodError } from '../diagnostics.js';
 import { ByteCorpus } from '../repo/corpus.js';
+import { readRegularFile } from '../repo/read.js';
 import { sortByPath, type RepoEntry } from '../repo/index.js';
 import { binaryAtAGlance, decodeSource, type TextEncodingName } from '../text/source.js';
 import type { RepoView, SearchScope, VisitedFile } from './types.js';
@@ -208,11 +209,34 @@ export class RepoIndex implements RepoView {
     if (cached) return cached.text;
     const entry = this.byPath.get(p);
     if (!entry) return undefined;
+    // Includes and lookups of a render stay inside the repository: a file reached through a
+    // symlink leaving it is refused by name (its bytes never reach a render or a message).
+    if (entry.outside) {
+      const via = entry.outsideVia !== undefined && entry.outsideVia !== p ? `is inside ${entry.outsideVia}, a symlink` : 'is a symlink';
+      throw new AnsimodError({ code: 'SYMLINK_OUTSIDE', message: `${p} ${via} to outside the repository: not read`, path: p });
+    }
     try {
-      return readFileSync(entry.absolutePath, 'utf8');
+      return readRegularFile(entry.absolutePath, p).toString('utf8');
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The files the reading refused (not regular files, over the size limit, read errors), each
+   * as the error naming it; empty until the repository was read.
+   *
+   * @example
+   * repo.refusedFiles(); // => [AnsimodError('big.yml is 50.0 GiB, over the 16.0 MiB limit …')]
+   */
+  refusedFiles(): AnsimodError[] {
+    const out: AnsimodError[] = [];
+    for (const [i, err] of this.corpus?.refused ?? []) {
+      const p = this.corpusPaths[i] as string;
+      const abs = (this.byPath.get(p) as RepoEntry | undefined)?.absolutePath ?? p;
+      out.push(new AnsimodError({ ...err.diagnostic, message: err.diagnostic.message.split(abs).join(p), path: p }));
+    }
+    return out;
   }
 
   documentOf(file: LoadedFile): AnyDocument {
@@ -286,7 +310,7 @@ function withoutContaining(patterns: readonly Buffer[]): Buffer[] {
 
 function readOrUndefined(absolutePath: string): Buffer | undefined {
   try {
-    return readFileSync(absolutePath);
+    return readRegularFile(absolutePath, absolutePath);
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { AnsimodError } from '../diagnostics.js';
 import { validateOptions } from './options.js';
 import { planSteps, type Plan, type PlanOptions, type PlanStep } from './engine.js';
+import { componentErrors, promotionProblem } from './components.js';
 import { resolveStepOptions, type Recipe } from './recipe.js';
 import type { TransformRegistry } from './registry.js';
 
@@ -43,6 +44,10 @@ export async function planRecipe(root: string, recipe: Recipe, registry: Transfo
   const validated = validateOptions(specs, opts.options ?? {}, `recipe ${recipe.name}`);
   if (!validated.ok) throw new AnsimodError(validated.diagnostics[0] as NonNullable<(typeof validated.diagnostics)[0]>);
   const recipeOptions: Record<string, unknown> = { ...validated.value };
+  for (const [k, spec] of Object.entries(specs)) {
+    const problem = spec.type === 'map' && recipeOptions[k] ? promotionProblem(recipe, recipeOptions[k] as Record<string, string>) : undefined;
+    if (problem) throw new AnsimodError({ code: 'INVALID_OPTION', message: `recipe ${recipe.name}: ${problem}` });
+  }
   if (opts.reverse) {
     for (const [k, spec] of Object.entries(specs)) {
       if (spec.type === 'map' && recipeOptions[k]) recipeOptions[k] = invertMap(recipeOptions[k] as Record<string, string>);
@@ -62,5 +67,7 @@ export async function planRecipe(root: string, recipe: Recipe, registry: Transfo
       ...(s.required !== undefined ? { required: s.required } : {}),
     };
   });
-  return planSteps(root, steps, opts);
+  const plan = await planSteps(root, steps, opts);
+  plan.errors.push(...componentErrors(recipe, plan));
+  return plan;
 }

@@ -1,4 +1,4 @@
-import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Environment, type JsonValue } from '@ansimod/core';
+import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
@@ -10,6 +10,9 @@ export interface AuditReference {
   /** 1-based line and column of the host as written. */
   line: number;
   column: number;
+  /** Offsets of the host as written in the file's text (end exclusive); set by {@link auditRepository}. */
+  start?: number;
+  end?: number;
   /** The mapped host it names (in at least one environment). */
   endpoint: string;
   /** The host as written, Jinja included (`candidate-registry{{ env_suffix }}.example.org`). */
@@ -25,6 +28,8 @@ export interface AuditReference {
 export interface AuditReport {
   references: AuditReference[];
   filesScanned: number;
+  /** Files not read (over the size limit, not regular files, read errors), each naming why: their references are unknown. */
+  notRead: Diagnostic[];
 }
 
 export interface AuditOptions {
@@ -172,6 +177,8 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
         path: p,
         line,
         column,
+        start: occ.start,
+        end: occ.end,
         endpoint: occ.endpoint,
         source: occ.source,
         context,
@@ -181,5 +188,5 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
       });
     }
   }
-  return { references, filesScanned: walk.files.length };
+  return { references, filesScanned: walk.files.length, notRead: repo.refusedFiles().map((e) => e.diagnostic) };
 }

@@ -7,7 +7,7 @@ import { iniSectionPath, isRecord } from '../rendered-data.js';
  * @example
  * const expected: ExpectedSettings = new Map([['production', new Map([['container.source_registry', 'quay.io/fedora']])]]);
  */
-export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string>>;
+export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string | null>>;
 
 /**
  * The rendered data expected after the change: `before` with exactly the given keys of the
@@ -17,7 +17,7 @@ export type ExpectedSettings = ReadonlyMap<string, ReadonlyMap<string, string>>;
  * expectedIniData({ format: 'ini', value: { 'app:main': { use: 'egg:bodhi' } } }, 'app:main', new Map([['k', 'quay.io']]));
  * // => { format: 'ini', value: { 'app:main': { use: 'egg:bodhi', k: 'quay.io' } } }
  */
-export function expectedIniData(before: RenderedData, section: string | null, settings: ReadonlyMap<string, string> | undefined): RenderedData {
+export function expectedIniData(before: RenderedData, section: string | null, settings: ReadonlyMap<string, string | null> | undefined): RenderedData {
   if (before.format !== 'ini' || settings === undefined || settings.size === 0) return before;
   const value: unknown = structuredClone(before.value);
   if (!isRecord(value)) return before;
@@ -27,7 +27,11 @@ export function expectedIniData(before: RenderedData, section: string | null, se
     if (!isRecord(next)) target[part] = {};
     target = target[part] as Record<string, unknown>;
   }
-  for (const [key, v] of settings) target[key] = v;
+  // null: the setting is removed (the application's default applies again).
+  for (const [key, v] of settings) {
+    if (v === null) delete target[key];
+    else target[key] = v;
+  }
   return { format: 'ini', value };
 }
 

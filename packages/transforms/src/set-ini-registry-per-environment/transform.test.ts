@@ -41,7 +41,7 @@ describe('set-ini-registry-per-environment', () => {
         outcome: 'changed',
         detail:
           'container.destination_registry: production: registry.fedoraproject.org (commented default) → quay.io/fedora; staging: registry.stg.fedoraproject.org → quay.io/fedora-testing; ' +
-          'container.source_registry: production: candidate-registry.fedoraproject.org (commented default) → quay.io/fedora; staging: candidate-registry.stg.fedoraproject.org → quay.io/fedora-testing',
+          'container.source_registry: production: candidate-registry.fedoraproject.org (commented default) → quay.io/fedora-candidates; staging: candidate-registry.stg.fedoraproject.org → quay.io/fedora-testing-candidates',
       },
     ]);
   });
@@ -90,13 +90,14 @@ describe('set-ini-registry-per-environment', () => {
     source: { production: '', staging: 'candidate-registry.stg.fedoraproject.org' },
   };
   const moved = { production: 'quay.io/fedora', staging: 'quay.io/fedora-testing' };
+  const movedCandidates = { production: 'quay.io/fedora-candidates', staging: 'quay.io/fedora-testing-candidates' };
 
   it('a branch that is taken but lacks a key gets the key at its end', async () => {
     await runTransformCase({
       transform,
       options,
       before: { 'bodhi.ini.j2': elifChain(' = ', today.dest, today.source, false) },
-      after: { 'bodhi.ini.j2': elifChain(' = ', moved, moved, true) },
+      after: { 'bodhi.ini.j2': elifChain(' = ', moved, movedCandidates, true) },
     });
   });
 
@@ -109,7 +110,7 @@ describe('set-ini-registry-per-environment', () => {
       before: { 'bodhi.ini.j2': elifChain(': ', today.dest, today.source, false) },
       expectErrors: ['container.destination_registry: registry.fedoraproject.org: missing'],
     });
-    expect(plan.changes[0]?.after).toBe(elifChain(': ', moved, moved, true));
+    expect(plan.changes[0]?.after).toBe(elifChain(': ', moved, movedCandidates, true));
   });
 
   it('an elif chain that no environment escapes keeps its shape; an uncovered one gets an else', async () => {
@@ -227,7 +228,7 @@ describe('set-ini-registry-per-environment', () => {
       transform,
       options: { maps: oneToOne, defaults: bodhiDefaults },
       before: { [T]: original },
-      after: { [T]: fixture('bodhi-staging-only.after.ini.j2').replace(/source_registry = quay\.io\/fedora(-testing)?/g, 'source_registry = quay.io/fedora$1-candidate') },
+      after: { [T]: fixture('bodhi-staging-only.after.ini.j2').replace(/source_registry = quay\.io\/fedora(-testing)?-candidates/g, 'source_registry = quay.io/fedora$1-candidate') },
     });
     const migrated = forward.changes[0]?.after as string;
     const backward = await runTransformCase({
@@ -309,7 +310,7 @@ describe('set-ini-registry-per-environment', () => {
       transform,
       options: { maps: recipeMaps, defaults: { 'container.source_registry': 'candidate-registry.fedoraproject.org' } },
       before: { [T]: guarded },
-      after: { [T]: guarded.replace('{% endif %}', '{% else %}\ncontainer.source_registry = quay.io/fedora\n{% endif %}') },
+      after: { [T]: guarded.replace('{% endif %}', '{% else %}\ncontainer.source_registry = quay.io/fedora-candidates\n{% endif %}') },
     });
   });
 
@@ -332,10 +333,10 @@ describe('set-ini-registry-per-environment', () => {
     const before = readFileSync(path, 'utf8');
     const after = before
       .replace('container.destination_registry = registry.stg.fedoraproject.org', 'container.destination_registry = quay.io/fedora-testing')
-      .replace('container.source_registry = candidate-registry.stg.fedoraproject.org', 'container.source_registry = quay.io/fedora-testing')
+      .replace('container.source_registry = candidate-registry.stg.fedoraproject.org', 'container.source_registry = quay.io/fedora-testing-candidates')
       .replace(
-        "quay.io/fedora-testing\n{% endif %}",
-        'quay.io/fedora-testing\n{% else %}\ncontainer.destination_registry = quay.io/fedora\ncontainer.source_registry = quay.io/fedora\n{% endif %}',
+        "quay.io/fedora-testing-candidates\n{% endif %}",
+        'quay.io/fedora-testing-candidates\n{% else %}\ncontainer.destination_registry = quay.io/fedora\ncontainer.source_registry = quay.io/fedora-candidates\n{% endif %}',
       );
     expect(after).not.toBe(before);
     const plan = await runTransformCase({ transform, options, before: { [T]: before }, after: { [T]: after } });
@@ -347,7 +348,7 @@ describe('set-ini-registry-per-environment', () => {
       if (!r.ok) throw new Error(r.diagnostic.message);
       const values = validateRenderedIni(r.output).values.get('app:main');
       expect(values?.get('container.destination_registry'), env.name).toBe(expected[env.name]);
-      expect(values?.get('container.source_registry'), env.name).toBe(expected[env.name]);
+      expect(values?.get('container.source_registry'), env.name).toBe(`${expected[env.name]}-candidates`);
     }
   });
 });

@@ -68,8 +68,19 @@ export const swapDockerAuthHost = defineTransform({
           edits.push(renameKeyEdit(member, target.host, `docker auth entry ${member.key} → ${target.host}`));
           notes.push(`auths.${member.key} → ${target.host}`);
         } else if (back.length > 1) {
-          matched = true;
-          notes.push(`auths.${member.key} left alone: it may have come from ${back.join(' or ')}`);
+          // Never silently partial: the key cannot be restored, so the reverse cannot be exact.
+          const { line, column } = doc.lines.position(member.keySpan.start);
+          return {
+            outcome: 'error',
+            diagnostic: {
+              code: 'INVALID_OPTION',
+              severity: 'error',
+              path: file.path,
+              line,
+              column,
+              message: `cannot restore auths.${member.key}: it may have come from ${back.join(' or ')} (a docker auth key holds the host only); restore it by hand`,
+            },
+          };
         }
         continue;
       }

@@ -14,6 +14,8 @@ export class ChangedSettings {
   private readonly ini = new Set<string>();
   /** Keys of YAML pairs (rendered keys may differ from written ones, so by name). */
   private readonly yamlKeys = new Set<string>();
+  /** Rendered paths (document index first) of YAML values that change, when the key alone would say too much. */
+  private readonly yamlPaths: YamlPath[] = [];
   /** Documents in block scalars: per block, keys (and for INI, the sections) that change. */
   private readonly nested = new Map<string, { block: NestedBlock; keys: Map<string, Quote>; sections: Set<string | null> }>();
 
@@ -21,9 +23,11 @@ export class ChangedSettings {
    * Records a changed setting. `quotedNow` is the quote a plain YAML scalar got when edited: in
    * a document held in a block scalar the rendered text keeps it, so the expected line has it.
    */
-  add(key: string, location: SiteLocation, quotedNow: Quote = ''): void {
+  add(key: string, location: SiteLocation, quotedNow: Quote = '', exact = false): void {
     const section = location.format === 'ini' ? location.section : null;
-    if (location.nested) {
+    if (exact && location.format === 'yaml' && !location.nested && location.doc !== undefined) {
+      this.yamlPaths.push([location.doc, ...location.path]);
+    } else if (location.nested) {
       const id = `${location.nested.doc}\0${location.nested.path.join('\0')}`;
       const entry = this.nested.get(id) ?? { block: location.nested, keys: new Map<string, Quote>(), sections: new Set<string | null>() };
       if (!entry.keys.get(key)) entry.keys.set(key, quotedNow);
@@ -37,12 +41,12 @@ export class ChangedSettings {
   }
 
   get size(): number {
-    return this.ini.size + this.yamlKeys.size + this.nested.size;
+    return this.ini.size + this.yamlKeys.size + this.yamlPaths.length + this.nested.size;
   }
 
   /** The keys, for the check's description. */
   keys(): string[] {
-    const out = new Set<string>([...this.yamlKeys]);
+    const out = new Set<string>([...this.yamlKeys, ...this.yamlPaths.map((p) => String(p[p.length - 1]))]);
     for (const k of this.ini) out.add(k.slice(k.indexOf('\0') + 1));
     for (const n of this.nested.values()) for (const k of n.keys.keys()) out.add(k);
     return [...out];
@@ -60,6 +64,7 @@ export class ChangedSettings {
     if (before.format === 'ini') return { format: 'ini', value: this.expectedIni(before.value, map) };
     if (before.format === 'yaml' || before.format === 'json') {
       let value = this.mapYamlKeys(before.value, map);
+      for (const p of this.yamlPaths) value = updateAt(value, p, (v) => (typeof v === 'string' ? mapRenderedHosts(v, map) : v));
       for (const { block, keys, sections } of this.nested.values()) {
         value = updateAt(value, [block.doc, ...block.path], (s) =>
           typeof s === 'string' ? mapLines(s, keys, block.format, sections, map) : s,

@@ -31,7 +31,7 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     const detail = plan.steps[0]?.outcomes[0]?.detail ?? '';
     expect(plan.steps[0]?.outcomes[0]?.outcome).toBe('changed');
     expect(detail).toContain('candidate_registry edited in roles/koji_builder/tasks/main.yml (vars of task "Configure the flatpak builder plugin")');
-    expect(detail).toContain('production: candidate-registry.fedoraproject.org → quay.io/fedora; staging: candidate-registry.stg.fedoraproject.org → quay.io/fedora-testing');
+    expect(detail).toContain('production: candidate-registry.fedoraproject.org → quay.io/fedora-candidates; staging: candidate-registry.stg.fedoraproject.org → quay.io/fedora-testing-candidates');
   });
 
   it('task vars of an `ansible.builtin.template:` mapping task; the same name in another task is left alone', async () => {
@@ -86,7 +86,7 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
         'roles/koji_builder/vars/main.yml': 'candidate_registry: "candidate-registry{{ env_suffix }}.fedoraproject.org"\n',
         'roles/koji_builder/templates/push.sh': 'skopeo copy x docker://{{ candidate_registry }}/x\n',
       },
-      after: { 'roles/koji_builder/vars/main.yml': `candidate_registry: "{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}"\n` },
+      after: { 'roles/koji_builder/vars/main.yml': `candidate_registry: "{{ 'quay.io/fedora-testing-candidates' if env == 'staging' else 'quay.io/fedora-candidates' }}"\n` },
     });
     expect(plan.steps[0]?.outcomes[0]?.detail).toContain(
       'candidate_registry (roles/koji_builder/vars/main.yml (role vars)) is also used by roles/koji_builder/templates/push.sh: they get the new value too; review them',
@@ -113,8 +113,8 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
     expect(seen).toEqual([
       { candidate_registry: 'candidate-registry.fedoraproject.org' },
       { candidate_registry: 'candidate-registry.stg.fedoraproject.org' },
-      { candidate_registry: 'quay.io/fedora' },
-      { candidate_registry: 'quay.io/fedora-testing' },
+      { candidate_registry: 'quay.io/fedora-candidates' },
+      { candidate_registry: 'quay.io/fedora-testing-candidates' },
     ]);
   });
 
@@ -128,7 +128,7 @@ describe('swap-registry-endpoint: a variable host is changed where it is defined
         'roles/koji_builder/defaults/main.yml': 'koji_push_registry: candidate-registry{{ env_suffix }}.fedoraproject.org\n',
       },
       after: {
-        'roles/koji_builder/defaults/main.yml': `koji_push_registry: "{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}"\n`,
+        'roles/koji_builder/defaults/main.yml': `koji_push_registry: "{{ 'quay.io/fedora-testing-candidates' if env == 'staging' else 'quay.io/fedora-candidates' }}"\n`,
       },
     });
     expect(plan.steps[0]?.outcomes[0]?.detail).toContain('koji_push_registry edited in roles/koji_builder/defaults/main.yml (role defaults)');
@@ -291,7 +291,7 @@ describe('swap-registry-endpoint: hosts written in the value', () => {
       after: {
         'roles/x/templates/cm.yml': before.replace(
           'registry = docker://candidate-registry{{ env_suffix }}.fedoraproject.org',
-          `registry = docker://{{ 'quay.io/fedora-testing' if env == 'staging' else 'quay.io/fedora' }}`,
+          `registry = docker://{{ 'quay.io/fedora-testing-candidates' if env == 'staging' else 'quay.io/fedora-candidates' }}`,
         ),
       },
     });
@@ -405,7 +405,7 @@ describe('swap-registry-endpoint: verification', () => {
       async visit(file, ctx): Promise<VisitResult> {
         const r = await transform.visit(file, ctx as never);
         if (r.outcome !== 'changed') return r;
-        return { ...r, edits: r.edits.map((e) => ({ ...e, text: e.text.replace("'quay.io/fedora'", "'quay.io/elsewhere'") })) };
+        return { ...r, edits: r.edits.map((e) => ({ ...e, text: e.text.replace("'quay.io/fedora-candidates'", "'quay.io/elsewhere'") })) };
       },
     }) as AnyTransform;
     // The check's `after` vars come from the intended definition; render the real edited text instead.

@@ -1,5 +1,6 @@
 import { AnsimodError, defineTransform, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
-import { endpointMapFor, type EndpointMap } from '../endpoints/endpoint-map.js';
+import { EndpointMap, endpointMapFor } from '../endpoints/endpoint-map.js';
+import { parseRegistryRef } from '../endpoints/registry-ref.js';
 import { rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
@@ -26,6 +27,8 @@ interface FileWork {
   matched: boolean;
   /** A value's host is a variable that could not be followed to a definition naming a mapped host. */
   unresolved: boolean;
+  /** Sites were chosen by where they are (`under`, `roles`), not by key alone: the check follows their paths. */
+  scoped: boolean;
 }
 
 /** True when the value, rendered in every environment (with the variables' values), already names a target. */
@@ -92,6 +95,30 @@ export const swapRegistryEndpoint = defineTransform({
       description: 'File formats to look at (yaml, ini).',
       example: 'ini',
     },
+    under: {
+      type: 'string[]',
+      description: 'YAML: only values whose key path goes through one of these keys (the `url` of `registries:` entries, not of `source_registry:`).',
+      example: 'registries',
+    },
+    roles: {
+      type: 'string[]',
+      description: 'YAML: only parameters of role entries (`- role: NAME` in a play\'s `roles:`) of these roles.',
+      example: 'login-registry',
+    },
+    reverse: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Set by --reverse: the maps are inverted. With hostOnly, a value naming only a host that several sources moved to cannot be restored: it is an error naming the place.',
+      example: 'false',
+    },
+    hostOnly: {
+      type: 'boolean',
+      default: false,
+      description:
+        'Only the registry host moves, never a namespace: for a registry login or a registry API URL (`https://host/v2`), which name a host, not a repository.',
+      example: 'true',
+    },
   },
   // A target names a managed key (its value may name the host only through a variable defined
   // elsewhere, so the host is no requirement); a file naming none is never parsed. `visit` then
@@ -116,8 +143,13 @@ export const swapRegistryEndpoint = defineTransform({
     const keys = new Set(ctx.options.keys);
     if (![...keys].some((k) => file.text.includes(k))) return { outcome: 'skip', reason: 'names no managed key' };
     const sections = ctx.options.sections ? new Set(ctx.options.sections) : undefined;
-    const { sites, unreadable } = findValueSites(file.document, { keys, ...(sections ? { sections } : {}) });
-    const map = endpointMapFor(ctx.options.maps);
+    const scope = {
+      ...(ctx.options.under ? { under: new Set(ctx.options.under) } : {}),
+      ...(ctx.options.roles ? { roles: new Set(ctx.options.roles) } : {}),
+    };
+    const { sites, unreadable } = findValueSites(file.document, { keys, ...(sections ? { sections } : {}), ...scope });
+    const given = endpointMapFor(ctx.options.maps);
+    const map = !ctx.options.hostOnly ? given : ctx.options.reverse ? hostsBack(given) : hostsOnly(given);
     // A nested document that would be a target (a managed key and a mapped host) but does not parse
     // is an error at its line, never a silent "not found".
     const broken = unreadable.find((u) => map.needles().some((n) => u.content.includes(n)));
@@ -130,7 +162,14 @@ export const swapRegistryEndpoint = defineTransform({
     }
     if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
 
-    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false };
+    if (ctx.options.reverse && ctx.options.hostOnly) {
+      const refused = unrestorableHost(sites, endpointMapFor(ctx.options.maps));
+      if (refused) {
+        const { line, column } = file.document.lines.position(refused.site.edit(refused.site.value, '').start);
+        return { outcome: 'error', diagnostic: { code: 'INVALID_OPTION', severity: 'error', path: file.path, line, column, message: refused.message } };
+      }
+    }
+    const work: FileWork = { edits: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false, scoped: Object.keys(scope).length > 0 };
     for (const site of sites) await visitSite(site, file.path, map, ctx, work);
     for (const u of unreadable) work.notes.push(`${u.where} (${u.format.toUpperCase()} that does not parse): not read`);
 
@@ -158,7 +197,7 @@ async function visitSite(
     const edit = site.edit(rewritten.value, `${site.where}: registry host → mapped registry`);
     const quote = edit.text[0];
     work.edits.push(edit);
-    work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '');
+    work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '', work.scoped);
     work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
     return;
   }
@@ -178,7 +217,7 @@ async function visitSite(
     if (r.edits.length > 0) edited = true;
   }
   if (edited) {
-    work.settings.add(site.key, site.location);
+    work.settings.add(site.key, site.location, '', work.scoped);
     return;
   }
   if (await allAtTarget(site.value, map, environments, ctx.evaluate, vars)) {
@@ -214,6 +253,52 @@ function checksFor(path: string, work: FileWork, map: EndpointMap, environments:
     checks.push(registryRenderCheck(path, work.settings, map, vars, count > 1 && label ? `as rendered with ${label}` : undefined));
   }
   return checks;
+}
+
+/**
+ * For `--reverse` of host-only values: the first value that names just a host (`quay.io`,
+ * `https://quay.io/v2`) which several sources of the inverted map live on — the namespace that
+ * would tell them apart was never written there, so which registry it was cannot be known.
+ */
+function unrestorableHost(sites: readonly ValueSite[], inverted: EndpointMap): { site: ValueSite; message: string } | undefined {
+  for (const site of sites) {
+    const host = parseRegistryRef(site.value)?.host.toLowerCase();
+    if (!host) continue;
+    const from = inverted.sources().filter((s) => s.split('/')[0] === host);
+    const back = [...new Set(from.map((s) => inverted.target(s)?.host))];
+    if (back.length > 1) {
+      return {
+        site,
+        message: `cannot restore ${site.where}: ${site.value} names only the host ${host}, and ${back.join(', ')} all moved there (a login or registry API URL holds no namespace); restore it by hand`,
+      };
+    }
+  }
+  return undefined;
+}
+
+const hostMaps = new WeakMap<EndpointMap, EndpointMap>();
+const backMaps = new WeakMap<EndpointMap, EndpointMap>();
+
+/** For `--reverse` of host-only values: each host that exactly one source moved to, back to that source's host. */
+function hostsBack(inverted: EndpointMap): EndpointMap {
+  let out = backMaps.get(inverted);
+  if (!out) {
+    const origins = new Map<string, Set<string>>();
+    for (const [from, t] of inverted.entries()) {
+      const host = from.split('/')[0] as string;
+      origins.set(host, (origins.get(host) ?? new Set()).add(t.host));
+    }
+    const unique = [...origins].filter(([, o]) => o.size === 1).map(([h, o]) => [h, [...o][0] as string]);
+    backMaps.set(inverted, (out = EndpointMap.from(Object.fromEntries(unique))));
+  }
+  return out;
+}
+
+/** The map with every target cut to its host (`quay.io/fedora` → `quay.io`), once per map. */
+function hostsOnly(map: EndpointMap): EndpointMap {
+  let out = hostMaps.get(map);
+  if (!out) hostMaps.set(map, (out = EndpointMap.from(Object.fromEntries(map.entries().map(([from, t]) => [from, t.host])))));
+  return out;
 }
 
 function escapeRegExp(s: string): string {

@@ -25,7 +25,7 @@ export interface NestedBlock {
 /** Where a managed setting sits, as the render check needs to know it. */
 export type SiteLocation =
   | { format: 'ini'; section: string | null; nested?: NestedBlock }
-  | { format: 'yaml'; path: YamlPath; nested?: NestedBlock };
+  | { format: 'yaml'; path: YamlPath; /** YAML document index in the file. */ doc?: number; nested?: NestedBlock };
 
 /** One value of a managed key: an INI entry or a YAML pair (at any depth, nested documents included). */
 export interface ValueSite {
@@ -46,6 +46,20 @@ export interface SiteQuery {
   keys: ReadonlySet<string>;
   /** INI sections to look in (all when undefined). */
   sections?: ReadonlySet<string>;
+  /** YAML: only values whose key path goes through one of these keys (`registries`). */
+  under?: ReadonlySet<string>;
+  /** YAML: only parameters of a role entry (`- role: NAME` beside the key) of one of these roles. */
+  roles?: ReadonlySet<string>;
+}
+
+/** Whether a YAML pair passes the query's `under` and `roles` conditions. */
+function inScope(doc: YamlDocument, path: YamlPath, docIndex: number, q: SiteQuery): boolean {
+  if (q.under && !path.slice(0, -1).some((k) => typeof k === 'string' && q.under?.has(k))) return false;
+  if (q.roles) {
+    const role = doc.pairsAt([...path.slice(0, -1), 'role'], docIndex)[0]?.value;
+    if (role?.kind !== 'scalar' || role.value === undefined || !q.roles.has(role.value)) return false;
+  }
+  return true;
 }
 
 /** Sites found, and nested documents that could not be read (reported, never edited). */
@@ -87,11 +101,12 @@ function yamlSites(doc: YamlDocument, q: SiteQuery, lift: (e: TextEdit) => TextE
   for (const pair of doc.pairs()) {
     const key = pair.key.value;
     if (key === undefined || !q.keys.has(key) || pair.value.kind !== 'scalar' || pair.value.value === undefined) continue;
+    if (!inScope(doc, pair.path, pair.doc, q)) continue;
     const node = pair.value;
     out.push({
       key,
       value: node.value as string,
-      location: { format: 'yaml', path: pair.path, ...(nested ? { nested } : {}) },
+      location: { format: 'yaml', path: pair.path, doc: pair.doc, ...(nested ? { nested } : {}) },
       where: `${prefix}${pair.path.join('.')}`,
       ...(node.style ? { style: node.style } : {}),
       edit: (v, reason) => lift(doc.scalarEdit(node, v, reason)),

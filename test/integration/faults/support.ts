@@ -1,0 +1,194 @@
+/**
+ * The fault-injection suite's tools: a fresh git copy of fixtures/ansible, a hash of every entry
+ * of a tree (content, mode, symlink target, extended attributes aside), and the CLI run under
+ * GNU time so that each scenario's peak RSS and wall time are measured.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { bin, fixtureDir, IDENTITY } from '../../cli-e2e/helpers.js';
+
+/** What every scenario must stay under on the fixture (the README's reliability bound). */
+export const BOUNDS = { rssMiB: 400, seconds: 60 } as const;
+
+/** The targets the fixture's recipe changes (six files). */
+export const TARGETS = [
+  'files/osbs/dockercfg-production-secret.j2',
+  'files/osbs/dockercfg-staging-secret.j2',
+  'roles/bodhi2/base/templates/production.ini.j2',
+  'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf',
+  'roles/koji_builder/tasks/main.yml',
+  'roles/openshift-apps/flatpak-indexer/templates/configmap.yml',
+] as const;
+
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: IDENTITY.name,
+  GIT_AUTHOR_EMAIL: IDENTITY.email,
+  GIT_COMMITTER_NAME: IDENTITY.name,
+  GIT_COMMITTER_EMAIL: IDENTITY.email,
+};
+
+/** Runs git in `cwd`, throwing on failure. */
+export function git(cwd: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'safe.directory=*', ...args], { cwd, encoding: 'utf8', env: { ...process.env, ...GIT_ENV } });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** A scratch folder holding `repo/` (a committed copy of the fixture) and `outside/`. */
+export interface Scratch {
+  base: string;
+  repo: string;
+  outside: string;
+  cleanup(): void;
+}
+
+/**
+ * A fresh committed copy of fixtures/ansible in a temporary folder (or below `under`).
+ *
+ * @example
+ * const s = scratch(); … s.cleanup();
+ */
+export function scratch(under = tmpdir()): Scratch {
+  const base = realpathSync(mkdtempSync(path.join(under, 'ansimod-faults-')));
+  const repo = path.join(base, 'repo');
+  const outside = path.join(base, 'outside');
+  cpSync(fixtureDir, repo, { recursive: true });
+  cpSync(fixtureDir, outside, { recursive: true, filter: (src) => !src.includes(`${path.sep}.git`) });
+  git(repo, 'init', '-q');
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-qm', 'fixture');
+  return { base, repo, outside, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+}
+
+/**
+ * Every entry below `dir` (except `.git/objects` and git's own bookkeeping) with a hash of what
+ * it is: file bytes and permission bits, a symlink's target, a directory.
+ */
+export function hashTree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const visit = (rel: string): void => {
+    const abs = path.join(dir, rel);
+    for (const name of readdirSync(abs)) {
+      const r = rel ? `${rel}/${name}` : name;
+      if (r === '.git' ) {
+        // The journal is the only thing ansimod may put in .git; it must never stay.
+        for (const g of readdirSync(path.join(dir, '.git'))) if (g.includes('ansimod')) out.set(`.git/${g}`, 'journal left behind');
+        continue;
+      }
+      const st = lstatSync(path.join(dir, r));
+      if (st.isSymbolicLink()) out.set(r, `link ${readlinkSync(path.join(dir, r))}`);
+      else if (st.isDirectory()) {
+        out.set(r, 'dir');
+        visit(r);
+      } else out.set(r, `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(path.join(dir, r))).digest('hex')}`);
+    }
+  };
+  visit('');
+  return out;
+}
+
+/** The entries whose hash differs between two trees (added, removed or changed). */
+export function changedEntries(a: Map<string, string>, b: Map<string, string>): string[] {
+  const keys = new Set([...a.keys(), ...b.keys()]);
+  return [...keys].filter((k) => a.get(k) !== b.get(k)).sort();
+}
+
+/** A finished CLI run, with its peak RSS (MiB) and wall time (s) as GNU time measured them. */
+export interface Run {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  rssMiB: number;
+  seconds: number;
+}
+
+function measured(r: SpawnSyncReturns<string>, timeFile: string): Run {
+  const [rss, secs] = existsSync(timeFile) ? readFileSync(timeFile, 'utf8').trim().split('\n').pop()!.split(' ') : ['0', '0'];
+  // GNU time reports a signal's death as "Command terminated by signal N" before the figures.
+  return { status: r.status, signal: r.signal, stdout: r.stdout ?? '', stderr: r.stderr ?? '', rssMiB: Number(rss) / 1024, seconds: Number(secs) };
+}
+
+/**
+ * Runs `ansimod ARGS` (optionally under `wrap`, e.g. strace) in `cwd`, measured.
+ *
+ * @example
+ * const r = ansimod(['apply', '--repo', repo]);
+ */
+export function ansimod(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdout?: string; stderr?: string } = {}): Run {
+  const timeFile = path.join(tmpdir(), `ansimod-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const redirect = `${opts.stdout ? ` >${opts.stdout}` : ''}${opts.stderr ? ` 2>${opts.stderr}` : ''}`;
+  const command = [...(opts.wrap ?? []), process.execPath, bin, ...args].map(shellQuote).join(' ');
+  const r = spawnSync('sh', ['-c', `/usr/bin/time -o ${shellQuote(timeFile)} -f '%M %e' ${command}${redirect}`], {
+    cwd: opts.cwd ?? process.cwd(),
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', ANSIMOD_PRESCAN: '0', ...GIT_ENV, ...opts.env },
+    timeout: BOUNDS.seconds * 1000 * 3,
+  });
+  const run = measured(r, timeFile);
+  rmSync(timeFile, { force: true });
+  return run;
+}
+
+function shellQuote(s: string): string {
+  return /^[\w./=:@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Starts `ansimod apply` paused at the documented test seam (everything staged and checked,
+ * before the first rename); `act` runs while it waits; then it goes on. Resolves with the run.
+ */
+export async function applyPaused(repo: string, act: (pid: number) => void | Promise<void>): Promise<{ status: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+  const seam = path.join(tmpdir(), `ansimod-seam-${process.pid}-${Math.random().toString(36).slice(2)}`);
+  const child = spawn(process.execPath, [bin, 'apply', '--repo', repo], {
+    env: { ...process.env, NO_COLOR: '1', ANSIMOD_PRESCAN: '0', ANSIMOD_TEST_PAUSE_BEFORE_RENAME: seam, ...GIT_ENV },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ status: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (status, signal) => resolve({ status, signal })));
+  const deadline = Date.now() + BOUNDS.seconds * 1000;
+  while (!existsSync(`${seam}.staged`)) {
+    if (Date.now() > deadline || child.exitCode !== null) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  if (existsSync(`${seam}.staged`)) {
+    await act(child.pid as number);
+    spawnSync('touch', [`${seam}.go`]);
+  }
+  const end = await done;
+  rmSync(`${seam}.staged`, { force: true });
+  rmSync(`${seam}.go`, { force: true });
+  return { ...end, stdout, stderr };
+}
+
+/** The tree after a clean `apply` of the fixture (the "all new" state), computed once. */
+let allNew: Map<string, string> | undefined;
+export function allNewTree(): Map<string, string> {
+  if (!allNew) {
+    const s = scratch();
+    try {
+      const r = ansimod(['apply', '--repo', s.repo]);
+      if (r.status !== 0) throw new Error(`apply on a clean copy failed: ${r.stderr}`);
+      allNew = hashTree(s.repo);
+    } finally {
+      s.cleanup();
+    }
+  }
+  return allNew;
+}
+
+/** No stack trace, no engine error class name. */
+export function cleanMessages(text: string): boolean {
+  return !/\n\s+at .+:\d+:\d+|(?:Range|Reference|Type|Syntax|Ansimod)Error\b|internal error/.test(text);
+}
+
+/** Fails unless running as root (CI is; mount and chattr need it). */
+export function requireRoot(): void {
+  if (process.getuid?.() !== 0) throw new Error('this scenario needs root (mount, chattr); CI runs the integration suite as root');
+}
