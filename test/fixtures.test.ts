@@ -53,7 +53,7 @@ describe('fixtures/ansible', async () => {
 
   it('is small', () => {
     expect(files.length).toBeGreaterThanOrEqual(25);
-    expect(files.length).toBeLessThanOrEqual(70);
+    expect(files.length).toBeLessThanOrEqual(100);
   });
 
   it('its inventory yields production and staging with their env_suffix', () => {

@@ -100,9 +100,17 @@ describe('flatpaks-to-quay on fixtures/ansible', () => {
       expect(bodhi).toMatch(new RegExp(`^container\\.source_registry = ${candidates.replace('.', '\\.')}$`, 'm'));
 
       const proxy = await render(dir, 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf', env);
-      const redirect = proxy.indexOf(`RewriteRule ^/v2/(.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
-      expect(redirect).toBeGreaterThan(0);
-      for (const rule of ['RewriteRule ^/v2/latest/', 'RewriteRule ^/v2/(.*)$ http://localhost']) expect(redirect).toBeLessThan(proxy.indexOf(rule));
+      const rule = proxy.split('\n').find((l) => l.startsWith('RewriteRule ') && l.includes('https://quay.io/')) ?? '';
+      expect(rule).toBe(`RewriteRule ^/v2/(.+/(?:manifests|blobs|tags)/.+)$ https://quay.io/v2/${target.slice('quay.io/'.length)}/$1 [R=302,L]`);
+      const redirect = proxy.indexOf(rule);
+      expect(proxy.slice(0, redirect)).toMatch(/RewriteCond %\{REQUEST_METHOD\} \^\(GET\|HEAD\)\$\n$/);
+      // The alias still applies first; the API's own paths never match the redirect.
+      expect(redirect).toBeGreaterThan(proxy.indexOf('RewriteRule ^/v2/latest/'));
+      expect(redirect).toBeLessThan(proxy.indexOf('RewriteRule ^/v2/(.*)$ http://localhost'));
+      const pattern = new RegExp(rule.split(' ')[1] as string);
+      for (const p of ['/v2/fedora/firefox/manifests/stable', '/v2/flatpak-runtime/blobs/sha256:ab12', '/v2/f38/gnome/tags/list']) expect(pattern.test(p), p).toBe(true);
+      for (const p of ['/v2/', '/v2/_catalog', '/signatures/x', '/index/static']) expect(pattern.test(p), p).toBe(false);
+      expect(proxy).not.toMatch(/ansimod/i);
       if (env.name === 'production') expect(redirect).toBeLessThan(proxy.indexOf('https://cdn.registry.fedoraproject.org/v2/'));
 
       const configmap = await render(dir, 'roles/openshift-apps/flatpak-indexer/templates/configmap.yml', env);
@@ -174,5 +182,43 @@ describe('flatpaks-to-quay --reverse', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('flatpaks-to-quay keeps components whole and the gate in place', () => {
+  it('refuses a map that sends a promotion source and its destination to one place, with the reason', async () => {
+    const maps = { 'candidate-registry.fedoraproject.org': 'quay.io/fedora', 'registry.fedoraproject.org': 'quay.io/fedora' };
+    await expect(planRecipe(fixture, recipe, registry, { options: { maps } })).rejects.toThrow(
+      /Bodhi promotes builds from candidate-registry\.fedoraproject\.org to registry\.fedoraproject\.org, and the map sends both to quay\.io\/fedora: the copy would do nothing/,
+    );
+    const defaults = recipe.options!['maps']!.default as Record<string, string>;
+    expect(new Set(Object.values(defaults)).size).toBe(Object.keys(defaults).length);
+  });
+
+  it('a plan moving the credentials but not the push target is an error naming both places', async () => {
+    const dir = copyRepo(fixture);
+    try {
+      rmSync(join(dir, 'inventory/group_vars/osbs_masters'));
+      rmSync(join(dir, 'inventory/group_vars/osbs_masters_stg'));
+      const plan = await planRecipe(dir, recipe, registry);
+      const split = plan.errors.filter((e) => e.code === 'COMPONENT_SPLIT');
+      expect(split.map((e) => e.message)).toEqual([
+        'OSBS: its credentials move (OSBS dockercfg secret templates (files/osbs/dockercfg-production-secret.j2, files/osbs/dockercfg-staging-secret.j2)) but what it pushes to stays (OSBS reactor config registries (not found)); what OSBS pushes to and the credentials it pushes with must move together',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('each component names one registry host per environment for what it pushes to and what it logs in to', async () => {
+    const plan = await planRecipe(fixture, recipe, registry);
+    const after = (p: string) => plan.changes.find((c) => c.path === p)!.after;
+    expect(after('inventory/group_vars/osbs_masters')).toContain('- url: https://quay.io/v2\n');
+    expect(after('inventory/group_vars/osbs_masters')).toContain('url: registry.fedoraproject.org\n');
+    expect(after('inventory/group_vars/osbs_masters_stg')).toContain('- url: "https://quay.io/v2"\n');
+    expect(after('files/osbs/dockercfg-production-secret.j2')).toContain('{"auths":{"quay.io":');
+    expect(after('playbooks/groups/buildvm.yml').match(/candidate_registry: "quay.io"/g)).toHaveLength(2);
+    expect(after('playbooks/groups/buildhw.yml')).toContain('candidate_registry: quay.io\n');
+    expect(after('playbooks/groups/buildvm.yml')).toContain('candidate_registry_osbs_username: "{{ candidate_registry_osbs_prod_username }}"');
   });
 });

@@ -76,6 +76,14 @@ const cases: BrokenInput[] = [
     },
   },
   {
+    name: 'a NUL byte in the first 8,000 bytes of the dockercfg (binary at a glance)',
+    breakIt(dir) {
+      const file = path.join(dir, DOCKERCFG);
+      writeFileSync(file, Buffer.concat([Buffer.from('\0'), readFileSync(file)]));
+      return { where: `${DOCKERCFG}:`, message: /binary at a glance/ };
+    },
+  },
+  {
     name: 'the dockercfg replaced by a symlink to a file outside the repository',
     breakIt(dir) {
       const outside = path.join(path.dirname(dir), 'outside-dockercfg.j2');
@@ -156,6 +164,17 @@ describe('one clear message per failure', () => {
     const { repo } = brokenRepo(caseNamed('a truncated dockercfg JSON'));
     const r = ansimod(['apply', '--repo', repo]);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('ansimod: '))).toHaveLength(1);
+  });
+});
+
+describe('audit and binary files', () => {
+  it('lists a target that is binary at a glance, not a binary file that holds no host', () => {
+    const { repo } = brokenRepo(caseNamed('a NUL byte in the first 8,000 bytes'));
+    writeFileSync(path.join(repo, 'files/logo.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 1, 2]));
+    const r = ansimod(['audit', '--repo', repo, '--format', 'json']);
+    const notRead = (JSON.parse(r.stdout) as { notRead: Array<{ code: string; path: string }> }).notRead;
+    expect(notRead.map((d) => `${d.code} ${d.path}`)).toEqual([`BINARY_FILE ${DOCKERCFG}`]);
+    expect(r.stderr).toContain(`${DOCKERCFG}: binary at a glance`);
   });
 });
 

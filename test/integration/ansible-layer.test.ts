@@ -98,13 +98,33 @@ async function expectedListing(ansible: AnsibleRepository, playbook: string): Pr
       const target = m ? resolvedAt(file, m.pair.value.range.start) : undefined;
       if (m && target && isAction(m.name, 'importTasks')) out.push(...(await expand(target, (await ansible.taskFile(target))?.entries ?? [], prefix)));
       else if (m && target && isAction(m.name, 'importRole')) out.push(...(await roleTasks(target)));
+      // An include_role task is listed under its own name, without the role prefix.
+      else if (m && isAction(m.name, 'includeRole')) out.push(e.name ?? m.name);
       else out.push(`${prefix}${e.name ?? m?.name ?? ''}`);
     }
     return out;
   };
+  // A role's dependencies (meta/main.yml) run first; a role with argument specs for `main`
+  // starts with the validation task ansible-core adds.
   const roleTasks = async (dir: string): Promise<string[]> => {
     const main = `${dir}/tasks/main.yml`;
-    return expand(main, (await ansible.taskFile(main))?.entries ?? [], `${roleName(dir)} : `);
+    const text = (f: string): string => {
+      try {
+        return readFileSync(path.join(fixtureDir, f), 'utf8');
+      } catch {
+        return '';
+      }
+    };
+    const meta = text(`${dir}/meta/main.yml`);
+    const depsBlock = /^dependencies:\s*\n((?:\s+-.*\n?)*)/m.exec(meta)?.[1] ?? '';
+    const deps = [...depsBlock.matchAll(/-\s*(?:role:\s*|name:\s*)?([\w./-]+)/g)].map((m) => [...ansible.roles.values()].find((r) => r.name === m[1])?.dir);
+    const out: string[] = [];
+    for (const d of deps) if (d) out.push(...(await roleTasks(d)));
+    const specs = [text(`${dir}/meta/argument_specs.yml`), meta].join('\n');
+    const spec = /argument_specs:\s*\n\s+main:\s*\n\s+short_description:\s*(.+)/.exec(specs);
+    if (spec) out.push(`${roleName(dir)} : Validating arguments against arg spec 'main' - ${spec[1]?.trim()}`);
+    out.push(...(await expand(main, (await ansible.taskFile(main))?.entries ?? [], `${roleName(dir)} : `)));
+    return out;
   };
   const out: string[][] = [];
   const read = async (p: string): Promise<void> => {

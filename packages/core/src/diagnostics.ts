@@ -28,6 +28,10 @@ export type ErrorCode =
   | 'RENDER_UNDEFINED'
   | 'TARGET_NOT_FOUND'
   | 'EDIT_CONFLICT'
+  /** Two renames onto one name, one file renamed twice, or a rename onto a file that stays. */
+  | 'RENAME_CONFLICT'
+  /** A reference that names a file ansimod cannot resolve (a rename would leave it behind). */
+  | 'UNRESOLVED_REFERENCE'
   /** A template whose shape a transform cannot edit safely (e.g. a key inside a `{% for %}`). */
   | 'UNSUPPORTED_TEMPLATE'
   | 'TYPE_ERROR'

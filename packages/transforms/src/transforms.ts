@@ -1,5 +1,8 @@
 import type { AnyTransform } from '@ansimod/core';
 import { insertRegistryRedirect } from './insert-registry-redirect/index.js';
+import { renameFile } from './rename-file/index.js';
+import { renameVariable } from './rename-variable/index.js';
+import { replaceHost } from './replace-host/index.js';
 import { setIniRegistryPerEnvironment } from './set-ini-registry-per-environment/index.js';
 import { swapDockerAuthHost } from './swap-docker-auth-host/index.js';
 import { swapRegistryEndpoint } from './swap-registry-endpoint/index.js';
@@ -13,4 +16,7 @@ export const transforms: readonly AnyTransform[] = [
   swapDockerAuthHost,
   insertRegistryRedirect,
   swapRegistryEndpoint,
+  replaceHost,
+  renameFile,
+  renameVariable,
 ];

@@ -2,7 +2,7 @@
  * `ansimod apply`: write the job's change in place — all or nothing. Every edit is computed and
  * verified first; if any target fails, nothing is written.
  */
-import { gitDirtyPaths, writeChangesAtomically } from '@ansimod/core';
+import { gitDirtyPaths, repoWritesOf, writeChangesAtomically } from '@ansimod/core';
 import { ExitCode, type Command } from '../command.js';
 import { failOnErrors, JOB_OPTIONS, runJob } from '../job.js';
 import { summarize } from './plan.js';
@@ -21,7 +21,7 @@ export const apply: Command = {
   async run(args, ctx) {
     const job = await runJob(args, ctx);
     failOnErrors(job.plan, ctx);
-    const paths = job.plan.changes.map((c) => c.path);
+    const paths = job.plan.changes.flatMap((c) => (c.renamedFrom !== undefined ? [c.renamedFrom, c.path] : [c.path]));
     const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
     for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);
     // The report is printed once everything is staged and checked, just before the renames, so
@@ -44,7 +44,7 @@ export const apply: Command = {
     };
     await writeChangesAtomically(
       ctx.repo,
-      job.plan.changes.map((c) => ({ path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode })),
+      job.plan.changes.flatMap(repoWritesOf),
       { beforeCommit: report, onWarning: (m) => ctx.err.line(`${ctx.err.color.yellow('warning:')} ${m}`) },
     );
     return ExitCode.Done;

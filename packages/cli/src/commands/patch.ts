@@ -6,6 +6,7 @@ import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
   AnsimodError,
+  fileChangeOf,
   formatPatch,
   formatPatchSeries,
   cleanForGit,
@@ -15,10 +16,8 @@ import {
   type EolAttributes,
   gitUserIdentity,
   wrapBody,
-  type FileChange,
   type PatchCommit,
   type PatchPerson,
-  type PlannedChange,
 } from '@ansimod/core';
 import { ExitCode, UsageError, type Command } from '../command.js';
 import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
@@ -185,10 +184,6 @@ export function parseAuthor(v: unknown): PatchPerson | undefined {
   return { name: m[1] as string, email: m[2] as string };
 }
 
-function toFileChange(c: PlannedChange): FileChange {
-  return { path: c.path, before: c.beforeBytes, after: c.afterBytes, modeBefore: c.mode, modeAfter: c.mode };
-}
-
 function commitFor(
   job: JobResult,
   paths: string[],
@@ -200,7 +195,7 @@ function commitFor(
   attributes: ReadonlyMap<string, EolAttributes>,
 ): PatchCommit {
   // As git stores them (.gitattributes text/eol), so that `git am` applies the mail.
-  const changes = cleanForGit(job.plan.changes.filter((c) => paths.includes(c.path)).map(toFileChange), attributes);
+  const changes = cleanForGit(job.plan.changes.filter((c) => paths.includes(c.path)).map(fileChangeOf), attributes);
   return { author, date, subject, body, ...(signoff ? { signoff } : {}), changes };
 }
 

@@ -42,7 +42,7 @@ export function planJson(job: JobResult): unknown {
     environments: plan.environments.map((e) => e.name),
     filesScanned: plan.filesScanned,
     stages: changesByStage(job),
-    changes: plan.changes.map((c) => ({ path: c.path, stages: c.stages, reasons: c.reasons, diff: unifiedDiff(c.path, c.before, c.after) })),
+    changes: plan.changes.map((c) => ({ path: c.path, stages: c.stages, reasons: c.reasons, diff: unifiedDiff(c.path, c.before, c.after, c.renamedFrom), ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}) })),
     notFound: plan.notFound,
     steps: plan.steps,
     errors: plan.errors,
@@ -51,8 +51,10 @@ export function planJson(job: JobResult): unknown {
 }
 
 /** A unified diff of one file, `a/` and `b/` prefixed like git. */
-export function unifiedDiff(path: string, before: string, after: string): string {
-  return createTwoFilesPatch(`a/${path}`, `b/${path}`, before, after, '', '', { context: 3 })
+export function unifiedDiff(path: string, before: string, after: string, renamedFrom?: string): string {
+  const rename = renamedFrom === undefined ? '' : `rename from ${renamedFrom}\nrename to ${path}\n`;
+  if (rename && before === after) return rename;
+  return rename + createTwoFilesPatch(`a/${renamedFrom ?? path}`, `b/${path}`, before, after, '', '', { context: 3 })
     .split('\n')
     .slice(1) // drop the "Index:"-less separator line the diff package writes first
     .join('\n');
@@ -76,7 +78,7 @@ export function printPlan(job: JobResult, ctx: CommandContext): void {
     ctx.out.line(c.bold(`== ${stage}: ${paths.length ? `${paths.length} file${paths.length > 1 ? 's' : ''}` : missing.length ? 'target not found' : 'nothing to change'}`));
     for (const p of paths) {
       const change = plan.changes.find((x) => x.path === p);
-      if (change) ctx.out.write(colorDiff(unifiedDiff(p, change.before, change.after), ctx.out));
+      if (change) ctx.out.write(colorDiff(unifiedDiff(p, change.before, change.after, change.renamedFrom), ctx.out));
     }
   }
   summarize(job, ctx);

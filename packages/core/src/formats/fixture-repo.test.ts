@@ -38,7 +38,7 @@ function load(root: string): Map<string, AnyDocument> {
 
 function formatOf(name: string): FormatName | 'text' {
   if (name.endsWith('.yml') || name.includes('group_vars/') || name.includes('host_vars/')) return 'yaml';
-  if (name.includes('dockercfg-')) return 'json';
+  if (name.includes('dockercfg-') || name.endsWith('.json')) return 'json';
   if (name.endsWith('.ini.j2') || name.endsWith('flatpak.conf') || name.endsWith('kojid.conf') || name.endsWith('.cfg') || name.endsWith('inventory/hosts')) return 'ini';
   if (name.endsWith('.conf')) return 'conf';
   return 'text';

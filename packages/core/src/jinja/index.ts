@@ -4,3 +4,4 @@ export { scanJinja } from './scanner.js';
 export { isBlockSet } from './blocks.js';
 export { tokenAt, firstEndingAfter, jinjaRanges, jinjaInRange, containsJinja, enclosingBlocks, isTag, type EnclosingBlock } from './query.js';
 export { maskJinja, type MaskOptions } from './mask.js';
+export { tokenizeExpression, variableNames, type ExpressionToken, type ExpressionTokenKind } from './expression.js';

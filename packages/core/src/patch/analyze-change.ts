@@ -24,6 +24,10 @@ export interface TextHunk {
  */
 export interface AnalyzedChange {
   readonly path: string;
+  /** The path before: `path`, or the old name of a renamed file. */
+  readonly oldPath: string;
+  /** For a rename: how much of the content stays, in percent (git's `similarity index`). */
+  readonly similarity?: number;
   readonly before: Uint8Array | null;
   readonly after: Uint8Array | null;
   readonly modeBefore: GitFileMode | null;
@@ -100,12 +104,16 @@ function resolveModes(change: FileChange): { modeBefore: GitFileMode | null; mod
  */
 export function analyzeChange(change: FileChange, crlf: CrlfMode): AnalyzedChange | null {
   assertPatchPath(change.path);
+  const renamed = change.renamedFrom !== undefined && change.renamedFrom !== change.path && change.before !== null && change.after !== null;
+  if (renamed) assertPatchPath(change.renamedFrom as string);
+  const oldPath = renamed ? (change.renamedFrom as string) : change.path;
   if (change.before === null && change.after === null) return null;
   const { modeBefore, modeAfter } = resolveModes(change);
   const before = change.before ?? EMPTY;
   const after = change.after ?? EMPTY;
   const contentChanged = change.before === null || change.after === null || !bytesEqual(before, after);
-  if (!contentChanged && modeBefore === modeAfter) return null;
+  if (!contentChanged && modeBefore === modeAfter && !renamed) return null;
+  const rename = renamed ? { oldPath, similarity: contentChanged ? similarityIndex(before, after) : 100 } : { oldPath };
 
   const statBinary = hasNulWithin(before, BINARY_PROBE) || hasNulWithin(after, BINARY_PROBE);
   const beforeUtf8 = decodeUtf8(before);
@@ -117,7 +125,7 @@ export function analyzeChange(change: FileChange, crlf: CrlfMode): AnalyzedChang
 
   if (statBinary) {
     return {
-      path: change.path, before: change.before, after: change.after, modeBefore, modeAfter, contentChanged,
+      path: change.path, ...rename, before: change.before, after: change.after, modeBefore, modeAfter, contentChanged,
       statBinary, patchBinary: true,
       added: contentChanged ? after.length : 0,
       deleted: contentChanged ? before.length : 0,
@@ -143,10 +151,44 @@ export function analyzeChange(change: FileChange, crlf: CrlfMode): AnalyzedChang
   }
   if (crlfLine && crlf === 'binary') patchBinary = true;
   return {
-    path: change.path, before: change.before, after: change.after, modeBefore, modeAfter, contentChanged,
+    path: change.path, ...rename, before: change.before, after: change.after, modeBefore, modeAfter, contentChanged,
     statBinary, patchBinary, added, deleted, hunks, oldText,
   };
 }
+
+/** Git's chunks for estimating similarity: a line with its `\n`, or 64 bytes of a longer one. */
+function chunks(bytes: Uint8Array): Map<string, number> {
+  const out = new Map<string, number>();
+  let start = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i] === 0x0a || i - start + 1 === 64 || i === bytes.length - 1) {
+      const key = Buffer.from(bytes.subarray(start, i + 1)).toString('latin1');
+      out.set(key, (out.get(key) ?? 0) + key.length);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * How much of a renamed file's content stays, in percent, estimated as git's rename detection
+ * does (`diffcore-rename`): the bytes of the line chunks both sides share over the larger size,
+ * rounded down. Git's own figure can differ by a few points; `git am` does not read it.
+ *
+ * @example
+ * similarityIndex(Buffer.from('a\nb\n'), Buffer.from('a\nc\n')); // => 50
+ */
+export function similarityIndex(before: Uint8Array, after: Uint8Array): number {
+  const max = Math.max(before.length, after.length);
+  if (max === 0) return 100;
+  const a = chunks(before);
+  let common = 0;
+  for (const [k, n] of chunks(after)) common += Math.min(n, a.get(k) ?? 0);
+  return Math.floor((common * 100) / max);
+}
+
+/** Below this similarity git writes a rename as a deletion and a creation (`-M50%`). */
+const RENAME_THRESHOLD = 50;
 
 /**
  * Analyses every change, drops the no-ops and sorts by path in git's order (bytewise).
@@ -160,12 +202,19 @@ export function analyzeChanges(changes: readonly FileChange[], crlf: CrlfMode): 
   const seen = new Set<string>();
   const out: AnalyzedChange[] = [];
   for (const change of changes) {
-    if (seen.has(change.path)) {
-      throw new AnsimodError({ code: 'INVALID_OPTION', message: `the same path is changed twice in one commit`, path: change.path });
+    for (const p of new Set([change.path, change.renamedFrom ?? change.path])) {
+      if (seen.has(p)) throw new AnsimodError({ code: 'INVALID_OPTION', message: `the same path is changed twice in one commit`, path: p });
+      seen.add(p);
     }
-    seen.add(change.path);
     const analyzed = analyzeChange(change, crlf);
-    if (analyzed) out.push(analyzed);
+    if (analyzed && analyzed.similarity !== undefined && analyzed.similarity < RENAME_THRESHOLD) {
+      // Too little stays for git to call it a rename: the old file goes, the new one comes.
+      const { renamedFrom, ...rest } = change;
+      const gone = analyzeChange({ ...rest, path: renamedFrom as string, after: null }, crlf);
+      const created = analyzeChange({ ...rest, before: null }, crlf);
+      if (gone) out.push(gone);
+      if (created) out.push(created);
+    } else if (analyzed) out.push(analyzed);
   }
   const keys = new Map(out.map((c) => [c, Buffer.from(c.path)]));
   return out.sort((a, b) => Buffer.compare(keys.get(a) as Buffer, keys.get(b) as Buffer));

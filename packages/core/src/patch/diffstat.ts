@@ -45,10 +45,37 @@ export function diffstatSummary(files: number, insertions: number, deletions: nu
   return `${out}\n`;
 }
 
+/**
+ * A renamed file's name in a diffstat, as git's `pprint_rename` writes it: the common leading
+ * directories and trailing part once, the rest as `{old => new}`.
+ *
+ * @example
+ * renameLabel('roles/a/templates/x.yml', 'roles/a/templates/x.yml.j2'); // => 'roles/a/templates/{x.yml => x.yml.j2}'
+ */
+export function renameLabel(a: string, b: string): string {
+  if (quoteGitPath(a) !== a || quoteGitPath(b) !== b) return `${quoteGitPath(a)} => ${quoteGitPath(b)}`;
+  let pfx = 0;
+  for (let i = 0; i < a.length && i < b.length && a[i] === b[i]; i++) if (a[i] === '/') pfx = i + 1;
+  // The common suffix starts at a slash; with a common prefix it may reach back to the prefix's slash.
+  let sfx = 0;
+  const adjust = pfx ? 1 : 0;
+  for (let i = a.length, j = b.length; i >= pfx - adjust && j >= pfx - adjust && (i === a.length ? j === b.length : a[i] === b[j]); i--, j--) {
+    if (i < a.length && a[i] === '/') sfx = a.length - i;
+  }
+  const aMid = Math.max(a.length - pfx - sfx, 0);
+  const bMid = Math.max(b.length - pfx - sfx, 0);
+  const mid = `${a.slice(pfx, pfx + aMid)} => ${b.slice(pfx, pfx + bMid)}`;
+  return pfx + sfx ? `${a.slice(0, pfx)}{${mid}}${a.slice(a.length - sfx)}` : mid;
+}
+
+function statName(f: AnalyzedChange): string {
+  return f.oldPath !== f.path ? renameLabel(f.oldPath, f.path) : quoteGitPath(f.path);
+}
+
 /** The diffstat of already analysed changes; see {@link diffstat}. */
 export function diffstatOfAnalyzed(files: readonly AnalyzedChange[], width = 72): string {
   if (files.length === 0) return '';
-  const names = files.map((f) => quoteGitPath(f.path));
+  const names = files.map(statName);
   let maxLen = 0;
   let maxChange = 0;
   let numberWidth = 0;
@@ -131,7 +158,10 @@ export function modeSummaryOfAnalyzed(files: readonly AnalyzedChange[]): string 
   const lines: string[] = [];
   for (const file of files) {
     const name = quoteGitPath(file.path);
-    if (file.modeBefore === null) lines.push(` create mode ${file.modeAfter} ${name}\n`);
+    if (file.similarity !== undefined) {
+      lines.push(` rename ${statName(file)} (${file.similarity}%)\n`);
+      if (file.modeBefore !== file.modeAfter) lines.push(` mode change ${file.modeBefore} => ${file.modeAfter}\n`);
+    } else if (file.modeBefore === null) lines.push(` create mode ${file.modeAfter} ${name}\n`);
     else if (file.modeAfter === null) lines.push(` delete mode ${file.modeBefore} ${name}\n`);
     else if (file.modeBefore !== file.modeAfter) lines.push(` mode change ${file.modeBefore} => ${file.modeAfter} ${name}\n`);
   }

@@ -77,13 +77,13 @@ function sectionBody(c: AnalyzedChange): string {
   if (!c.contentChanged) return '';
   if (c.patchBinary) return binaryPatchBody(c.before ?? EMPTY, c.after ?? EMPTY);
   if (c.hunks.length === 0) return '';
-  const minus = c.before === null ? '/dev/null' : fileLabel(c.path, 'a/');
+  const minus = c.before === null ? '/dev/null' : fileLabel(c.oldPath, 'a/');
   const plus = c.after === null ? '/dev/null' : fileLabel(c.path, 'b/');
   return `--- ${minus}\n+++ ${plus}\n${formatHunks(c.hunks, c.oldText)}`;
 }
 
 function singleSection(c: AnalyzedChange): string {
-  const out: string[] = [`diff --git ${quoteGitPath(c.path, 'a/')} ${quoteGitPath(c.path, 'b/')}\n`];
+  const out: string[] = [`diff --git ${quoteGitPath(c.oldPath, 'a/')} ${quoteGitPath(c.path, 'b/')}\n`];
   const oldId = c.before === null ? NULL_BLOB_ID : gitBlobId(c.before);
   const newId = c.after === null ? NULL_BLOB_ID : gitBlobId(c.after);
   if (c.before === null) {
@@ -92,6 +92,9 @@ function singleSection(c: AnalyzedChange): string {
     out.push(`deleted file mode ${c.modeBefore}\n`, `index ${oldId}..${newId}\n`);
   } else {
     if (c.modeBefore !== c.modeAfter) out.push(`old mode ${c.modeBefore}\n`, `new mode ${c.modeAfter}\n`);
+    if (c.similarity !== undefined) {
+      out.push(`similarity index ${c.similarity}%\n`, `rename from ${quoteGitPath(c.oldPath)}\n`, `rename to ${quoteGitPath(c.path)}\n`);
+    }
     if (c.contentChanged) {
       out.push(c.modeBefore === c.modeAfter ? `index ${oldId}..${newId} ${c.modeAfter}\n` : `index ${oldId}..${newId}\n`);
     }
@@ -113,7 +116,7 @@ export function fileDiff(c: AnalyzedChange, crlf: CrlfMode): string {
   const typeChange =
     c.modeBefore !== null && c.modeAfter !== null && (c.modeBefore === '120000') !== (c.modeAfter === '120000');
   if (!typeChange) return singleSection(c);
-  const deletion = analyzeChange({ path: c.path, before: c.before, after: null, modeBefore: Number.parseInt(c.modeBefore as string, 8) }, crlf);
+  const deletion = analyzeChange({ path: c.oldPath, before: c.before, after: null, modeBefore: Number.parseInt(c.modeBefore as string, 8) }, crlf);
   const creation = analyzeChange({ path: c.path, before: null, after: c.after, modeAfter: Number.parseInt(c.modeAfter as string, 8) }, crlf);
   return (deletion ? singleSection(deletion) : '') + (creation ? singleSection(creation) : '');
 }

@@ -203,7 +203,7 @@ export function formatPatchSeries(commits: readonly PatchCommit[], options: Form
   const latest = new Map<string, Uint8Array | null>();
   commits.forEach((commit, i) => {
     for (const change of commit.changes) {
-      const previous = latest.get(change.path);
+      const previous = latest.get(change.renamedFrom ?? change.path);
       const sameStart =
         previous === undefined ||
         (previous === null ? change.before === null : change.before !== null && Buffer.compare(previous, change.before) === 0);
@@ -214,6 +214,7 @@ export function formatPatchSeries(commits: readonly PatchCommit[], options: Form
           path: change.path,
         });
       }
+      if (change.renamedFrom !== undefined) latest.set(change.renamedFrom, null);
       latest.set(change.path, change.after);
     }
   });

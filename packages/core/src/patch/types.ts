@@ -28,6 +28,12 @@ export interface PatchPerson {
 export interface FileChange {
   /** Path relative to the repository root, POSIX separators, no leading `./`. */
   path: string;
+  /**
+   * The path the file had before, when the change renames it (`path` is then the new name):
+   * written as git writes a rename (`similarity index`, `rename from`, `rename to`), or as a
+   * deletion and a creation when less than half the content stays, as git decides.
+   */
+  renamedFrom?: string;
   before: Uint8Array | null;
   after: Uint8Array | null;
   modeBefore?: number;

@@ -183,6 +183,11 @@ export class ByteCorpus {
     return this.kept[i] === Kept.Yes || this.kept[i] === Kept.Dropped;
   }
 
+  /** True when the file was read and found binary at a glance (a NUL in its first bytes). */
+  isBinary(i: number): boolean {
+    return this.kept[i] === Kept.Binary;
+  }
+
   /** Reads the deferred files that `only` accepts (all of them without it), as the scan would have. */
   private readDeferred(only?: (i: number) => boolean): void {
     const patterns = [...this.droppedHits.keys()];

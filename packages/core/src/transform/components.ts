@@ -69,7 +69,7 @@ export function componentErrors(recipe: Pick<Recipe, 'components'>, plan: Plan):
         severity: 'error',
         ...(path ? { path } : {}),
         message:
-          `${c.name}: ${aName} moves (${places(a, 'changed')}) but ${bName} stays (${places(b)}); ` +
+          `${c.name}: ${aName} ${aName === 'its credentials' ? 'move' : 'moves'} (${places(a, 'changed')}) but ${bName} ${bName === 'its credentials' ? 'stay' : 'stays'} (${places(b)}); ` +
           `what ${c.name} pushes to and the credentials it pushes with must move together`,
       });
     };

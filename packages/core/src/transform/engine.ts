@@ -11,7 +11,7 @@ import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
-import { selectorFor, type AnyTransform, type FileEdit, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
+import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
 import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
@@ -37,6 +37,8 @@ export interface PlannedChange {
   /** Full st_mode of the file. */
   mode: number;
   encoding: TextEncodingName;
+  /** The path before, when the plan renames the file (`path` is then the new one). */
+  renamedFrom?: string;
   /** Stages whose steps edited this file, in recipe order. */
   stages: string[];
   /** Why each edit was made. */
@@ -137,7 +139,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
   const editsByPath = new Map<string, Array<{ edit: TextEdit; stage: string; target: string }>>();
+  const renames = new Map<string, { rename: FileRename; stage: string }>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
+  const binaryNamed = new Set<string>();
 
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
@@ -216,8 +220,18 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       } else {
         report.found = true;
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
+        for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
       }
+    }
+    // A file the step would target but that is binary at a glance is an error naming it (exit 3,
+    // nothing written), not a silent "not found".
+    for (const p of await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
+      if (select.paths && !matchesPaths(p, select.paths)) continue;
+      report.found = true;
+      if (binaryNamed.has(p)) continue;
+      binaryNamed.add(p);
+      errors.push({ code: 'BINARY_FILE', severity: 'error', path: p, message: `${step.target}: ${BINARY_TARGET_MESSAGE}` });
     }
     stepReports.push(report);
     lap(`step ${step.stage}`);
@@ -225,6 +239,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
 
   const changes: PlannedChange[] = [];
   const afterTexts = new Map<string, string>();
+  // A renamed file without edits is a change too (its bytes stay); its edits, if any, are made
+  // under its old path.
+  for (const from of renames.keys()) if (!editsByPath.has(from)) editsByPath.set(from, []);
+  let existing: Set<string> | undefined;
   for (const [p, list] of [...editsByPath.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const loaded = await repo.load(p);
     if (!loaded || repo.isOutside(p)) {
@@ -248,26 +266,38 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       errors.push({ ...err.diagnostic, path: p });
       continue;
     }
-    if (after === loaded.text) continue;
+    const rename = renames.get(p);
+    if (after === loaded.text && !rename) continue;
+    if (rename) {
+      existing ??= new Set(repo.paths());
+      const problem = renameProblem(rename.rename, existing, renames);
+      if (problem) {
+        errors.push(problem);
+        continue;
+      }
+    }
     afterTexts.set(p, after);
     changes.push({
-      path: p,
+      path: rename?.rename.to ?? p,
+      ...(rename ? { renamedFrom: p } : {}),
       before: loaded.text,
       after,
       beforeBytes: loaded.bytes,
       afterBytes: encodeSource(after, loaded.encoding),
       mode: loaded.entry.mode,
       encoding: loaded.encoding,
-      stages: [...new Set(list.map((x) => x.stage))],
-      reasons: [...new Set(list.map((x) => x.edit.reason).filter((r): r is string => !!r))],
+      stages: [...new Set([...list.map((x) => x.stage), ...(rename ? [rename.stage] : [])])],
+      reasons: [...new Set([...list.map((x) => x.edit.reason), rename?.rename.reason].filter((r): r is string => !!r))],
       spans: list.map((x) => ({ start: x.edit.start, end: x.edit.end, stage: x.stage, target: x.target })),
     });
   }
+  changes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 
+  const renamed = new Map(changes.filter((c) => c.renamedFrom !== undefined).map((c) => [c.renamedFrom as string, c.path]));
   const verified = opts.verifyEnvironments ? environments.filter((e) => opts.verifyEnvironments?.includes(e.name)) : environments;
-  const verification = { repo, environments: verified, afterTexts, renders: new Map(), parsed: new Map() };
+  const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
-    const document = repo.documentOf((await repo.load(change.path)) as LoadedFile);
+    const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
@@ -292,6 +322,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   }
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
+
+/** Why a target that is binary at a glance is not read (engine and audit say the same). */
+export const BINARY_TARGET_MESSAGE = 'binary at a glance (a NUL byte in its first 8,000 bytes): not read, not edited';
 
 /** Thrown by a visited file's `document` when it parsed as a format the step did not select. */
 const formatNotSelected = new Error('document format not selected');
@@ -320,6 +353,26 @@ function addEdit(map: Map<string, Array<{ edit: TextEdit; stage: string; target:
   const list = map.get(p) ?? [];
   list.push({ edit, stage, target });
   map.set(p, list);
+}
+
+/** Records a rename; one file renamed to two names is an error (the same rename twice counts once). */
+function addRename(map: Map<string, { rename: FileRename; stage: string }>, r: FileRename, stage: string, errors: Diagnostic[]): void {
+  const known = map.get(r.from);
+  if (known && known.rename.to !== r.to) {
+    errors.push({ code: 'RENAME_CONFLICT', severity: 'error', path: r.from, message: `renamed to both ${known.rename.to} and ${r.to}` });
+    return;
+  }
+  if (!known) map.set(r.from, { rename: r, stage });
+}
+
+/** Why a rename cannot be made: an unsafe name, or a name another file has (and keeps) or gets. */
+function renameProblem(r: FileRename, existing: ReadonlySet<string>, all: ReadonlyMap<string, { rename: FileRename }>): Diagnostic | undefined {
+  const bad = r.to.startsWith('/') || r.to.split('/').some((seg) => seg === '' || seg === '.' || seg === '..') || r.to.includes('\\');
+  if (bad) return { code: 'UNSAFE_PATH', severity: 'error', path: r.from, message: `cannot rename to ${JSON.stringify(r.to)}: not a repository-relative path` };
+  if (existing.has(r.to) && !all.has(r.to)) return { code: 'RENAME_CONFLICT', severity: 'error', path: r.from, message: `cannot rename to ${r.to}: that file exists` };
+  const twice = [...all.values()].filter((x) => x.rename.to === r.to);
+  if (twice.length > 1) return { code: 'RENAME_CONFLICT', severity: 'error', path: r.from, message: `${twice.map((x) => x.rename.from).join(' and ')} would both become ${r.to}` };
+  return undefined;
 }
 
 /** Two steps may reach the same definition (a shared variable): identical edits count once. */

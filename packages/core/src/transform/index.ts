@@ -8,5 +8,6 @@ export * from './engine.js';
 export * from './repo-index.js';
 export * from './verify.js';
 export * from './run-recipe.js';
+export * from './planned-writes.js';
 export * from './components.js';
 export * from './ansible-view.js';

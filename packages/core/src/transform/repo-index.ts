@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { formatsFromPath, parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
+import { includeCandidates } from '../ansible/references-resolve.js';
 import { readByAnsible } from '../repo/ansible-files.js';
 import { AnsimodError } from '../diagnostics.js';
 import { ByteCorpus } from '../repo/corpus.js';
@@ -147,6 +148,44 @@ export class RepoIndex implements RepoView {
   }
 
   /**
+   * Files the search left out as binary at a glance ({@link binaryAtAGlance}: a NUL in the first
+   * 8,000 bytes) that a step would otherwise target: in the scope, and holding a needle (with no
+   * needles, a name that itself decides a selected format). Each is named as an error by the
+   * engine and the audit, never silently "not found". Reads only those binary files again.
+   *
+   * @example
+   * await repo.binaryPathsContaining(['registry.example.org'], { formats: ['yaml'] }); // => ['roles/a/tasks/main.yml']
+   */
+  async binaryPathsContaining(needles: readonly string[], scope: SearchScope = {}): Promise<string[]> {
+    await this.pathsContaining(needles, scope); // reads the deferred files of the scope
+    const corpus = this.corpus as ByteCorpus;
+    const patterns = needles.flatMap(bytePatterns);
+    const mayBe = this.mayBe(scope);
+    const out: string[] = [];
+    const consider = (p: string, binary: () => boolean): void => {
+      if (mayBe && !mayBe(p)) return;
+      if (!patterns.length && !formatsFromPath(p)) return;
+      if (!binary()) return;
+      const bytes = patterns.length ? this.rawBytes(p) : undefined;
+      if (!patterns.length || (bytes && patterns.some((b) => bytes.includes(b)))) out.push(p);
+    };
+    this.corpusPaths.forEach((p, i) => consider(p, () => corpus.isBinary(i)));
+    for (const p of this.extraPaths) {
+      consider(p, () => {
+        const bytes = this.rawBytes(p);
+        return bytes !== undefined && binaryAtAGlance(bytes);
+      });
+    }
+    return out.sort((a, b) => (this.order.get(a) as number) - (this.order.get(b) as number));
+  }
+
+  /** A listed file's bytes as they are on disk (bounded), or undefined when it cannot be read. */
+  private rawBytes(p: string): Buffer | undefined {
+    const entry = this.byPath.get(p);
+    return entry && readOrUndefined(entry.absolutePath);
+  }
+
+  /**
    * A test of whether a path is in the scope, or undefined when every path is. With formats: its
    * name allows one of them ({@link formatsFromPath}; a name that leaves it to the content
    * allows any). A file that does not parse is read as text, so with `text` among the formats
@@ -278,15 +317,10 @@ export class RepoIndex implements RepoView {
 
   /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
   resolveInclude(name: string, fromPath: string): string | undefined {
-    const clean = name.replace(/^\.\//, '');
-    const dir = path.posix.dirname(fromPath);
-    const candidates = [path.posix.normalize(path.posix.join(dir, clean))];
-    const roleTemplates = fromPath.match(/^(.*\/templates)\//);
-    if (roleTemplates?.[1]) candidates.push(path.posix.join(roleTemplates[1], clean));
-    for (const c of candidates) if (this.byPath.has(c)) return c;
-    return undefined;
+    return includeCandidates(name, fromPath).find((c) => this.byPath.has(c));
   }
 }
+
 
 /**
  * The byte strings a text containing `needle` must contain: its UTF-8 bytes, and its latin-1

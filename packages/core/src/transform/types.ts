@@ -49,6 +49,12 @@ export interface RenderCheck {
   expect: (before: RenderedData, env: Environment) => RenderedData;
   /** Environments to check (default: all). */
   environments?: readonly string[];
+  /**
+   * When true, an environment in which the before state does not render is not checked (a
+   * transform that edits any file naming a host cannot tell which ones render today); the
+   * after state must still render wherever the before did.
+   */
+  skipUnrendered?: boolean;
 }
 
 /** An edit to a file, possibly another one than the file being visited (a variable's definition). */
@@ -57,9 +63,22 @@ export interface FileEdit extends TextEdit {
   path?: string;
 }
 
+/**
+ * A file to rename (as `git mv` does): the file moves with the edits made to it under its old
+ * path, and the patch shows a rename.
+ *
+ * @example
+ * const r: FileRename = { from: 'roles/a/templates/app.yml', to: 'roles/a/templates/app.yml.j2', reason: 'templates get .j2' };
+ */
+export interface FileRename {
+  from: string;
+  to: string;
+  reason?: string;
+}
+
 /** What a transform did with one file (jscodeshift's ok / nochange / skip / error). */
 export type VisitResult =
-  | { outcome: 'changed'; edits: FileEdit[]; checks?: RenderCheck[]; notes?: string[] }
+  | { outcome: 'changed'; edits: FileEdit[]; renames?: FileRename[]; checks?: RenderCheck[]; notes?: string[] }
   | { outcome: 'nochange'; /** the file is a target already in the wanted state */ matched?: boolean; notes?: string[] }
   | { outcome: 'skip'; reason: string }
   | { outcome: 'error'; diagnostic: Diagnostic };

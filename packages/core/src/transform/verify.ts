@@ -4,6 +4,7 @@ import { parseDocument, type AnyDocument, type FormatName } from '../formats/ind
 import { renderTemplate } from '../render/index.js';
 import { unverifiableHere } from '../render/undefined-variables.js';
 import type { PlannedChange } from './engine.js';
+import { includeCandidates } from '../ansible/references-resolve.js';
 import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
@@ -14,6 +15,8 @@ export interface VerificationContext {
   environments: readonly Environment[];
   /** Edited texts by path (files not in the map are unchanged). */
   afterTexts: ReadonlyMap<string, string>;
+  /** Files the plan renames: old path → new path (the after state has them under the new one). */
+  renamed?: ReadonlyMap<string, string>;
   /**
    * Renders already made, shared by the checks of one plan: a file's structural check and its
    * transforms' render checks render the same states (key: phase, environment, path, extra vars).
@@ -81,11 +84,26 @@ function renderUncached(v: VerificationContext, path: string, text: string, env:
   return renderTemplate(text, { ...env.vars, ...extra }, {
     path,
     resolveInclude: (name: string, from: string) => {
-      const resolved = v.repo.resolveInclude(name, from);
+      const resolved = phase === 'after' && v.renamed?.size ? resolveAfterRenames(v, name, from) : v.repo.resolveInclude(name, from);
       if (!resolved) return undefined;
       return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
     },
   });
+}
+
+/**
+ * An include resolved in the after state of a plan that renames files: a renamed file is found
+ * under its new name only. Returns the file's path in the repository (its old path).
+ */
+function resolveAfterRenames(v: VerificationContext, name: string, from: string): string | undefined {
+  const renamed = v.renamed as ReadonlyMap<string, string>;
+  const back = new Map([...renamed].map(([a, b]) => [b, a]));
+  for (const c of includeCandidates(name, from)) {
+    const old = back.get(c);
+    if (old !== undefined) return old;
+    if (!renamed.has(c) && v.repo.loadSync(c) !== undefined) return c;
+  }
+  return undefined;
 }
 
 /**
@@ -108,7 +126,7 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
   if (!isTemplatePath(change.path) || !after.jinja.hasJinja) return [];
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
-    const b = await render(v, change.path, change.before, env, 'before');
+    const b = await render(v, change.renamedFrom ?? change.path, change.before, env, 'before');
     if (!b.ok) continue; // a template that does not render today is not ours to judge
     const a = await render(v, change.path, change.after, env, 'after');
     problems.push(...undefinedWarning(v, change.path, env, [...b.undefinedVars, ...a.undefinedVars]));
@@ -141,7 +159,9 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
     const datas: RenderedData[] = [];
     for (const phase of ['before', 'after'] as const) {
       const extra = check.vars ? await check.vars(env, phase) : {};
-      const r = await render(v, check.path, phase === 'before' ? beforeText : afterText, env, phase, extra);
+      const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
+      const r = await render(v, at, phase === 'before' ? beforeText : afterText, env, phase, extra);
+      if (!r.ok && phase === 'before' && check.skipUnrendered) break;
       if (!r.ok) {
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;

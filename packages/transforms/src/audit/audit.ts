@@ -1,4 +1,4 @@
-import { LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
+import { BINARY_TARGET_MESSAGE, LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
@@ -188,5 +188,7 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
       });
     }
   }
-  return { references, filesScanned: walk.files.length, notRead: repo.refusedFiles().map((e) => e.diagnostic) };
+  // A file holding a mapped host that is binary at a glance is listed, not silently left out.
+  const binary: Diagnostic[] = (await repo.binaryPathsContaining(map.needles())).map((p) => ({ code: 'BINARY_FILE', severity: 'warning', path: p, message: BINARY_TARGET_MESSAGE }));
+  return { references, filesScanned: walk.files.length, notRead: [...repo.refusedFiles().map((e) => e.diagnostic), ...binary] };
 }

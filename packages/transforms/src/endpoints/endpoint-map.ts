@@ -82,6 +82,25 @@ export class EndpointMap {
     return this.rules.map((r) => r.host + r.path);
   }
 
+  /**
+   * The mapped source a run of host characters starts with, where the source ends at a label
+   * boundary (`.`, `:`, or `/` for a `host/namespace` source), and the rest of the run.
+   *
+   * @example
+   * EndpointMap.from({ 'registry.example.org': 'quay.io/x' }).matchHost('registry.example.org.cert');
+   * // => { host: 'registry.example.org', suffix: '.cert' }
+   */
+  matchHost(value: string): { host: string; suffix: string } | undefined {
+    const v = value.toLowerCase();
+    for (const r of this.rules) {
+      const h = r.host + r.path;
+      if (v === h) return { host: h, suffix: '' };
+      const next = v[h.length];
+      if (v.startsWith(h) && (next === '.' || next === ':' || (next === '/' && h.includes('/')))) return { host: h, suffix: value.slice(h.length) };
+    }
+    return undefined;
+  }
+
   /** Every target, for recognising values that were already migrated. */
   allTargets(): EndpointTarget[] {
     return [...this.targets.values()];

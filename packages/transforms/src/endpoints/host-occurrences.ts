@@ -1,8 +1,23 @@
 import type { Environment } from '@ansimod/core';
-import type { EndpointMap } from './endpoint-map.js';
 import { isHostChar } from './host-chars.js';
 
-/** One place where a mapped registry host is written, possibly split by Jinja. */
+/**
+ * The hosts a search looks for: an {@link EndpointMap} (registry hosts) or any other host map
+ * (`replace-host`'s names and `*.domain` patterns).
+ */
+export interface HostMatcher {
+  /** Substrings every reference to a host must contain, even one split by Jinja (the cheap pre-filter). */
+  needles(): string[];
+  /** True when some source has a namespace path (`quay.io/fedora`, an inverted registry map). */
+  hasPathSources(): boolean;
+  /**
+   * The host a whole run of host characters (Jinja evaluated) names, and what follows it in the
+   * run (`.cert` of `host.cert`), or undefined when the run starts with no host of the map.
+   */
+  matchHost(value: string): { host: string; suffix: string } | undefined;
+}
+
+/** One place where a mapped host is written, possibly split by Jinja. */
 export interface HostOccurrence {
   /** Offsets of the host as written (Jinja included), in the text searched. */
   start: number;
@@ -55,16 +70,6 @@ function expandRun(text: string, anchor: number): [number, number] {
   return [start, end];
 }
 
-function matchHost(value: string, sources: readonly string[]): { host: string; suffix: string } | undefined {
-  const v = value.toLowerCase();
-  for (const h of sources) {
-    if (v === h) return { host: h, suffix: '' };
-    const next = v[h.length];
-    if (v.startsWith(h) && (next === '.' || next === ':' || (next === '/' && h.includes('/')))) return { host: h, suffix: value.slice(h.length) };
-  }
-  return undefined;
-}
-
 const PATH_SEGMENT = /^\/[A-Za-z0-9._-]+/;
 
 /** For sources with a namespace (`quay.io/fedora`), the run goes on over `/segment`s. */
@@ -72,6 +77,26 @@ function extendOverPath(text: string, end: number): number {
   let e = end;
   for (let m = PATH_SEGMENT.exec(text.slice(e, e + 256)); m; m = PATH_SEGMENT.exec(text.slice(e, e + 256))) e += m[0].length;
   return e;
+}
+
+/**
+ * The runs of host characters, `\.` escapes and `{{ … }}` expressions around each needle of the
+ * map (`[start, end]`, sorted): every place a host of the map may be written, before any is
+ * evaluated. {@link findHostOccurrences} keeps those that name a host of the map.
+ *
+ * @example
+ * hostRuns('ssh {{ name }}.iad2.example.org', map); // => [[4, 30]]
+ */
+export function hostRuns(text: string, map: Pick<HostMatcher, 'needles' | 'hasPathSources'>): Array<[number, number]> {
+  const withPaths = map.hasPathSources();
+  const runs = new Map<number, number>();
+  for (const needle of map.needles()) {
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
+      const [s, e] = expandRun(text, i);
+      if (e > s && !runs.has(s)) runs.set(s, withPaths ? extendOverPath(text, e) : e);
+    }
+  }
+  return [...runs.entries()].sort((a, b) => a[0] - b[0]);
 }
 
 /**
@@ -86,21 +111,12 @@ function extendOverPath(text: string, end: number): number {
  */
 export async function findHostOccurrences(
   text: string,
-  map: EndpointMap,
+  map: HostMatcher,
   environments: readonly Environment[],
   evaluate: Evaluate,
 ): Promise<HostOccurrence[]> {
-  const sources = map.sources();
-  const withPaths = map.hasPathSources();
-  const runs = new Map<number, number>();
-  for (const needle of map.needles()) {
-    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + needle.length)) {
-      const [s, e] = expandRun(text, i);
-      if (e > s && !runs.has(s)) runs.set(s, withPaths ? extendOverPath(text, e) : e);
-    }
-  }
   const out: HostOccurrence[] = [];
-  for (const [start, end] of [...runs.entries()].sort((a, b) => a[0] - b[0])) {
+  for (const [start, end] of hostRuns(text, map)) {
     const source = text.slice(start, end);
     const plain = source.replace(/\\\./g, '.');
     const templated = plain.includes('{{');
@@ -108,7 +124,7 @@ export async function findHostOccurrences(
     let endpoint: string | undefined;
     let suffix = '';
     if (!templated) {
-      const m = matchHost(plain, sources);
+      const m = map.matchHost(plain);
       if (!m) continue;
       for (const env of environments) byEnv[env.name] = m.host;
       endpoint = m.host;
@@ -116,7 +132,7 @@ export async function findHostOccurrences(
     } else {
       for (const env of environments) {
         const value = await evaluate(plain, env).catch(() => undefined);
-        const m = value === undefined ? undefined : matchHost(value, sources);
+        const m = value === undefined ? undefined : map.matchHost(value);
         if (!m) continue;
         byEnv[env.name] = m.host;
         endpoint ??= m.host;

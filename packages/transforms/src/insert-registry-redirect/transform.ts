@@ -15,8 +15,19 @@ import { envCondition } from '../endpoints/per-environment.js';
 import type { Evaluate } from '../endpoints/host-occurrences.js';
 import { looksLikeServedVhost, servedDestnames, vhostLinks, type VhostLink } from './vhost-templates.js';
 
-/** Marks the lines this transform inserts, so a second run recognises them and `--reverse` removes them. */
-export const REDIRECT_MARKER = '# ansimod: pulls under /v2/ are redirected to';
+/**
+ * The comment above the inserted rules, written as the repository's own comments are: it says
+ * what the rules do, and lets a second run recognise them and `--reverse` remove them.
+ */
+export const REDIRECT_MARKER = '# Image pulls (manifests, blobs, tag lists) are redirected to';
+/** How the comment read before: still recognised, so such a redirect is neither added twice nor left by --reverse. */
+const FORMER_MARKERS = ['# ansimod: pulls under /v2/ are redirected to'];
+
+/**
+ * The repository paths of the registry API (`/v2/<name>/manifests|blobs|tags/…`); the API's own
+ * paths (`/v2/`, `/v2/_catalog`) do not match and are served as before.
+ */
+export const REPOSITORY_PATH = '^/v2/(.+/(?:manifests|blobs|tags)/.+)$';
 
 const V2_PATTERN = /^"?\^?\/v2(\/|\b)/;
 
@@ -30,7 +41,7 @@ interface Redirect {
 function redirectLines({ target: t, onlyHost }: Redirect): string[] {
   const ns = t.namespace ? `${t.namespace}/` : '';
   const host = onlyHost ? [`RewriteCond %{HTTP_HOST} ^${onlyHost.replace(/\./g, '\\.')}$ [NC]`] : [];
-  return [...host, 'RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ^/v2/(.+)$ https://${t.host}/v2/${ns}$1 [R=302,L]`];
+  return [...host, 'RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$', `RewriteRule ${REPOSITORY_PATH} https://${t.host}/v2/${ns}$1 [R=302,L]`];
 }
 
 /**
@@ -41,7 +52,8 @@ function redirectLines({ target: t, onlyHost }: Redirect): string[] {
 function redirectBlock(byEnv: ReadonlyMap<Environment, Redirect>, environments: readonly Environment[]): string[] {
   const redirects = [...byEnv.values()];
   const first = redirects[0] as Redirect;
-  const header = `${REDIRECT_MARKER} ${[...new Set(redirects.map((r) => r.target.text))].join(' / ')}`;
+  const targets = [...new Set(redirects.map((r) => r.target.text))];
+  const header = `${REDIRECT_MARKER} ${targets.length === 1 ? targets[0] : [...byEnv].map(([e, r]) => `${r.target.text} in ${e.name}`).join(', ')}`;
   const everywhere = environments.every((e) => byEnv.has(e));
   if (everywhere && redirects.every((r) => r.target.text === first.target.text && r.onlyHost === first.onlyHost)) return [header, ...redirectLines(first), ''];
   const envs = [...byEnv.entries()];
@@ -61,6 +73,14 @@ function isV2Rule(n: ConfNode): boolean {
 }
 
 /**
+ * A `/v2/` rule that rewrites onto another repository path of this registry (`^/v2/latest/(.*)
+ * /v2/f38/$1`): an alias, which must still apply before pulls are redirected.
+ */
+function isV2Alias(n: ConfNode): boolean {
+  return isV2Rule(n) && n.kind === 'directive' && /^"?\/v2\//.test(n.args[1]?.raw ?? '');
+}
+
+/**
  * Where pulls must be redirected: ahead of the first rule that handles `/v2/` — a `/v2/`
  * RewriteRule (with the RewriteCond lines that guard it) or an `{% include %}` of a file that
  * has such rules — lifted out of any Jinja block or `<Section>` around it, so that it applies
@@ -74,7 +94,7 @@ async function insertionPoint(doc: ConfDocument, includesV2: (target: string) =>
       continue;
     }
     let hit = false;
-    if (isV2Rule(n)) hit = true;
+    if (isV2Rule(n) && !isV2Alias(n)) hit = true;
     else if (n.kind === 'jinja' && n.include?.target && (await includesV2(n.include.target))) hit = true;
     if (n.kind === 'directive' || n.kind === 'open') {
       if (!hit) groupStart = undefined;
@@ -98,7 +118,7 @@ async function insertionPoint(doc: ConfDocument, includesV2: (target: string) =>
 }
 
 function markerRange(doc: ConfDocument): { first: ConfNode; last: ConfNode } | undefined {
-  const i = doc.nodes.findIndex((n) => n.kind === 'comment' && doc.text.slice(n.start, n.end).trim().startsWith(REDIRECT_MARKER));
+  const i = doc.nodes.findIndex((n) => n.kind === 'comment' && [REDIRECT_MARKER, ...FORMER_MARKERS].some((m) => doc.text.slice(n.start, n.end).trim().startsWith(m)));
   if (i < 0) return undefined;
   let j = i + 1;
   let lastRule = i;
@@ -155,16 +175,17 @@ function servedSite(repo: RepoView, servedHost: string, environments: readonly E
 
 /**
  * `insert-registry-redirect`: on the reverse-proxy template of a registry's virtual host, inserts
- * a redirect of pulls (GET/HEAD under `/v2/`) to the same repository on the new registry —
- * `https://<host>/v2/<namespace>/<rest>` for each environment's map — ahead of the existing
- * `/v2/` rules (an included file's rules, like a CDN blob rule, included). Other paths are untouched.
+ * a redirect of pulls (GET/HEAD of repository paths: manifests, blobs, tag lists) to the same
+ * repository on the new registry — `https://<host>/v2/<namespace>/<rest>` for each environment's
+ * map — after the alias rules and ahead of the other `/v2/` rules (an included file's rules, like
+ * a CDN blob rule, included). The API's own paths and all other paths are untouched.
  *
  * @example
- * // RewriteEngine on
- * // + # ansimod: pulls under /v2/ are redirected to quay.io/fedora
- * // + RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$
- * // + RewriteRule ^/v2/(.+)$ https://quay.io/v2/fedora/$1 [R=302,L]
  * // RewriteRule ^/v2/latest/(.*) /v2/f38/$1 [R,L]
+ * // + # Image pulls (manifests, blobs, tag lists) are redirected to quay.io/fedora
+ * // + RewriteCond %{REQUEST_METHOD} ^(GET|HEAD)$
+ * // + RewriteRule ^/v2/(.+/(?:manifests|blobs|tags)/.+)$ https://quay.io/v2/fedora/$1 [R=302,L]
+ * // {% include './reversepassproxy.registry-generic.conf' %}
  */
 export const insertRegistryRedirect = defineRedirect();
 
@@ -213,7 +234,7 @@ function defineRedirect() {
 
       const existing = markerRange(doc);
       if (ctx.options.reverse) {
-        if (!existing) return { outcome: 'nochange', matched: true, notes: ['no redirect inserted by ansimod'] };
+        if (!existing) return { outcome: 'nochange', matched: true, notes: ['no pull redirect to remove'] };
         const edits: TextEdit[] = [];
         for (const n of doc.nodes.slice(doc.nodes.indexOf(existing.first), doc.nodes.indexOf(existing.last) + 1)) {
           edits.push(removeNodeEdit(doc, n, 'remove the pull redirect'));
@@ -240,13 +261,20 @@ function defineRedirect() {
       if (!at) return { outcome: 'skip', reason: 'no /v2/ rules to put the redirect ahead of' };
       const block = redirectBlock(byEnv, ctx.environments);
       const edit = insertBeforeEdit(doc, at, block, `redirect pulls under /v2/ to ${[...new Set([...byEnv.values()].map((r) => r.target.text))].join(' / ')}`);
-      // Anchor for the rendered check: the insertion node if it renders as itself, else the last plain line before it.
+      // Anchor for the rendered check: the insertion node if it renders as itself, else the
+      // nearest plain line before it that no earlier line repeats (so the render finds it once).
       const atText = doc.text.slice(at.start, at.end).trim();
       let anchor: string | undefined = at.kind === 'directive' && !atText.includes('{') ? atText : undefined;
       let anchorAfter = false;
       if (anchor === undefined) {
-        const prev = doc.nodes.slice(0, doc.nodes.indexOf(at)).reverse().find((n) => n.kind === 'directive' || n.kind === 'comment');
-        anchor = prev ? doc.text.slice(prev.start, prev.end).trim() : undefined;
+        const before = doc.nodes.slice(0, doc.nodes.indexOf(at));
+        const texts = before.map((n) => doc.text.slice(n.start, n.end).trim());
+        const k = [...before.keys()].reverse().find((j) => {
+          const n = before[j] as ConfNode;
+          const t = texts[j] as string;
+          return n.kind !== 'blank' && n.kind !== 'jinja' && t !== '' && !t.includes('{') && texts.indexOf(t) === j && enclosingBlocks(doc.jinja, n.start).length === 0;
+        });
+        anchor = k === undefined ? undefined : texts[k];
         anchorAfter = true;
       }
       const check = {
