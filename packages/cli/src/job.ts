@@ -5,8 +5,12 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import {
+  AnsibleBridge,
   AnsimodError,
+  ansibleBackend,
   discoverEnvironments,
+  renderBackendName,
+  setRenderBackend,
   formatDiagnostic,
   invertMap,
   parseMapPairs,
@@ -55,6 +59,11 @@ export const JOB_OPTIONS: Command['options'] = {
     description: 'verify only these environments (default: every environment of the inventory)',
   },
   reverse: { type: 'boolean', description: 'apply the inverse maps (undo a migration)' },
+  renderer: {
+    type: 'string',
+    valueName: 'embedded|ansible',
+    description: 'render templates for verification with the embedded renderer (default, no Python) or the installed ansible-core (its Templar, the repository\'s ansible.cfg and filter_plugins/)',
+  },
   transform: {
     type: 'string',
     multiple: true,
@@ -70,6 +79,8 @@ export const DEFAULT_RECIPE = 'flatpaks-to-quay';
 export interface JobResult {
   plan: Plan;
   recipe: Recipe;
+  /** The renderer that verified the plan: `embedded` or `ansible-core 2.14.18`. */
+  renderer?: string;
   /** The endpoint maps the plan ran with (inverted for `--reverse`), when the recipe takes maps. */
   maps?: Record<string, string>;
 }
@@ -120,7 +131,7 @@ export async function runJob(args: CommandArgs, ctx: CommandContext, opts: { all
   if (recipeRun && !opts.allowNoTarget && job.plan.steps.length && job.plan.steps.every((s) => !s.found) && !job.plan.errors.length) {
     throw new AnsimodError({ code: 'NO_TARGET', message: `no target of ${job.recipe.name} in ${ctx.repo} — is this the Ansible repository?` });
   }
-  return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}) };
+  return { plan: job.plan, recipe: job.recipe, ...(job.maps ? { maps: job.maps } : {}), ...(job.renderer !== undefined ? { renderer: job.renderer } : {}) };
 }
 
 async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResult & { timings: PhaseTiming[] }> {
@@ -150,18 +161,39 @@ async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResul
   ctx.progress.update('scanning…');
   const registry = (await transformsModule()).builtinRegistry();
   const reverse = args.values['reverse'] === true;
-  const plan = await planRecipe(ctx.repo, recipe, registry, {
-    options,
-    reverse,
-    environments,
-    verifyEnvironments,
-    onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
-    ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
-  });
-  ctx.progress.done();
-  const given = (options['maps'] ?? recipe.options?.['maps']?.default) as Record<string, string> | undefined;
-  const effective = given && (reverse ? invertMap(given) : given);
-  return { plan, recipe, timings: watch.timings, ...(effective ? { maps: effective } : {}) };
+  const renderer = await startRenderer(args, ctx);
+  try {
+    const plan = await planRecipe(ctx.repo, recipe, registry, {
+      options,
+      reverse,
+      environments,
+      verifyEnvironments,
+      onProgress: (done, total) => ctx.progress.update(`scanning ${done}/${total} files…`),
+      ...(ctx.prescan ? { prescan: ctx.prescan } : {}),
+    });
+    ctx.progress.done();
+    const given = (options['maps'] ?? recipe.options?.['maps']?.default) as Record<string, string> | undefined;
+    const effective = given && (reverse ? invertMap(given) : given);
+    return { plan, recipe, timings: watch.timings, renderer: renderBackendName(), ...(effective ? { maps: effective } : {}) };
+  } finally {
+    renderer?.close();
+  }
+}
+
+/** `--renderer ansible`: starts the bridge to ansible-core and routes renders to it (closed by the caller). */
+async function startRenderer(args: CommandArgs, ctx: CommandContext): Promise<{ close(): void } | undefined> {
+  const choice = args.values['renderer'] ?? 'embedded';
+  if (choice === 'embedded') return undefined;
+  if (choice !== 'ansible') throw new UsageError(`--renderer must be embedded or ansible, not ${String(choice)}`);
+  const bridge = await AnsibleBridge.start({ repo: ctx.repo });
+  if (!(bridge instanceof AnsibleBridge)) throw new AnsimodError(bridge);
+  const previous = setRenderBackend(ansibleBackend(bridge, ctx.repo));
+  return {
+    close() {
+      setRenderBackend(previous);
+      bridge.close();
+    },
+  };
 }
 
 /**

@@ -20,6 +20,12 @@ export type ErrorCode =
   | 'UNKNOWN_TRANSFORM'
   | 'VERIFY_FAILED'
   | 'RENDER_FAILED'
+  /** A Jinja2 construct the embedded renderer does not render as Ansible would (it refuses, by name). */
+  | 'RENDER_UNSUPPORTED'
+  /** A render stopped by the render budget (loop iterations, output size, recursion). */
+  | 'RENDER_BUDGET'
+  /** A render that needs a variable no inventory source defines for the environment. */
+  | 'RENDER_UNDEFINED'
   | 'TARGET_NOT_FOUND'
   | 'EDIT_CONFLICT'
   /** Two renames onto one name, one file renamed twice, or a rename onto a file that stays. */

@@ -41,6 +41,7 @@ export function planJson(job: JobResult): unknown {
   const { plan } = job;
   return {
     recipe: job.recipe.name,
+    renderer: job.renderer ?? 'embedded',
     environments: plan.environments.map((e) => e.name),
     filesScanned: plan.filesScanned,
     stages: changesByStage(job),
@@ -114,6 +115,7 @@ export function summarize(job: JobResult, ctx: CommandContext, verb = 'would cha
   ctx.err.line(
     `${job.recipe.name}: ${verb} ${plan.changes.length} file${plan.changes.length === 1 ? '' : 's'} ` +
       `(${plan.filesScanned} scanned; environments: ${plan.environments.map((e) => e.name).join(', ')})` +
-      (plan.notFound.length ? `; ${plan.notFound.length} target${plan.notFound.length === 1 ? '' : 's'} not found` : ''),
+      (plan.notFound.length ? `; ${plan.notFound.length} target${plan.notFound.length === 1 ? '' : 's'} not found` : '') +
+      (job.renderer !== undefined && job.renderer !== 'embedded' ? `; verified with ${job.renderer}` : ''),
   );
 }

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import { isKeywordArgs, isPlainObject, pyStr, pyTruthy, type KeywordArgs } from './python-values.js';
+import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, type KeywordArgs } from './python-values.js';
+import { percentFormat } from './python-format.js';
+import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
 import { pyJsonDumps, pyYamlDump } from './python-serialize.js';
 import { currentSession } from './render-session.js';
@@ -135,12 +137,70 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   return result;
 }
 
+/** Python's ordering of two template values (numbers, strings, lists). */
+function pyCompare(a: unknown, b: unknown): number {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const c = pyCompare(a[i], b[i]);
+      if (c !== 0) return c;
+    }
+    return a.length - b.length;
+  }
+  const x = typeof a === 'boolean' ? Number(a) : a;
+  const y = typeof b === 'boolean' ? Number(b) : b;
+  if (typeof x !== typeof y) throw new TemplateRuntimeError(`'<' not supported between ${pyTypeName(a)} and ${pyTypeName(b)}`);
+  return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
+}
+
+/** Python's type name of a template value. */
+function pyTypeName(v: unknown): string {
+  if (v === null) return 'NoneType';
+  if (typeof v === 'boolean') return 'bool';
+  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (typeof v === 'string') return 'str';
+  if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
+  if (isPlainObject(v)) return 'dict';
+  return 'object';
+}
+
+/** A copy with every dict's keys sorted (`pprint`). */
+function sortedKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortedKeys);
+  if (isPlainObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortedKeys(v[k])]));
+  return v;
+}
+
+/** `len()`: a TypeError for what has no length. */
+function lengthOf(value: unknown): number {
+  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  if (isPlainObject(value)) return Object.keys(value).length;
+  if (value === undefined) return 0;
+  throw new TemplateRuntimeError(`object of type '${pyTypeName(value)}' has no len()`);
+}
+
+/** `min`/`max` (Jinja2: case-insensitive for strings), by attribute when given. */
+function extreme(items: unknown[], attribute: unknown, sign: 1 | -1): unknown {
+  if (items.length === 0) return undefined;
+  const key = (x: unknown) => {
+    const v = attribute === undefined ? x : attributeOf(x, pyStr(attribute));
+    return typeof v === 'string' ? v.toLowerCase() : v;
+  };
+  return items.reduce((best, x) => (pyCompare(key(x), key(best)) * sign > 0 ? x : best));
+}
+
+/** Ansible's `unique`: first occurrences, by Python equality. */
+function uniqueOf(items: unknown[]): unknown[] {
+  const out: unknown[] = [];
+  for (const x of items) if (!out.some((y) => pyEquals(x, y))) out.push(x);
+  return out;
+}
+
 function jinjaList(value: unknown): unknown[] {
   if (Array.isArray(value)) return value;
   if (typeof value === 'string') return [...value];
   if (isPlainObject(value)) return Object.keys(value);
-  if (value === undefined || value === null) return [];
-  return [value];
+  if (value === undefined) return [];
+  throw new TemplateRuntimeError(`'${pyTypeName(value)}' object is not iterable`);
 }
 
 function attributeOf(item: unknown, path: string): unknown {
@@ -196,8 +256,8 @@ export function ansibleFilters(lookup: {
       }),
     to_nice_json: (value, ...args) =>
       pyJsonDumps(value, { indent: Number(arg(args, 0, 'indent', 4)), sortKeys: pyTruthy(arg(args, 99, 'sort_keys', true)), itemSeparator: ',' }),
-    to_yaml: (value) => pyYamlDump(value, { flowLeaves: true }),
-    to_nice_yaml: (value, ...args) => pyYamlDump(value, { indent: Number(arg(args, 0, 'indent', 4)) }),
+    to_yaml: (value) => pyYamlDump(value, { flowLeaves: true }).replace(/\n\.\.\.\n$/, '\n'),
+    to_nice_yaml: (value, ...args) => pyYamlDump(value, { indent: Number(arg(args, 0, 'indent', 4)) }).replace(/\n\.\.\.\n$/, '\n'),
     regex_replace: (value, ...args) => {
       const re = pythonRegex(pyStr(arg(args, 0, 'pattern', '')), {
         global: true,
@@ -320,14 +380,127 @@ export function ansibleFilters(lookup: {
     reject: selectBy(false, false),
     selectattr: selectBy(true, true),
     rejectattr: selectBy(false, true),
-    unique: (value) => {
-      const seen = new Set<string>();
-      return jinjaList(value).filter((i) => {
-        const key = JSON.stringify(i) ?? 'undefined';
-        if (seen.has(key)) return false;
-        seen.add(key);
-        return true;
-      });
+    min: (value, ...args) => extreme(jinjaList(value), arg(args, 1, 'attribute', undefined), -1),
+    max: (value, ...args) => extreme(jinjaList(value), arg(args, 1, 'attribute', undefined), 1),
+    sum: (value, ...args) => {
+      const attribute = arg(args, 0, 'attribute', undefined);
+      let total = arg(args, 1, 'start', 0);
+      for (const item of jinjaList(value)) {
+        const x = attribute === undefined ? item : attributeOf(item, pyStr(attribute));
+        total = Array.isArray(total) && Array.isArray(x) ? [...total, ...x] : (total as number) + (x as number);
+      }
+      return total;
+    },
+    count: (value) => lengthOf(value),
+    length: (value) => lengthOf(value),
+    format: (value, ...args) => percentFormat(pyStr(value), pyTuple(splitArgs(args).positional)),
+    dictsort: (value, ...args) => {
+      if (!isPlainObject(value)) throw new TemplateRuntimeError('dictsort: can only sort a dictionary');
+      const caseSensitive = pyTruthy(arg(args, 0, 'case_sensitive', false));
+      const byValue = pyStr(arg(args, 1, 'by', 'key')) === 'value';
+      const reverse = pyTruthy(arg(args, 2, 'reverse', false));
+      const keyOf = (e: [string, unknown]) => {
+        const k = byValue ? e[1] : e[0];
+        return typeof k === 'string' && !caseSensitive ? k.toLowerCase() : k;
+      };
+      const entries = Object.entries(value).sort((a, b) => pyCompare(keyOf(a), keyOf(b)));
+      if (reverse) entries.reverse();
+      return entries.map((e) => pyTuple(e));
+    },
+    zip: (value, ...args) => {
+      const lists = [jinjaList(value), ...splitArgs(args).positional.map(jinjaList)];
+      const n = Math.min(...lists.map((l) => l.length));
+      return Array.from({ length: n }, (_, i) => pyTuple(lists.map((l) => l[i])));
+    },
+    product: (value, ...args) => {
+      let out: unknown[][] = [[]];
+      for (const l of [jinjaList(value), ...splitArgs(args).positional.map(jinjaList)]) out = out.flatMap((p) => l.map((x) => [...p, x]));
+      return out.map((t) => pyTuple(t));
+    },
+    unique: (value) => uniqueOf(jinjaList(value)),
+    union: (value, other) => uniqueOf([...jinjaList(value), ...jinjaList(other)]),
+    intersect: (value, other) => uniqueOf(jinjaList(value).filter((x) => jinjaList(other).some((y) => pyEquals(x, y)))),
+    difference: (value, other) => uniqueOf(jinjaList(value).filter((x) => !jinjaList(other).some((y) => pyEquals(x, y)))),
+    symmetric_difference: (value, other) => {
+      const a = jinjaList(value);
+      const b = jinjaList(other);
+      return uniqueOf([...a.filter((x) => !b.some((y) => pyEquals(x, y))), ...b.filter((x) => !a.some((y) => pyEquals(x, y)))]);
+    },
+    regex_escape: (value) => pyStr(value).replace(/[^A-Za-z0-9_]/g, (c) => `\\${c}`),
+    splitext: (value) => {
+      const p = pyStr(value);
+      const slash = p.lastIndexOf('/');
+      const dot = p.lastIndexOf('.');
+      const base = p.slice(slash + 1);
+      if (dot <= slash + 1 || /^\.+$/.test(base.slice(0, dot - slash))) return pyTuple([p, '']);
+      return pyTuple([p.slice(0, dot), p.slice(dot)]);
+    },
+    md5: (value) => createHash('md5').update(pyStr(value), 'utf8').digest('hex'),
+    sha1: (value) => createHash('sha1').update(pyStr(value), 'utf8').digest('hex'),
+    checksum: (value) => createHash('sha1').update(pyStr(value), 'utf8').digest('hex'),
+    from_json: (value) => {
+      try {
+        return JSON.parse(pyStr(value)) as unknown;
+      } catch (e) {
+        throw new TemplateRuntimeError(`from_json: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    },
+    from_yaml: (value) => (typeof value === 'string' ? (parseYaml(value, { version: '1.1' }) as unknown) : value),
+    pprint: (value) => pyRepr(sortedKeys(value)),
+    groupby: (value, ...args) => {
+      const attribute = pyStr(arg(args, 0, 'attribute', ''));
+      const dflt = arg(args, 1, 'default', undefined);
+      const groups: Array<{ key: unknown; list: unknown[] }> = [];
+      const items = [...jinjaList(value)].map((x) => ({ x, key: attributeOf(x, attribute) ?? dflt }));
+      items.sort((a, b) => pyCompare(a.key, b.key));
+      for (const { x, key } of items) {
+        const last = groups[groups.length - 1];
+        if (last && pyEquals(last.key, key)) last.list.push(x);
+        else groups.push({ key, list: [x] });
+      }
+      // A (grouper, list) named tuple: indexable and with both names.
+      return groups.map((g) => Object.assign(pyTuple([g.key, g.list]), { grouper: g.key, list: g.list }));
+    },
+    type_debug: (value) => pyTypeName(value),
+    tojson: (value, ...args) => {
+      const indent = arg(args, 0, 'indent', undefined);
+      return pyJsonDumps(value, { sortKeys: true, ...(typeof indent === 'number' ? { indent } : {}) }).replace(/[<>&']/g, (c) => `\\u00${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    },
+    path_join: (value) => {
+      let out = '';
+      for (const part of jinjaList(value).map(pyStr)) out = part.startsWith('/') || out === '' ? part : out.endsWith('/') ? out + part : `${out}/${part}`;
+      return out;
+    },
+    extract: (value, container, morekeys) => {
+      let v = (container as Record<string, unknown> | undefined)?.[pyStr(value)];
+      for (const k of morekeys === undefined ? [] : Array.isArray(morekeys) ? morekeys : [morekeys]) v = (v as Record<string, unknown> | undefined)?.[pyStr(k)];
+      return v;
+    },
+    indent: (value, ...args) => {
+      const width = arg(args, 0, 'width', 4);
+      const pad = typeof width === 'string' ? width : ' '.repeat(Number(width));
+      const first = pyTruthy(arg(args, 1, 'first', false));
+      const blank = pyTruthy(arg(args, 2, 'blank', false));
+      let s = pyStr(value);
+      // Jinja2 3.1: a trailing newline is kept as it is, blank lines stay empty unless `blank`.
+      const newline = s.endsWith('\n') ? '\n' : '';
+      if (newline) s = s.slice(0, -1);
+      const lines = s.split('\n');
+      const out = lines.map((l, i) => (i === 0 ? (first ? pad + l : l) : blank || l !== '' ? pad + l : l));
+      if (first && !blank && lines[0] === '') out[0] = '';
+      return out.join('\n') + newline;
+    },
+    truncate: (value, ...args) => {
+      const s = pyStr(value);
+      const length = Number(arg(args, 0, 'length', 255));
+      const killwords = pyTruthy(arg(args, 1, 'killwords', false));
+      const end = pyStr(arg(args, 2, 'end', '...'));
+      const leeway = Number(arg(args, 3, 'leeway', 5));
+      if (s.length <= length + leeway) return s;
+      if (killwords) return s.slice(0, length - end.length) + end;
+      const cut = s.slice(0, length - end.length);
+      const space = cut.lastIndexOf(' ');
+      return (space >= 0 ? cut.slice(0, space) : cut) + end;
     },
     flatten: (value, ...args) => {
       const levels = arg(args, 0, 'levels', undefined);

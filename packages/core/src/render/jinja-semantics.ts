@@ -12,9 +12,11 @@
  * `runtime.pyTruthy` & co., so they may only be rendered while the semantics are installed.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
-import { isPlainObject, outputString, pyEquals, pyStr, pyTruthy } from './python-values.js';
-import { pythonStringMethod } from './python-methods.js';
+import { isPlainObject, outputString, pyEquals, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
+import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
+import { installJinjaStatements } from './jinja-statements.js';
+import { percentFormat } from './python-format.js';
 
 type Fn = (...args: never[]) => unknown;
 type Restore = () => void;
@@ -29,19 +31,6 @@ function swap<T extends object>(target: T, key: string, replacement: unknown): R
     if (had) record[key] = original;
     else delete record[key];
   };
-}
-
-/** Python's `%` on a string: printf-style formatting with a tuple, mapping or single value. */
-function percentFormat(format: string, values: unknown): string {
-  const list = Array.isArray(values) ? values : [values];
-  let i = 0;
-  return format.replace(/%(?:\(([^)]*)\))?([-+ 0#]*\d*(?:\.\d+)?)([sdifr%])/g, (_m, key: string | undefined, _flags: string, conv: string) => {
-    if (conv === '%') return '%';
-    const v = key !== undefined && typeof values === 'object' && values !== null ? (values as Record<string, unknown>)[key] : list[i++];
-    if (conv === 'd' || conv === 'i') return String(Math.trunc(Number(v)));
-    if (conv === 'f') return Number(v).toFixed(6);
-    return pyStr(v);
-  });
 }
 
 function compareOnce(op: string, left: unknown, right: unknown): boolean {
@@ -68,16 +57,24 @@ function compareOnce(op: string, left: unknown, right: unknown): boolean {
 /** Runtime helpers our compiler emitters call. */
 const PY_RUNTIME: Record<string, unknown> = {
   pyTruthy,
+  pyTuple,
   pyOr: (left: unknown, right: () => unknown) => (pyTruthy(left) ? left : right()),
   pyAnd: (left: unknown, right: () => unknown) => (pyTruthy(left) ? right() : left),
   pyConcat: (left: unknown, right: unknown) => pyStr(left) + pyStr(right),
   /** `for x in mapping` iterates the keys in Jinja2; nunjucks iterates nothing. */
-  pyIterable: (value: unknown) => (isPlainObject(value) ? Object.keys(value) : value),
+  pyIterable: (value: unknown) => {
+    const items = isPlainObject(value) ? Object.keys(value) : value;
+    if (Array.isArray(items) || typeof items === 'string') currentSession()?.step(items.length);
+    return items;
+  },
   pyAdd: (left: unknown, right: unknown) => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
     return (left as number) + (right as number);
   },
   pyMul: (left: unknown, right: unknown) => {
+    const size = (typeof left === 'string' || Array.isArray(left)) && typeof right === 'number' ? left.length * right
+      : (typeof right === 'string' || Array.isArray(right)) && typeof left === 'number' ? right.length * left : 0;
+    if (size > 0) currentSession()?.chars(size);
     if (typeof left === 'string' && typeof right === 'number') return left.repeat(Math.max(0, right));
     if (typeof right === 'string' && typeof left === 'number') return right.repeat(Math.max(0, left));
     if (Array.isArray(left) && typeof right === 'number') return Array.from({ length: Math.max(0, right) }, () => left).flat();
@@ -119,7 +116,7 @@ export function installJinjaSemantics(nj: NunjucksModule): Restore {
     restores.push(() => delete compilerProto.compileSlice);
   }
   restores.push(nj.installJinjaCompat());
-  restores.push(...patchRuntime(nj), ...patchCompiler(nj), ...patchParser(nj), patchTokenizer(nj));
+  restores.push(...patchRuntime(nj), ...patchCompiler(nj), ...patchParser(nj), patchTokenizer(nj), ...installJinjaStatements(nj));
   return () => {
     for (const restore of restores.reverse()) restore();
   };
@@ -144,13 +141,19 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
       return session ? session.expand(name, value) : value;
     }),
     swap(runtime, 'memberLookup', function (this: unknown, obj: unknown, key: unknown, ...rest: unknown[]) {
+      // `seq[a:b:c]`: nunjucks passes the three bounds.
+      if (rest.length === 2) return pySlice(obj, key, rest[0], rest[1]);
       if (typeof obj === 'string' && typeof key === 'string' && rest.length < 3) {
         const method = pythonStringMethod(obj, key);
         if (method) return method;
       }
+      if (typeof key === 'string') {
+        const method = Array.isArray(obj) ? pythonListMethod(obj, key) : isPlainObject(obj) && !(key in obj) ? pythonDictMethod(obj, key) : undefined;
+        if (method) return method;
+      }
+      // Negative indexes count from the end, as in Python.
+      if (typeof key === 'number' && key < 0 && (Array.isArray(obj) || typeof obj === 'string')) key = key + obj.length;
       const value = member.call(this, obj, key, ...rest);
-      // jinja-compat slices strings into lists of characters; Python slices give a string.
-      if (typeof obj === 'string' && rest.length === 2 && Array.isArray(value)) return value.join('');
       if (value === undefined && obj !== undefined && obj !== null) currentSession()?.attribute(String(key));
       return value;
     }),
@@ -166,7 +169,11 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
     swap(runtime, 'inOperator', (key: unknown, container: unknown) =>
       container === undefined || container === null ? false : inOperator(key, container),
     ),
-    swap(runtime, 'suppressValue', (value: unknown) => outputString(value)),
+    swap(runtime, 'suppressValue', (value: unknown) => {
+      const out = outputString(value);
+      currentSession()?.chars(out.length);
+      return out;
+    }),
     swap(runtime, 'handleError', (error: unknown, lineno: number, colno: number) => {
       const wrapped = handleError(error, lineno, colno);
       const session = currentSession();
@@ -235,6 +242,11 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this.compile(node.target, frame);
       this._emit(')');
     }),
+    swap(proto, 'compilePyTuple', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyTuple(');
+      (proto.compileArray as (this: NjCompiler, n: NjNode, f: unknown) => void).call(this, node, frame);
+      this._emit(')');
+    }),
     swap(proto, 'compilePyIterable', function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit('runtime.pyIterable(');
       this.compile(node.target, frame);
@@ -292,16 +304,32 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
   ];
 }
 
+/** Words after a test name that end the test rather than being its argument. */
+const BARE_ARG_STOP = new Set(['and', 'or', 'not', 'if', 'else', 'in', 'is', 'recursive']);
+
+const tupleNodes = new WeakMap<object, NjNodeClass>();
+
+/** The node class of a tuple literal `(a, b)`: an array the runtime marks as a tuple. */
+function tupleNodeClass(nj: NunjucksModule): NjNodeClass {
+  let cls = tupleNodes.get(nj);
+  if (!cls) {
+    cls = nj.nodes.Array.extend('PyTuple', {} as { fields: string[] });
+    tupleNodes.set(nj, cls);
+  }
+  return cls;
+}
+
 function patchParser(nj: NunjucksModule): Restore[] {
   const proto = nj.parser.Parser.prototype;
   const { Group, Array: ArrayNode, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
   const parseAggregate = proto.parseAggregate as (this: NjParser) => NjNode | null;
+  const TupleNode = tupleNodeClass(nj);
   return [
     // `('a', 'b')` is a tuple in Jinja2; nunjucks compiles it to JavaScript's comma operator.
     swap(proto, 'parseAggregate', function (this: NjParser) {
       const node = parseAggregate.call(this);
       if (node && Group && ArrayNode && node instanceof Group && (node.children?.length ?? 0) > 1) {
-        return new ArrayNode(node.lineno, node.colno, node.children);
+        return new TupleNode(node.lineno, node.colno, node.children);
       }
       return node;
     }),
@@ -318,6 +346,16 @@ function patchParser(nj: NunjucksModule): Restore[] {
         test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
       } else {
         test = this.parseCompare();
+        // `x is divisibleby 3`, `x is sameas none`: one argument without parentheses.
+        const next = this.peekToken();
+        const bare = next && SymbolNode && (test as object) instanceof SymbolNode &&
+          (next.type === nj.lexer.TOKEN_INT || next.type === nj.lexer.TOKEN_FLOAT || next.type === nj.lexer.TOKEN_STRING ||
+            next.type === nj.lexer.TOKEN_NONE || next.type === nj.lexer.TOKEN_BOOLEAN ||
+            (next.type === nj.lexer.TOKEN_SYMBOL && !BARE_ARG_STOP.has(next.value)));
+        if (bare && FunCall && NodeList) {
+          const argument = (this as unknown as { parsePrimary(): NjNode }).parsePrimary();
+          test = new FunCall(test.lineno, test.colno, test, new NodeList(argument.lineno, argument.colno, [argument]));
+        }
       }
       node = new Is!(node.lineno, node.colno, node, test);
       return not ? new Not!(node.lineno, node.colno, node) : node;
@@ -325,12 +363,36 @@ function patchParser(nj: NunjucksModule): Restore[] {
   ];
 }
 
-/** Jinja2's `trim_blocks` also removes the newline after a comment; nunjucks' does not. */
+/** Python string literal escapes: `\\n \\t \\r \\\\ \\' \\"` and friends; an unknown escape keeps its backslash (`'\\d'`). */
+const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
+
+/**
+ * The tokenizer: Jinja2's `trim_blocks` also removes the newline after a comment (nunjucks' does
+ * not), and string literals unescape as Python's do (nunjucks drops the backslash of `\\d`,
+ * which changes every regular expression written in a template).
+ */
 function patchTokenizer(nj: NunjucksModule): Restore {
   const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as { nextToken(this: NjTokenizer): { type: string } | null };
   const nextToken = proto.nextToken;
   const commentType = nj.lexer.TOKEN_COMMENT;
-  return swap(proto, 'nextToken', function (this: NjTokenizer) {
+  const restoreString = swap(proto, '_parseString', function (this: NjTokenizer, delimiter: string) {
+    this.forward();
+    let str = '';
+    while (!this.isFinished() && this.current() !== delimiter) {
+      const cur = this.current();
+      if (cur === '\\') {
+        this.forward();
+        const c = this.current();
+        str += Object.prototype.hasOwnProperty.call(STRING_ESCAPES, c) ? STRING_ESCAPES[c] : `\\${c}`;
+      } else {
+        str += cur;
+      }
+      this.forward();
+    }
+    this.forward();
+    return str;
+  });
+  const restoreNext = swap(proto, 'nextToken', function (this: NjTokenizer) {
     const tok = nextToken.call(this);
     if (tok && tok.type === commentType && this.trimBlocks && !this.isFinished()) {
       if (this.current() === '\n') this.forward();
@@ -341,4 +403,8 @@ function patchTokenizer(nj: NunjucksModule): Restore {
     }
     return tok;
   });
+  return () => {
+    restoreNext();
+    restoreString();
+  };
 }

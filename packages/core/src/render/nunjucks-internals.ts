@@ -23,6 +23,8 @@ export interface NjNodeClass {
 /** The compiler methods we wrap or add (`this` is the compiler). */
 export interface NjCompiler {
   _emit(code: string): void;
+  _emitLine(code: string): void;
+  _tmpid(): string;
   compile(node: unknown, frame: unknown): void;
   [method: string]: unknown;
 }
@@ -61,8 +63,8 @@ export type NunjucksModule = Omit<typeof Nunjucks, 'installJinjaCompat'> & {
   runtime: NjRuntime;
   compiler: { Compiler: { prototype: NjCompiler } };
   parser: { Parser: { prototype: NjParser } };
-  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_SYMBOL: string };
-  nodes: Record<string, NjNodeClass> & { Node: NjNodeClass };
+  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_SYMBOL: string; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_STRING: string; TOKEN_NONE: string; TOKEN_BOOLEAN: string };
+  nodes: Record<string, NjNodeClass> & { Node: NjNodeClass; Array: NjNodeClass };
   installJinjaCompat(): () => void;
 };
 

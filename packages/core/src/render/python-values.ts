@@ -77,13 +77,65 @@ export function pyRepr(value: unknown): string {
   if (value === false) return 'False';
   if (typeof value === 'number') return pyNumber(value);
   if (typeof value === 'string') return pyStringRepr(value);
-  if (Array.isArray(value)) return `[${value.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(value)) {
+    if (isTuple(value)) return value.length === 1 ? `(${pyRepr(value[0])},)` : `(${value.map(pyRepr).join(', ')})`;
+    return `[${value.map(pyRepr).join(', ')}]`;
+  }
   if (isPlainObject(value)) {
     return `{${Object.entries(value)
       .map(([k, v]) => `${pyStringRepr(k)}: ${pyRepr(v)}`)
       .join(', ')}}`;
   }
   return String(value);
+}
+
+const TUPLE = Symbol('python tuple');
+
+/**
+ * Marks a list as a Python tuple (it prints as `(a, b)`); returns it.
+ *
+ * @example
+ * pyRepr(pyTuple(['a', 1])); // "('a', 1)"
+ */
+export function pyTuple<T extends unknown[]>(items: T): T {
+  Object.defineProperty(items, TUPLE, { value: true, enumerable: false });
+  return items;
+}
+
+/**
+ * Whether a list is a Python tuple ({@link pyTuple}).
+ *
+ * @example
+ * isTuple(pyTuple([1])); // true
+ */
+export function isTuple(value: unknown): boolean {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[TUPLE] === true;
+}
+
+/**
+ * Python slicing `seq[start:stop:step]` of a list or string (`null` for an omitted bound).
+ *
+ * @example
+ * pySlice('abcdef', null, 3, null); // 'abc'
+ */
+export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unknown): unknown {
+  const items: unknown[] = typeof seq === 'string' ? [...seq] : Array.isArray(seq) ? seq : [];
+  const n = items.length;
+  const st = typeof step === 'number' ? step : 1;
+  if (st === 0) throw new Error('slice step cannot be zero');
+  const norm = (v: unknown, dflt: number, lo: number, hi: number): number => {
+    if (typeof v !== 'number') return dflt;
+    const x = v < 0 ? v + n : v;
+    return Math.min(Math.max(x, lo), hi);
+  };
+  const out: unknown[] = [];
+  if (st > 0) {
+    for (let i = norm(start, 0, 0, n), e = norm(stop, n, 0, n); i < e; i += st) out.push(items[i]);
+  } else {
+    for (let i = norm(start, n - 1, -1, n - 1), e = norm(stop, -1, -1, n - 1); i > e; i += st) out.push(items[i]);
+  }
+  if (typeof seq === 'string') return out.join('');
+  return isTuple(seq) ? pyTuple(out) : out;
 }
 
 function pyNumber(n: number): string {
@@ -133,6 +185,7 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (a === undefined || b === undefined || a === null || b === null) return false;
   const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
   if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  if (typeof a !== typeof b) return false;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {
     const keys = Object.keys(a);

@@ -29,6 +29,22 @@ export class RenderSession {
   expand: (name: string, value: unknown) => unknown = (_name, value) => value;
 
   private readonly misses: Miss[] = [];
+  private steps = 0;
+  private output = 0;
+
+  /** Counts `n` loop iterations or calls; throws {@link RenderBudgetError} past the budget. */
+  step(n = 1): void {
+    this.steps += n;
+    if (this.steps > RENDER_BUDGET.steps) throw new RenderBudgetError(`more than ${RENDER_BUDGET.steps.toLocaleString('en')} loop iterations`);
+  }
+
+  /** Counts `n` characters of output (or of one value being built); throws past the budget. */
+  chars(n: number): void {
+    this.output += n;
+    if (n > RENDER_BUDGET.outputChars || this.output > RENDER_BUDGET.outputChars * 4) {
+      throw new RenderBudgetError(`output larger than ${RENDER_BUDGET.outputChars / 1024 / 1024} MB`);
+    }
+  }
   /**
    * The first error raised while rendering. Nunjucks loses some errors (one raised inside an
    * included template leaves the render with no output and no exception), so we keep it here.
@@ -49,9 +65,12 @@ export class RenderSession {
     this.misses.push({ name: `${callee}()`, reported });
   }
 
-  /** Records an attribute lookup on a defined value that found nothing (not reported). */
+  /**
+   * Records an attribute or item lookup on a defined value that found nothing: Ansible fails
+   * such a render (`'dict object' has no attribute 'x'`) unless a guard consumes it.
+   */
   attribute(name: string): void {
-    this.misses.push({ name, reported: false });
+    this.misses.push({ name, reported: true });
   }
 
   /**
@@ -70,6 +89,20 @@ export class RenderSession {
   /** Reported names, each once, in order of first use. */
   names(): string[] {
     return [...new Set(this.misses.filter((m) => m.reported).map((m) => m.name))];
+  }
+}
+
+/**
+ * How much one render may do: loop iterations (and macro calls) and output characters. A template
+ * over budget (nested loops of 10^8 iterations, `range(10**8)`, `'x' * 10**9`) stops at once with
+ * "render budget exceeded" rather than running for minutes or taking gigabytes.
+ */
+export const RENDER_BUDGET = { steps: 100_000, outputChars: 16 * 1024 * 1024 } as const;
+
+/** A render stopped by {@link RENDER_BUDGET}. */
+export class RenderBudgetError extends Error {
+  constructor(what: string) {
+    super(`render budget exceeded: ${what}`);
   }
 }
 

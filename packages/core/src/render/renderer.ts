@@ -3,10 +3,12 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
 import { jinjaTests, type TemplateTest } from './jinja-tests.js';
 import { installJinjaSemantics } from './jinja-semantics.js';
+import { namespace, UnsupportedConstructError } from './jinja-statements.js';
 import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject } from './python-values.js';
-import { RenderSession, withRenderSession } from './render-session.js';
-import type { IncludeResolver, RenderOptions, RenderResult } from './types.js';
+import { currentSession, RenderBudgetError, RenderSession, withRenderSession } from './render-session.js';
+import type { IncludeResolver, RenderFailure, RenderOptions, RenderResult } from './types.js';
+import type { RenderBackend } from './ansible-renderer.js';
 
 /** How deep variables may nest templates before we call it a loop (Ansible has no fixed limit). */
 export const MAX_VARIABLE_DEPTH = 20;
@@ -26,6 +28,51 @@ const DEFAULT_PATH = '<template>';
 export function resolveIncludePath(name: string, fromPath: string): string {
   if (name.startsWith('/')) return posix.normalize(name);
   return posix.normalize(posix.join(posix.dirname(fromPath), name));
+}
+
+/**
+ * The source Jinja2 lexes: newlines normalised to `\n` (Ansible's `newline_sequence`) and, as
+ * `keep_trailing_newline` is off, one final newline dropped — for a template and for each template
+ * it includes (which is why an include ending in a newline does not add a blank line).
+ */
+function jinjaSource(text: string): string {
+  const plus = /\{%\+|\+%\}/.exec(text);
+  if (plus) {
+    const line = text.slice(0, plus.index).split('\n').length;
+    throw new UnsupportedConstructError('`{%+` / `+%}` whitespace control', line);
+  }
+  const varargs = /\{%-?\s*macro\b(?:(?!endmacro)[\s\S])*?\b(varargs|kwargs)\b/.exec(text);
+  if (varargs) throw new UnsupportedConstructError(`\`${varargs[1]}\` in a macro`, text.slice(0, varargs.index).split('\n').length);
+  let normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
+  // Jinja2 applies trim_blocks after `{% endraw %}` but not after `{% raw %}`; nunjucks the other way round.
+  if (normalised.includes('raw')) normalised = normalised.replace(/(\{%-?\s*raw\s*%\})\n/g, '$1\n\n').replace(/(\{%-?\s*endraw\s*%\})\n/g, '$1');
+  return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
+}
+
+/** The `\n` characters that end `s`. */
+function trailingNewlines(s: string): number {
+  let i = s.length;
+  while (i > 0 && s.charCodeAt(i - 1) === 10) i--;
+  return s.length - i;
+}
+
+/**
+ * Ansible's `do_template(preserve_trailing_newlines=True)`: when the output ends in fewer
+ * newlines than the template's text, the missing ones are added back.
+ */
+function withTrailingNewlines(text: string, output: string): string {
+  const missing = trailingNewlines(text) - trailingNewlines(output);
+  return missing > 0 ? output + '\n'.repeat(missing) : output;
+}
+
+/** Python's `range()`, refusing (by the render budget) a range too large to build. */
+function pyRange(start: unknown, stop?: unknown, step?: unknown): number[] {
+  const [a, b] = stop === undefined ? [0, Number(start)] : [Number(start), Number(stop)];
+  const st = step === undefined ? 1 : Number(step);
+  if (st === 0) throw new TemplateRuntimeError('range() arg 3 must not be zero');
+  const n = Math.max(0, Math.ceil((b - a) / st));
+  currentSession()?.step(n);
+  return Array.from({ length: n }, (_, i) => a + i * st);
 }
 
 /** The pseudo-path under which a variable's value is compiled, so errors can name the variable. */
@@ -68,12 +115,14 @@ export class TemplateRenderer {
       getSource(key: string) {
         const [from, name] = JSON.parse(key) as [string, string];
         const src = renderer.includeResolver?.(name, from);
-        if (src === undefined) throw new TemplateRuntimeError(`included template not found: ${name}`);
+        // Missing: nunjucks reports it (or skips it for `ignore missing`, or tries the next name of a list).
+        if (src === undefined) return null;
         const path = resolveIncludePath(name, from);
         // Nunjucks compiles included templates lazily and reports their syntax errors
         // asynchronously, after a synchronous render has returned; compile now so they surface here.
-        renderer.compileNow(src, path);
-        return { src, path, noCache: true };
+        const jinjaSrc = jinjaSource(src);
+        renderer.compileNow(jinjaSrc, path);
+        return { src: jinjaSrc, path, noCache: true };
       },
     };
     this.env = new nj.Environment(loader as unknown as ConstructorParameters<NunjucksModule['Environment']>[0], {
@@ -90,6 +139,8 @@ export class TemplateRenderer {
       test: (name) => this.test(name),
     });
     for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, fn);
+    this.env.addGlobal('namespace', namespace);
+    this.env.addGlobal('range', pyRange);
     const tests = this.env as unknown as NjTestRegistry;
     for (const [name, fn] of Object.entries(jinjaTests())) tests.addTest(name, fn);
   }
@@ -126,12 +177,20 @@ export class TemplateRenderer {
     const restore = installJinjaSemantics(this.nj);
     try {
       session.expand = this.expander(vars);
-      const output: unknown = withRenderSession(session, () => this.template(text, path).render(vars));
+      const tmpl = this.template(jinjaSource(text), path) as NjTemplate & { compile(): void };
+      try {
+        tmpl.compile();
+      } catch (error) {
+        throw new TemplateSyntaxError(error);
+      }
+      const output: unknown = withRenderSession(session, () => tmpl.render(vars));
       if (session.error !== undefined) throw session.error;
       if (typeof output !== 'string') throw new TemplateRuntimeError('the template produced no output');
-      return { ok: true, output, undefinedVars: session.names() };
+      return { ok: true, output: withTrailingNewlines(text, output), undefinedVars: session.names() };
     } catch (error) {
-      return { ok: false, diagnostic: renderDiagnostic(error, opts.path), undefinedVars: session.names() };
+      const failure = failureOf(error);
+      const diagnostic = renderDiagnostic(error, opts.path);
+      return { ok: false, diagnostic: { ...diagnostic, code: FAILURE_CODE[failure.kind] }, undefinedVars: session.names(), failure };
     } finally {
       restore();
       this.includeResolver = previousResolver;
@@ -144,7 +203,7 @@ export class TemplateRenderer {
     const active = new Set<string>();
     const expandValue = (name: string, value: unknown): unknown => {
       if (typeof value === 'string') {
-        return holdsJinja(value) ? this.template(value, variableTemplatePath(name)).render(vars) : value;
+        return holdsJinja(value) ? withTrailingNewlines(value, this.template(jinjaSource(value), variableTemplatePath(name)).render(vars)) : value;
       }
       if (Array.isArray(value)) return value.map((v) => expandValue(name, v));
       if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(name, v)]));
@@ -210,6 +269,34 @@ class IncludedTemplateError extends Error {
   }
 }
 
+const FAILURE_CODE = {
+  syntax: 'RENDER_FAILED',
+  undefined: 'RENDER_UNDEFINED',
+  unsupported: 'RENDER_UNSUPPORTED',
+  budget: 'RENDER_BUDGET',
+  error: 'RENDER_FAILED',
+} as const satisfies Record<RenderFailure['kind'], Diagnostic['code']>;
+
+/** What kind of failure an error raised by a render is. */
+function failureOf(error: unknown): RenderFailure {
+  const chain = causeChain(error);
+  const unsupported = chain.find((e): e is UnsupportedConstructError => e instanceof UnsupportedConstructError);
+  if (unsupported) return { kind: 'unsupported', construct: unsupported.construct };
+  if (chain.some((e) => e instanceof RenderBudgetError || e instanceof RangeError)) return { kind: 'budget' };
+  const message = chain.map((e) => (e instanceof Error ? e.message : String(e))).join('\n');
+  const missing = /(filter|test) not found: ([\w.]+)/.exec(message);
+  if (missing) return { kind: 'unsupported', construct: `${missing[1]} '${missing[2]}'` };
+  if (chain.some((e) => e instanceof IncludedTemplateError) || chain.some((e) => e instanceof TemplateSyntaxError)) return { kind: 'syntax' };
+  return { kind: 'error' };
+}
+
+/** A template that does not parse. */
+class TemplateSyntaxError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 /** The error itself and the errors it wraps (`cause`), outermost first. */
 function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [];
@@ -225,7 +312,7 @@ function causeChain(error: unknown): unknown[] {
  */
 function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic {
   const included = causeChain(error).find((e): e is IncludedTemplateError => e instanceof IncludedTemplateError);
-  const source = included ? included.cause : error;
+  const source = included ? included.cause : error instanceof TemplateSyntaxError ? error.cause : error;
   const raw = source instanceof Error ? source.message : String(source);
   // "(file) [Line l, Column c]" names the template the line belongs to (an include's, maybe);
   // a parse error thrown before nunjucks decorated it carries the position as properties.
@@ -259,6 +346,32 @@ function renderDiagnostic(error: unknown, path: string | undefined): Diagnostic 
 }
 
 let loading: Promise<TemplateRenderer> | undefined;
+let backend: RenderBackend | undefined;
+
+/**
+ * Sends every {@link renderTemplate}/{@link renderExpression} of this process to `next` (the
+ * user's ansible-core, `--renderer ansible`), or back to the embedded renderer (`undefined`).
+ * Returns the backend it replaces.
+ *
+ * @example
+ * const previous = setRenderBackend(ansibleBackend(bridge, repo));
+ * try { await planRecipe(…); } finally { setRenderBackend(previous); }
+ */
+export function setRenderBackend(next: RenderBackend | undefined): RenderBackend | undefined {
+  const previous = backend;
+  backend = next;
+  return previous;
+}
+
+/**
+ * The name of the renderer verification uses now: `embedded` or `ansible-core 2.14.18`.
+ *
+ * @example
+ * renderBackendName(); // 'embedded'
+ */
+export function renderBackendName(): string {
+  return backend?.name ?? 'embedded';
+}
 
 /**
  * Loads nunjucks (once per process) and returns the shared renderer.
@@ -283,6 +396,7 @@ export function loadTemplateRenderer(): Promise<TemplateRenderer> {
  * // r.ok && r.output === '[push]\nregistry=docker://candidate-registry.stg.fedoraproject.org\n'
  */
 export async function renderTemplate(text: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  if (backend) return backend.render(text, vars, opts);
   return (await loadTemplateRenderer()).render(text, vars, opts);
 }
 
@@ -295,5 +409,6 @@ export async function renderTemplate(text: string, vars: Record<string, unknown>
  * // => { ok: true, output: 'candidate-registry.stg.fedoraproject.org', undefinedVars: [] }
  */
 export async function renderExpression(expr: string, vars: Record<string, unknown>, opts: RenderOptions = {}): Promise<RenderResult> {
+  if (backend) return backend.render(expr, vars, opts);
   return (await loadTemplateRenderer()).render(expr, vars, opts);
 }

@@ -32,4 +32,19 @@ export interface RenderOptions {
  */
 export type RenderResult =
   | { ok: true; output: string; undefinedVars: string[] }
-  | { ok: false; diagnostic: Diagnostic; undefinedVars: string[] };
+  | { ok: false; diagnostic: Diagnostic; undefinedVars: string[]; failure: RenderFailure };
+
+/**
+ * Why a render failed, as a value: `syntax` (the template does not parse), `undefined` (a
+ * variable or attribute is missing: Ansible fails such a render), `unsupported` (a construct the
+ * embedded renderer refuses rather than render differently from Ansible; `construct` names it),
+ * `budget` (the render budget ran out), `error` (anything else Jinja2 or a filter raises).
+ *
+ * @example
+ * const f: RenderFailure = { kind: 'unsupported', construct: "filter 'my_plugin_filter'" };
+ */
+export interface RenderFailure {
+  kind: 'syntax' | 'undefined' | 'unsupported' | 'budget' | 'error';
+  /** For `unsupported`: the construct, as written in templates. */
+  construct?: string;
+}

@@ -331,14 +331,17 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
-    errors.push(...(await verifyEditedFile(change, document, verification)));
+    for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
     // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
     const declared = dataChanges.get(change.path);
     if (declared) errors.push(...verifyYamlData(change, document, declared));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
-  for (const { check } of checks) if (!refused.has(check.path)) errors.push(...(await runRenderCheck(check, verification)));
+  for (const { check } of checks) {
+    if (refused.has(check.path)) continue;
+    for (const d of await runRenderCheck(check, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
+  }
 
   lap('verify');
   const notFound = steps

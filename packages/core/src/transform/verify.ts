@@ -3,6 +3,7 @@ import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { createTwoFilesPatch } from 'diff';
 import { renderTemplate } from '../render/index.js';
+import { unverifiableHere } from '../render/undefined-variables.js';
 import type { PlannedChange } from './engine.js';
 import { includeCandidates } from '../ansible/references-resolve.js';
 import type { RepoIndex } from './repo-index.js';
@@ -25,6 +26,22 @@ export interface VerificationContext {
   renders?: Map<string, ReturnType<typeof renderTemplate>>;
   /** Renders already parsed in their format, by render key and format (see {@link renders}). */
   parsed?: Map<string, ReturnType<typeof toRenderedData>>;
+  /** "Unverifiable here" warnings already given, by path and environment (one each per plan). */
+  unverifiable?: Set<string>;
+}
+
+/**
+ * The "unverifiable here" warning of a render that used variables no inventory source defines
+ * for `env` (once per file and environment), or nothing.
+ */
+function undefinedWarning(v: VerificationContext, path: string, env: Environment, names: readonly string[]): Diagnostic[] {
+  if (names.length === 0) return [];
+  const key = `${path}\u0000${env.name}`;
+  v.unverifiable ??= new Set();
+  if (v.unverifiable.has(key)) return [];
+  v.unverifiable.add(key);
+  const d = unverifiableHere(path, names, env, v.environments);
+  return d ? [d] : [];
 }
 
 type Phase = 'before' | 'after';
@@ -114,6 +131,7 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
     const b = await render(v, change.renamedFrom ?? change.path, change.before, env, 'before');
     if (!b.ok) continue; // a template that does not render today is not ours to judge
     const a = await render(v, change.path, change.after, env, 'after');
+    problems.push(...undefinedWarning(v, change.path, env, [...b.undefinedVars, ...a.undefinedVars]));
     if (!a.ok) {
       problems.push(failure(change.path, `in ${env.name}, the edited template no longer renders: ${a.diagnostic.message}`, a.diagnostic.line));
       continue;
@@ -151,6 +169,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;
       }
+      problems.push(...undefinedWarning(v, check.path, env, r.undefinedVars));
       const d = r.data(format);
       if (!d.ok) {
         problems.push(failure(check.path, `in ${env.name}, the ${phase} render: ${d.reason}`));

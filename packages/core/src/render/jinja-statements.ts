@@ -1,0 +1,212 @@
+/**
+ * Jinja2 statement forms nunjucks lacks or treats differently, added to its parser and compiler
+ * (installed and removed with the rest of {@link installJinjaSemantics}):
+ *
+ * - `{% for x in xs if cond %}`: the condition filters the items (and `loop.*` counts the kept ones);
+ * - `loop.cycle()`, `loop.depth`, `loop.depth0`, `loop.previtem`, `loop.nextitem`, `loop.changed()`;
+ * - `{% set ns.attr = … %}` on a `namespace()`;
+ * - a `{% set %}` inside a loop body does not leak out of the loop;
+ * - constructs we do not render (recursive loops, `+%}` whitespace control) are refused with
+ *   {@link UnsupportedConstructError} naming them, never rendered differently.
+ */
+import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
+import { pyEquals, pyTruthy } from './python-values.js';
+
+type Restore = () => void;
+
+/** A Jinja2 construct the embedded renderer does not render as Ansible would; it refuses it by name. */
+export class UnsupportedConstructError extends Error {
+  constructor(
+    /** The construct, as a user would recognise it: `recursive for loop`. */
+    readonly construct: string,
+    readonly lineno?: number,
+    readonly colno?: number,
+  ) {
+    super(`the embedded renderer does not support ${construct}; use --renderer ansible to verify this template`);
+  }
+}
+
+function swap<T extends object>(target: T, key: string, replacement: unknown): Restore {
+  const record = target as Record<string, unknown>;
+  const had = Object.prototype.hasOwnProperty.call(record, key);
+  const original = record[key];
+  record[key] = replacement;
+  return () => {
+    if (had) record[key] = original;
+    else delete record[key];
+  };
+}
+
+/** Runtime helpers the compiled statements call. */
+export const STATEMENT_RUNTIME: Record<string, unknown> = {
+  /** `for x in xs if cond`: the items for which `keep` holds. */
+  pyLoopFilter: (items: unknown, keep: (item: unknown) => unknown) => {
+    if (!Array.isArray(items)) return items;
+    return items.filter((item) => pyTruthy(keep(item)));
+  },
+  /** `loop.cycle(a, b)` at position `i`. */
+  pyCycle: (i: number) => (...values: unknown[]) => values[i % values.length],
+  /** `loop.changed(value)`: true on the first call and whenever the value differs from the last. */
+  pyChanged: () => {
+    let seen = false;
+    let last: unknown;
+    return (...values: unknown[]) => {
+      const v = values.length === 1 ? values[0] : values;
+      const changed = !seen || !pyEquals(v, last);
+      seen = true;
+      last = v;
+      return changed;
+    };
+  },
+  /** `{% set ns.attr = value %}`: only on a namespace, as in Jinja2. */
+  pySetAttr: (target: unknown, attr: string, value: unknown) => {
+    if (target === null || typeof target !== 'object' || !(NAMESPACE in target)) {
+      throw new Error(`cannot assign attribute on non-namespace object`);
+    }
+    (target as Record<string, unknown>)[attr] = value;
+  },
+};
+
+/** Marks the objects `namespace()` makes. */
+export const NAMESPACE = Symbol('jinja namespace');
+
+/**
+ * Jinja2's `namespace(**kwargs)` global: an object whose attributes `{% set ns.x = … %}` may set
+ * from inside a loop.
+ *
+ * @example
+ * namespace({ __keywords: true, total: 0 }); // { total: 0 } marked as a namespace
+ */
+export function namespace(...args: unknown[]): Record<string, unknown> {
+  const ns: Record<string | symbol, unknown> = {};
+  for (const a of args) {
+    if (a !== null && typeof a === 'object' && !Array.isArray(a)) {
+      for (const [k, v] of Object.entries(a)) if (k !== '__keywords') ns[k] = v;
+    }
+  }
+  Object.defineProperty(ns, NAMESPACE, { value: true, enumerable: false });
+  return ns as Record<string, unknown>;
+}
+
+interface LoopScope {
+  names: Set<string>;
+}
+
+/**
+ * Installs the statement forms; returns the functions that remove them.
+ *
+ * @example
+ * const restores = installJinjaStatements(nunjucks);
+ */
+export function installJinjaStatements(nj: NunjucksModule): Restore[] {
+  const parser = nj.parser.Parser.prototype;
+  const compiler = nj.compiler.Compiler.prototype;
+  const nodes = nj.nodes as Record<string, NjNodeClass>;
+  const LoopFilter = nj.nodes.Node.extend('PyLoopFilter', { fields: ['arr', 'name', 'cond'] });
+  const parseFor = parser.parseFor as (this: NjParser) => NjNode;
+  const compileFor = compiler.compileFor as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const compileSet = compiler.compileSet as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const emitLoopBindings = compiler._emitLoopBindings as (this: NjCompiler, node: NjNode, arr: string, i: string, len: string) => void;
+  const assertType = compiler.assertType as (this: NjCompiler, node: NjNode, ...types: unknown[]) => void;
+  const lexer = nj.lexer as unknown as { TOKEN_SYMBOL: string; TOKEN_BLOCK_END: string };
+  const scopes = new WeakMap<object, LoopScope[]>();
+  const scopesOf = (c: NjCompiler): LoopScope[] => {
+    let s = scopes.get(c);
+    if (!s) scopes.set(c, (s = []));
+    return s;
+  };
+  const restores: Restore[] = Object.entries(STATEMENT_RUNTIME).map(([k, v]) => swap(nj.runtime as object, k, v));
+  restores.push(
+    swap(parser, 'parseFor', function (this: NjParser) {
+      // A recursive loop: `{% for x in xs recursive %}`, refused by name before nunjucks fails on it.
+      const advance = this.advanceAfterBlockEnd as (this: NjParser, name?: string) => unknown;
+      this.advanceAfterBlockEnd = function (this: NjParser, name?: string) {
+        const tok = this.peekToken();
+        if (name === 'for' && tok && tok.type === lexer.TOKEN_SYMBOL && tok.value === 'recursive') {
+          throw new UnsupportedConstructError('recursive for loops (`{% for … recursive %}`)', tok.lineno + 1, tok.colno + 1);
+        }
+        return advance.call(this, name);
+      };
+      let node: NjNode;
+      try {
+        node = parseFor.call(this);
+      } finally {
+        delete (this as { advanceAfterBlockEnd?: unknown }).advanceAfterBlockEnd;
+      }
+      // `for x in xs if cond`: nunjucks reads `xs if cond` as an inline if without else.
+      const arr = node.arr as NjNode;
+      if (nodes.InlineIf && (arr as object) instanceof nodes.InlineIf && (arr.else_ === null || arr.else_ === undefined)) {
+        node.arr = new LoopFilter(arr.lineno, arr.colno, arr.body, node.name, arr.cond);
+      }
+      return node;
+    }),
+    swap(compiler, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
+      if ((node as object) instanceof LoopFilter) return;
+      assertType.call(this, node, ...types);
+    }),
+    swap(compiler, 'compilePyLoopFilter', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const name = node.name as NjNode;
+      const item = this._tmpid();
+      this._emit('runtime.pyLoopFilter(runtime.pyIterable(');
+      this.compile(node.arr, frame);
+      this._emit(`), function(${item}) { frame = frame.push(); try { `);
+      const names = name.children ? name.children.map((c) => String(c.value)) : [String(name.value)];
+      if (name.children) names.forEach((n, i) => this._emit(`frame.set(${JSON.stringify(n)}, ${item}[${i}]); `));
+      else this._emit(`frame.set(${JSON.stringify(names[0])}, ${item}); `);
+      this._emit('return ');
+      this.compile(node.cond, frame);
+      this._emit('; } finally { frame = frame.pop(); } })');
+    }),
+    swap(compiler, 'compileFor', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const s = scopesOf(this);
+      s.push({ names: new Set() });
+      try {
+        compileFor.call(this, node, frame);
+      } finally {
+        s.pop();
+      }
+    }),
+    swap(compiler, '_emitLoopBindings', function (this: NjCompiler, node: NjNode, arr: string, i: string, len: string) {
+      emitLoopBindings.call(this, node, arr, i, len);
+      const changed = this._tmpid();
+      this._emitLine(`frame.set("loop.cycle", runtime.pyCycle(${i}));`);
+      this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
+      this._emitLine(`frame.set("loop.nextitem", ${i} + 1 < ${len} ? ${arr}[${i} + 1] : undefined);`);
+      this._emitLine(`frame.set("loop.depth", 1); frame.set("loop.depth0", 0); frame.isolateWrites = true;`);
+      this._emitLine(`if (${i} === 0) { frame.${changed} = runtime.pyChanged(); } frame.set("loop.changed", frame.${changed});`);
+    }),
+    swap(compiler, 'compileSet', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const targets = node.targets as NjNode[];
+      const LookupVal = nodes.LookupVal;
+      if (LookupVal && targets.length === 1 && (targets[0] as object) instanceof LookupVal) {
+        const target = targets[0]!;
+        this._emit('runtime.pySetAttr(');
+        this.compile(target.target, frame);
+        this._emit(', ');
+        this.compile(target.val, frame);
+        this._emit(', ');
+        if (node.value) this.compile(node.value, frame);
+        else this.compile(node.body, frame);
+        this._emitLine(');');
+        return;
+      }
+      // Jinja2: a `set` in a loop body makes a variable of the loop body (starting from the
+      // outer value), never changing the outer one.
+      const scope = scopesOf(this).at(-1);
+      if (scope) {
+        const f = frame as { set(name: string, v: string): void };
+        for (const t of targets) {
+          const name = String(t.value);
+          if (scope.names.has(name)) continue;
+          scope.names.add(name);
+          const id = this._tmpid();
+          const q = JSON.stringify(name);
+          this._emitLine(`var ${id} = frame.lookup(${q}); if (${id} === undefined) ${id} = context.lookup(${q});`);
+          f.set(name, id);
+        }
+      }
+      compileSet.call(this, node, frame);
+    }),
+  );
+  return restores;
+}

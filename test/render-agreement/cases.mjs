@@ -1,0 +1,123 @@
+// @ts-check
+/**
+ * The agreement harness's cases: the hand-written ones in `cases/*.yaml` and the generated ones
+ * below, each a template, its variables and the files it includes. Both the unit test (which
+ * renders them with ansimod) and `scripts/render-regen.mjs` (which renders them with ansible-core
+ * and records the outputs in `ansible-outputs.json`) read them from here.
+ *
+ * A case file is a YAML list of `{ name, template, vars?, files? }` (or `{ vars, cases }`, the
+ * vars shared by its cases); names are unique across files
+ * (the file's name prefixes them: `loops/loop-index`).
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the recorded ansible-core outputs live. */
+export const FIXTURE_PATH = join(here, 'ansible-outputs.json');
+
+/**
+ * @typedef {{ name: string, template: string, vars: Record<string, unknown>, files: Record<string, string> }} AgreementCase
+ */
+
+/** @returns {AgreementCase[]} */
+function handWritten() {
+  const dir = join(here, 'cases');
+  /** @type {AgreementCase[]} */
+  const out = [];
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort()) {
+    const group = file.replace(/\.yaml$/, '');
+    const doc = parse(readFileSync(join(dir, file), 'utf8'));
+    const list = Array.isArray(doc) ? doc : doc?.cases;
+    const defaults = Array.isArray(doc) ? {} : (doc?.vars ?? {});
+    if (!Array.isArray(list)) throw new Error(`${file}: expected a list of cases, or { vars, cases }`);
+    for (const c of list) {
+      if (typeof c?.name !== 'string' || typeof c?.template !== 'string') throw new Error(`${file}: a case needs name and template: ${JSON.stringify(c)}`);
+      out.push({ name: `${group}/${c.name}`, template: c.template, vars: { ...defaults, ...(c.vars ?? {}) }, files: c.files ?? {} });
+    }
+  }
+  return out;
+}
+
+/** Whitespace control: every statement kind with each of `{%`/`{%-` and `%}`/`-%}`, inside text. */
+function whitespaceCases() {
+  /** @type {AgreementCase[]} */
+  const out = [];
+  const statements = [
+    ['if', '{OPEN} if x {CLOSE}', '{OPEN} endif {CLOSE}'],
+    ['for', '{OPEN} for i in xs {CLOSE}', '{OPEN} endfor {CLOSE}'],
+    ['set', '{OPEN} set y = 1 {CLOSE}', ''],
+  ];
+  const opens = [['', '{%'], ['minus', '{%-']];
+  const closes = [['', '%}'], ['minus', '-%}']];
+  const bodies = [['inline', 'a {S}b{E} c\n'], ['lines', 'a\n  {S}\n  b\n  {E}\nc\n'], ['blank', 'a\n\n{S}\n\nb\n\n{E}\n\nc\n\n']];
+  for (const [kind, start, end] of statements) {
+    for (const [on, open] of opens) {
+      for (const [cn, close] of closes) {
+        for (const [bn, body] of bodies) {
+          const s = start.replace('{OPEN}', open).replace('{CLOSE}', close);
+          const e = end === '' ? '' : end.replace('{OPEN}', open).replace('{CLOSE}', close);
+          out.push({
+            name: `generated/ws-${kind}-${on || 'plain'}-${cn || 'plain'}-${bn}`,
+            template: body.replace('{S}', s).replace('{E}', e),
+            vars: { x: true, xs: [1, 2] },
+            files: {},
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Values of each Python type printed, tested and passed through common filters. */
+function valueCases() {
+  /** @type {[string, unknown][]} */
+  const values = [
+    ['str', 'Hello World'], ['empty', ''], ['int', 42], ['neg', -7], ['float', 2.5],
+    ['true', true], ['false', false], ['null', null], ['list', [3, 1, 2]], ['empty-list', []],
+    ['dict', { b: 2, a: 1 }], ['nested', { a: [1, { b: 'c' }] }], ['strlist', ['b', 'a', 'b']],
+  ];
+  const exprs = [
+    ['print', '{{ v }}'], ['string', '{{ v | string }}'], ['bool', '{{ v | bool }}'], ['length', '{{ v | length }}'],
+    ['if', '{% if v %}yes{% else %}no{% endif %}'], ['is-string', '{{ v is string }}'], ['is-number', '{{ v is number }}'],
+    ['is-mapping', '{{ v is mapping }}'], ['is-iterable', '{{ v is iterable }}'], ['is-sequence', '{{ v is sequence }}'],
+    ['to-json', '{{ v | to_json }}'], ['to-yaml', '{{ v | to_yaml }}'], ['to-nice-yaml', '{{ v | to_nice_yaml }}'],
+    ['default', '{{ v | default("d") }}'], ['default-true', '{{ v | default("d", true) }}'], ['list-filter', '{{ v | list }}'],
+    ['tojson', '{{ v | tojson }}'], ['eq-none', '{{ v == none }}'], ['concat', '{{ "<" ~ v ~ ">" }}'], ['is-none', '{{ v is none }}'],
+    ['to-nice-json', '{{ v | to_nice_json }}'], ['type-debug', '{{ v | type_debug }}'],
+  ];
+  /** @type {AgreementCase[]} */
+  const out = [];
+  for (const [vn, v] of values) {
+    for (const [en, e] of exprs) out.push({ name: `generated/value-${vn}-${en}`, template: `${e}\n`, vars: { v }, files: {} });
+  }
+  return out;
+}
+
+/**
+ * Every case, hand-written first, in a stable order.
+ * @returns {AgreementCase[]}
+ */
+export function agreementCases() {
+  const all = [...handWritten(), ...whitespaceCases(), ...valueCases()];
+  const seen = new Set();
+  for (const c of all) {
+    if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);
+    seen.add(c.name);
+  }
+  return all;
+}
+
+/**
+ * The fingerprint of a case's inputs, recorded beside Ansible's output so that a changed case
+ * whose output was not regenerated is noticed.
+ * @param {AgreementCase} c
+ */
+export function caseKey(c) {
+  return createHash('sha256').update(JSON.stringify([c.template, c.vars, c.files])).digest('hex').slice(0, 16);
+}
