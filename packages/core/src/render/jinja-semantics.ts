@@ -15,23 +15,10 @@ import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksMo
 import { isPlainObject, outputString, pyEquals, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
 import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
-import { installJinjaStatements } from './jinja-statements.js';
+import { installJinjaStatements, swap, type Restore } from './jinja-statements.js';
 import { percentFormat } from './python-format.js';
 
 type Fn = (...args: never[]) => unknown;
-type Restore = () => void;
-
-/** Replaces `target[key]` and returns the function that puts the original back. */
-function swap<T extends object>(target: T, key: string, replacement: unknown): Restore {
-  const record = target as Record<string, unknown>;
-  const had = Object.prototype.hasOwnProperty.call(record, key);
-  const original = record[key];
-  record[key] = replacement;
-  return () => {
-    if (had) record[key] = original;
-    else delete record[key];
-  };
-}
 
 function compareOnce(op: string, left: unknown, right: unknown): boolean {
   switch (op) {

@@ -12,7 +12,8 @@
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
 import { pyEquals, pyTruthy } from './python-values.js';
 
-type Restore = () => void;
+/** Puts back what a {@link swap} replaced. */
+export type Restore = () => void;
 
 /** A Jinja2 construct the embedded renderer does not render as Ansible would; it refuses it by name. */
 export class UnsupportedConstructError extends Error {
@@ -26,7 +27,13 @@ export class UnsupportedConstructError extends Error {
   }
 }
 
-function swap<T extends object>(target: T, key: string, replacement: unknown): Restore {
+/**
+ * Replaces `target[key]` and returns the function that puts the original back.
+ *
+ * @example
+ * const restore = swap(nunjucks.runtime, 'suppressValue', mine); // … restore();
+ */
+export function swap<T extends object>(target: T, key: string, replacement: unknown): Restore {
   const record = target as Record<string, unknown>;
   const had = Object.prototype.hasOwnProperty.call(record, key);
   const original = record[key];
