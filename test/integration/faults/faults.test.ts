@@ -56,7 +56,7 @@ function callsOfCleanApply(syscall: string): number {
 
 describe('interruptions at the k-th rename and fsync (strace -e inject)', () => {
   const renames = callsOfCleanApply('rename');
-  it('a clean apply renames each of the six targets and the journal twice', () => {
+  it('a clean apply renames each of the targets and the journal twice', () => {
     expect(renames).toBe(TARGETS.length + 2);
   });
 
@@ -277,7 +277,8 @@ describe('hostile files', () => {
     const { s } = fresh();
     writeFileSync(path.join(s.repo, 'roles/big.yml'), 'k: v\n'.repeat(40 * 2 ** 20));
     for (const cmd of ['roundtrip', 'audit']) {
-      const r = ansimod([cmd, '--repo', s.repo]);
+      // roundtrip counts skipped files by reason and names them under --verbose.
+      const r = ansimod([cmd, '--repo', s.repo, ...(cmd === 'roundtrip' ? ['--verbose'] : [])]);
       expect([0, 1, 3]).toContain(r.status);
       expect(`${r.stdout}${r.stderr}`).toMatch(/roles\/big\.yml/);
       bounded(r);

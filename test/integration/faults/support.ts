@@ -13,7 +13,7 @@ import { bin, fixtureDir, IDENTITY } from '../../cli-e2e/helpers.js';
 /** What every scenario must stay under on the fixture (the README's reliability bound). */
 export const BOUNDS = { rssMiB: 400, seconds: 60 } as const;
 
-/** The targets the fixture's recipe changes (six files). */
+/** The targets the fixture's recipe changes (ten files: both halves of each component). */
 export const TARGETS = [
   'files/osbs/dockercfg-production-secret.j2',
   'files/osbs/dockercfg-staging-secret.j2',
@@ -21,6 +21,11 @@ export const TARGETS = [
   'roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf',
   'roles/koji_builder/tasks/main.yml',
   'roles/openshift-apps/flatpak-indexer/templates/configmap.yml',
+  // The other halves of the OSBS and Koji components (reactor configuration, builder logins).
+  'inventory/group_vars/osbs_masters',
+  'inventory/group_vars/osbs_masters_stg',
+  'playbooks/groups/buildhw.yml',
+  'playbooks/groups/buildvm.yml',
 ] as const;
 
 const GIT_ENV = {
