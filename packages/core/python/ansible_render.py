@@ -15,7 +15,8 @@ Requests:
       -> {"id": 1, "ok": true, "ansible": "2.14.18", "jinja2": "3.1.2", "python": "3.11.2"}
   {"id": 2, "op": "render", "template": "...", "vars": {...},
    "searchpath": ["dir", ...],          # folders {% include %} searches (optional)
-   "files": {"name": "text", ...}}      # or: included files given inline (a temporary folder)
+   "files": {"name": "text", ...},      # or: included files given inline (a temporary folder)
+   "vars_files": ["path", ...]}         # vars files Ansible loads itself (its DataLoader), under "vars"
       -> {"id": 2, "ok": true, "output": "..."}
       -> {"id": 2, "ok": false, "error": {"kind": "undefined"|"syntax"|"error",
           "type": "AnsibleUndefinedVariable", "message": "...", "line": 3, "undefined": ["x"]}}
@@ -97,6 +98,23 @@ def _kind(exc):
     return 'error'
 
 
+_VARS_FILES = {}
+
+
+def _vars_file(path):
+    """A vars file (or a group_vars folder, read in name order) as Ansible's DataLoader loads it."""
+    if path not in _VARS_FILES:
+        data = {}
+        if os.path.isdir(path):
+            for name in sorted(os.listdir(path)):
+                if not name.startswith('.'):
+                    data.update(_vars_file(os.path.join(path, name)))
+        else:
+            data = LOADER.load_from_file(path) or {}
+        _VARS_FILES[path] = data
+    return _VARS_FILES[path]
+
+
 def render(req):
     folder = None
     try:
@@ -110,7 +128,10 @@ def render(req):
                 with open(target, 'w', encoding='utf-8', newline='') as f:
                     f.write(text)
             searchpath.append(folder)
-        variables = req.get('vars') or {}
+        variables = {}
+        for path in req.get('vars_files') or []:
+            variables.update(_vars_file(path))
+        variables.update(req.get('vars') or {})
         templar = Templar(loader=LOADER, variables=variables)
         templar = templar.copy_with_new_env(
             environment_class=AnsibleEnvironment,

@@ -40,6 +40,11 @@ export interface AnsibleRenderRequest {
   searchpath?: string[];
   /** Included files given inline, by the name the template includes them as. */
   files?: Record<string, string>;
+  /**
+   * Vars files (or group_vars folders) ansible-core loads itself, with its own YAML reading, before
+   * `vars` (which override them): how Ansible would see the inventory's variables.
+   */
+  vars_files?: string[];
 }
 
 /** Options of {@link AnsibleBridge.start}. */
