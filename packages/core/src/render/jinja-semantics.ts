@@ -355,7 +355,7 @@ const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\'
 
 /**
  * The tokenizer: Jinja2's `trim_blocks` also removes the newline after a comment (nunjucks' does
- * not), and string literals unescape as Python's do (nunjucks drops the backslash of `\\d`,
+ * not), `#}` outside a comment is text (a lighttpd.conf's regular expressions hold it), and string literals unescape as Python's do (nunjucks drops the backslash of `\\d`,
  * which changes every regular expression written in a template).
  */
 function patchTokenizer(nj: NunjucksModule): Restore {
@@ -379,8 +379,23 @@ function patchTokenizer(nj: NunjucksModule): Restore {
     this.forward();
     return str;
   });
+  const matches = (proto as unknown as { _matches(this: NjTokenizer, str: string): boolean | null })._matches;
+  /** In text outside a comment, Jinja2 reads `#}` as text; nunjucks stops with "unexpected end of comment". */
+  function textMatches(this: NjTokenizer, str: string): boolean | null {
+    return str === '#}' ? false : matches.call(this, str);
+  }
   const restoreNext = swap(proto, 'nextToken', function (this: NjTokenizer) {
-    const tok = nextToken.call(this);
+    let tok: { type: string } | null;
+    if (!this.in_code && !matches.call(this, '{#')) {
+      this._matches = textMatches;
+      try {
+        tok = nextToken.call(this);
+      } finally {
+        delete this._matches;
+      }
+    } else {
+      tok = nextToken.call(this);
+    }
     if (tok && tok.type === commentType && this.trimBlocks && !this.isFinished()) {
       if (this.current() === '\n') this.forward();
       else if (this.current() === '\r') {

@@ -41,6 +41,8 @@ export interface NjParser {
 /** The lexer's tokenizer (`this` inside `nextToken`). */
 export interface NjTokenizer {
   trimBlocks: boolean;
+  /** Inside `{{ }}`/`{% %}` rather than text. */
+  in_code: boolean;
   current(): string;
   forward(): void;
   isFinished(): boolean;
