@@ -17,6 +17,32 @@ function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Partial<
 }
 
 /** Positional argument `i`, else keyword `name`, else `fallback` — Python's calling convention. */
+/**
+ * Python's `round(x, ndigits)`: correctly rounded from the float's exact decimal value, ties to
+ * even (`round(2.5)` is 2, `round(0.125, 2)` is 0.12), where JavaScript's Math.round rounds ties up.
+ *
+ * @example
+ * pyRound(2.5, 0); // 2
+ */
+export function pyRound(x: number, ndigits: number): number {
+  if (!Number.isFinite(x) || !Number.isInteger(ndigits) || ndigits < 0 || ndigits > 30) {
+    const factor = 10 ** ndigits;
+    return Math.round(x * factor) / factor;
+  }
+  // toFixed gives the exact decimal expansion of a double (up to 100 digits).
+  const exact = Math.abs(x).toFixed(Math.min(100, ndigits + 70));
+  const point = exact.indexOf('.');
+  const kept = exact.slice(0, point + 1 + ndigits).replace(/\.$/, '');
+  const rest = exact.slice(point + 1 + ndigits);
+  const digits = kept.replace('.', '');
+  let up = rest[0] !== undefined && rest[0] > '5';
+  if (rest[0] === '5') up = /[1-9]/.test(rest.slice(1)) || Number(digits[digits.length - 1]) % 2 === 1;
+  let n = BigInt(digits);
+  if (up) n += 1n;
+  const result = Number(n) / 10 ** ndigits;
+  return x < 0 || Object.is(x, -0) ? -result : result;
+}
+
 function arg(args: unknown[], i: number, name: string, fallback: unknown): unknown {
   const { positional, keywords } = splitArgs(args);
   if (i < positional.length) return positional[i];
@@ -356,6 +382,15 @@ export function ansibleFilters(lookup: {
     password_hash: (value, ...args) => {
       const salt = arg(args, 1, 'salt', undefined);
       return passwordHash(pyStr(value), pyStr(arg(args, 0, 'hashtype', 'sha512')), salt === undefined || salt === null ? undefined : pyStr(salt));
+    },
+    round: (value, ...args) => {
+      const precision = Number(arg(args, 0, 'precision', 0));
+      const method = pyStr(arg(args, 1, 'method', 'common'));
+      if (method !== 'common' && method !== 'ceil' && method !== 'floor') throw new TemplateRuntimeError('method must be common, ceil or floor');
+      const x = Number(value);
+      if (method === 'common') return pyRound(x, precision);
+      const factor = 10 ** precision;
+      return (method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor;
     },
     hash: (value, ...args) => createHash(pyStr(arg(args, 0, 'hashtype', 'sha1'))).update(pyStr(value), 'utf8').digest('hex'),
     urlsplit: (value, ...args) => {

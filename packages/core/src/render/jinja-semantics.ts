@@ -12,10 +12,11 @@
  * `runtime.pyTruthy` & co., so they may only be rendered while the semantics are installed.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
-import { isPlainObject, outputString, pyEquals, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
+import { isPlainObject, outputString, pyEquals, pyFloatRepr, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
 import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
-import { installJinjaStatements, swap, type Restore } from './jinja-statements.js';
+import { installJinjaStatements, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
+import { TemplateRuntimeError } from './ansible-filters.js';
 import { percentFormat } from './python-format.js';
 
 type Fn = (...args: never[]) => unknown;
@@ -41,6 +42,121 @@ function compareOnce(op: string, left: unknown, right: unknown): boolean {
   }
 }
 
+/** The attributes of a Jinja2 macro object. */
+const MACRO_ATTRIBUTES = new Set(['name', 'arguments', 'defaults', 'catch_kwargs', 'catch_varargs', 'caller']);
+
+/** The operand kinds of Python's `+`. */
+function addKind(value: unknown): 'number' | 'str' | 'list' | 'other' {
+  if (typeof value === 'number' || typeof value === 'boolean') return 'number';
+  if (typeof value === 'string') return 'str';
+  if (Array.isArray(value)) return 'list';
+  return 'other';
+}
+
+/** A whole number (or infinity) in a value that may hold floats, or undefined. */
+function wholeNumberIn(value: unknown, depth = 0): number | undefined {
+  if (typeof value === 'number') return Number.isInteger(value) || !Number.isFinite(value) ? value : undefined;
+  if (depth > 8) return undefined;
+  const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
+  for (const item of items) {
+    const whole = wholeNumberIn(item, depth + 1);
+    if (whole !== undefined) return whole;
+  }
+  return undefined;
+}
+
+/** Filters that turn their input into text: a float input shows whether it was a float. */
+const STRINGIFYING_FILTERS = new Set(['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'format', 'replace', 'regex_replace', 'center', 'indent']);
+/** Filters whose result is a float whatever their input, and those that pass a float input through. */
+const FLOAT_FILTERS = new Set(['float', 'round']);
+const FLOAT_PASSING_FILTERS = new Set(['abs', 'first', 'last', 'max', 'min', 'sum', 'random', 'default', 'd', 'list', 'sort', 'unique', 'reverse']);
+
+/**
+ * Can this expression give a float? JavaScript has one number type, so `6 / 2` is `3` where
+ * Python has `3.0`; we track float-ness through the expression's syntax (float literals, `/`,
+ * `float` and `round`, arithmetic on those) and refuse to print a whole number such an
+ * expression gives (see `pyFloatGuard`). A float reaching a template through a variable is
+ * not tracked.
+ */
+function floatish(node: NjNode | undefined | null): boolean {
+  if (!node || typeof node !== 'object') return false;
+  switch (node.typename) {
+    case 'Literal':
+      return node.pyFloat === true;
+    case 'Div':
+      return true;
+    case 'FloorDiv':
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Mod':
+    case 'Pow':
+    case 'Or':
+    case 'And':
+      return floatish(node.left as NjNode) || floatish(node.right as NjNode);
+    case 'Neg':
+    case 'Pos':
+      return floatish(node.target as NjNode);
+    case 'InlineIf':
+      return floatish(node.body as NjNode) || floatish(node.else_ as NjNode);
+    case 'Group':
+    case 'Array':
+    case 'PyTuple':
+    case 'Dict':
+      return (node.children ?? []).some(floatish);
+    case 'Pair':
+      return floatish(node.value as NjNode);
+    case 'Filter': {
+      const name = String((node.name as NjNode | undefined)?.value ?? '');
+      if (FLOAT_FILTERS.has(name)) return true;
+      return FLOAT_PASSING_FILTERS.has(name) && floatish((node.args as NjNode | undefined)?.children?.[0]);
+    }
+    default:
+      return false;
+  }
+}
+
+/**
+ * Is this expression always a float when it is a number? (`2.0`, `x / y`, `| float`, `| round`,
+ * and arithmetic with one such operand.)
+ */
+function certainFloat(node: NjNode | undefined | null): boolean {
+  if (!node || typeof node !== 'object') return false;
+  switch (node.typename) {
+    case 'Literal':
+      return node.pyFloat === true;
+    case 'Div':
+      return true;
+    case 'FloorDiv':
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Mod':
+    case 'Pow':
+      return certainFloat(node.left as NjNode) || certainFloat(node.right as NjNode);
+    case 'Neg':
+    case 'Pos':
+      return certainFloat(node.target as NjNode);
+    case 'Group':
+      return node.children?.length === 1 && certainFloat(node.children[0]);
+    case 'InlineIf':
+      return certainFloat(node.body as NjNode) && (node.else_ === null || node.else_ === undefined || certainFloat(node.else_ as NjNode));
+    case 'Filter': {
+      const name = String((node.name as NjNode | undefined)?.value ?? '');
+      const args = (node.args as NjNode | undefined)?.children ?? [];
+      if (name === 'float') return true;
+      // `round` keeps an int an int, except by `ceil`/`floor`, which divide.
+      if (name === 'round') {
+        const method = args[2] as NjNode | undefined;
+        return certainFloat(args[0]) || (method?.typename === 'Literal' && (method.value === 'ceil' || method.value === 'floor'));
+      }
+      return name === 'abs' && certainFloat(args[0]);
+    }
+    default:
+      return false;
+  }
+}
+
 /** Runtime helpers our compiler emitters call. */
 const PY_RUNTIME: Record<string, unknown> = {
   pyTruthy,
@@ -56,7 +172,23 @@ const PY_RUNTIME: Record<string, unknown> = {
   },
   pyAdd: (left: unknown, right: unknown) => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+    // Python adds numbers to numbers, str to str and list to list; any other pair is a TypeError.
+    const kinds = [addKind(left), addKind(right)];
+    if (kinds[0] !== kinds[1] && !kinds.includes('other')) {
+      throw new TemplateRuntimeError(`unsupported operand type(s) for +: '${kinds[0]}' and '${kinds[1]}'`);
+    }
     return (left as number) + (right as number);
+  },
+  /** A value a float-valued expression is about to print: refused when Python would print it as `3.0`. */
+  pyFloatGuard: (value: unknown, certain: boolean) => {
+    // An expression that is always a float prints as Python prints it.
+    if (certain && typeof value === 'number') return pyFloatRepr(value);
+    const whole = wholeNumberIn(value);
+    if (whole !== undefined) {
+      const shown = Object.is(whole, -0) ? '-0' : String(whole);
+      throw new UnsupportedConstructError(`a whole number that may be a float (\`${shown}\`, which Python prints \`${shown}.0\` if it is one; JavaScript cannot tell)`);
+    }
+    return value;
   },
   pyMul: (left: unknown, right: unknown) => {
     const size = (typeof left === 'string' || Array.isArray(left)) && typeof right === 'number' ? left.length * right
@@ -138,6 +270,10 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
         const method = Array.isArray(obj) ? pythonListMethod(obj, key) : isPlainObject(obj) && !(key in obj) ? pythonDictMethod(obj, key) : undefined;
         if (method) return method;
       }
+      // A macro's attributes (`m.name`, `m.arguments`…) are Jinja2's; a JavaScript function has others.
+      if (typeof obj === 'function' && typeof key === 'string' && MACRO_ATTRIBUTES.has(key)) {
+        throw new UnsupportedConstructError(`a macro's attributes (\`.${key}\`)`);
+      }
       // Negative indexes count from the end, as in Python.
       if (typeof key === 'number' && key < 0 && (Array.isArray(obj) || typeof obj === 'string')) key = key + obj.length;
       const value = member.call(this, obj, key, ...rest);
@@ -212,16 +348,45 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this._emit(')');
     };
   const compileOutput = proto.compileOutput as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const compileFilter = proto.compileFilter as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const FloatGuard = nj.nodes.Node.extend('PyFloatGuard', { fields: ['target', 'certain'] });
+  /**
+   * `node` about to be printed, guarded when it may give a float: printed as Python prints a
+   * float when it always is one, else refused when it gives a whole number.
+   */
+  const printed = (node: NjNode): NjNode => {
+    if (!floatish(node)) return node;
+    // In a list, tuple or dict literal, only the elements that may be floats are checked.
+    if ((node.typename === 'Array' || node.typename === 'PyTuple' || node.typename === 'Dict') && node.children) {
+      node.children = node.children.map((c) => (c.typename === 'Pair' ? Object.assign(c, { value: guarded(c.value as NjNode) }) : guarded(c)));
+      return node;
+    }
+    return new FloatGuard(node.lineno, node.colno, node, certainFloat(node));
+  };
+  /** `node` about to be turned into text by a filter: refused when it may give a whole-number float. */
+  const guarded = (node: NjNode): NjNode => (floatish(node) ? new FloatGuard(node.lineno, node.colno, node, false) : node);
   /** Nunjucks tracks the line of a runtime error only for calls; we also set it per output and condition. */
   const markLine = (compiler: NjCompiler, node: NjNode) => compiler._emit(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};\n`);
   return [
     swap(proto, 'compileOutput', function (this: NjCompiler, node: NjNode, frame: unknown) {
       if ((node.children ?? []).some((c) => c.typename !== 'TemplateData')) markLine(this, node);
+      if (node.children) node.children = node.children.map(printed);
       compileOutput.call(this, node, frame);
+    }),
+    swap(proto, 'compilePyFloatGuard', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyFloatGuard(');
+      this.compile(node.target, frame);
+      this._emit(`, ${node.certain === true})`);
+    }),
+    swap(proto, 'compileFilter', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const args = node.args as NjNode | undefined;
+      const name = String((node.name as NjNode | undefined)?.value ?? '');
+      if (STRINGIFYING_FILTERS.has(name) && args?.children?.[0]) args.children[0] = (name === 'string' ? printed : guarded)(args.children[0]);
+      compileFilter.call(this, node, frame);
     }),
     swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
       const ours: object = node;
-      if (ours instanceof Truthy || ours instanceof Iterable) return;
+      if (ours instanceof Truthy || ours instanceof Iterable || ours instanceof FloatGuard) return;
       assertType.call(this, node, ...types);
     }),
     swap(proto, 'compilePyTruthy', function (this: NjCompiler, node: NjNode, frame: unknown) {
@@ -274,7 +439,11 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
     }),
     swap(proto, 'compileOr', binary('pyOr')),
     swap(proto, 'compileAnd', binary('pyAnd')),
-    swap(proto, 'compileConcat', call('pyConcat')),
+    swap(proto, 'compileConcat', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      node.left = printed(node.left as NjNode);
+      node.right = printed(node.right as NjNode);
+      call('pyConcat').call(this, node, frame);
+    }),
     swap(proto, 'compileMod', call('pyMod')),
     // Nunjucks emits a test's arguments without separating commas; Jinja2 tests take several.
     swap(proto, 'compileIs', function (this: NjCompiler, node: NjNode, frame: unknown) {
@@ -311,7 +480,16 @@ function patchParser(nj: NunjucksModule): Restore[] {
   const { Group, Array: ArrayNode, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
   const parseAggregate = proto.parseAggregate as (this: NjParser) => NjNode | null;
   const TupleNode = tupleNodeClass(nj);
+  const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
+  const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
   return [
+    // A float literal is marked: `2.0` must not print as `2` (see floatish).
+    swap(proto, 'parsePrimary', function (this: NjParser, noPostfix?: boolean) {
+      const tok = this.peekToken();
+      const node = parsePrimary.call(this, noPostfix);
+      if (tok && tok.type === nj.lexer.TOKEN_FLOAT && Literal && (node as object) instanceof Literal) node.pyFloat = true;
+      return node;
+    }),
     // `('a', 'b')` is a tuple in Jinja2; nunjucks compiles it to JavaScript's comma operator.
     swap(proto, 'parseAggregate', function (this: NjParser) {
       const node = parseAggregate.call(this);
@@ -386,6 +564,10 @@ function patchTokenizer(nj: NunjucksModule): Restore {
   }
   const restoreNext = swap(proto, 'nextToken', function (this: NjTokenizer) {
     let tok: { type: string } | null;
+    if (this.in_code) {
+      const number = pythonNumber(this, nj);
+      if (number) return number;
+    }
     if (!this.in_code && !matches.call(this, '{#')) {
       this._matches = textMatches;
       try {
@@ -409,4 +591,34 @@ function patchTokenizer(nj: NunjucksModule): Restore {
     restoreNext();
     restoreString();
   };
+}
+
+/** Jinja2's number literals: floats (`1.5`, `1e20`, `1_0.5`) before integers (`1_000`, `0x1f`, `0o17`, `0b11`). */
+const FLOAT_LITERAL = /(?:\d+_)*\d+(?:(?:\.(?:\d+_)*\d+)?e[+-]?(?:\d+_)*\d+|\.(?:\d+_)*\d+)/iy;
+const INT_LITERAL = /0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)*|0(?:_?0)*/iy;
+
+/**
+ * A number token read as Jinja2 reads it (nunjucks knows only `12` and `1.5`), or undefined when
+ * the tokenizer is not at a number. An integer beyond 2**53 is refused: JavaScript would round it.
+ */
+function pythonNumber(t: NjTokenizer, nj: NunjucksModule): { type: string; value: string; lineno: number; colno: number } | undefined {
+  const at = t.index;
+  const c = t.str.charCodeAt(at);
+  if (!(c >= 48 && c <= 57) || t.str[at - 1] === '.') return undefined;
+  const { lineno, colno } = t;
+  FLOAT_LITERAL.lastIndex = at;
+  const float = FLOAT_LITERAL.exec(t.str);
+  if (float) {
+    t.forwardN(float[0].length);
+    return { type: nj.lexer.TOKEN_FLOAT, value: float[0].replace(/_/g, ''), lineno, colno };
+  }
+  INT_LITERAL.lastIndex = at;
+  const int = INT_LITERAL.exec(t.str);
+  if (!int) return undefined;
+  const value = BigInt(int[0].replace(/_/g, '').replace(/^0+(?=\d)/, ''));
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new UnsupportedConstructError(`an integer beyond 2**53 (\`${int[0]}\`, which JavaScript rounds)`, lineno + 1, colno + 1);
+  }
+  t.forwardN(int[0].length);
+  return { type: nj.lexer.TOKEN_INT, value: String(value), lineno, colno };
 }

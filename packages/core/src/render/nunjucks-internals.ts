@@ -43,6 +43,12 @@ export interface NjTokenizer {
   trimBlocks: boolean;
   /** Inside `{{ }}`/`{% %}` rather than text. */
   in_code: boolean;
+  /** The source, the position in it, and that position's line and column (0-based). */
+  str: string;
+  index: number;
+  lineno: number;
+  colno: number;
+  forwardN(n: number): void;
   current(): string;
   forward(): void;
   isFinished(): boolean;

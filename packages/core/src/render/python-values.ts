@@ -1,3 +1,5 @@
+import { UnsupportedConstructError } from './jinja-statements.js';
+
 /**
  * Python's view of template values. Ansible templates are Jinja2, evaluated by Python, so
  * `{{ true }}` prints `True`, an empty list is false in `{% if %}`, and `{{ [1] }}` prints `[1]`.
@@ -138,10 +140,35 @@ export function pySlice(seq: unknown, start: unknown, stop: unknown, step: unkno
   return isTuple(seq) ? pyTuple(out) : out;
 }
 
+/**
+ * Python's repr of a number known to be a float: `3.0` where JavaScript prints `3`, `1e+16` from
+ * 10**16 on.
+ *
+ * @example
+ * pyFloatRepr(3); // '3.0'
+ * pyFloatRepr(-0); // '-0.0'
+ */
+export function pyFloatRepr(n: number): string {
+  if (!Number.isFinite(n) || !Number.isInteger(n)) return pyNumber(n);
+  if (Math.abs(n) < 1e16) return `${Object.is(n, -0) ? '-0' : String(n)}.0`;
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  const e = Number(exponent);
+  return `${mantissa}e+${String(e).padStart(2, '0')}`;
+}
+
 function pyNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';
   if (n === -Infinity) return '-inf';
+  if (Number.isInteger(n)) {
+    // Beyond 2**53 a JavaScript number has lost the digits Python's int keeps.
+    if (!Number.isSafeInteger(n)) throw new UnsupportedConstructError(`an integer beyond 2**53 (JavaScript has ${String(n)})`);
+    return String(n);
+  }
+  // Python's float repr: the same shortest digits, in exponent form below 1e-4 with two exponent digits.
+  const [mantissa, exponent] = n.toExponential().split('e') as [string, string];
+  const e = Number(exponent);
+  if (e < -4) return `${mantissa}e-${String(-e).padStart(2, '0')}`;
   return String(n);
 }
 
