@@ -16,7 +16,6 @@ function splitArgs(args: unknown[]): { positional: unknown[]; keywords: Partial<
   return { positional: args, keywords: {} };
 }
 
-/** Positional argument `i`, else keyword `name`, else `fallback` — Python's calling convention. */
 /**
  * Python's `round(x, ndigits)`: correctly rounded from the float's exact decimal value, ties to
  * even (`round(2.5)` is 2, `round(0.125, 2)` is 0.12), where JavaScript's Math.round rounds ties up.
@@ -43,6 +42,98 @@ export function pyRound(x: number, ndigits: number): number {
   return x < 0 || Object.is(x, -0) ? -result : result;
 }
 
+/** Ansible's `comment` filter: the styles, and the keyword parameters that override them. */
+const COMMENT_STYLES: Record<string, Record<string, string>> = {
+  plain: { decoration: '# ' },
+  erlang: { decoration: '% ' },
+  c: { decoration: '// ' },
+  cblock: { beginning: '/*', decoration: ' * ', end: ' */' },
+  xml: { beginning: '<!--', decoration: ' - ', end: '-->' },
+};
+
+function commentFilter(text: string, style: string, keywords: Record<string, unknown>): string {
+  const styleParams = COMMENT_STYLES[style];
+  if (!styleParams) throw new TemplateRuntimeError(`comment: unknown style '${style}'`);
+  const prepostfix = 'decoration' in keywords ? pyStr(keywords.decoration) : (styleParams.decoration ?? '');
+  const p: Record<string, unknown> = { newline: '\n', beginning: '', prefix: prepostfix.trimEnd(), prefix_count: 1, decoration: '', postfix: prepostfix.trimEnd(), postfix_count: 1, end: '' };
+  Object.assign(p, styleParams);
+  for (const [k, v] of Object.entries(keywords)) if (k !== '__keywords') p[k] = v;
+  const nl = pyStr(p.newline);
+  const decoration = pyStr(p.decoration);
+  const beginning = pyTruthy(p.beginning) ? `${pyStr(p.beginning)}${nl}` : '';
+  const prefix = !pyTruthy(p.prefix) ? '' : (pyStr(p.prefix) !== nl ? `${pyStr(p.prefix)}${nl}` : nl).repeat(Number(p.prefix_count));
+  const body = `${decoration}${text.split(nl).join(`${nl}${decoration}`)}`.split(`${decoration}${nl}`).join(`${decoration.trimEnd()}${nl}`);
+  const postfix = ['', ...Array.from({ length: Number(p.postfix_count) }, () => pyStr(p.postfix))].join(nl);
+  const end = pyTruthy(p.end) ? `${nl}${pyStr(p.end)}` : '';
+  return beginning + prefix + body + postfix + end;
+}
+
+/** The namespace Ansible's `to_uuid` uses by default. */
+const ANSIBLE_UUID_NAMESPACE = '361E6D51-FAEC-444A-9079-341386DA8E2E';
+
+/** Python's `uuid.uuid5(UUID(namespace), name)`. */
+function uuid5(namespace: string, name: string): string {
+  const ns = Buffer.from(namespace.replace(/[{}-]/g, ''), 'hex');
+  if (ns.length !== 16) throw new TemplateRuntimeError(`to_uuid: badly formed namespace '${namespace}'`);
+  const h = createHash('sha1').update(ns).update(name, 'utf8').digest().subarray(0, 16);
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const hex = h.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** Jinja2's `filesizeformat`. */
+function fileSizeFormat(bytes: number, binary: boolean): string {
+  const base = binary ? 1024 : 1000;
+  const prefixes = binary ? ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB', 'ZiB', 'YiB'] : ['kB', 'MB', 'GB', 'TB', 'PB', 'EB', 'ZB', 'YB'];
+  if (bytes === 1) return '1 Byte';
+  if (bytes < base) return `${Math.trunc(bytes)} Bytes`;
+  let i = 0;
+  while (i < prefixes.length - 1 && bytes >= base ** (i + 2)) i++;
+  return `${percentFormat('%.1f', (base * bytes) / base ** (i + 2))} ${prefixes[i]}`;
+}
+
+/** Ansible's `human_readable` (`bytes_to_human`). */
+function bytesToHuman(size: number, isbits: boolean, unit: string | undefined): string {
+  const ranges: Array<[string, number]> = [['Y', 2 ** 80], ['Z', 2 ** 70], ['E', 2 ** 60], ['P', 2 ** 50], ['T', 2 ** 40], ['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10], ['B', 1]];
+  const base = isbits ? 'bits' : 'Bytes';
+  let [suffix, limit] = ranges[ranges.length - 1]!;
+  for (const [s, l] of ranges) {
+    [suffix, limit] = [s, l];
+    if ((unit === undefined && size >= l) || (unit !== undefined && unit.toUpperCase() === s[0])) break;
+  }
+  return `${percentFormat('%.2f', size / limit)} ${limit !== 1 ? suffix + base[0]! : base}`;
+}
+
+/** markupsafe's escape, as `xmlattr` applies it. */
+function xmlEscape(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&#34;', "'": '&#39;' })[c]!);
+}
+
+/** Ansible's `subelements`: (item, subitem) pairs for the list at `path` (dotted) of each item. */
+function subelements(value: unknown, path: string, skipMissing: boolean): unknown[] {
+  const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : undefined;
+  if (items === undefined) throw new TemplateRuntimeError('subelements: the first argument must be a list or a dict');
+  const out: unknown[] = [];
+  for (const item of items) {
+    let values: unknown = item;
+    let missing = false;
+    for (const key of path.split('.')) {
+      if (!isPlainObject(values) || !(key in values)) {
+        if (!skipMissing) throw new TemplateRuntimeError(`could not find '${key}' key in iterated item '${pyRepr(values)}'`);
+        missing = true;
+        break;
+      }
+      values = values[key];
+    }
+    if (missing) continue;
+    if (!Array.isArray(values)) throw new TemplateRuntimeError(`the key ${path} should point to a list, got '${pyRepr(values)}'`);
+    for (const v of values) out.push(pyTuple([item, v]));
+  }
+  return out;
+}
+
+/** Positional argument `i`, else keyword `name`, else `fallback` — Python's calling convention. */
 function arg(args: unknown[], i: number, name: string, fallback: unknown): unknown {
   const { positional, keywords } = splitArgs(args);
   if (i < positional.length) return positional[i];
@@ -391,6 +482,27 @@ export function ansibleFilters(lookup: {
       if (method === 'common') return pyRound(x, precision);
       const factor = 10 ** precision;
       return (method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor;
+    },
+    comment: (value, ...args) => commentFilter(pyStr(value), pyStr(arg(args, 0, 'style', 'plain')), splitArgs(args).keywords),
+    to_uuid: (value, ...args) => uuid5(pyStr(arg(args, 0, 'namespace', ANSIBLE_UUID_NAMESPACE)), pyStr(value)),
+    filesizeformat: (value, ...args) => fileSizeFormat(Number(value), pyTruthy(arg(args, 0, 'binary', false))),
+    human_readable: (value, ...args) => {
+      const unit = arg(args, 1, 'unit', null);
+      return bytesToHuman(Number(value), pyTruthy(arg(args, 0, 'isbits', false)), unit === null || unit === undefined ? undefined : pyStr(unit));
+    },
+    xmlattr: (value, ...args) => {
+      if (!isPlainObject(value)) throw new TemplateRuntimeError('xmlattr: a dict is needed');
+      const attrs = Object.entries(value)
+        .filter(([, v]) => v !== null && v !== undefined)
+        .map(([k, v]) => `${xmlEscape(k)}="${xmlEscape(pyStr(v))}"`)
+        .join(' ');
+      return attrs !== '' && pyTruthy(arg(args, 0, 'autospace', true)) ? ` ${attrs}` : attrs;
+    },
+    subelements: (value, ...args) => subelements(value, pyStr(arg(args, 0, 'subelements', '')), pyTruthy(arg(args, 1, 'skip_missing', false))),
+    // Jinja2's `attr` is Python's getattr: a dict's keys are not attributes.
+    attr: (value, ...args) => {
+      currentSession()?.attribute(pyStr(arg(args, 0, 'name', '')));
+      return undefined;
     },
     hash: (value, ...args) => createHash(pyStr(arg(args, 0, 'hashtype', 'sha1'))).update(pyStr(value), 'utf8').digest('hex'),
     urlsplit: (value, ...args) => {

@@ -45,6 +45,15 @@ function compareOnce(op: string, left: unknown, right: unknown): boolean {
 /** The attributes of a Jinja2 macro object. */
 const MACRO_ATTRIBUTES = new Set(['name', 'arguments', 'defaults', 'catch_kwargs', 'catch_varargs', 'caller']);
 
+/** Python's numeric operators: numbers (and booleans) only, and no division by zero. */
+function pyNumeric(op: string, left: unknown, right: unknown, apply: (a: number, b: number) => number): number {
+  const l = addKind(left);
+  const r = addKind(right);
+  if (l !== 'number' || r !== 'number') throw new TemplateRuntimeError(`unsupported operand type(s) for ${op}: '${l}' and '${r}'`);
+  if ((op === '/' || op === '//') && Number(right) === 0) throw new TemplateRuntimeError('division by zero');
+  return apply(Number(left), Number(right));
+}
+
 /** The operand kinds of Python's `+`. */
 function addKind(value: unknown): 'number' | 'str' | 'list' | 'other' {
   if (typeof value === 'number' || typeof value === 'boolean') return 'number';
@@ -210,6 +219,17 @@ const PY_RUNTIME: Record<string, unknown> = {
     }
     return true;
   },
+  pySub: (left: unknown, right: unknown) => pyNumeric('-', left, right, (a, b) => a - b),
+  pyDiv: (left: unknown, right: unknown) => pyNumeric('/', left, right, (a, b) => a / b),
+  pyFloorDiv: (left: unknown, right: unknown) => pyNumeric('//', left, right, (a, b) => Math.floor(a / b)),
+  pyPow: (left: unknown, right: unknown) => {
+    const result = pyNumeric('**', left, right, (a, b) => a ** b);
+    // An int power beyond 2**53 has lost digits (Python's ints do not).
+    if (Number.isInteger(left) && Number.isInteger(right) && (right as number) >= 0 && Math.abs(result) > 2 ** 53) {
+      throw new UnsupportedConstructError(`an integer beyond 2**53 (\`${String(left)} ** ${String(right)}\`)`);
+    }
+    return result;
+  },
   pyMod: (left: unknown, right: unknown) => {
     if (typeof left === 'string') return percentFormat(left, right);
     const a = Number(left);
@@ -367,7 +387,13 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
   const guarded = (node: NjNode): NjNode => (floatish(node) ? new FloatGuard(node.lineno, node.colno, node, false) : node);
   /** Nunjucks tracks the line of a runtime error only for calls; we also set it per output and condition. */
   const markLine = (compiler: NjCompiler, node: NjNode) => compiler._emit(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};\n`);
+  const getNodeName = proto._getNodeName as (this: NjCompiler, node: NjNode) => string;
   return [
+    // The name nunjucks writes into a JavaScript string for error messages: a string literal with
+    // a newline (`'a\nb'.splitlines()`) broke the compiled template.
+    swap(proto, '_getNodeName', function (this: NjCompiler, node: NjNode) {
+      return getNodeName.call(this, node).replace(/[\\\n\r\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
+    }),
     swap(proto, 'compileOutput', function (this: NjCompiler, node: NjNode, frame: unknown) {
       if ((node.children ?? []).some((c) => c.typename !== 'TemplateData')) markLine(this, node);
       if (node.children) node.children = node.children.map(printed);
@@ -417,6 +443,10 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
     }),
     swap(proto, 'compileAdd', call('pyAdd')),
     swap(proto, 'compileMul', call('pyMul')),
+    swap(proto, 'compileSub', call('pySub')),
+    swap(proto, 'compileDiv', call('pyDiv')),
+    swap(proto, 'compileFloorDiv', call('pyFloorDiv')),
+    swap(proto, 'compilePow', call('pyPow')),
     swap(proto, 'compileCompare', function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit('runtime.pyCompare(');
       this.compile(node.expr, frame);
@@ -477,10 +507,12 @@ function tupleNodeClass(nj: NunjucksModule): NjNodeClass {
 
 function patchParser(nj: NunjucksModule): Restore[] {
   const proto = nj.parser.Parser.prototype;
-  const { Group, Array: ArrayNode, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
+  const { Group, Array: ArrayNode, Dict, Pair, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
   const parseAggregate = proto.parseAggregate as (this: NjParser) => NjNode | null;
   const TupleNode = tupleNodeClass(nj);
   const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
+  const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
+  const parseSet = (proto as unknown as { parseSet(this: NjParser): NjNode }).parseSet;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
   return [
     // A float literal is marked: `2.0` must not print as `2` (see floatish).
@@ -490,13 +522,63 @@ function patchParser(nj: NunjucksModule): Restore[] {
       if (tok && tok.type === nj.lexer.TOKEN_FLOAT && Literal && (node as object) instanceof Literal) node.pyFloat = true;
       return node;
     }),
-    // `('a', 'b')` is a tuple in Jinja2; nunjucks compiles it to JavaScript's comma operator.
+    // `('a', 'b')`, `(a,)` and `()` are tuples in Jinja2 (nunjucks compiles the first to
+    // JavaScript's comma operator and cannot parse the others), and a dict or tuple may end in a
+    // comma: nunjucks' parseAggregate with Jinja2's rules.
     swap(proto, 'parseAggregate', function (this: NjParser) {
-      const node = parseAggregate.call(this);
-      if (node && Group && ArrayNode && node instanceof Group && (node.children?.length ?? 0) > 1) {
-        return new TupleNode(node.lineno, node.colno, node.children);
+      const open = this.peekToken();
+      // `[`: jinja-compat's parseAggregate, which also reads slices (`s[1:3]`).
+      const close = open && { [nj.lexer.TOKEN_LEFT_PAREN]: ')', [nj.lexer.TOKEN_LEFT_CURLY]: '}' }[open.type];
+      if (!close || !Group || !ArrayNode || !Pair) return parseAggregate.call(this);
+      this.nextToken();
+      const children: NjNode[] = [];
+      let trailingComma = false;
+      for (;;) {
+        const next = this.peekToken();
+        if (!next) (this as unknown as { fail(m: string, l: number, c: number): never }).fail(`unexpected end of template, expected '${close}'`, open.lineno, open.colno);
+        if (next.value === close && next.type !== nj.lexer.TOKEN_STRING) {
+          this.nextToken();
+          break;
+        }
+        if (children.length > 0) {
+          if (!this.skip(nj.lexer.TOKEN_COMMA)) {
+            (this as unknown as { fail(m: string, l: number, c: number): never }).fail('parseAggregate: expected comma after expression', open.lineno, open.colno);
+          }
+          trailingComma = true;
+          const after = this.peekToken();
+          if (after && after.value === close && after.type !== nj.lexer.TOKEN_STRING) continue;
+        }
+        trailingComma = false;
+        if (close === '}') {
+          const key = (this as unknown as { parsePrimary(): NjNode }).parsePrimary();
+          if (!this.skip(nj.lexer.TOKEN_COLON)) {
+            (this as unknown as { fail(m: string, l: number, c: number): never }).fail('parseAggregate: expected colon after dict key', open.lineno, open.colno);
+          }
+          const value = (this as unknown as { parseExpression(): NjNode }).parseExpression();
+          children.push(new Pair(key.lineno, key.colno, key, value));
+        } else {
+          children.push((this as unknown as { parseExpression(): NjNode }).parseExpression());
+        }
       }
-      return node;
+      const Cls = close === '}' ? Dict! : children.length === 1 && !trailingComma ? Group : TupleNode;
+      return new Cls(open.lineno, open.colno, children);
+    }),
+    // `{% set x = 1, 2 %}` assigns a tuple (and `{% set a, b = 1, 2 %}` unpacks it, see compileSet).
+    swap(proto, 'parseSet', function (this: NjParser) {
+      const self = this as unknown as { parseExpression?: () => NjNode };
+      self.parseExpression = function (this: NjParser) {
+        delete self.parseExpression;
+        const first = parseExpression.call(this);
+        if (this.peekToken()?.type !== nj.lexer.TOKEN_COMMA) return first;
+        const items = [first];
+        while (this.skip(nj.lexer.TOKEN_COMMA) && this.peekToken()?.type !== nj.lexer.TOKEN_BLOCK_END) items.push(parseExpression.call(this));
+        return new TupleNode(first.lineno, first.colno, items);
+      };
+      try {
+        return parseSet.call(this);
+      } finally {
+        delete self.parseExpression;
+      }
     }),
     // `x is in seq`: `in` is an operator keyword, so nunjucks cannot parse it as a test name.
     swap(proto, 'parseIs', function (this: NjParser) {
@@ -536,6 +618,9 @@ const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\'
  * not), `#}` outside a comment is text (a lighttpd.conf's regular expressions hold it), and string literals unescape as Python's do (nunjucks drops the backslash of `\\d`,
  * which changes every regular expression written in a template).
  */
+/** Open `{` of a dict literal per tokenizer (only while one is open). */
+const braceDepth = new WeakMap<object, number>();
+
 function patchTokenizer(nj: NunjucksModule): Restore {
   const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as { nextToken(this: NjTokenizer): { type: string } | null };
   const nextToken = proto.nextToken;
@@ -567,6 +652,14 @@ function patchTokenizer(nj: NunjucksModule): Restore {
     if (this.in_code) {
       const number = pythonNumber(this, nj);
       if (number) return number;
+      // Inside `{ … }` a `}}` closes the dict, as Jinja2 balances braces: `{{ {'a': {'b': 1}} }}`.
+      const depth = braceDepth.get(this) ?? 0;
+      if (depth > 0 && this.str.charCodeAt(this.index) === 125) {
+        const { lineno, colno } = this;
+        this.forwardN(1);
+        braceDepth.set(this, depth - 1);
+        return { type: nj.lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
+      }
     }
     if (!this.in_code && !matches.call(this, '{#')) {
       this._matches = textMatches;
@@ -577,6 +670,12 @@ function patchTokenizer(nj: NunjucksModule): Restore {
       }
     } else {
       tok = nextToken.call(this);
+    }
+    if (tok && tok.type === nj.lexer.TOKEN_LEFT_CURLY) braceDepth.set(this, (braceDepth.get(this) ?? 0) + 1);
+    else if (tok && braceDepth.has(this) && (tok.type === nj.lexer.TOKEN_RIGHT_CURLY || !this.in_code)) {
+      const depth = tok.type === nj.lexer.TOKEN_RIGHT_CURLY ? (braceDepth.get(this) ?? 1) - 1 : 0;
+      if (depth > 0) braceDepth.set(this, depth);
+      else braceDepth.delete(this);
     }
     if (tok && tok.type === commentType && this.trimBlocks && !this.isFinished()) {
       if (this.current() === '\n') this.forward();
@@ -616,7 +715,7 @@ function pythonNumber(t: NjTokenizer, nj: NunjucksModule): { type: string; value
   const int = INT_LITERAL.exec(t.str);
   if (!int) return undefined;
   const value = BigInt(int[0].replace(/_/g, '').replace(/^0+(?=\d)/, ''));
-  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+  if (value > 2n ** 53n) {
     throw new UnsupportedConstructError(`an integer beyond 2**53 (\`${int[0]}\`, which JavaScript rounds)`, lineno + 1, colno + 1);
   }
   t.forwardN(int[0].length);

@@ -65,6 +65,14 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
       return changed;
     };
   },
+  /** `{% set a, b = value %}`: the value's items, exactly `count` of them, as Python unpacks. */
+  pyUnpack: (value: unknown, count: number) => {
+    const items = typeof value === 'string' ? [...value] : Array.isArray(value) ? value : value !== null && typeof value === 'object' ? Object.keys(value) : undefined;
+    if (items === undefined) throw new Error(`cannot unpack non-iterable ${value === undefined ? 'undefined' : typeof value} object`);
+    if (items.length > count) throw new Error(`too many values to unpack (expected ${count})`);
+    if (items.length < count) throw new Error(`not enough values to unpack (expected ${count}, got ${items.length})`);
+    return items;
+  },
   /** `{% set ns.attr = value %}`: only on a namespace, as in Jinja2. */
   pySetAttr: (target: unknown, attr: string, value: unknown) => {
     if (target === null || typeof target !== 'object' || !(NAMESPACE in target)) {
@@ -110,6 +118,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   const compiler = nj.compiler.Compiler.prototype;
   const nodes = nj.nodes as Record<string, NjNodeClass>;
   const LoopFilter = nj.nodes.Node.extend('PyLoopFilter', { fields: ['arr', 'name', 'cond'] });
+  const Unpack = nj.nodes.Node.extend('PyUnpack', { fields: ['target', 'count'] });
   const parseFor = parser.parseFor as (this: NjParser) => NjNode;
   const compileFor = compiler.compileFor as (this: NjCompiler, node: NjNode, frame: unknown) => void;
   const compileSet = compiler.compileSet as (this: NjCompiler, node: NjNode, frame: unknown) => void;
@@ -148,7 +157,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       return node;
     }),
     swap(compiler, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
-      if ((node as object) instanceof LoopFilter) return;
+      if ((node as object) instanceof LoopFilter || (node as object) instanceof Unpack) return;
       assertType.call(this, node, ...types);
     }),
     swap(compiler, 'compilePyLoopFilter', function (this: NjCompiler, node: NjNode, frame: unknown) {
@@ -182,8 +191,28 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       this._emitLine(`frame.set("loop.depth", 1); frame.set("loop.depth0", 0); frame.isolateWrites = true;`);
       this._emitLine(`if (${i} === 0) { frame.${changed} = runtime.pyChanged(); } frame.set("loop.changed", frame.${changed});`);
     }),
+    swap(compiler, 'compilePyUnpack', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('runtime.pyUnpack(');
+      this.compile(node.target, frame);
+      this._emit(`, ${Number(node.count)})`);
+    }),
     swap(compiler, 'compileSet', function (this: NjCompiler, node: NjNode, frame: unknown) {
       const targets = node.targets as NjNode[];
+      const { Set: SetNode, Symbol: SymbolNode, LookupVal: Lookup, Literal } = nodes;
+      // `{% set a, b = value %}` unpacks (nunjucks would give both the whole value): a hidden
+      // variable takes the unpacked items, then each target its item.
+      if (targets.length > 1 && node.value && SetNode && SymbolNode && Lookup && Literal) {
+        const { lineno: l, colno: c } = node;
+        const compileOne = (target: NjNode, value: NjNode) => {
+          const set = new SetNode(l, c, [target]);
+          set.value = value;
+          (this.compileSet as (this: NjCompiler, n: NjNode, f: unknown) => void).call(this, set, frame);
+        };
+        const hidden = new SymbolNode(l, c, `_pyunpack${this._tmpid()}`);
+        compileOne(hidden, new Unpack(l, c, node.value as NjNode, targets.length));
+        targets.forEach((t, i) => compileOne(t, new Lookup(l, c, hidden, new Literal(l, c, i))));
+        return;
+      }
       const LookupVal = nodes.LookupVal;
       if (LookupVal && targets.length === 1 && (targets[0] as object) instanceof LookupVal) {
         const target = targets[0]!;

@@ -33,6 +33,7 @@ export interface NjCompiler {
 export interface NjParser {
   parseCompare(): NjNode;
   skipSymbol(name: string): boolean;
+  skip(type: string): boolean;
   peekToken(): { type: string; value: string; lineno: number; colno: number };
   nextToken(): { type: string; value: string; lineno: number; colno: number };
   [method: string]: unknown;
@@ -71,7 +72,7 @@ export type NunjucksModule = Omit<typeof Nunjucks, 'installJinjaCompat'> & {
   runtime: NjRuntime;
   compiler: { Compiler: { prototype: NjCompiler } };
   parser: { Parser: { prototype: NjParser } };
-  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_SYMBOL: string; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_STRING: string; TOKEN_NONE: string; TOKEN_BOOLEAN: string };
+  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_LEFT_PAREN: string; TOKEN_LEFT_BRACKET: string; TOKEN_LEFT_CURLY: string; TOKEN_RIGHT_CURLY: string; TOKEN_BLOCK_END: string; TOKEN_COMMA: string; TOKEN_COLON: string; TOKEN_SYMBOL: string; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_STRING: string; TOKEN_NONE: string; TOKEN_BOOLEAN: string };
   nodes: Record<string, NjNodeClass> & { Node: NjNodeClass; Array: NjNodeClass };
   installJinjaCompat(): () => void;
 };

@@ -162,7 +162,7 @@ function pyNumber(n: number): string {
   if (n === -Infinity) return '-inf';
   if (Number.isInteger(n)) {
     // Beyond 2**53 a JavaScript number has lost the digits Python's int keeps.
-    if (!Number.isSafeInteger(n)) throw new UnsupportedConstructError(`an integer beyond 2**53 (JavaScript has ${String(n)})`);
+    if (Math.abs(n) > 2 ** 53) throw new UnsupportedConstructError(`an integer beyond 2**53 (JavaScript has ${String(n)})`);
     return String(n);
   }
   // Python's float repr: the same shortest digits, in exponent form below 1e-4 with two exponent digits.
