@@ -507,12 +507,11 @@ function tupleNodeClass(nj: NunjucksModule): NjNodeClass {
 
 function patchParser(nj: NunjucksModule): Restore[] {
   const proto = nj.parser.Parser.prototype;
-  const { Group, Array: ArrayNode, Dict, Pair, Is, Not, FunCall, Symbol: SymbolNode, NodeList } = nj.nodes as Record<string, NjNodeClass>;
+  const { Group, Array: ArrayNode, Dict, Pair, Is, Not, FunCall, Symbol: SymbolNode, NodeList, Set: SetNode, Capture } = nj.nodes as Record<string, NjNodeClass>;
   const parseAggregate = proto.parseAggregate as (this: NjParser) => NjNode | null;
   const TupleNode = tupleNodeClass(nj);
   const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
   const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
-  const parseSet = (proto as unknown as { parseSet(this: NjParser): NjNode }).parseSet;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
   return [
     // A float literal is marked: `2.0` must not print as `2` (see floatish).
@@ -563,22 +562,43 @@ function patchParser(nj: NunjucksModule): Restore[] {
       const Cls = close === '}' ? Dict! : children.length === 1 && !trailingComma ? Group : TupleNode;
       return new Cls(open.lineno, open.colno, children);
     }),
-    // `{% set x = 1, 2 %}` assigns a tuple (and `{% set a, b = 1, 2 %}` unpacks it, see compileSet).
+    // nunjucks' parseSet, except that `{% set x = 1, 2 %}` assigns a tuple (and `{% set a, b = 1, 2 %}`
+    // unpacks it, see compileSet).
     swap(proto, 'parseSet', function (this: NjParser) {
-      const self = this as unknown as { parseExpression?: () => NjNode };
-      self.parseExpression = function (this: NjParser) {
-        delete self.parseExpression;
-        const first = parseExpression.call(this);
-        if (this.peekToken()?.type !== nj.lexer.TOKEN_COMMA) return first;
-        const items = [first];
-        while (this.skip(nj.lexer.TOKEN_COMMA) && this.peekToken()?.type !== nj.lexer.TOKEN_BLOCK_END) items.push(parseExpression.call(this));
-        return new TupleNode(first.lineno, first.colno, items);
+      const p = this as unknown as NjParser & {
+        parsePrimary(): NjNode | null;
+        parseUntilBlocks(...names: string[]): NjNode;
+        advanceAfterBlockEnd(name?: string): void;
+        skipValue(type: string, value: string): boolean;
+        fail(message: string, lineno?: number, colno?: number): never;
       };
-      try {
-        return parseSet.call(this);
-      } finally {
-        delete self.parseExpression;
+      const tag = p.peekToken();
+      if (!p.skipSymbol('set')) p.fail('parseSet: expected set', tag.lineno, tag.colno);
+      const node = new SetNode!(tag.lineno, tag.colno, []);
+      const targets = node.targets as NjNode[];
+      for (let target = p.parsePrimary(); target; target = p.parsePrimary()) {
+        targets.push(target);
+        if (!p.skip(nj.lexer.TOKEN_COMMA)) break;
       }
+      if (p.skipValue(nj.lexer.TOKEN_OPERATOR, '=')) {
+        const first = parseExpression.call(p);
+        const items = [first];
+        let tuple = false;
+        while (p.skip(nj.lexer.TOKEN_COMMA)) {
+          tuple = true;
+          if (p.peekToken()?.type === nj.lexer.TOKEN_BLOCK_END) break;
+          items.push(parseExpression.call(p));
+        }
+        node.value = tuple ? new TupleNode(first.lineno, first.colno, items) : first;
+        p.advanceAfterBlockEnd(tag.value);
+      } else if (p.skip(nj.lexer.TOKEN_BLOCK_END)) {
+        node.body = new Capture!(tag.lineno, tag.colno, p.parseUntilBlocks('endset'));
+        node.value = null;
+        p.advanceAfterBlockEnd();
+      } else {
+        p.fail('parseSet: expected = or block end in set tag', tag.lineno, tag.colno);
+      }
+      return node;
     }),
     // `x is in seq`: `in` is an operator keyword, so nunjucks cannot parse it as a test name.
     swap(proto, 'parseIs', function (this: NjParser) {
@@ -618,9 +638,6 @@ const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\'
  * not), `#}` outside a comment is text (a lighttpd.conf's regular expressions hold it), and string literals unescape as Python's do (nunjucks drops the backslash of `\\d`,
  * which changes every regular expression written in a template).
  */
-/** Open `{` of a dict literal per tokenizer (only while one is open). */
-const braceDepth = new WeakMap<object, number>();
-
 function patchTokenizer(nj: NunjucksModule): Restore {
   const proto = Object.getPrototypeOf(nj.lexer.lex('', {})) as { nextToken(this: NjTokenizer): { type: string } | null };
   const nextToken = proto.nextToken;
@@ -642,41 +659,29 @@ function patchTokenizer(nj: NunjucksModule): Restore {
     this.forward();
     return str;
   });
-  const matches = (proto as unknown as { _matches(this: NjTokenizer, str: string): boolean | null })._matches;
-  /** In text outside a comment, Jinja2 reads `#}` as text; nunjucks stops with "unexpected end of comment". */
-  function textMatches(this: NjTokenizer, str: string): boolean | null {
-    return str === '#}' ? false : matches.call(this, str);
-  }
+  const tokenizer = proto as unknown as { _matches(this: NjTokenizer, str: string): boolean | null };
+  const matches = tokenizer._matches;
+  // In text outside a comment, Jinja2 reads `#}` as text; nunjucks stops with "unexpected end of comment".
+  const restoreMatches = swap(tokenizer, '_matches', function (this: NjTokenizer, str: string) {
+    return str === '#}' && this.pyText === true ? false : matches.call(this, str);
+  });
   const restoreNext = swap(proto, 'nextToken', function (this: NjTokenizer) {
-    let tok: { type: string } | null;
     if (this.in_code) {
       const number = pythonNumber(this, nj);
       if (number) return number;
       // Inside `{ … }` a `}}` closes the dict, as Jinja2 balances braces: `{{ {'a': {'b': 1}} }}`.
-      const depth = braceDepth.get(this) ?? 0;
-      if (depth > 0 && this.str.charCodeAt(this.index) === 125) {
+      if (this.pyBraces !== undefined && this.pyBraces > 0 && this.str.charCodeAt(this.index) === 125) {
         const { lineno, colno } = this;
         this.forwardN(1);
-        braceDepth.set(this, depth - 1);
+        this.pyBraces -= 1;
         return { type: nj.lexer.TOKEN_RIGHT_CURLY, value: '}', lineno, colno };
       }
     }
-    if (!this.in_code && !matches.call(this, '{#')) {
-      this._matches = textMatches;
-      try {
-        tok = nextToken.call(this);
-      } finally {
-        delete this._matches;
-      }
-    } else {
-      tok = nextToken.call(this);
-    }
-    if (tok && tok.type === nj.lexer.TOKEN_LEFT_CURLY) braceDepth.set(this, (braceDepth.get(this) ?? 0) + 1);
-    else if (tok && braceDepth.has(this) && (tok.type === nj.lexer.TOKEN_RIGHT_CURLY || !this.in_code)) {
-      const depth = tok.type === nj.lexer.TOKEN_RIGHT_CURLY ? (braceDepth.get(this) ?? 1) - 1 : 0;
-      if (depth > 0) braceDepth.set(this, depth);
-      else braceDepth.delete(this);
-    }
+    this.pyText = !this.in_code && !matches.call(this, '{#');
+    const tok = nextToken.call(this);
+    this.pyText = false;
+    if (tok && tok.type === nj.lexer.TOKEN_LEFT_CURLY) this.pyBraces = (this.pyBraces ?? 0) + 1;
+    else if (tok && this.pyBraces !== undefined && this.pyBraces > 0) this.pyBraces = tok.type === nj.lexer.TOKEN_RIGHT_CURLY ? this.pyBraces - 1 : this.in_code ? this.pyBraces : 0;
     if (tok && tok.type === commentType && this.trimBlocks && !this.isFinished()) {
       if (this.current() === '\n') this.forward();
       else if (this.current() === '\r') {
@@ -688,6 +693,7 @@ function patchTokenizer(nj: NunjucksModule): Restore {
   });
   return () => {
     restoreNext();
+    restoreMatches();
     restoreString();
   };
 }

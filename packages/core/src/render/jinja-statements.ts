@@ -38,9 +38,10 @@ export function swap<T extends object>(target: T, key: string, replacement: unkn
   const had = Object.prototype.hasOwnProperty.call(record, key);
   const original = record[key];
   record[key] = replacement;
+  // A name we added is set back to undefined rather than deleted: deleting a property changes
+  // the object's shape, and V8 would deoptimise nunjucks' compiler and runtime on every render.
   return () => {
-    if (had) record[key] = original;
-    else delete record[key];
+    record[key] = had ? original : undefined;
   };
 }
 

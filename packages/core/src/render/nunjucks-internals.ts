@@ -50,6 +50,10 @@ export interface NjTokenizer {
   lineno: number;
   colno: number;
   forwardN(n: number): void;
+  /** Ours: reading text outside a comment (`#}` is text there). */
+  pyText?: boolean;
+  /** Ours: the `{` of dict literals open in the current tag. */
+  pyBraces?: number;
   current(): string;
   forward(): void;
   isFinished(): boolean;
@@ -72,7 +76,7 @@ export type NunjucksModule = Omit<typeof Nunjucks, 'installJinjaCompat'> & {
   runtime: NjRuntime;
   compiler: { Compiler: { prototype: NjCompiler } };
   parser: { Parser: { prototype: NjParser } };
-  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_LEFT_PAREN: string; TOKEN_LEFT_BRACKET: string; TOKEN_LEFT_CURLY: string; TOKEN_RIGHT_CURLY: string; TOKEN_BLOCK_END: string; TOKEN_COMMA: string; TOKEN_COLON: string; TOKEN_SYMBOL: string; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_STRING: string; TOKEN_NONE: string; TOKEN_BOOLEAN: string };
+  lexer: { lex(src: string, opts: object): object; TOKEN_COMMENT: string; TOKEN_LEFT_PAREN: string; TOKEN_LEFT_BRACKET: string; TOKEN_LEFT_CURLY: string; TOKEN_RIGHT_CURLY: string; TOKEN_BLOCK_END: string; TOKEN_OPERATOR: string; TOKEN_COMMA: string; TOKEN_COLON: string; TOKEN_SYMBOL: string; TOKEN_INT: string; TOKEN_FLOAT: string; TOKEN_STRING: string; TOKEN_NONE: string; TOKEN_BOOLEAN: string };
   nodes: Record<string, NjNodeClass> & { Node: NjNodeClass; Array: NjNodeClass };
   installJinjaCompat(): () => void;
 };
