@@ -341,7 +341,8 @@ export function ansibleFilters(lookup: {
     const fallback = arg(args, 0, 'default_value', '');
     const boolean = pyTruthy(arg(args, 1, 'boolean', false));
     if (value === undefined) {
-      currentSession()?.guarded();
+      // The value's miss comes before those of the arguments (`x | default(omit)`, `omit` undefined too).
+      currentSession()?.guarded(splitArgs(args).positional.filter((a) => a === undefined).length);
       return fallback;
     }
     return boolean && !pyTruthy(value) ? fallback : value;

@@ -7,7 +7,9 @@ describe('render failures', () => {
     ["{{ x | my_plugin_filter }}", "filter 'my_plugin_filter'"],
     ['{% if x is my_plugin_test %}{% endif %}', "test 'my_plugin_test'"],
     ['{% for n in xs recursive %}{{ loop(n) }}{% endfor %}', 'recursive for loops (`{% for … recursive %}`)'],
-    ['a\n{% if x +%}b{% endif %}', '`{%+` / `+%}` whitespace control'],
+    ['{% macro m() %}{% endmacro %}{{ m.name }}', "a macro's attributes (`.name`)"],
+    ['{{ 2 ** 64 }}', 'an integer beyond 2**53 (`2 ** 64`)'],
+    ['{{ [1, 4 / 2] }}', 'a whole number that may be a float (`2`, which Python prints `2.0` if it is one; JavaScript cannot tell)'],
   ])('%s is refused by name', async (text, construct) => {
     const r = await renderTemplate(text, { x: 1, xs: [] }, { path: 'roles/r/templates/t.j2' });
     expect(r.ok).toBe(false);

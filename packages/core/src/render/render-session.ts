@@ -75,10 +75,12 @@ export class RenderSession {
 
   /**
    * A guard (`is defined`, `| default(...)`) consumed the undefined value just looked up: the
-   * most recent miss was handled by the template and is not a hole in the output.
+   * most recent miss (or the one `skip` misses before it, when the guard's own arguments missed
+   * too) was handled by the template and is not a hole in the output.
    */
-  guarded(): void {
-    this.misses.pop();
+  guarded(skip = 0): void {
+    const at = this.misses.length - 1 - skip;
+    if (at >= 0) this.misses.splice(at, 1);
   }
 
   /** Name of the most recent miss, for messages such as `mandatory`'s. */

@@ -36,15 +36,13 @@ export function resolveIncludePath(name: string, fromPath: string): string {
  * it includes (which is why an include ending in a newline does not add a blank line).
  */
 function jinjaSource(text: string): string {
-  const plus = /\{%\+|\+%\}/.exec(text);
-  if (plus) {
-    const line = text.slice(0, plus.index).split('\n').length;
-    throw new UnsupportedConstructError('`{%+` / `+%}` whitespace control', line);
-  }
   const varargs = /\{%-?\s*macro\b(?:(?!endmacro)[\s\S])*?\b(varargs|kwargs)\b/.exec(text);
   if (varargs) throw new UnsupportedConstructError(`\`${varargs[1]}\` in a macro`, text.slice(0, varargs.index).split('\n').length);
   let normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   // Jinja2 applies trim_blocks after `{% endraw %}` but not after `{% raw %}`; nunjucks the other way round.
+  // `{%+` turns lstrip_blocks off for its tag, and it is off already; `+%}` turns trim_blocks off
+  // for its tag: the newline after it stays (doubled here, as nunjucks trims one).
+  if (normalised.includes('%+') || normalised.includes('+%')) normalised = normalised.replace(/\{%\+/g, '{% ').replace(/\+%\}(\n?)/g, (_, nl: string) => ` %}${nl}${nl}`);
   if (normalised.includes('raw')) normalised = normalised.replace(/(\{%-?\s*raw\s*%\})\n/g, '$1\n\n').replace(/(\{%-?\s*endraw\s*%\})\n/g, '$1');
   return normalised.endsWith('\n') ? normalised.slice(0, -1) : normalised;
 }
@@ -134,6 +132,17 @@ export class TemplateRenderer {
       // Keeps the original error as `cause` (nunjucks otherwise re-creates errors without it).
       dev: true,
     } as ConstructorParameters<NunjucksModule['Environment']>[1]);
+    // `{% include ['a.j2', 'b.j2'] %}` includes the first that exists (Jinja2's select_template).
+    const env = this.env as unknown as { getTemplate(name: unknown, ...rest: unknown[]): unknown };
+    const getTemplate = env.getTemplate;
+    env.getTemplate = function (name: unknown, eagerCompile: unknown, parentName: unknown, ...rest: unknown[]) {
+      if (Array.isArray(name)) {
+        const from = typeof parentName === 'string' ? parentName : DEFAULT_PATH;
+        const found = name.find((n) => typeof n === 'string' && renderer.includeResolver?.(n, from) !== undefined);
+        name = found ?? (name.length > 0 ? name[name.length - 1] : '');
+      }
+      return getTemplate.call(this, name, eagerCompile, parentName, ...rest);
+    };
     const filters: Record<string, TemplateFilter> = ansibleFilters({
       filter: (name) => this.filter(name),
       test: (name) => this.test(name),
