@@ -60,7 +60,14 @@ const templates = readdirSync(dir, { recursive: true, withFileTypes: true })
 const groupVars = ['inventory/group_vars/all', 'group_vars/all'].flatMap((g) =>
   ['', '.yml', '.yaml', '.json'].map((ext) => join(dir, g + ext)).filter((p) => existsSync(p)),
 );
-const production = (await discoverEnvironments(dir))[0];
+let production;
+try {
+  production = (await discoverEnvironments(dir))[0];
+} catch (error) {
+  const d = error?.diagnostic;
+  console.error(`render-measure: ${d ? `${d.path}${d.line ? `:${d.line}` : ''}: ${d.message}` : String(error)}`);
+  process.exit(2);
+}
 const bridge = await AnsibleBridge.start({ timeoutMs: 60_000 });
 if (!(bridge instanceof AnsibleBridge)) {
   console.error(`render-measure: ${bridge.message}`);

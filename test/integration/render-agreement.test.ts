@@ -4,7 +4,7 @@
  * the flatpaks-to-quay plan on fixtures/ansible with the same outcome as the embedded renderer.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,34 @@ describe('ansible-core agreement', () => {
     const committed = JSON.parse(readFileSync(join(root, 'test/render-agreement/ansible-outputs.json'), 'utf8')) as { cases: Record<string, unknown> };
     const fresh = JSON.parse(readFileSync(out, 'utf8')) as { cases: Record<string, unknown> };
     expect(fresh.cases).toEqual(committed.cases);
+  });
+
+  it('render:measure renders every template of fixtures/ansible both ways: all identical, every undefined variable flagged', () => {
+    requireTool('ansible-playbook');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/render-measure.mjs'), join(root, 'fixtures/ansible'), '--json'], { encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    const { summary, rows } = JSON.parse(r.stdout) as { summary: Record<string, number>; rows: Array<{ file: string; status: string }> };
+    expect(summary.templates).toBe(rows.length);
+    expect(summary.renderedByAnsible).toBeGreaterThan(0);
+    expect(summary.identical).toBe(summary.renderedByAnsible);
+    expect(summary.undefinedInAnsible).toBeGreaterThan(0);
+    expect(summary.undefinedFlagged).toBe(summary.undefinedInAnsible);
+    expect(rows.map((row) => row.file)).toContain('roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf');
+  });
+
+  it('render:measure reports a difference and exits 1', () => {
+    requireTool('ansible-playbook');
+    const tree = join(tmp, 'tree');
+    mkdirSync(join(tree, 'roles/r/templates'), { recursive: true });
+    mkdirSync(join(tree, 'inventory/group_vars'), { recursive: true });
+    writeFileSync(join(tree, 'inventory/group_vars/all'), 'env: production\nratio: 2.0\n');
+    // A float from the inventory reaches the template through a variable: not tracked (README).
+    writeFileSync(join(tree, 'roles/r/templates/ratio.conf'), 'ratio={{ ratio }}\n');
+    writeFileSync(join(tree, 'roles/r/templates/ok.conf'), 'env={{ env }}\n');
+    const r = spawnSync(process.execPath, [join(root, 'scripts/render-measure.mjs'), tree], { encoding: 'utf8' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('Ansible renders 2, ansimod identical on 1 (50.0%)');
+    expect(r.stdout).toMatch(/differs +roles\/r\/templates\/ratio\.conf: from line 1/);
   });
 
   it('--renderer ansible verifies the flatpaks-to-quay plan on fixtures/ansible as the embedded renderer does', () => {
