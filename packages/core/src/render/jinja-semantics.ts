@@ -76,93 +76,72 @@ function wholeNumberIn(value: unknown, depth = 0): number | undefined {
 
 /** Filters that turn their input into text: a float input shows whether it was a float. */
 const STRINGIFYING_FILTERS = new Set(['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'format', 'replace', 'regex_replace', 'center', 'indent']);
-/** Filters whose result is a float whatever their input, and those that pass a float input through. */
-const FLOAT_FILTERS = new Set(['float', 'round']);
+/** Filters that pass a float input through. */
 const FLOAT_PASSING_FILTERS = new Set(['abs', 'first', 'last', 'max', 'min', 'sum', 'random', 'default', 'd', 'list', 'sort', 'unique', 'reverse']);
+
+/** Whether an expression gives a float: never, maybe, always (when it gives a number). */
+const enum FloatKind {
+  Never = 0,
+  Maybe = 1,
+  Always = 2,
+}
 
 /**
  * Can this expression give a float? JavaScript has one number type, so `6 / 2` is `3` where
  * Python has `3.0`; we track float-ness through the expression's syntax (float literals, `/`,
- * `float` and `round`, arithmetic on those) and refuse to print a whole number such an
- * expression gives (see `pyFloatGuard`). A float reaching a template through a variable is
- * not tracked.
+ * `float` and `round`, arithmetic on those). An expression that always gives a float prints as
+ * Python prints a float; one that may give one has a whole result refused (see `pyFloatGuard`).
+ * A float reaching a template through a variable is not tracked.
  */
-function floatish(node: NjNode | undefined | null): boolean {
-  if (!node || typeof node !== 'object') return false;
+function floatKind(node: NjNode | undefined | null): FloatKind {
+  if (!node || typeof node !== 'object') return FloatKind.Never;
+  const both = (a: FloatKind, b: FloatKind) => (a === FloatKind.Always && b === FloatKind.Always ? FloatKind.Always : a || b ? FloatKind.Maybe : FloatKind.Never);
   switch (node.typename) {
     case 'Literal':
-      return node.pyFloat === true;
+      return node.pyFloat === true ? FloatKind.Always : FloatKind.Never;
     case 'Div':
-      return true;
+      return FloatKind.Always;
+    // int with float is float.
     case 'FloorDiv':
     case 'Add':
     case 'Sub':
     case 'Mul':
     case 'Mod':
     case 'Pow':
+      return Math.max(floatKind(node.left as NjNode), floatKind(node.right as NjNode));
+    // One operand or the other.
     case 'Or':
     case 'And':
-      return floatish(node.left as NjNode) || floatish(node.right as NjNode);
+      return both(floatKind(node.left as NjNode), floatKind(node.right as NjNode));
+    case 'InlineIf':
+      return both(floatKind(node.body as NjNode), node.else_ === null || node.else_ === undefined ? FloatKind.Always : floatKind(node.else_ as NjNode));
     case 'Neg':
     case 'Pos':
-      return floatish(node.target as NjNode);
-    case 'InlineIf':
-      return floatish(node.body as NjNode) || floatish(node.else_ as NjNode);
+      return floatKind(node.target as NjNode);
     case 'Group':
+      return node.children?.length === 1 ? floatKind(node.children[0]) : FloatKind.Never;
     case 'Array':
     case 'PyTuple':
     case 'Dict':
-      return (node.children ?? []).some(floatish);
+      return (node.children ?? []).some((c) => floatKind(c) !== FloatKind.Never) ? FloatKind.Maybe : FloatKind.Never;
     case 'Pair':
-      return floatish(node.value as NjNode);
-    case 'Filter': {
-      const name = String((node.name as NjNode | undefined)?.value ?? '');
-      if (FLOAT_FILTERS.has(name)) return true;
-      return FLOAT_PASSING_FILTERS.has(name) && floatish((node.args as NjNode | undefined)?.children?.[0]);
-    }
-    default:
-      return false;
-  }
-}
-
-/**
- * Is this expression always a float when it is a number? (`2.0`, `x / y`, `| float`, `| round`,
- * and arithmetic with one such operand.)
- */
-function certainFloat(node: NjNode | undefined | null): boolean {
-  if (!node || typeof node !== 'object') return false;
-  switch (node.typename) {
-    case 'Literal':
-      return node.pyFloat === true;
-    case 'Div':
-      return true;
-    case 'FloorDiv':
-    case 'Add':
-    case 'Sub':
-    case 'Mul':
-    case 'Mod':
-    case 'Pow':
-      return certainFloat(node.left as NjNode) || certainFloat(node.right as NjNode);
-    case 'Neg':
-    case 'Pos':
-      return certainFloat(node.target as NjNode);
-    case 'Group':
-      return node.children?.length === 1 && certainFloat(node.children[0]);
-    case 'InlineIf':
-      return certainFloat(node.body as NjNode) && (node.else_ === null || node.else_ === undefined || certainFloat(node.else_ as NjNode));
+      return floatKind(node.value as NjNode) !== FloatKind.Never ? FloatKind.Maybe : FloatKind.Never;
     case 'Filter': {
       const name = String((node.name as NjNode | undefined)?.value ?? '');
       const args = (node.args as NjNode | undefined)?.children ?? [];
-      if (name === 'float') return true;
+      const input = floatKind(args[0]);
+      if (name === 'float') return FloatKind.Always;
       // `round` keeps an int an int, except by `ceil`/`floor`, which divide.
       if (name === 'round') {
-        const method = args[2] as NjNode | undefined;
-        return certainFloat(args[0]) || (method?.typename === 'Literal' && (method.value === 'ceil' || method.value === 'floor'));
+        const method = args[2];
+        const divides = method?.typename === 'Literal' && (method.value === 'ceil' || method.value === 'floor');
+        return divides || input === FloatKind.Always ? FloatKind.Always : FloatKind.Maybe;
       }
-      return name === 'abs' && certainFloat(args[0]);
+      if (name === 'abs') return input;
+      return FLOAT_PASSING_FILTERS.has(name) && input !== FloatKind.Never ? FloatKind.Maybe : FloatKind.Never;
     }
     default:
-      return false;
+      return FloatKind.Never;
   }
 }
 
@@ -375,16 +354,17 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
    * float when it always is one, else refused when it gives a whole number.
    */
   const printed = (node: NjNode): NjNode => {
-    if (!floatish(node)) return node;
+    const kind = floatKind(node);
+    if (kind === FloatKind.Never) return node;
     // In a list, tuple or dict literal, only the elements that may be floats are checked.
     if ((node.typename === 'Array' || node.typename === 'PyTuple' || node.typename === 'Dict') && node.children) {
       node.children = node.children.map((c) => (c.typename === 'Pair' ? Object.assign(c, { value: guarded(c.value as NjNode) }) : guarded(c)));
       return node;
     }
-    return new FloatGuard(node.lineno, node.colno, node, certainFloat(node));
+    return new FloatGuard(node.lineno, node.colno, node, kind === FloatKind.Always);
   };
   /** `node` about to be turned into text by a filter: refused when it may give a whole-number float. */
-  const guarded = (node: NjNode): NjNode => (floatish(node) ? new FloatGuard(node.lineno, node.colno, node, false) : node);
+  const guarded = (node: NjNode): NjNode => (floatKind(node) !== FloatKind.Never ? new FloatGuard(node.lineno, node.colno, node, false) : node);
   /** Nunjucks tracks the line of a runtime error only for calls; we also set it per output and condition. */
   const markLine = (compiler: NjCompiler, node: NjNode) => compiler._emit(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};\n`);
   const getNodeName = proto._getNodeName as (this: NjCompiler, node: NjNode) => string;
@@ -514,7 +494,7 @@ function patchParser(nj: NunjucksModule): Restore[] {
   const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
   return [
-    // A float literal is marked: `2.0` must not print as `2` (see floatish).
+    // A float literal is marked: `2.0` must not print as `2` (see floatKind).
     swap(proto, 'parsePrimary', function (this: NjParser, noPostfix?: boolean) {
       const tok = this.peekToken();
       const node = parsePrimary.call(this, noPostfix);
