@@ -5,6 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
 import { pyJsonDumps, pyYamlDump } from './python-serialize.js';
 import { currentSession } from './render-session.js';
+import { UnsupportedConstructError } from './jinja-statements.js';
 
 /** A template filter: the filtered value first, then the filter's arguments (keywords last). */
 export type TemplateFilter = (value: unknown, ...args: unknown[]) => unknown;
@@ -40,6 +41,56 @@ export function pyRound(x: number, ndigits: number): number {
   if (up) n += 1n;
   const result = Number(n) / 10 ** ndigits;
   return x < 0 || Object.is(x, -0) ? -result : result;
+}
+
+const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/**
+ * Python's `time.strftime` in the C locale, of local time (the TZ Python and Node share) or UTC.
+ * Directives whose text depends on more than the date (`%Z`, ISO weeks) are refused by name.
+ */
+function pyStrftime(format: string, date: Date, utc: boolean): string {
+  if (Number.isNaN(date.getTime())) throw new TemplateRuntimeError('strftime: invalid value for second');
+  const f = utc
+    ? { y: date.getUTCFullYear(), m: date.getUTCMonth(), d: date.getUTCDate(), H: date.getUTCHours(), M: date.getUTCMinutes(), S: date.getUTCSeconds(), w: date.getUTCDay(), off: 0 }
+    : { y: date.getFullYear(), m: date.getMonth(), d: date.getDate(), H: date.getHours(), M: date.getMinutes(), S: date.getSeconds(), w: date.getDay(), off: -date.getTimezoneOffset() };
+  const pad = (n: number, w = 2, c = '0') => String(n).padStart(w, c);
+  const yday = Math.round((Date.UTC(f.y, f.m, f.d) - Date.UTC(f.y, 0, 1)) / 86_400_000) + 1;
+  const directive = (c: string): string => {
+    switch (c) {
+      case 'Y': return String(f.y);
+      case 'y': return pad(f.y % 100);
+      case 'm': return pad(f.m + 1);
+      case 'd': return pad(f.d);
+      case 'e': return pad(f.d, 2, ' ');
+      case 'H': return pad(f.H);
+      case 'I': return pad(f.H % 12 === 0 ? 12 : f.H % 12);
+      case 'M': return pad(f.M);
+      case 'S': return pad(f.S);
+      case 'p': return f.H < 12 ? 'AM' : 'PM';
+      case 'j': return pad(yday, 3);
+      case 'a': return DAYS[f.w]!.slice(0, 3);
+      case 'A': return DAYS[f.w]!;
+      case 'b': case 'h': return MONTHS[f.m]!.slice(0, 3);
+      case 'B': return MONTHS[f.m]!;
+      case 'w': return String(f.w);
+      case 'u': return String(f.w === 0 ? 7 : f.w);
+      case 's': return String(Math.floor(date.getTime() / 1000));
+      case 'z': return `${f.off < 0 ? '-' : '+'}${pad(Math.floor(Math.abs(f.off) / 60))}${pad(Math.abs(f.off) % 60)}`;
+      case 'F': return `${f.y}-${pad(f.m + 1)}-${pad(f.d)}`;
+      case 'T': return `${pad(f.H)}:${pad(f.M)}:${pad(f.S)}`;
+      case 'R': return `${pad(f.H)}:${pad(f.M)}`;
+      case 'D': case 'x': return `${pad(f.m + 1)}/${pad(f.d)}/${pad(f.y % 100)}`;
+      case 'X': return `${pad(f.H)}:${pad(f.M)}:${pad(f.S)}`;
+      case 'c': return `${DAYS[f.w]!.slice(0, 3)} ${MONTHS[f.m]!.slice(0, 3)} ${pad(f.d, 2, ' ')} ${pad(f.H)}:${pad(f.M)}:${pad(f.S)} ${f.y}`;
+      case 'n': return '\n';
+      case 't': return '\t';
+      case '%': return '%';
+      default: throw new UnsupportedConstructError(`the \`%${c}\` directive of \`strftime\``);
+    }
+  };
+  return format.replace(/%(.)/gs, (_, c: string) => directive(c));
 }
 
 /** Ansible's `comment` filter: the styles, and the keyword parameters that override them. */
@@ -504,6 +555,12 @@ export function ansibleFilters(lookup: {
     attr: (value, ...args) => {
       currentSession()?.attribute(pyStr(arg(args, 0, 'name', '')));
       return undefined;
+    },
+    strftime: (value, ...args) => {
+      const second = arg(args, 0, 'second', null);
+      // Without `second` the output is the time of the render: no two renders agree.
+      if (second === null || second === undefined) throw new UnsupportedConstructError('`strftime` of the current time');
+      return pyStrftime(pyStr(value), new Date(Number(second) * 1000), pyTruthy(arg(args, 1, 'utc', false)));
     },
     hash: (value, ...args) => createHash(pyStr(arg(args, 0, 'hashtype', 'sha1'))).update(pyStr(value), 'utf8').digest('hex'),
     urlsplit: (value, ...args) => {

@@ -9,6 +9,8 @@ describe('render failures', () => {
     ['{% for n in xs recursive %}{{ loop(n) }}{% endfor %}', 'recursive for loops (`{% for … recursive %}`)'],
     ['{% macro m() %}{% endmacro %}{{ m.name }}', "a macro's attributes (`.name`)"],
     ['{{ 2 ** 64 }}', 'an integer beyond 2**53 (`2 ** 64`)'],
+    ["{{ '%Y' | strftime }}", '`strftime` of the current time'],
+    ["{{ '%Z' | strftime(0) }}", 'the `%Z` directive of `strftime`'],
     ['{{ [1, 4 / 2] }}', 'a whole number that may be a float (`2`, which Python prints `2.0` if it is one; JavaScript cannot tell)'],
   ])('%s is refused by name', async (text, construct) => {
     const r = await renderTemplate(text, { x: 1, xs: [] }, { path: 'roles/r/templates/t.j2' });
