@@ -15,7 +15,7 @@ import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksMo
 import { isPlainObject, outputString, pyEquals, pyFloatRepr, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
 import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
-import { installJinjaStatements, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
+import { installJinjaStatements, MACRO_INFO, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
 import { percentFormat } from './python-format.js';
 
@@ -271,6 +271,8 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
       }
       // A macro's attributes (`m.name`, `m.arguments`…) are Jinja2's; a JavaScript function has others.
       if (typeof obj === 'function' && typeof key === 'string' && MACRO_ATTRIBUTES.has(key)) {
+        const info = (obj as { [MACRO_INFO]?: Record<string, unknown> })[MACRO_INFO];
+        if (info && key in info) return info[key];
         throw new UnsupportedConstructError(`a macro's attributes (\`.${key}\`)`);
       }
       // Negative indexes count from the end, as in Python.

@@ -10,7 +10,7 @@
  *   {@link UnsupportedConstructError} naming them, never rendered differently.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
-import { pyEquals, pyTruthy } from './python-values.js';
+import { pyEquals, pyTruthy, pyTuple } from './python-values.js';
 
 /** Puts back what a {@link swap} replaced. */
 export type Restore = () => void;
@@ -74,6 +74,12 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
     if (items.length < count) throw new Error(`not enough values to unpack (expected ${count}, got ${items.length})`);
     return items;
   },
+  /** A macro's Jinja2 attributes, kept on the compiled macro function. */
+  pyMacroInfo: (fn: unknown, name: string, args: string[]) => {
+    if (typeof fn === 'function') {
+      Object.defineProperty(fn, MACRO_INFO, { value: { name, arguments: pyTuple(args), catch_kwargs: false, catch_varargs: false } });
+    }
+  },
   /** `{% set ns.attr = value %}`: only on a namespace, as in Jinja2. */
   pySetAttr: (target: unknown, attr: string, value: unknown) => {
     if (target === null || typeof target !== 'object' || !(NAMESPACE in target)) {
@@ -82,6 +88,9 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
     (target as Record<string, unknown>)[attr] = value;
   },
 };
+
+/** Where a compiled macro keeps its Jinja2 attributes (`name`, `arguments`…). */
+export const MACRO_INFO = Symbol('jinja macro');
 
 /** Marks the objects `namespace()` makes. */
 export const NAMESPACE = Symbol('jinja namespace');
@@ -122,6 +131,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   const Unpack = nj.nodes.Node.extend('PyUnpack', { fields: ['target', 'count'] });
   const parseFor = parser.parseFor as (this: NjParser) => NjNode;
   const compileFor = compiler.compileFor as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const compileMacro = compiler._compileMacro as (this: NjCompiler, node: NjNode, frame: unknown) => string;
   const compileSet = compiler.compileSet as (this: NjCompiler, node: NjNode, frame: unknown) => void;
   const emitLoopBindings = compiler._emitLoopBindings as (this: NjCompiler, node: NjNode, arr: string, i: string, len: string) => void;
   const assertType = compiler.assertType as (this: NjCompiler, node: NjNode, ...types: unknown[]) => void;
@@ -191,6 +201,13 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       this._emitLine(`frame.set("loop.nextitem", ${i} + 1 < ${len} ? ${arr}[${i} + 1] : undefined);`);
       this._emitLine(`frame.set("loop.depth", 1); frame.set("loop.depth0", 0); frame.isolateWrites = true;`);
       this._emitLine(`if (${i} === 0) { frame.${changed} = runtime.pyChanged(); } frame.set("loop.changed", frame.${changed});`);
+    }),
+    swap(compiler, '_compileMacro', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const funcId = compileMacro.call(this, node, frame);
+      const args = ((node.args as NjNode).children ?? []).flatMap((a) => (a.typename !== 'Symbol' ? (a.children ?? []).map((p) => String((p.key as NjNode).value)) : [String(a.value)]));
+      const name = (node.name as NjNode | undefined)?.value ?? 'caller';
+      this._emitLine(`runtime.pyMacroInfo(${funcId}, ${JSON.stringify(String(name))}, ${JSON.stringify(args)});`);
+      return funcId;
     }),
     swap(compiler, 'compilePyUnpack', function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit('runtime.pyUnpack(');

@@ -7,7 +7,7 @@ describe('render failures', () => {
     ["{{ x | my_plugin_filter }}", "filter 'my_plugin_filter'"],
     ['{% if x is my_plugin_test %}{% endif %}', "test 'my_plugin_test'"],
     ['{% for n in xs recursive %}{{ loop(n) }}{% endfor %}', 'recursive for loops (`{% for … recursive %}`)'],
-    ['{% macro m() %}{% endmacro %}{{ m.name }}', "a macro's attributes (`.name`)"],
+    ['{% macro m() %}{{ caller() }}{% endmacro %}{{ m.caller }}', "a macro's attributes (`.caller`)"],
     ['{{ 2 ** 64 }}', 'an integer beyond 2**53 (`2 ** 64`)'],
     ["{{ '%Y' | strftime }}", '`strftime` of the current time'],
     ["{{ '%Z' | strftime(0) }}", 'the `%Z` directive of `strftime`'],
