@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, type KeywordArgs } from './python-values.js';
 import { percentFormat } from './python-format.js';
+import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
 import { pyJsonDumps, pyYamlDump } from './python-serialize.js';
@@ -41,6 +42,41 @@ export function pyRound(x: number, ndigits: number): number {
   if (up) n += 1n;
   const result = Number(n) / 10 ** ndigits;
   return x < 0 || Object.is(x, -0) ? -result : result;
+}
+
+/**
+ * Python's `textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False,
+ * break_on_hyphens=False)`: chunks are runs of whitespace and of anything else; whitespace is
+ * dropped at the ends of lines; a word longer than a line is cut when `breakLongWords`.
+ */
+function textWrap(text: string, width: number, breakLongWords: boolean): string[] {
+  if (width <= 0) throw new TemplateRuntimeError(`invalid width ${width} (must be > 0)`);
+  const chunks = text.split(/([\t\n\v\f\r ]+)/).filter((c) => c !== '').reverse();
+  const blank = (c: string) => c.replace(/[\t\n\v\f\r ]/g, '') === '';
+  const lines: string[] = [];
+  while (chunks.length > 0) {
+    const line: string[] = [];
+    let len = 0;
+    if (blank(chunks[chunks.length - 1]!) && lines.length > 0) chunks.pop();
+    while (chunks.length > 0 && len + chunks[chunks.length - 1]!.length <= width) {
+      const c = chunks.pop()!;
+      line.push(c);
+      len += c.length;
+    }
+    if (chunks.length > 0 && chunks[chunks.length - 1]!.length > width) {
+      const chunk = chunks[chunks.length - 1]!;
+      if (breakLongWords) {
+        const end = Math.max(1, width - len);
+        line.push(chunk.slice(0, end));
+        chunks[chunks.length - 1] = chunk.slice(end);
+      } else if (line.length === 0) {
+        line.push(chunks.pop()!);
+      }
+    }
+    if (line.length > 0 && blank(line[line.length - 1]!)) line.pop();
+    if (line.length > 0) lines.push(line.join(''));
+  }
+  return lines;
 }
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -340,7 +376,9 @@ function sortedKeys(v: unknown): unknown {
 
 /** `len()`: a TypeError for what has no length. */
 function lengthOf(value: unknown): number {
-  if (typeof value === 'string' || Array.isArray(value)) return value.length;
+  // Python counts code points; a JavaScript string's length counts UTF-16 units (2 for an emoji).
+  if (typeof value === 'string') return /[\ud800-\udfff]/.test(value) ? [...value].length : value.length;
+  if (Array.isArray(value)) return value.length;
   if (isPlainObject(value)) return Object.keys(value).length;
   if (value === undefined) return 0;
   throw new TemplateRuntimeError(`object of type '${pyTypeName(value)}' has no len()`);
@@ -555,6 +593,17 @@ export function ansibleFilters(lookup: {
     attr: (value, ...args) => {
       currentSession()?.attribute(pyStr(arg(args, 0, 'name', '')));
       return undefined;
+    },
+    wordwrap: (value, ...args) => {
+      const text = pyStr(value);
+      const breakOnHyphens = pyTruthy(arg(args, 3, 'break_on_hyphens', true));
+      // textwrap splits hyphenated words by a regular expression of its own; we wrap only at spaces.
+      if (breakOnHyphens && text.includes('-')) throw new UnsupportedConstructError('`wordwrap` of text with hyphens (`break_on_hyphens`)');
+      const width = Number(arg(args, 0, 'width', 79));
+      const wrapstring = arg(args, 2, 'wrapstring', null);
+      const joiner = wrapstring === null || wrapstring === undefined ? '\n' : pyStr(wrapstring);
+      const lines = pythonStringMethod(text, 'splitlines')!() as string[];
+      return lines.map((line) => textWrap(line, width, pyTruthy(arg(args, 1, 'break_long_words', true))).join(joiner)).join(joiner);
     },
     strftime: (value, ...args) => {
       const second = arg(args, 0, 'second', null);

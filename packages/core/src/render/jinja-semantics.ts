@@ -612,6 +612,17 @@ function patchParser(nj: NunjucksModule): Restore[] {
   ];
 }
 
+/**
+ * A numeric escape at `at` (just after the backslash): `\xHH`, `\uHHHH`, `\UHHHHHHHH` or octal
+ * `\ooo`, with the number of characters it takes; undefined for any other escape.
+ */
+function numericEscape(s: string, at: number): { value: number; length: number } | undefined {
+  const m = /^(?:x([0-9a-fA-F]{2})|u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([0-7]{1,3}))/.exec(s.slice(at, at + 9));
+  if (!m) return undefined;
+  const value = m[4] !== undefined ? parseInt(m[4], 8) : parseInt(m[1] ?? m[2] ?? m[3]!, 16);
+  return value <= 0x10ffff ? { value, length: m[0].length } : undefined;
+}
+
 /** Python string literal escapes: `\\n \\t \\r \\\\ \\' \\"` and friends; an unknown escape keeps its backslash (`'\\d'`). */
 const STRING_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0', '\n': '' };
 
@@ -632,7 +643,13 @@ function patchTokenizer(nj: NunjucksModule): Restore {
       if (cur === '\\') {
         this.forward();
         const c = this.current();
-        str += Object.prototype.hasOwnProperty.call(STRING_ESCAPES, c) ? STRING_ESCAPES[c] : `\\${c}`;
+        const code = numericEscape(this.str, this.index);
+        if (code) {
+          str += String.fromCodePoint(code.value);
+          this.forwardN(code.length - 1);
+        } else {
+          str += Object.prototype.hasOwnProperty.call(STRING_ESCAPES, c) ? STRING_ESCAPES[c] : `\\${c}`;
+        }
       } else {
         str += cur;
       }

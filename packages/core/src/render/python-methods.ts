@@ -132,7 +132,8 @@ const STRING_METHODS: Record<string, StringMethod> = {
     const reversed = split([...s].reverse().join(''), typeof sep === 'string' ? [...sep].reverse().join('') : sep, maxsplit);
     return reversed.map((p) => [...p].reverse().join('')).reverse();
   },
-  splitlines: (s) => s.split(/\r\n|\r|\n/).filter((line, i, all) => i < all.length - 1 || line !== ''),
+  // Python's line boundaries: \n, \r, \r\n, \v, \f, \x1c-\x1e, \x85, \u2028, \u2029.
+  splitlines: (s) => s.split(/\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/).filter((line, i, all) => i < all.length - 1 || line !== ''),
   strip: (s, chars) => rstrip(lstrip(s, stripChars(chars)), stripChars(chars)),
   lstrip: (s, chars) => lstrip(s, stripChars(chars)),
   rstrip: (s, chars) => rstrip(s, stripChars(chars)),
