@@ -590,6 +590,29 @@ function kojiFlatpakConf() {
   return ['# Where the flatpak builder plugin pushes the containers it builds', '[push]', 'registry=docker://{{ candidate_registry }}'];
 }
 
+/** OSBS's reactor config (group_vars of the OSBS control hosts): pushes go to `registries[].url`. */
+function osbsReactorConfig(c, env) {
+  const stg = env === 'staging';
+  const koji = stg ? 'koji.stg.fedoraproject.org' : 'koji.fedoraproject.org';
+  const other = [];
+  mapping(c, other, '', c.r.int(4, 12), 0);
+  return ['---', `# OSBS control hosts (${env})`, ...other, '',
+    '_osbs_reactor_config_map:', '  version: 1', '  koji:', `    hub_url: https://${koji}/kojihub`, `    root_url: https://${koji}/`,
+    '  source_registry:', `    url: ${stg ? 'registry.stg.fedoraproject.org' : 'registry.fedoraproject.org'}`,
+    '  registries:', `    - url: https://${stg ? CANDIDATE_STG : CANDIDATE}/v2`, '      insecure: false', '      auth:',
+    '        cfg_path: /var/run/secrets/atomic-reactor/v2-registry-dockercfg', '',
+    'osbs_reactor_config_maps:', '  - name: reactor-config-map', '    data: "{{ _osbs_reactor_config_map }}"'];
+}
+
+/** A Koji builder playbook: the builders log in to the candidate registry with the login-registry role. */
+function builderPlaybook(c, allRoles) {
+  return ['- name: Set up the koji builders', '  hosts: buildvm:buildvm_stg', '  user: root', '', '  roles:',
+    ...[0, 1, 2].map(() => `    - ${c.r.pick(allRoles)}`), '    - koji_builder', '    # push built Flatpaks to the candidate registry',
+    '    - role: login-registry', `      candidate_registry: "${CANDIDATE_JINJA}"`,
+    '      candidate_registry_osbs_username: "{{ candidate_registry_osbs_username }}"',
+    '      candidate_registry_osbs_password: "{{ candidate_registry_osbs_password }}"'];
+}
+
 function kojiTasks(c, handlers) {
   const out = tasksFile(c, c.r.int(8, 16), handlers, false);
   out.push('- name: configure the flatpak builder plugin', '  template: src=flatpak.conf dest=/etc/kojid/plugins/flatpak.conf',
@@ -793,6 +816,9 @@ export function* treeEntries(size, seed = DEFAULT_SEED, padMb = 0) {
   yield file('files/osbs/dockercfg-production-secret.j2', dockercfg(c, 'production'));
   yield file('files/osbs/dockercfg-staging-secret.j2', dockercfg(c, 'staging'));
   yield file('playbooks/groups/osbs/setup-worker-namespace.yml', osbsPlaybook(c));
+  yield file('inventory/group_vars/osbs_masters', osbsReactorConfig(c, 'production'));
+  yield file('inventory/group_vars/osbs_masters_stg', osbsReactorConfig(c, 'staging'));
+  yield file('playbooks/groups/buildvm.yml', builderPlaybook(c, allRoles));
   const kojiHandlers = ['restart kojid', 'reload httpd'];
   yield file('roles/koji_builder/tasks/main.yml', kojiTasks(c, kojiHandlers));
   yield file('roles/koji_builder/handlers/main.yml', handlersFile(c, kojiHandlers));
