@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
-import { createTwoFilesPatch } from 'diff';
+import { twoFilesPatch } from '../text/line-diff.js';
 import { renderTemplate } from '../render/index.js';
 import { unverifiableHere } from '../render/undefined-variables.js';
 import type { PlannedChange } from './engine.js';
@@ -221,7 +221,7 @@ const RENDERED_DIFF_LINES = 24;
  * // => '--- a.conf (rendered for staging, before)\n+++ a.conf (rendered for staging, after)\n@@ -1 +1 @@\n-x=1\n+x=2'
  */
 export function renderedDiff(path: string, env: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, '', '', { context: 1 });
+  const patch = twoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, 1);
   const lines = patch
     .split('\n')
     .filter((l) => !l.startsWith('====') && !l.startsWith('Index:'))
