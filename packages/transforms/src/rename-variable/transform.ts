@@ -9,6 +9,24 @@ function probe(name: string): string {
   return `ansimod-probe-${name}`;
 }
 
+/**
+ * The variables of a probe render: each renamed variable holding its probe, also as Ansible's
+ * mappings of variables hold it (`vars`, `hostvars[any host]`) and as the `vars` lookup
+ * returns it, so `vars['port']` and `lookup('vars', 'port')` are checked like `port`.
+ */
+function probeScope(values: Record<string, string>): Record<string, unknown> {
+  const term = (t: unknown): unknown => values[String(t)];
+  const isVars = (plugin: unknown): boolean => typeof plugin === 'string' && /^(ansible\.(builtin|legacy)\.)?vars$/.test(plugin);
+  return {
+    ...values,
+    vars: values,
+    hostvars: new Proxy({}, { get: (_t, host) => (typeof host === 'string' ? values : undefined) }),
+    lookup: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term).join(',') : undefined),
+    query: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
+    q: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
+  };
+}
+
 function withoutOverlaps(sites: VariableSite[]): VariableSite[] {
   const sorted = [...sites].sort((a, b) => a.edit.start - b.edit.start || b.edit.end - a.edit.end);
   const out: VariableSite[] = [];
@@ -54,12 +72,14 @@ export const renameVariable = defineTransform({
     const kept = withoutOverlaps(sites);
     if (kept.length === 0) return { outcome: 'skip', reason: 'names none of the variables' };
     // Verification of each changed expression: it renders the same, the variable renamed, in every environment.
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
+    const beforeValues: Record<string, string> = {};
+    const afterValues: Record<string, string> = {};
     for (const [from, to] of names) {
-      before[from] = probe(from);
-      after[to] = probe(from);
+      beforeValues[from] = probe(from);
+      afterValues[to] = probe(from);
     }
+    const before = probeScope(beforeValues);
+    const after = probeScope(afterValues);
     if (!template) {
       for (const s of kept) {
         if (!s.expression) continue;
