@@ -16,6 +16,12 @@ export interface FileSelector {
   paths?: readonly string[];
   /** Any of these substrings must occur in the raw text. */
   contains?: readonly string[];
+  /**
+   * Path patterns of files visited whatever their text: with `contains`, a file is visited when
+   * its text contains a needle or its path matches one of these (a file named after a target,
+   * as `host_vars/<host>` is named after its host).
+   */
+  named?: readonly string[];
 }
 
 /** A file handed to {@link TransformDefinition.visit}: its path, its text and its parsed document. */
