@@ -62,6 +62,12 @@ export interface RenderCheck {
    * after state must still render wherever the before did.
    */
   skipUnrendered?: boolean;
+  /**
+   * When the before render does not parse in the file's format (a YAML vars file rendered as
+   * text, whose values hold quotes), compare the rendered lines instead (`expect` then gets
+   * `{ format: 'text', lines }`), rather than failing: the check still covers every line.
+   */
+  linesWhenUnparsed?: boolean;
 }
 
 /** An edit to a file, possibly another one than the file being visited (a variable's definition). */

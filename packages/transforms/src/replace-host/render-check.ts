@@ -57,6 +57,7 @@ export function hostMoveCheck(path: string, map: HostMap, keptHosts: ReadonlySet
     path,
     describe: 'every host of the map moved, nothing else',
     skipUnrendered: true,
+    linesWhenUnparsed: true,
     vars: (env, phase) => (phase === 'after' ? varsAfter(map, env, view(env), keptHosts) : {}),
     expect: (before: RenderedData, env): RenderedData =>
       'value' in before

@@ -68,6 +68,17 @@ describe('replace-host', () => {
     await runTransformCase({ transform: replaceHost, options: { maps: move }, before: { 'roles/a/templates/x.conf': 'ServerName www.example.org\nHeader set X iad2.example.org\n' } });
   });
 
+  it('checks a YAML file whose before render is not YAML (a value renders a quote) line by line', async () => {
+    const environments = testEnvironments.map((e) => ({ ...e, vars: { ...e.vars, quote: '"' } }));
+    await runTransformCase({
+      transform: replaceHost,
+      options: { maps: move },
+      environments,
+      before: { 'roles/app/defaults/main.yml': 'banner: "say {{ quote }}hi{{ quote }}"\nupstream: proxy01.iad2.example.org\n' },
+      after: { 'roles/app/defaults/main.yml': 'banner: "say {{ quote }}hi{{ quote }}"\nupstream: proxy01.rdu3.example.org\n' },
+    });
+  });
+
   it('keeps a whole path by rule', async () => {
     await runTransformCase({ transform: replaceHost, options: { maps: move, keep: { 'path:roles/nagios/**': 'monitoring keeps the old names' } }, before: { 'roles/nagios/templates/h.cfg': 'host proxy01.iad2.example.org\n' } });
   });
