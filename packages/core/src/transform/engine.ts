@@ -259,8 +259,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       }
     }
     // A file the step would target but that is binary at a glance is an error naming it (exit 3,
-    // nothing written), not a silent "not found".
-    for (const p of await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
+    // nothing written), not a silent "not found". A step that selects by neither content nor
+    // path (rename-file reads every file for references) targets no binary by selecting it.
+    const targetsBinaries = Boolean(select.contains?.length || select.paths);
+    for (const p of targetsBinaries ? await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {}) : []) {
       if (select.paths && !matchesPaths(p, select.paths)) continue;
       report.found = true;
       if (binaryNamed.has(p)) continue;

@@ -116,6 +116,14 @@ describe('rename-file cases', () => {
     expect(accepted.changes.map((c) => c.path)).toEqual(['roles/a/templates/x.yml.j2']);
   });
 
+  it('reads past binary files of the repository: they are neither renamed nor errors', async () => {
+    const dir = writeRepo({ 'roles/a/tasks/main.yml': '- template:\n    src: x.yml\n    dest: /x\n', 'roles/a/templates/x.yml': 'x: 1\n', 'roles/a/files/logo.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]) });
+    dirs.push(dir);
+    const p = await plan(dir, { paths: ['roles/a/templates/*.yml'], appendSuffix: '.j2' });
+    expect(p.errors).toEqual([]);
+    expect(p.changes.map((c) => c.path)).toEqual(['roles/a/tasks/main.yml', 'roles/a/templates/x.yml.j2']);
+  });
+
   it('renames one file by from/to and changes nothing when it is already renamed', async () => {
     const dir = writeRepo({ 'roles/a/tasks/main.yml': example('tasks.before.yml'), 'roles/a/files/motd': 'hi\n' });
     dirs.push(dir);
