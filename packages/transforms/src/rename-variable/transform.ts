@@ -1,4 +1,4 @@
-import { defineTransform, isTemplatePath, YamlDocument, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { AnsimodError, defineTransform, isTemplatePath, YamlDocument, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { jinjaUses, yamlSites, type VariableSite } from './edits.js';
 
 /** The file kinds whose YAML holds definitions and expressions. */
@@ -25,6 +25,18 @@ function probeScope(values: Record<string, string>): Record<string, unknown> {
     query: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
     q: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
   };
+}
+
+/** A Jinja/Python identifier: what a variable name is. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The names to rename, each side checked to be a variable name. */
+function variableMap(maps: Readonly<Record<string, string>>): string[] {
+  for (const [from, to] of Object.entries(maps)) {
+    const bad = [from, to].find((n) => !IDENTIFIER.test(n));
+    if (bad !== undefined) throw new AnsimodError({ code: 'INVALID_OPTION', message: `rename-variable: "${bad}" (in ${from}=${to}) is not a variable name` });
+  }
+  return Object.keys(maps);
 }
 
 function withoutOverlaps(sites: VariableSite[]): VariableSite[] {
@@ -56,7 +68,7 @@ export const renameVariable = defineTransform({
     paths: { type: 'string[]', description: 'Globs of the files to change (default: every file Ansible reads).', example: 'roles/web/**,playbooks/web.yml' },
   },
   // No name to rename: no file is even read (`paths: []` matches nothing).
-  select: (options) => ({ contains: Object.keys(options.maps), ...(options.paths || Object.keys(options.maps).length === 0 ? { paths: options.paths ?? [] } : {}) }),
+  select: (options) => ({ contains: variableMap(options.maps), ...(options.paths || Object.keys(options.maps).length === 0 ? { paths: options.paths ?? [] } : {}) }),
 
   async visit(file, ctx): Promise<VisitResult> {
     const names = new Map(Object.entries(ctx.options.maps));
