@@ -4,6 +4,8 @@
  * (rename-variables), not only registries; a bad name is one clear line, nothing written;
  * apply then apply --reverse gives the tree back byte for byte, host_vars renames included.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ansimod, expectBuilt, expectNoStackTrace, gitRepo, snapshot } from './helpers.js';
 
@@ -62,5 +64,23 @@ describe('rename recipes on the command line', () => {
     const back = ansimod(['apply', '--repo', repo, '--recipe', 'datacenter-move', '--reverse']);
     expect(back.code, back.stderr).toBe(0);
     expect(snapshot(repo)).toEqual(before);
+  });
+
+  it('templates-j2 stops on a reference it cannot resolve that may name a renamed template, and --option accept lists it instead', () => {
+    const repo = gitRepo({
+      prepare: (dir) => {
+        mkdirSync(path.join(dir, 'roles/refs_web/tasks'), { recursive: true });
+        writeFileSync(path.join(dir, 'roles/refs_web/tasks/manual.yml'), '- ansible.builtin.template:\n    src: "{{ chosen_at_run_time }}.yml"\n    dest: /etc/x\n');
+      },
+    });
+    const stopped = ansimod(['plan', '--repo', repo, '--recipe', 'templates-j2']);
+    expect(stopped.code).toBe(3);
+    expect(stopped.stderr).toContain('roles/refs_web/tasks/manual.yml:2: template {{ chosen_at_run_time }}.yml');
+    expect(stopped.stderr).toContain('it may name a renamed file');
+    const accepted = ansimod(['plan', '--repo', repo, '--recipe', 'templates-j2', '--option', 'accept=roles/refs_web/tasks/manual.yml', '--json']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    const plan = JSON.parse(accepted.stdout) as PlanJson & { steps: Array<{ outcomes: Array<{ path: string; detail?: string }> }> };
+    expect(plan.changes.map((c) => c.renamedFrom)).toContain('roles/refs_web/templates/vhost.conf.yml');
+    expect(plan.steps[0]?.outcomes.find((o) => o.path === 'roles/refs_web/tasks/manual.yml')?.detail).toContain('not followed (accepted)');
   });
 });
