@@ -7,7 +7,7 @@ import { diffLines, formatPatch, type StructuredPatchHunk } from 'diff';
  * took minutes; split at its unique lines it takes milliseconds. Below the limit the result is
  * the `diff` package's own, hunk for hunk.
  */
-const MYERS_EDIT_LIMIT = 500;
+const MYERS_EDIT_LIMIT = 100;
 
 /** A run of lines (each with its line end, as in the text) the same on both sides, removed or added. */
 export interface LineDiffRun {
