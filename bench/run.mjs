@@ -7,13 +7,17 @@
  *   plan       ansimod plan --repo T               vs  grep    grep -rlE '<registry hosts>' T
  *   roundtrip  ansimod roundtrip --repo T          vs  ruamel  ruamel.yaml round trip of T's YAML files
  *   fqcn       ansimod plan --recipe fqcn --repo T vs  grep-fqcn  grep -rlE '<short builtin module keys>' T
+ *   datacenter-move   ansimod plan --recipe datacenter-move --repo T   vs  grep-hosts      grep -rlE '<iad2 hosts>' T
+ *   templates-j2      ansimod plan --recipe templates-j2 --repo T      vs  grep-templates  grep -rlE '<YAML file names>' T
+ *   rename-variables  ansimod plan --recipe rename-variables --map ks_server=kickstart_server --repo T
+ *                                                                       vs  grep-variable   grep -rlwE 'ks_server' T
  * For each: median wall time with min–max over the repetitions, and the peak RSS of the process
  * (GNU time's %M where available, otherwise VmHWM polled from /proc). A command that is missing
  * or not implemented yet shows as "not available" with the reason; the bench never crashes on it.
  *
  * Usage:
  *   node bench/run.mjs [--reps 5] [--sizes 5000,5000+52,50000 | --quick] [--repo DIR]... [--seed S]
- *                      [--columns plan,grep,roundtrip,ruamel,fqcn,grep-fqcn] [--no-warmup] [--timeout 900]
+ *                      [--columns plan,grep,roundtrip,ruamel,fqcn,grep-fqcn,...] [--no-warmup] [--timeout 900]
  *                      [--pattern ERE] [--cli path/to/bin.js]
  * Results: a table on stdout and bench/out/results.json (logs of the last repetition in bench/out/logs/).
  */
@@ -44,6 +48,18 @@ const FQCN_PATTERN = (() => {
   return `^[[:space:]]*(-[[:space:]]+)*(${data.modules.join('|')}):`;
 })();
 
+/**
+ * The cross-file renames of issue 14 and what grep is asked for beside each: the hosts that move
+ * (`*.iad2.fedoraproject.org`, the datacenter-move recipe's default), the names of YAML files
+ * (what a reference to a role's YAML template would contain), and the variable renamed
+ * (`ks_server`, used ~1,500 times in the synthetic trees), as a whole word.
+ */
+const RENAMES = {
+  'datacenter-move': { grepId: 'grep-hosts', grepLabel: 'grep -rlE <iad2 hosts>', pattern: String.raw`[A-Za-z0-9-]+\.iad2\.fedoraproject\.org`, args: [] },
+  'templates-j2': { grepId: 'grep-templates', grepLabel: 'grep -rlE <YAML file names>', pattern: String.raw`[A-Za-z0-9_-]+\.ya?ml\b`, args: [] },
+  'rename-variables': { grepId: 'grep-variable', grepLabel: 'grep -rlwE ks_server', pattern: 'ks_server', word: true, args: ['--map', 'ks_server=kickstart_server'] },
+};
+
 /** The registry hosts the flatpaks-to-quay recipe looks for, as grep would be asked for them. */
 const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedoraproject\.org`;
 
@@ -52,7 +68,7 @@ const DEFAULT_PATTERN = String.raw`registry(\.stg|\{\{ ?env_suffix ?\}\})?\.fedo
 
 function parseArgs(argv) {
   const o = { reps: 5, sizes: undefined, repos: [], seed: DEFAULT_SEED, warmup: true, timeoutS: 900,
-    pattern: DEFAULT_PATTERN, columns: ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn'] };
+    pattern: DEFAULT_PATTERN, columns: ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn', ...Object.entries(RENAMES).flatMap(([id, r]) => [id, r.grepId])] };
   const value = (i) => {
     if (argv[i + 1] === undefined) throw new Error(`${argv[i]} needs a value`);
     return argv[i + 1];
@@ -76,7 +92,7 @@ function parseArgs(argv) {
   }
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps must be a positive integer');
   if (o.sizes?.some((s) => s.size < 200)) throw new Error('--sizes: at least 200 files');
-  const known = ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn'];
+  const known = ['plan', 'grep', 'roundtrip', 'ruamel', 'fqcn', 'grep-fqcn', ...Object.entries(RENAMES).flatMap(([id, r]) => [id, r.grepId])];
   for (const c of o.columns) if (!known.includes(c)) throw new Error(`unknown column ${c} (known: ${known.join(', ')})`);
   // A real tree alone is the usual intent of --repo; synthetic sizes only when asked for as well.
   // By default: 5,000 files, the same padded to a real repository's byte volume, and 50,000.
@@ -194,17 +210,19 @@ function makeColumns(env, opts) {
   // For roundtrip, 3 is an outcome of a complete run (some file does not print back identically);
   // for plan it means the run stopped early (a target that does not parse, failed verification).
   const completeCodes = { plan: [0, 1], roundtrip: [0, 1, 3] };
-  const ansimod = (cmd, recipe) => ({
+  // A rename recipe's plan also completes with exit 3: verification found a change it cannot
+  // vouch for in the synthetic tree (the result column shows the exit code).
+  const ansimod = (cmd, recipe, args = [], codes = completeCodes[cmd]) => ({
     id: recipe ?? cmd,
-    label: `ansimod ${cmd}${recipe ? ` --recipe ${recipe}` : ''}`,
+    label: `ansimod ${cmd}${recipe ? ` --recipe ${recipe}` : ''}${args.length ? ` ${args.join(' ')}` : ''}`,
     unavailable: !env.cli.bin || env.cli.note ? env.cli.note : undefined,
-    argv: (tree) => [process.execPath, env.cli.bin, cmd, '--repo', tree, ...(recipe ? ['--recipe', recipe] : [])],
+    argv: (tree) => [process.execPath, env.cli.bin, cmd, '--repo', tree, ...(recipe ? ['--recipe', recipe] : []), ...args],
     judge: ({ code, signal, timedOut }, stdout, stderr) => {
       if (timedOut) return { status: 'failed', note: `timed out after ${opts.timeoutS} s` };
       if (signal) return { status: 'failed', note: `killed by ${signal}` };
       const text = `${stderr}\n${stdout}`;
       const crashed = /^\s+at .+:\d+:\d+\)?$/m.test(stderr);
-      if (completeCodes[cmd].includes(code) && !crashed) return undefined;
+      if (codes.includes(code) && !crashed) return undefined;
       if (/unknown (sub)?command|unrecognized command|not (yet )?implemented|no such command/i.test(text)) {
         return { status: 'unavailable', note: lastLine(text.split('\n').find((l) => /command|implemented/i.test(l)) ?? text) };
       }
@@ -251,6 +269,10 @@ function makeColumns(env, opts) {
   };
   const grepFqcn = { ...grep, id: 'grep-fqcn', label: 'grep -rlE <short module keys>', argv: (tree) => ['grep', '-rlE', FQCN_PATTERN, tree] };
   const all = { plan: ansimod('plan'), grep, roundtrip: ansimod('roundtrip'), ruamel, fqcn: ansimod('plan', 'fqcn'), 'grep-fqcn': grepFqcn };
+  for (const [id, r] of Object.entries(RENAMES)) {
+    all[id] = ansimod('plan', id, r.args, [0, 1, 3]);
+    all[r.grepId] = { ...grep, id: r.grepId, label: r.grepLabel, argv: (tree) => ['grep', r.word ? '-rlwE' : '-rlE', r.pattern, tree] };
+  }
   return opts.columns.map((id) => all[id]);
 }
 
@@ -350,11 +372,14 @@ function printTree(tree, results) {
   const ratios = {
     planVsGrep: ratio(results, 'plan', 'grep', 'wall'),
     fqcnVsGrep: ratio(results, 'fqcn', 'grep-fqcn', 'wall'),
+    ...Object.fromEntries(Object.entries(RENAMES).map(([id, r]) => [`${id}VsGrep`, ratio(results, id, r.grepId, 'wall')])),
     roundtripVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'wall'),
     planRssVsGrep: ratio(results, 'plan', 'grep', 'rss'),
     roundtripRssVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'rss'),
   };
-  console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, fqcn/grep ${fmtRatio(ratios.fqcnVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +
+  console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, fqcn/grep ${fmtRatio(ratios.fqcnVsGrep)}, ` +
+    Object.keys(RENAMES).map((id) => `${id}/grep ${fmtRatio(ratios[`${id}VsGrep`])}, `).join('') +
+    `roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +
     `peak RSS plan/grep ${fmtRatio(ratios.planRssVsGrep)}, roundtrip/ruamel ${fmtRatio(ratios.roundtripRssVsRuamel)}`);
   return ratios;
 }

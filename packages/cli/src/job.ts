@@ -141,7 +141,8 @@ async function planJob(args: CommandArgs, ctx: CommandContext): Promise<JobResul
   const recipeSpec = typeof args.values['recipe'] === 'string' ? args.values['recipe'] : DEFAULT_RECIPE;
   const recipe = await resolveRecipe(recipeSpec, process.cwd());
   watch.lap('recipe');
-  const maps = parseMapPairs(strings(args.values['map']));
+  const mapSpec = recipe.options?.['maps'];
+  const maps = parseMapPairs(strings(args.values['map']), mapSpec?.type === 'map' ? mapSpec.sides : undefined);
   if (!maps.ok) throw new UsageError(maps.diagnostic.message);
   const options: Record<string, unknown> = {};
   if (Object.keys(maps.value).length) {

@@ -10,6 +10,7 @@
  */
 export * from './diagnostics.js';
 export * from './text/line-index.js';
+export * from './text/line-diff.js';
 export * from './text/edit.js';
 export * from './text/source.js';
 export * from './jinja/index.js';

@@ -2,8 +2,7 @@
  * `ansimod plan`: what the job would change, per pipeline stage and file, as unified diffs.
  * Nothing is written.
  */
-import { formatDiagnostic } from '@ansimod/core';
-import { createTwoFilesPatch } from 'diff';
+import { formatDiagnostic, twoFilesPatch } from '@ansimod/core';
 import { ExitCode, type Command, type CommandContext } from '../command.js';
 import { changesByStage, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
 import { indent } from '../failure.js';
@@ -57,7 +56,7 @@ export function planJson(job: JobResult): unknown {
 export function unifiedDiff(path: string, before: string, after: string, renamedFrom?: string): string {
   const rename = renamedFrom === undefined ? '' : `rename from ${renamedFrom}\nrename to ${path}\n`;
   if (rename && before === after) return rename;
-  return rename + createTwoFilesPatch(`a/${renamedFrom ?? path}`, `b/${path}`, before, after, '', '', { context: 3 })
+  return rename + twoFilesPatch(`a/${renamedFrom ?? path}`, `b/${path}`, before, after, 3)
     .split('\n')
     .slice(1) // drop the "Index:"-less separator line the diff package writes first
     .join('\n');

@@ -1,5 +1,5 @@
 /** The runs of lines that differ between two texts, with where each run starts. */
-import { diffLines } from 'diff';
+import { diffLineRuns } from '@ansimod/core';
 
 /** One run of changed lines. */
 export interface LineRun {
@@ -19,9 +19,9 @@ export function lineRuns(before: string, after: string): LineRun[] {
   const runs: LineRun[] = [];
   let open: LineRun | undefined;
   let line = 1;
-  for (const part of diffLines(before, after)) {
-    const n = part.count ?? 0;
-    if (!part.added && !part.removed) {
+  for (const part of diffLineRuns(before, after)) {
+    const n = part.lines.length;
+    if (part.kind === 'same') {
       open = undefined;
       line += n;
       continue;
@@ -30,8 +30,8 @@ export function lineRuns(before: string, after: string): LineRun[] {
       open = { line, before: [], after: [] };
       runs.push(open);
     }
-    const lines = part.value.replace(/\n$/, '').split('\n');
-    if (part.added) open.after.push(...lines);
+    const lines = part.lines.map((l) => l.replace(/\n$/, ''));
+    if (part.kind === 'added') open.after.push(...lines);
     else {
       open.before.push(...lines);
       line += n;

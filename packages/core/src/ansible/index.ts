@@ -12,5 +12,5 @@ export { readPlaybook, readTaskFile } from './read-playbook.js';
 export { allTasks, readTaskList } from './read-tasks.js';
 export { parseFreeForm, splitTaskArgs } from './free-form.js';
 export type * from './types.js';
-export { collectReferences, resolveReference, scopeOf, type FileReference, type ReferenceSource } from './references.js';
+export { collectReferences, resolveReference, scopeOf, underCheckout, type FileReference, type ReferenceSource } from './references.js';
 export { includeCandidates, resolveTarget, searchPaths, ROLE_KINDS, type ReferenceKind, type ResolveScope } from './references-resolve.js';

@@ -40,6 +40,35 @@ export interface ReferenceSource {
   readonly environments: readonly Environment[];
   /** Renders a templated target for an environment (rejects when it cannot). */
   evaluate(template: string, env: Environment): Promise<string>;
+  /**
+   * Where the repository is checked out on the control host (`/srv/web/infra/ansible`): an
+   * absolute target under one names the repository's file at the rest of its path.
+   */
+  readonly checkouts?: readonly string[];
+}
+
+/**
+ * The repository path an absolute target names under a checkout (`/srv/ansible/vars/x.yml` →
+ * `vars/x.yml`), or undefined when it is under none.
+ *
+ * @example
+ * underCheckout('/srv/web/infra/ansible/vars/a.yml', ['/srv/web/infra/ansible']); // => 'vars/a.yml'
+ */
+export function underCheckout(target: string, checkouts: readonly string[] = []): string | undefined {
+  const t = target.trim();
+  for (const c of checkouts) {
+    const base = c.replace(/\/+$/, '');
+    if (t.startsWith(`${base}/`)) return t.slice(base.length + 1);
+  }
+  return undefined;
+}
+
+/** The file a plain target names: an absolute one under a checkout by its repository path. */
+function resolvePlain(kind: ReferenceKind, target: string, from: string, scope: ResolveScope, checkouts: readonly string[] | undefined): string | undefined {
+  if (!target.trim().startsWith('/')) return resolveTarget(kind, target, from, scope);
+  const rel = underCheckout(target, checkouts);
+  if (rel === undefined) return undefined;
+  return ROLE_KINDS.has(kind) ? (scope.roleExists(rel) ? rel : undefined) : scope.exists(rel) ? rel : undefined;
 }
 
 /** A reference found, before it is resolved. */
@@ -246,18 +275,18 @@ export async function resolveReference(
   target: string,
   from: string,
   scope: ResolveScope,
-  src: Pick<ReferenceSource, 'environments' | 'evaluate'>,
+  src: Pick<ReferenceSource, 'environments' | 'evaluate' | 'checkouts'>,
 ): Promise<Pick<FileReference, 'resolved' | 'byEnvironment' | 'unresolved'>> {
   if (!/[{][{%]/.test(target)) {
-    if (target.trim().startsWith('/')) return { unresolved: 'an absolute path (outside the repository, or a checkout on the control host)' };
-    const resolved = resolveTarget(kind, target, from, scope);
+    if (target.trim().startsWith('/') && underCheckout(target, src.checkouts) === undefined) return { unresolved: 'an absolute path (outside the repository, or a checkout on the control host)' };
+    const resolved = resolvePlain(kind, target, from, scope, src.checkouts);
     return resolved ? { resolved } : { unresolved: ROLE_KINDS.has(kind) ? 'no such role in the repository' : 'no such file in the repository' };
   }
   const byEnvironment: Record<string, string | undefined> = {};
   const problems: string[] = [];
   for (const env of src.environments) {
     const value = await src.evaluate(target, env).catch(() => undefined);
-    const resolved = value === undefined || /[{][{%]/.test(value) || value.trim() === '' ? undefined : resolveTarget(kind, value, from, scope);
+    const resolved = value === undefined || /[{][{%]/.test(value) || value.trim() === '' ? undefined : resolvePlain(kind, value, from, scope, src.checkouts);
     byEnvironment[env.name] = resolved;
     if (!resolved) problems.push(value === undefined || /[{][{%]/.test(value) ? `in ${env.name}, computed with variables ansimod cannot evaluate` : `in ${env.name}, ${value} names no file in the repository`);
   }

@@ -3,7 +3,7 @@
  * section: which modes each side has, whether git would call the content binary, the line
  * hunks (3 lines of context, computed once with the `diff` package) and the counts.
  */
-import { structuredPatch } from 'diff';
+import { lineHunks } from '../text/line-diff.js';
 import { AnsimodError } from '../diagnostics.js';
 import { gitFileMode, type GitFileMode } from './git-object.js';
 import type { CrlfMode, FileChange } from './types.js';
@@ -137,7 +137,7 @@ export function analyzeChange(change: FileChange, crlf: CrlfMode): AnalyzedChang
   // decoding byte for byte so each byte is one char.
   const oldText = beforeUtf8 ?? Buffer.from(before).toString('latin1');
   const newText = afterUtf8 ?? Buffer.from(after).toString('latin1');
-  const hunks: TextHunk[] = contentChanged ? structuredPatch('', '', oldText, newText, undefined, undefined, { context: 3 }).hunks : [];
+  const hunks: TextHunk[] = contentChanged ? lineHunks(oldText, newText, 3) : [];
   let added = 0;
   let deleted = 0;
   let crlfLine = false;

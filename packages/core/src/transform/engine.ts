@@ -183,10 +183,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     const report: StepReport = { stage: step.stage, target: step.target, transform: t.name, found: false, outcomes: [] };
     // Files whose name rules out every format the step selects (a YAML file mentioning `include`,
     // for a conf transform) are not even searched, let alone decoded.
-    for (const p of await repo.pathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
+    const found = await repo.pathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {});
+    const named = (p: string): boolean => select.named !== undefined && matchesPaths(p, select.named);
+    const candidates = select.named?.length ? ((set) => repo.paths().filter((p) => set.has(p) || named(p)))(new Set(found)) : found;
+    for (const p of candidates) {
       if (select.paths && !matchesPaths(p, select.paths)) continue;
       const loaded = await repo.load(p);
-      if (!loaded || (select.contains?.length && !select.contains.some((n) => loaded.text.includes(n)))) continue;
+      if (!loaded || (select.contains?.length && !named(p) && !select.contains.some((n) => loaded.text.includes(n)))) continue;
       // A document is its detected format or, when that does not parse, text: when neither is
       // selected the file cannot matter, and parsing it (a YAML file mentioning `include`, for a
       // conf transform) would be wasted.
@@ -256,8 +259,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       }
     }
     // A file the step would target but that is binary at a glance is an error naming it (exit 3,
-    // nothing written), not a silent "not found".
-    for (const p of await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {})) {
+    // nothing written), not a silent "not found". A step that selects by neither content nor
+    // path (rename-file reads every file for references) targets no binary by selecting it.
+    const targetsBinaries = Boolean(select.contains?.length || select.paths);
+    for (const p of targetsBinaries ? await repo.binaryPathsContaining(select.contains ?? [], select.formats ? { formats: select.formats } : {}) : []) {
       if (select.paths && !matchesPaths(p, select.paths)) continue;
       report.found = true;
       if (binaryNamed.has(p)) continue;

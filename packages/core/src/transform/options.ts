@@ -34,6 +34,12 @@ export interface StringListOption extends OptionBase {
 export interface MapOption extends OptionBase {
   type: 'map';
   default?: Readonly<Record<string, string>>;
+  /**
+   * What `--map` pairs hold: `registries` (the default: each side checked as
+   * host[:port][/namespace] on the command line) or `names` (hosts and `*.domain` patterns,
+   * variable names: the transform checks them).
+   */
+  sides?: 'registries' | 'names';
 }
 
 export type OptionSpec = StringOption | BooleanOption | NumberOption | StringListOption | MapOption;
@@ -140,6 +146,7 @@ function describe(v: unknown): string {
  */
 export function parseMapPairs(
   pairs: readonly string[],
+  sides: MapOption['sides'] = 'registries',
 ): { ok: true; value: Record<string, string> } | { ok: false; diagnostic: Diagnostic } {
   const value: Record<string, string> = {};
   for (const pair of pairs) {
@@ -152,7 +159,7 @@ export function parseMapPairs(
         diagnostic: { code: 'USAGE', severity: 'error', message: `--map expects FROM=TO, got "${pair}"` },
       };
     }
-    const bad = [from, to].find((side) => !REGISTRY_REFERENCE.test(side));
+    const bad = sides === 'names' ? undefined : [from, to].find((side) => !REGISTRY_REFERENCE.test(side));
     if (bad !== undefined) {
       return {
         ok: false,

@@ -16,6 +16,12 @@ export interface FileSelector {
   paths?: readonly string[];
   /** Any of these substrings must occur in the raw text. */
   contains?: readonly string[];
+  /**
+   * Path patterns of files visited whatever their text: with `contains`, a file is visited when
+   * its text contains a needle or its path matches one of these (a file named after a target,
+   * as `host_vars/<host>` is named after its host).
+   */
+  named?: readonly string[];
 }
 
 /** A file handed to {@link TransformDefinition.visit}: its path, its text and its parsed document. */
@@ -56,6 +62,12 @@ export interface RenderCheck {
    * after state must still render wherever the before did.
    */
   skipUnrendered?: boolean;
+  /**
+   * When the before render does not parse in the file's format (a YAML vars file rendered as
+   * text, whose values hold quotes), compare the rendered lines instead (`expect` then gets
+   * `{ format: 'text', lines }`), rather than failing: the check still covers every line.
+   */
+  linesWhenUnparsed?: boolean;
 }
 
 /** An edit to a file, possibly another one than the file being visited (a variable's definition). */

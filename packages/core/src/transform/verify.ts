@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
-import { createTwoFilesPatch } from 'diff';
+import { twoFilesPatch } from '../text/line-diff.js';
 import { renderTemplate } from '../render/index.js';
 import { unverifiableHere } from '../render/undefined-variables.js';
 import type { PlannedChange } from './engine.js';
@@ -50,6 +50,26 @@ function failure(path: string, message: string, line?: number): Diagnostic {
   return { code: 'VERIFY_FAILED', severity: 'error', path, message, ...(line !== undefined ? { line } : {}) };
 }
 
+/**
+ * Extra variables by content, as a small number per plan: render keys stay short (a check may
+ * pass a whole inventory's variables), and each object is serialised once.
+ */
+const extraIds = new WeakMap<object, { byJson: Map<string, number>; byObject: WeakMap<object, number> }>();
+
+function extraKey(v: VerificationContext, extra: Record<string, unknown>): number {
+  const plan = v.renders ?? v;
+  let ids = extraIds.get(plan);
+  if (!ids) extraIds.set(plan, (ids = { byJson: new Map(), byObject: new WeakMap() }));
+  let id = ids.byObject.get(extra);
+  if (id === undefined) {
+    const json = JSON.stringify(extra);
+    id = ids.byJson.get(json);
+    if (id === undefined) ids.byJson.set(json, (id = ids.byJson.size));
+    ids.byObject.set(extra, id);
+  }
+  return id;
+}
+
 /** Renders `text` (the `phase` state of `path`) for `env`, once per plan for the same inputs. */
 async function render(
   v: VerificationContext,
@@ -59,7 +79,7 @@ async function render(
   phase: Phase,
   extra: Record<string, unknown> = {},
 ): Promise<Rendered> {
-  const key = `${phase}\u0000${env.name}\u0000${path}\u0000${JSON.stringify(extra)}`;
+  const key = `${phase}\u0000${env.name}\u0000${path}\u0000${extraKey(v, extra)}`;
   let rendered = v.renders?.get(key);
   if (!rendered) {
     rendered = renderUncached(v, path, text, env, phase, extra);
@@ -160,6 +180,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
     if (check.environments && !check.environments.includes(env.name)) continue;
     const datas: RenderedData[] = [];
     const outputs: string[] = [];
+    let dataFormat = format;
     for (const phase of ['before', 'after'] as const) {
       const extra = check.vars ? await check.vars(env, phase) : {};
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
@@ -170,7 +191,11 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
         break;
       }
       problems.push(...undefinedWarning(v, check.path, env, r.undefinedVars));
-      const d = r.data(format);
+      let d = r.data(dataFormat);
+      if (!d.ok && phase === 'before' && check.linesWhenUnparsed) {
+        dataFormat = 'text';
+        d = r.data(dataFormat);
+      }
       if (!d.ok) {
         problems.push(failure(check.path, `in ${env.name}, the ${phase} render: ${d.reason}`));
         break;
@@ -221,7 +246,7 @@ const RENDERED_DIFF_LINES = 24;
  * // => '--- a.conf (rendered for staging, before)\n+++ a.conf (rendered for staging, after)\n@@ -1 +1 @@\n-x=1\n+x=2'
  */
 export function renderedDiff(path: string, env: string, before: string, after: string): string {
-  const patch = createTwoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, '', '', { context: 1 });
+  const patch = twoFilesPatch(`${path} (rendered for ${env}, before)`, `${path} (rendered for ${env}, after)`, before, after, 1);
   const lines = patch
     .split('\n')
     .filter((l) => !l.startsWith('====') && !l.startsWith('Index:'))

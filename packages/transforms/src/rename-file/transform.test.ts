@@ -116,6 +116,37 @@ describe('rename-file cases', () => {
     expect(accepted.changes.map((c) => c.path)).toEqual(['roles/a/templates/x.yml.j2']);
   });
 
+  it('reads absolute paths under a checkout of the repository from its root; with checkouts known, one under none names no repository file', async () => {
+    const files = {
+      'playbooks/site.yml': '- hosts: all\n  vars_files:\n    - /srv/ansible/vars/{{ ansible_distribution }}.yml\n  tasks:\n    - template:\n        src: /srv/ansible/roles/a/templates/x.yml\n        dest: /x\n    - template:\n        src: "/etc/ansible/{{ name }}.yml"\n        dest: /y\n',
+      'roles/a/templates/x.yml': 'x: 1\n',
+      'vars/Fedora.yml': 'a: 1\n',
+    };
+    const dir = writeRepo(files);
+    dirs.push(dir);
+    const options = { paths: ['roles/*/templates/*.yml'], appendSuffix: '.j2' };
+    const without = await plan(dir, options);
+    expect(without.errors.map((e) => `${e.code} ${e.path}:${e.line}`)).toEqual(['UNRESOLVED_REFERENCE playbooks/site.yml:3']);
+    const p = await plan(dir, { ...options, checkouts: ['/srv/ansible/'] });
+    expect(p.errors).toEqual([]);
+    const site = p.changes.find((c) => c.path === 'playbooks/site.yml');
+    expect(site?.after).toBe(files['playbooks/site.yml'].replace('/srv/ansible/roles/a/templates/x.yml', '/srv/ansible/roles/a/templates/x.yml.j2'));
+    await apply(dir, p);
+    expect((await plan(dir, { ...options, checkouts: ['/srv/ansible'] })).changes).toEqual([]);
+    const back = await plan(dir, { ...options, checkouts: ['/srv/ansible'], reverse: true });
+    expect(back.errors).toEqual([]);
+    await apply(dir, back);
+    expect(await tree(dir)).toEqual(files);
+  });
+
+  it('reads past binary files of the repository: they are neither renamed nor errors', async () => {
+    const dir = writeRepo({ 'roles/a/tasks/main.yml': '- template:\n    src: x.yml\n    dest: /x\n', 'roles/a/templates/x.yml': 'x: 1\n', 'roles/a/files/logo.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 1]) });
+    dirs.push(dir);
+    const p = await plan(dir, { paths: ['roles/a/templates/*.yml'], appendSuffix: '.j2' });
+    expect(p.errors).toEqual([]);
+    expect(p.changes.map((c) => c.path)).toEqual(['roles/a/tasks/main.yml', 'roles/a/templates/x.yml.j2']);
+  });
+
   it('renames one file by from/to and changes nothing when it is already renamed', async () => {
     const dir = writeRepo({ 'roles/a/tasks/main.yml': example('tasks.before.yml'), 'roles/a/files/motd': 'hi\n' });
     dirs.push(dir);

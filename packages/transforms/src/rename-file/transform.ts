@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import {
   ansibleSourceOf,
   collectReferences,
@@ -6,6 +7,7 @@ import {
   resolveReference,
   scopeOf,
   searchPaths,
+  underCheckout,
   type Environment,
   type FileEdit,
   type FileReference,
@@ -38,16 +40,24 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
 
 /**
  * Whether a reference that could not be resolved may name a renamed file: one in a folder
- * Ansible searches for it whose name ends with the reference's fixed end (after its last Jinja
- * tag). An absolute path may name any file with that end.
+ * Ansible searches for it whose path starts with the reference's fixed start (before its first
+ * Jinja tag) and ends with its fixed end (after its last). An absolute path under a checkout of
+ * the repository is read from the repository's root; one under no checkout names no file of the
+ * repository when checkouts are known, and may name any file with that end when they are not.
  */
-function mayName(ref: FileReference, renames: ReadonlyMap<string, PlannedRename>, rolesDirs: readonly string[]): boolean {
+function mayName(ref: FileReference, renames: ReadonlyMap<string, PlannedRename>, rolesDirs: readonly string[], checkouts: readonly string[]): boolean {
   const fixed = ref.target.slice(Math.max(ref.target.lastIndexOf('}}'), ref.target.lastIndexOf('%}')) + 2).replace(/^\.?\//, '');
-  const bases = ref.target.trim().startsWith('/') ? [''] : searchPaths(ref.kind, '', ref.path, rolesDirs);
-  return [...renames.keys()].some((p) => p.endsWith(fixed) && bases.some((b) => b === '' || p.startsWith(`${b}/`)));
+  const absolute = ref.target.trim().startsWith('/');
+  const rel = absolute ? underCheckout(ref.target, checkouts) : ref.target.trim();
+  if (absolute && rel === undefined) return checkouts.length === 0 && [...renames.keys()].some((p) => p.endsWith(fixed));
+  const written = rel as string;
+  const start = written.slice(0, Math.max(0, written.search(/[{][{%]/))).replace(/^\.\//, '');
+  const bases = absolute ? [''] : searchPaths(ref.kind, '', ref.path, rolesDirs);
+  const prefixes = bases.map((b) => (b === '' ? start : start ? posix.join(b, start) : `${b}/`));
+  return [...renames.keys()].some((p) => p.endsWith(fixed) && prefixes.some((pre) => p.startsWith(pre)));
 }
 
-type Options = { from: string | undefined; to: string | undefined; paths: string[] | undefined; appendSuffix: string | undefined; reverse: boolean; accept: string[] };
+type Options = { from: string | undefined; to: string | undefined; paths: string[] | undefined; appendSuffix: string | undefined; reverse: boolean; accept: string[]; checkouts: string[] };
 
 async function computePlan(ctx: TransformContext<Options>): Promise<RenamePlan> {
   const source = ansibleSourceOf(ctx.repo);
@@ -61,6 +71,7 @@ async function computePlan(ctx: TransformContext<Options>): Promise<RenamePlan> 
     yaml: source.yaml,
     environments: ctx.environments,
     evaluate: (t: string, env: Environment) => ctx.evaluate(t, env),
+    checkouts: ctx.options.checkouts,
   };
   const refs = await collectReferences(refSource);
   const out: RenamePlan = { renames, edits: new Map(), rendered: new Set(), problems: new Map(), notes: new Map(), references: refs.length };
@@ -74,9 +85,9 @@ async function computePlan(ctx: TransformContext<Options>): Promise<RenamePlan> 
     const names = ref.byEnvironment ? Object.values(ref.byEnvironment) : [ref.resolved];
     const hit = names.map((n) => (n === undefined ? undefined : renames.get(n))).find((r) => r !== undefined);
     if (!hit) {
-      if (ref.unresolved && mayName(ref, renames, ansible.rolesDirs) && !matchesPaths(ref.path, ctx.options.accept)) {
+      if (ref.unresolved && mayName(ref, renames, ansible.rolesDirs, ctx.options.checkouts) && !matchesPaths(ref.path, ctx.options.accept)) {
         push(out.problems, ref.path, { line: ref.line, message: `${ref.kind} ${ref.target}: ${ref.unresolved}; it may name a renamed file (accept it with the accept option)` });
-      } else if (ref.unresolved && mayName(ref, renames, ansible.rolesDirs)) push(out.notes, ref.path, `line ${ref.line}: ${ref.kind} ${ref.target} not followed (accepted): ${ref.unresolved}`);
+      } else if (ref.unresolved && mayName(ref, renames, ansible.rolesDirs, ctx.options.checkouts)) push(out.notes, ref.path, `line ${ref.line}: ${ref.kind} ${ref.target} not followed (accepted): ${ref.unresolved}`);
       continue;
     }
     const next = ref.span ? retarget(ref.target, hit) : undefined;
@@ -132,6 +143,12 @@ export const renameFile = defineTransform({
     appendSuffix: { type: 'string', description: 'What each file matching paths gets at the end of its name.', example: '.j2' },
     reverse: { type: 'boolean', default: false, description: 'Undo: to → from, or drop the suffix from every file matching paths plus it.', example: 'set by --reverse' },
     accept: { type: 'string[]', default: [], description: 'Globs of files whose unresolvable references are accepted (listed, not stopping the plan).', example: 'playbooks/manual/**' },
+    checkouts: {
+      type: 'string[]',
+      default: [],
+      description: 'Where the repository is checked out on the control host: an absolute reference under one names the repository file at the rest of its path; with checkouts given, an absolute reference under none names no file of the repository.',
+      example: '/srv/web/infra/ansible',
+    },
   },
   select: {},
 

@@ -1,4 +1,4 @@
-import { scanJinja, tokenizeExpression, variableNames, YamlDocument, type FileEdit, type YamlNode, type YamlPair } from '@ansimod/core';
+import { scanJinja, tokenizeExpression, variableNames, YamlDocument, type ExpressionToken, type FileEdit, type YamlNode, type YamlPair } from '@ansimod/core';
 
 /** One renamed occurrence of a variable: a definition (a key, `register:`), or a use in an expression. */
 export interface VariableSite {
@@ -15,14 +15,75 @@ const NAME_VALUE_KEYS = new Set(['register', 'loop_var', 'index_var']);
 /** Keys under which every key defines a variable. */
 const DEFINING_PARENTS = new Set(['vars', 'set_fact', 'ansible.builtin.set_fact', 'ansible.legacy.set_fact']);
 
+/** Lookups whose terms name variables: `lookup('vars', 'foo')`, `query('vars', 'foo', 'bar')`. */
+const VARS_LOOKUPS = new Set(['lookup', 'query', 'q']);
+const VARS_PLUGINS = new Set(['vars', 'ansible.builtin.vars', 'ansible.legacy.vars']);
+
+/** The name a string token holds, without its quotes, when it has no escapes. */
+function stringValue(t: ExpressionToken | undefined): string | undefined {
+  if (t?.kind !== 'string' || t.text.includes('\\')) return undefined;
+  return t.text.slice(1, -1);
+}
+
+/** The index of the bracket closing the one at `k`, or -1. */
+function closing(tokens: readonly ExpressionToken[], k: number): number {
+  let depth = 0;
+  for (let i = k; i < tokens.length; i++) {
+    const t = (tokens[i] as ExpressionToken).text;
+    if (t === '(' || t === '[' || t === '{') depth++;
+    else if ((t === ')' || t === ']' || t === '}') && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * The tokens of an expression that name variables: its variables (see `variableNames`), and the
+ * names Ansible reads from a mapping of variables — `vars.foo`, `vars['foo']`,
+ * `hostvars[h].foo`, `hostvars[h]['foo']` — or from the terms of the `vars` lookup
+ * (`lookup('vars', 'foo')`, `query('vars', 'foo')`). A string token is returned whole (quotes
+ * included); any other `'foo'` is a string, not a use.
+ *
+ * @example
+ * variableTokens(tokenizeExpression("vars['foo'] ~ 'foo'")).map((t) => t.text); // => ['vars', "'foo'"]
+ */
+export function variableTokens(tokens: readonly ExpressionToken[]): ExpressionToken[] {
+  const out = variableNames(tokens);
+  const sig = tokens.filter((t) => t.kind !== 'space');
+  const isVariable = new Set(out.map((t) => t.start));
+  // `M.foo` or `M['foo']` after a mapping of variables ending at index k.
+  const member = (k: number): void => {
+    const [op, name, close] = [sig[k + 1], sig[k + 2], sig[k + 3]];
+    if (op?.text === '.' && name?.kind === 'name') out.push(name);
+    else if (op?.text === '[' && stringValue(name) !== undefined && close?.text === ']') out.push(name as ExpressionToken);
+  };
+  sig.forEach((t, k) => {
+    if (!isVariable.has(t.start)) return;
+    if (t.text === 'vars') member(k);
+    else if (t.text === 'hostvars' && sig[k + 1]?.text === '[') {
+      const end = closing(sig, k + 1);
+      if (end > 0) member(end);
+    } else if (VARS_LOOKUPS.has(t.text) && sig[k + 1]?.text === '(' && VARS_PLUGINS.has(stringValue(sig[k + 2]) ?? '')) {
+      // Every term written as a lone string: `'foo'` followed by `,` or `)`.
+      const end = closing(sig, k + 1);
+      for (let i = k + 3; i < end; i++) {
+        const term = sig[i] as ExpressionToken;
+        if (stringValue(term) !== undefined && sig[i - 1]?.text === ',' && (sig[i + 1]?.text === ',' || i + 1 === end)) out.push(term);
+        else if (term.text === '(' || term.text === '[' || term.text === '{') i = closing(sig, i);
+      }
+    }
+  });
+  return out.sort((a, b) => a.start - b.start);
+}
+
 function renamedText(text: string, start: number, end: number, names: ReadonlyMap<string, string>): { text: string; changed: boolean } {
   const parts: string[] = [];
   let at = start;
   let changed = false;
-  for (const t of variableNames(tokenizeExpression(text, start, end))) {
-    const to = names.get(t.text);
+  for (const t of variableTokens(tokenizeExpression(text, start, end))) {
+    const quoted = t.kind === 'string';
+    const to = names.get(quoted ? t.text.slice(1, -1) : t.text);
     if (to === undefined) continue;
-    parts.push(text.slice(at, t.start), to);
+    parts.push(text.slice(at, t.start), quoted ? `${t.text[0]}${to}${t.text[0]}` : to);
     at = t.end;
     changed = true;
   }

@@ -36,7 +36,7 @@ describe('rename-variable on fixtures/ansible', () => {
       'playbooks/refs/templates/notes.conf': ['notes for {{ site_owner }} on port {{ refs_web_port }}'],
       'roles/refs_web/defaults/main.yml': ['refs_web_port: 80'],
       'roles/refs_web/meta/argument_specs.yml': ['      refs_web_port:'],
-      'roles/refs_web/tasks/extra.yml': ['    web_ports: "{{ [refs_web_port, web_port_tls] }}"'],
+      'roles/refs_web/tasks/extra.yml': ['    web_ports: "{{ [refs_web_port, web_port_tls] }}"', `    msg: "{{ vars['refs_web_port'] }} {{ hostvars[inventory_hostname].refs_web_port }} {{ lookup('vars', 'refs_web_port') }} (not {{ vars['web_port_tls'] }})"`],
       'roles/refs_web/tasks/install.yml': ['    msg: "installed {{ web_install.changed }} on port {{ refs_web_port }}"', '    - refs_web_port | int > 0'],
       'roles/refs_web/tasks/main.yml': ['  when: refs_web_port != web_port_tls'],
       'roles/refs_web/templates/app-production.yml': ['port: {{ refs_web_port }}'],
@@ -77,6 +77,36 @@ describe('rename-variable cases', () => {
         'inventory/group_vars/all': 'base_ntp_server: ntp.example.org\nntp_server_backup: ntp2.example.org\n',
         'roles/base/templates/chrony.conf.j2': 'server {{ base_ntp_server }} iburst\n{% if ntp_server_backup is defined %}server {{ ntp_server_backup }}{% endif %}\n',
       },
+    });
+  });
+
+  it('renames names held in strings where Ansible reads them as variables: vars[], vars., hostvars[h][], the vars lookup; no other string', async () => {
+    await runTransformCase({
+      transform,
+      options: { maps: { app_port: 'web_app_port' } },
+      before: {
+        'roles/app/tasks/main.yml': fixture('strings.before.yml'),
+        'roles/app/templates/ports.conf.j2': "a={{ vars['app_port'] }} b={{ lookup('vars', 'app_port') }} c={{ query('vars', 'app_port') | first }} d={{ 'app_port' }}\n",
+      },
+      after: {
+        'roles/app/tasks/main.yml': fixture('strings.after.yml'),
+        'roles/app/templates/ports.conf.j2': "a={{ vars['web_app_port'] }} b={{ lookup('vars', 'web_app_port') }} c={{ query('vars', 'web_app_port') | first }} d={{ 'app_port' }}\n",
+      },
+    });
+  });
+
+  it('rejects a rename that leaves a vars[] use behind: the expression would no longer render the same', async () => {
+    await runTransformCase({
+      transform,
+      options: { maps: { a: 'b' } },
+      before: { 'roles/x/templates/t.conf.j2': "{{ a }}-{{ vars['b'] }}\n" },
+      expectErrors: ['the rendered result is not exactly the intended change'],
+    });
+    await runTransformCase({
+      transform,
+      options: { maps: { a: 'b' } },
+      before: { 'roles/x/tasks/main.yml': "- ansible.builtin.debug:\n    msg: \"{{ lookup('vars', 'a') ~ '-' ~ (hostvars['web01']['b'] | default('none')) }}\"\n" },
+      expectErrors: ['renders ansimod-probe-a-ansimod-probe-a, not ansimod-probe-a-none'],
     });
   });
 

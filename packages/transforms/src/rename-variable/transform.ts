@@ -1,4 +1,4 @@
-import { defineTransform, isTemplatePath, YamlDocument, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { AnsimodError, defineTransform, isTemplatePath, YamlDocument, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { jinjaUses, yamlSites, type VariableSite } from './edits.js';
 
 /** The file kinds whose YAML holds definitions and expressions. */
@@ -7,6 +7,36 @@ const YAML_KINDS = new Set(['playbook', 'tasks', 'handlers', 'vars', 'role-meta'
 /** A value no template computes by accident: what a renamed variable holds in the render checks. */
 function probe(name: string): string {
   return `ansimod-probe-${name}`;
+}
+
+/**
+ * The variables of a probe render: each renamed variable holding its probe, also as Ansible's
+ * mappings of variables hold it (`vars`, `hostvars[any host]`) and as the `vars` lookup
+ * returns it, so `vars['port']` and `lookup('vars', 'port')` are checked like `port`.
+ */
+function probeScope(values: Record<string, string>): Record<string, unknown> {
+  const term = (t: unknown): unknown => values[String(t)];
+  const isVars = (plugin: unknown): boolean => typeof plugin === 'string' && /^(ansible\.(builtin|legacy)\.)?vars$/.test(plugin);
+  return {
+    ...values,
+    vars: values,
+    hostvars: new Proxy({}, { get: (_t, host) => (typeof host === 'string' ? values : undefined) }),
+    lookup: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term).join(',') : undefined),
+    query: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
+    q: (plugin: unknown, ...terms: unknown[]) => (isVars(plugin) ? terms.map(term) : undefined),
+  };
+}
+
+/** A Jinja/Python identifier: what a variable name is. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** The names to rename, each side checked to be a variable name. */
+function variableMap(maps: Readonly<Record<string, string>>): string[] {
+  for (const [from, to] of Object.entries(maps)) {
+    const bad = [from, to].find((n) => !IDENTIFIER.test(n));
+    if (bad !== undefined) throw new AnsimodError({ code: 'INVALID_OPTION', message: `rename-variable: "${bad}" (in ${from}=${to}) is not a variable name` });
+  }
+  return Object.keys(maps);
 }
 
 function withoutOverlaps(sites: VariableSite[]): VariableSite[] {
@@ -38,7 +68,7 @@ export const renameVariable = defineTransform({
     paths: { type: 'string[]', description: 'Globs of the files to change (default: every file Ansible reads).', example: 'roles/web/**,playbooks/web.yml' },
   },
   // No name to rename: no file is even read (`paths: []` matches nothing).
-  select: (options) => ({ contains: Object.keys(options.maps), ...(options.paths || Object.keys(options.maps).length === 0 ? { paths: options.paths ?? [] } : {}) }),
+  select: (options) => ({ contains: variableMap(options.maps), ...(options.paths || Object.keys(options.maps).length === 0 ? { paths: options.paths ?? [] } : {}) }),
 
   async visit(file, ctx): Promise<VisitResult> {
     const names = new Map(Object.entries(ctx.options.maps));
@@ -54,12 +84,14 @@ export const renameVariable = defineTransform({
     const kept = withoutOverlaps(sites);
     if (kept.length === 0) return { outcome: 'skip', reason: 'names none of the variables' };
     // Verification of each changed expression: it renders the same, the variable renamed, in every environment.
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
+    const beforeValues: Record<string, string> = {};
+    const afterValues: Record<string, string> = {};
     for (const [from, to] of names) {
-      before[from] = probe(from);
-      after[to] = probe(from);
+      beforeValues[from] = probe(from);
+      afterValues[to] = probe(from);
     }
+    const before = probeScope(beforeValues);
+    const after = probeScope(afterValues);
     if (!template) {
       for (const s of kept) {
         if (!s.expression) continue;

@@ -81,6 +81,18 @@ export class HostMap implements HostMatcher {
     return [...new Set(this.rules.map((r) => (r.pattern ? r.from.slice(1) : r.from).split('.')[0] as string))];
   }
 
+  /**
+   * Path patterns of the `host_vars` files and folders named after a host of the map
+   * (`host_vars/<host>`, `<host>.yml`, `.yaml`, `.json`, `<host>/…`): they move with their host.
+   *
+   * @example
+   * HostMap.from({ 'a.iad2.example.org': 'a.rdu3.example.org' }).hostVarsGlobs()[0]; // => '**' + '/host_vars/a.iad2.example.org'
+   */
+  hostVarsGlobs(): string[] {
+    const names = [...new Set(this.rules.map((r) => (r.pattern ? `*${r.from}` : r.from)))];
+    return names.flatMap((n) => ['', '.yml', '.yaml', '.json', '/**'].map((end) => `**/host_vars/${n}${end}`));
+  }
+
   hasPathSources(): boolean {
     return false;
   }

@@ -1,4 +1,4 @@
-import type { Environment, FileEdit } from '@ansimod/core';
+import { LineIndex, type Environment, type FileEdit } from '@ansimod/core';
 import { findHostOccurrences, hostRuns, type Evaluate, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { perEnvironmentValue } from '../endpoints/per-environment.js';
 import type { HostMap, HostRule } from './host-map.js';
@@ -32,12 +32,6 @@ function insideJinjaTag(text: string, offset: number): boolean {
   if (open < 0) return false;
   const close = Math.max(text.lastIndexOf('}}', offset), text.lastIndexOf('%}', offset));
   return close < open;
-}
-
-function lineOf(text: string, offset: number): number {
-  let n = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
 }
 
 /**
@@ -85,7 +79,8 @@ export async function planHostMoves(path: string, text: string, ctx: HostMoveCon
   const out: HostMovePlan = { edits: [], moved: [], kept: [], unresolved: [], keptHosts: new Set() };
   const found = await findHostOccurrences(text, ctx.map, ctx.environments, ctx.evaluate);
   const covered = new Set(found.map((o) => o.start));
-  for (const occ of found) await planOccurrence(path, text, occ, ctx, out);
+  const lines = new LineIndex(text);
+  for (const occ of found) await planOccurrence(path, text, lines, occ, ctx, out);
   // Runs the finder could not evaluate (a host computed by Jinja from variables no environment
   // defines) still move under a *.domain rule when the domain is written literally.
   for (const [start, end] of hostRuns(text, ctx.map)) {
@@ -95,7 +90,7 @@ export async function planHostMoves(path: string, text: string, ctx: HostMoveCon
     // domain: the pattern itself.
     const lit = source.includes('{{') ? literalDomainRule(source, ctx.map) : text[start - 1] === '.' ? domainSuffixRule(source, ctx.map) : undefined;
     if (!lit) continue;
-    const where = `line ${lineOf(text, start)}`;
+    const where = `line ${lines.position(start).line}`;
     const rule = keptBy(ctx.keep, path, [source]);
     if (rule) {
       out.kept.push(`${where}: ${source} (${rule.reason})`);
@@ -108,8 +103,8 @@ export async function planHostMoves(path: string, text: string, ctx: HostMoveCon
   return out;
 }
 
-async function planOccurrence(path: string, text: string, occ: HostOccurrence, ctx: HostMoveContext, out: HostMovePlan): Promise<void> {
-  const where = `line ${lineOf(text, occ.start)}`;
+async function planOccurrence(path: string, text: string, lines: LineIndex, occ: HostOccurrence, ctx: HostMoveContext, out: HostMovePlan): Promise<void> {
+  const where = `line ${lines.position(occ.start).line}`;
   // `host.cert`: a file named after the host; the host itself is not written here.
   if (occ.suffix !== '') {
     out.unresolved.push(`${where}: ${occ.source} names a file after the host (left as it is)`);

@@ -28,6 +28,19 @@ function mapDeep(value: unknown, targets: HostTargets): unknown {
   return value;
 }
 
+/** The inventory variables of an environment with every host of a map moved, once per map and environment. */
+const movedVars = new WeakMap<HostMap, WeakMap<Environment, Record<string, unknown>>>();
+
+function varsAfter(map: HostMap, env: Environment, targets: HostTargets, keptHosts: ReadonlySet<string>): Record<string, unknown> {
+  // Hosts a keep rule keeps in one file make that file's variables its own.
+  if (keptHosts.size > 0) return mapDeep(env.vars, targets) as Record<string, unknown>;
+  let byEnv = movedVars.get(map);
+  if (!byEnv) movedVars.set(map, (byEnv = new WeakMap()));
+  let vars = byEnv.get(env);
+  if (!vars) byEnv.set(env, (vars = mapDeep(env.vars, targets) as Record<string, unknown>));
+  return vars;
+}
+
 /**
  * The render check of a file whose hosts moved: rendered in every environment, the after state
  * must be the before state with every host of the map moved (ports kept) and nothing else —
@@ -44,7 +57,8 @@ export function hostMoveCheck(path: string, map: HostMap, keptHosts: ReadonlySet
     path,
     describe: 'every host of the map moved, nothing else',
     skipUnrendered: true,
-    vars: (env, phase) => (phase === 'after' ? (mapDeep(env.vars, view(env)) as Record<string, unknown>) : {}),
+    linesWhenUnparsed: true,
+    vars: (env, phase) => (phase === 'after' ? varsAfter(map, env, view(env), keptHosts) : {}),
     expect: (before: RenderedData, env): RenderedData =>
       'value' in before
         ? { format: before.format, value: mapDeep(before.value, view(env)) }

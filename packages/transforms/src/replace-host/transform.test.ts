@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { invertMap } from '@ansimod/core';
-import { planOn, runTransformCase, type Files } from '../../../../test/support/transform-test.js';
+import { invertMap, planSteps, repoWritesOf, walkRepository, writeChangesAtomically, type Plan } from '@ansimod/core';
+import { planOn, runTransformCase, testEnvironments, writeRepo, type Files } from '../../../../test/support/transform-test.js';
 import { HostMap } from './host-map.js';
 import { replaceHost } from './transform.js';
 
@@ -68,8 +68,81 @@ describe('replace-host', () => {
     await runTransformCase({ transform: replaceHost, options: { maps: move }, before: { 'roles/a/templates/x.conf': 'ServerName www.example.org\nHeader set X iad2.example.org\n' } });
   });
 
+  it('checks a YAML file whose before render is not YAML (a value renders a quote) line by line', async () => {
+    const environments = testEnvironments.map((e) => ({ ...e, vars: { ...e.vars, quote: '"' } }));
+    await runTransformCase({
+      transform: replaceHost,
+      options: { maps: move },
+      environments,
+      before: { 'roles/app/defaults/main.yml': 'banner: "say {{ quote }}hi{{ quote }}"\nupstream: proxy01.iad2.example.org\n' },
+      after: { 'roles/app/defaults/main.yml': 'banner: "say {{ quote }}hi{{ quote }}"\nupstream: proxy01.rdu3.example.org\n' },
+    });
+  });
+
   it('keeps a whole path by rule', async () => {
     await runTransformCase({ transform: replaceHost, options: { maps: move, keep: { 'path:roles/nagios/**': 'monitoring keeps the old names' } }, before: { 'roles/nagios/templates/h.cfg': 'host proxy01.iad2.example.org\n' } });
+  });
+});
+
+describe('replace-host: host_vars move with their host', () => {
+  const files: Files = {
+    'inventory/hosts': '[proxies]\nproxy01.iad2.example.org\nbastion01.iad2.example.org\ndb01.iad2.example.org\n',
+    // A file named after the host whose text never names it: moved all the same.
+    'inventory/host_vars/proxy01.iad2.example.org': 'nginx_workers: 4\n',
+    // A folder named after the host: each file moves, and the host it names inside is moved too.
+    'inventory/host_vars/db01.iad2.example.org/main.yml': 'db_peer: db01.iad2.example.org\n',
+    'inventory/host_vars/db01.iad2.example.org.yml': 'db_size: 10\n',
+    // Kept by rule, with its host.
+    'inventory/host_vars/bastion01.iad2.example.org': 'ssh_port: 22\n',
+    // Named after a longer host that merely contains a mapped one: not moved.
+    'inventory/host_vars/xproxy01.iad2.example.org.evil': 'x: 1\n',
+  };
+  const moved: Files = {
+    'inventory/hosts': '[proxies]\nproxy01.rdu3.example.org\nbastion01.iad2.example.org\ndb01.rdu3.example.org\n',
+    'inventory/host_vars/proxy01.rdu3.example.org': 'nginx_workers: 4\n',
+    'inventory/host_vars/db01.rdu3.example.org/main.yml': 'db_peer: db01.rdu3.example.org\n',
+    'inventory/host_vars/db01.rdu3.example.org.yml': 'db_size: 10\n',
+    'inventory/host_vars/bastion01.iad2.example.org': 'ssh_port: 22\n',
+    'inventory/host_vars/xproxy01.iad2.example.org.evil': 'x: 1\n',
+  };
+  const keepBastion = { 'host:bastion01.iad2.example.org': 'the bastion moves last' };
+
+  async function planAndApply(root: string, maps: Record<string, string>): Promise<Plan> {
+    const p = await planSteps(root, [{ transform: replaceHost, options: { maps, keep: keepBastion }, stage: 'hosts', target: 'hosts' }], { environments: testEnvironments });
+    expect(p.errors).toEqual([]);
+    await writeChangesAtomically(root, p.changes.flatMap(repoWritesOf));
+    return p;
+  }
+
+  async function tree(root: string): Promise<Files> {
+    const walk = await walkRepository(root);
+    return Object.fromEntries(walk.files.map((f) => [f.path, readFileSync(f.absolutePath, 'utf8')]));
+  }
+
+  it('renames host_vars files and folders of moved hosts (git renames), a second run changes nothing, the inverted map gives them back', async () => {
+    const root = writeRepo(files);
+    try {
+      const p = await planAndApply(root, move);
+      expect(p.changes.filter((c) => c.renamedFrom).map((c) => `${c.renamedFrom} -> ${c.path}`).sort()).toEqual([
+        'inventory/host_vars/db01.iad2.example.org.yml -> inventory/host_vars/db01.rdu3.example.org.yml',
+        'inventory/host_vars/db01.iad2.example.org/main.yml -> inventory/host_vars/db01.rdu3.example.org/main.yml',
+        'inventory/host_vars/proxy01.iad2.example.org -> inventory/host_vars/proxy01.rdu3.example.org',
+      ]);
+      expect(p.steps[0]?.outcomes.find((o) => o.path === 'inventory/host_vars/bastion01.iad2.example.org')?.detail).toContain('kept host_vars bastion01.iad2.example.org (the bastion moves last)');
+      expect(await tree(root)).toEqual(moved);
+      const second = await planSteps(root, [{ transform: replaceHost, options: { maps: move, keep: keepBastion }, stage: 'hosts', target: 'hosts' }], { environments: testEnvironments });
+      expect(second.changes).toEqual([]);
+      await planAndApply(root, invertMap(move));
+      expect(await tree(root)).toEqual(files);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('leaves the host_vars of a host that moves in one environment only, and says so', async () => {
+    const plan = await planOn({ 'inventory/host_vars/db01.iad2.example.org': 'x: 1\n' }, replaceHost, { maps: { 'staging:db01.iad2.example.org': 'db01.rdu3.example.org' } });
+    expect(plan.changes).toEqual([]);
+    expect(plan.warnings.map((w) => w.message).join('\n')).toContain('host_vars db01.iad2.example.org names a host that moves in some environments only');
   });
 });
 

@@ -1,5 +1,6 @@
 import { defineTransform, isTemplatePath, readByAnsible, type VisitResult } from '@ansimod/core';
 import { hostMapFor } from './host-map.js';
+import { hostVarsRename } from './host-vars.js';
 import { keepsWholeFile, parseKeepRules, type KeepRule } from './keep-rules.js';
 import { planHostMoves } from './plan-file.js';
 import { hostMoveCheck } from './render-check.js';
@@ -47,13 +48,15 @@ export const replaceHost = defineTransform({
       example: 'path:roles/nagios/**=monitoring keeps the old names until the move is done',
     },
   },
-  select: (options) => ({ contains: hostMapFor(options.maps).needles() }),
+  select: (options) => ({ contains: hostMapFor(options.maps).needles(), named: hostMapFor(options.maps).hostVarsGlobs() }),
 
   async visit(file, ctx): Promise<VisitResult> {
     const map = hostMapFor(ctx.options.maps);
     const keep = keepRulesFor(ctx.options.keep);
     const whole = keepsWholeFile(keep, file.path);
     if (whole) return { outcome: 'skip', reason: `kept: ${whole.reason}` };
+    const hostVars = hostVarsRename(file.path, map, keep, ctx.environments);
+    const renames = hostVars.rename ? [hostVars.rename] : [];
     const jinjaError = file.document.jinja.errors[0];
     if (jinjaError && !readByAnsible(file.path)) {
       // Text Ansible never reads (a README) whose braces read as unbalanced Jinja: listed, not guessed at.
@@ -66,12 +69,14 @@ export const replaceHost = defineTransform({
       evaluate: (t, env) => ctx.evaluate(t, env),
       jinjaAllowed: isTemplatePath(file.path) || file.document.format === 'yaml',
     });
-    const notes = [...plan.moved, ...plan.kept.map((k) => `kept ${k}`), ...plan.unresolved];
+    const notes = [...(hostVars.rename ? [`renamed to ${hostVars.rename.to}`] : hostVars.note ? [hostVars.note] : []), ...plan.moved, ...plan.kept.map((k) => `kept ${k}`), ...plan.unresolved];
+    if (plan.edits.length === 0 && renames.length > 0) return { outcome: 'changed', edits: [], renames, notes };
     if (plan.edits.length === 0) {
-      if (plan.kept.length > 0) return { outcome: 'nochange', matched: true, notes };
+      if (plan.kept.length > 0 || hostVars.note?.startsWith('kept')) return { outcome: 'nochange', matched: true, notes };
+      if (hostVars.note) return { outcome: 'nochange', matched: false, notes };
       if (plan.unresolved.length > 0) return { outcome: 'nochange', matched: false, notes };
       return { outcome: 'skip', reason: 'names no mapped host' };
     }
-    return { outcome: 'changed', edits: plan.edits, checks: [hostMoveCheck(file.path, map, plan.keptHosts)], notes };
+    return { outcome: 'changed', edits: plan.edits, renames, checks: [hostMoveCheck(file.path, map, plan.keptHosts)], notes };
   },
 });
