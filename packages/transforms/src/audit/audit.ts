@@ -1,4 +1,4 @@
-import { BINARY_TARGET_MESSAGE, LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
+import { BINARY_TARGET_MESSAGE, LineIndex, RepoIndex, discoverEnvironments, evaluateTemplate, notReadDiagnostics, walkRepository, type AnyDocument, type Diagnostic, type Environment, type JsonValue } from '@ansimod/core';
 import { EndpointMap } from '../endpoints/endpoint-map.js';
 import { findHostOccurrences, type HostOccurrence } from '../endpoints/host-occurrences.js';
 import { classifyReference, type ReferenceKind, type ReferenceSurroundings } from './classify.js';
@@ -162,7 +162,7 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
   const map = EndpointMap.from(opts.maps);
   const walk = await walkRepository(root);
   const environments = opts.environments ?? (await discoverEnvironments(walk.root));
-  const repo = new RepoIndex(walk.root, walk.files);
+  const repo = new RepoIndex(walk.root, walk.files, undefined, walk.skipped);
   const candidates = await repo.prefilter(map.needles());
   const references: AuditReference[] = [];
   for (const p of candidates) {
@@ -190,5 +190,5 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
   }
   // A file holding a mapped host that is binary at a glance is listed, not silently left out.
   const binary: Diagnostic[] = (await repo.binaryPathsContaining(map.needles())).map((p) => ({ code: 'BINARY_FILE', severity: 'warning', path: p, message: BINARY_TARGET_MESSAGE }));
-  return { references, filesScanned: walk.files.length, notRead: [...repo.refusedFiles().map((e) => e.diagnostic), ...binary] };
+  return { references, filesScanned: walk.files.length, notRead: [...repo.refusedFiles().map((e) => e.diagnostic), ...notReadDiagnostics(walk.skipped), ...binary] };
 }
