@@ -6,11 +6,11 @@
  * strace (`-e inject`) for the k-th failing or killing syscall, chattr, a small tmpfs, getfattr.
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
-import { allNewTree, ansimod, applyPaused, BOUNDS, changedEntries, cleanMessages, git, hashTree, requireRoot, scratch, TARGETS, type Run, type Scratch } from './support.js';
+import { allNewTree, ansimod, applyPaused, BOUNDS, changedEntries, cleanMessages, deepFile, git, hashTree, requireRoot, rssBoundMiB, scratch, TARGETS, type Run, type Scratch } from './support.js';
 
 let s: Scratch | undefined;
 afterEach(() => {
@@ -34,8 +34,10 @@ function allOldOrAllNew(repo: string, old: Map<string, string>, outside: string,
   throw new Error(`the tree is neither all old nor all new: ${vsOld.join(', ')}`);
 }
 
-function bounded(r: Run): void {
-  expect(r.rssMiB).toBeLessThan(BOUNDS.rssMiB);
+/** Within the fixture's bounds (400 MiB, 60 s) and the README's stated RSS bound for the run's limits. */
+function bounded(r: Run, stated: Parameters<typeof rssBoundMiB>[0] = {}): void {
+  expect(r.rssMiB).toBeGreaterThan(0);
+  expect(r.rssMiB).toBeLessThan(Math.min(rssBoundMiB(stated), stated.maxFileMiB === undefined ? BOUNDS.rssMiB : Infinity));
   expect(r.seconds).toBeLessThan(BOUNDS.seconds);
   expect(cleanMessages(r.stderr)).toBe(true);
 }
@@ -319,7 +321,7 @@ describe('hostile files', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('kind: ConfigMap', 'kind: ConfigMap\n# {% include "hn.txt" %}'));
     const r = ansimod(['plan', '--repo', s.repo]);
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/hn\.txt is a symlink to outside the repository: not read/);
+    expect(r.stderr).toMatch(/hn\.txt:? is a symlink to .*secret\.txt.*: not read/);
     expect(`${r.stdout}${r.stderr}`).not.toContain('TOP-SECRET');
     bounded(r);
   });
@@ -370,5 +372,133 @@ describe('patch outputs and arguments', () => {
     const r = ansimod(['patch', '--repo', s.repo, '-o', path.join(s.base, 'x.patch')]);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`${TARGETS[4]} has uncommitted changes`);
+  });
+});
+
+describe('names and places ansimod does not read', () => {
+  /** Every command that plans (plan, apply, patch, check) exits 3 naming `named`; audit lists it; nothing written. */
+  function refusedEverywhere(s: Scratch, named: RegExp, extra: { wrap?: string[] } = {}): Run[] {
+    const runs: Run[] = [];
+    for (const cmd of [['plan'], ['apply'], ['patch', '-o', path.join(s.base, 'x.patch')], ['check']]) {
+      const r = ansimod([cmd[0] as string, '--repo', s.repo, ...cmd.slice(1)], extra);
+      expect(r.status, `${cmd[0]}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(named);
+      expect(r.stderr).not.toMatch(/target not found|no target of/);
+      bounded(r);
+      runs.push(r);
+    }
+    const audit = ansimod(['audit', '--repo', s.repo], extra);
+    expect([0, 1]).toContain(audit.status);
+    expect(audit.stderr).toMatch(named);
+    bounded(audit);
+    runs.push(audit);
+    return runs;
+  }
+
+  it('a target whose name is not UTF-8 is named, escaped, by plan, apply, patch and check (exit 3); audit lists it', () => {
+    const { s, outsideBefore } = fresh();
+    const dir = path.join(s.repo, path.dirname(TARGETS[4]));
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.yml')]), readFileSync(path.join(s.repo, TARGETS[4])));
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/koji_builder\/tasks\/caf\\xe9\.yml: its name is not valid UTF-8: not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(existsSync(path.join(s.base, 'x.patch'))).toBe(false);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('a target whose path is beyond PATH_MAX is named by every command (exit 3), never "not found"', () => {
+    const { s, outsideBefore } = fresh();
+    const text = readFileSync(path.join(s.repo, TARGETS[4]), 'utf8');
+    deepFile(path.join(s.repo, 'roles'), 'd'.repeat(200), 21, 'main.yml', text);
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/d{200}\/.*: its path is longer than PATH_MAX \(4096 bytes\): not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(deepFile(path.join(s.repo, 'roles'), 'd'.repeat(200), 21, 'main.yml')).toBe(text);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('files behind symlinks leaving the repository are never opened (strace), each link named with where it points', () => {
+    requireTool('strace');
+    const { s } = fresh();
+    const secret = path.join(s.outside, 'secret.yml');
+    // A recognisable marker, and a mapped host: it would be a target if it were read.
+    writeFileSync(secret, '# MARKER-OUTSIDE-7f3a\ncandidate_registry: candidate-registry.fedoraproject.org\n');
+    const outsideBefore = hashTree(s.outside);
+    symlinkSync(secret, path.join(s.repo, 'roles/koji_builder/tasks/extra.yml'));
+    symlinkSync(path.join(s.outside, 'roles/koji_builder'), path.join(s.repo, 'roles/koji_outside'));
+    const tree = hashTree(s.repo);
+    const log = path.join(s.base, 'open.log');
+    const runs = refusedEverywhere(s, /roles\/koji_builder\/tasks\/extra\.yml: is a symlink to \/.*\/outside\/secret\.yml, outside the repository: not read/, {
+      wrap: ['strace', '-f', '-qq', '-s', '4096', '-o', log, '-A', '-e', 'trace=open,openat,openat2,execve'],
+    });
+    for (const r of runs) {
+      expect(r.stderr).toMatch(/roles\/koji_outside: is a symlink to \/.*\/outside\/roles\/koji_builder, outside the repository: not read/);
+      expect(`${r.stdout}${r.stderr}`).not.toContain('MARKER-OUTSIDE');
+    }
+    const rt = ansimod(['roundtrip', '--repo', s.repo, '--verbose'], { wrap: ['strace', '-f', '-qq', '-s', '4096', '-o', log, '-A', '-e', 'trace=open,openat,openat2'] });
+    expect(rt.stdout).toMatch(/roles\/koji_builder\/tasks\/extra\.yml: symlink to outside the repository/);
+    const opens = readFileSync(log, 'utf8').split('\n').filter((l) => /\bopen(at2?)?\(/.test(l));
+    expect(opens.length).toBeGreaterThan(100);
+    expect(opens.filter((l) => l.includes(s.outside))).toEqual([]);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0)],
+    ['a character device', (p: string) => {
+      requireRoot();
+      expect(spawnSync('mknod', [p, 'c', '1', '3']).status).toBe(0);
+    }],
+  ])('%s named like a task file is named as not read by every command, nothing blocks', (_name, make) => {
+    const { s, outsideBefore } = fresh();
+    make(path.join(s.repo, 'roles/koji_builder/tasks/extra.yml'));
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/koji_builder\/tasks\/extra\.yml: not a regular file: not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+});
+
+describe('peak RSS within the stated bound (README: 200 MiB + text kept + 300 × max(--max-file-size × threads, MiB of matching files))', () => {
+  const line = '- {name: x, url: candidate-registry.fedoraproject.org/a, n: 1}\n';
+  const dense = (bytes: number): string => `---\n${line.repeat(Math.floor((bytes - 8) / line.length))}`;
+
+  it('a 1 MiB YAML dense with registry references, --max-file-size 1M: plan, audit and roundtrip', () => {
+    const { s, outsideBefore } = fresh();
+    writeFileSync(path.join(s.repo, 'roles/dense.yml'), dense(2 ** 20));
+    const tree = hashTree(s.repo);
+    for (const cmd of ['plan', 'audit', 'roundtrip']) {
+      const r = ansimod([cmd, '--repo', s.repo, '--max-file-size', '1M']);
+      expect(r.status === null ? `killed by ${r.signal}` : 'exited').toBe('exited');
+      expect([0, 1, 3]).toContain(r.status);
+      bounded(r, { maxFileMiB: 1, needleMiB: 1 });
+    }
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('a tree of 32 files of --max-file-size (1M) each: plan, audit and roundtrip', () => {
+    const { s } = fresh();
+    mkdirSync(path.join(s.repo, 'roles/bulk/vars'), { recursive: true });
+    const block = 'key_0123456789: value_0123456789_abcdefghij\n';
+    const text = block.repeat(Math.floor(2 ** 20 / block.length));
+    for (let i = 0; i < 32; i++) writeFileSync(path.join(s.repo, `roles/bulk/vars/v${i}.yml`), text);
+    for (const cmd of ['plan', 'audit', 'roundtrip']) {
+      const r = ansimod([cmd, '--repo', s.repo, '--max-file-size', '1M']);
+      expect([0, 1, 3]).toContain(r.status);
+      bounded(r, { maxFileMiB: 1, textMiB: 32 });
+    }
+  });
+
+  it('a target template with nested loops of 10^10 iterations: render budget exceeded, within the bounds', () => {
+    const { s } = fresh();
+    appendFileSync(path.join(s.repo, TARGETS[5]), '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n');
+    const tree = hashTree(s.repo);
+    const r = ansimod(['apply', '--repo', s.repo]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/render budget exceeded/);
+    bounded(r);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
   });
 });
