@@ -5,11 +5,12 @@
  * left, and that the run stayed within BOUNDS (peak RSS, wall time) — with real Debian tools:
  * strace (`-e inject`) for the k-th failing or killing syscall, chattr, a small tmpfs, getfattr.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
+import { bin } from '../../cli-e2e/helpers.js';
 import { allNewTree, ansimod, applyPaused, BOUNDS, changedEntries, cleanMessages, deepFile, git, hashTree, requireRoot, rssBoundMiB, scratch, TARGETS, type Run, type Scratch } from './support.js';
 
 let s: Scratch | undefined;
@@ -129,6 +130,72 @@ describe('the tree changing under the write', () => {
     expect(r.stderr).toMatch(/changed while ansimod was writing.*nothing was written/);
     expect(readFileSync(edited, 'utf8')).toMatch(/# edited meanwhile\n$/);
     git(s.repo, 'checkout', '--', TARGETS[4]);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+});
+
+describe('the rename race: a target replaced by another program at the instant of its own write', () => {
+  /**
+   * Runs apply under strace, delaying the `when`-th call of `syscall` by 2 s; when `ready` says
+   * the write is in that window, replaces TARGETS[0] by rename (as an editor saves) with a file
+   * holding a marker. Resolves with the exit status and stderr.
+   */
+  async function raceAt(repo: string, syscall: string, when: number, ready: () => boolean): Promise<{ status: number | null; stderr: string; raced: boolean }> {
+    requireTool('strace');
+    const child = spawn('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:delay_enter=2000000:when=${when}`, process.execPath, bin, 'apply', '--repo', repo], {
+      env: { ...process.env, NO_COLOR: '1', ANSIMOD_PRESCAN: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    let raced = false;
+    const deadline = Date.now() + BOUNDS.seconds * 1000;
+    while (child.exitCode === null && Date.now() < deadline) {
+      if (ready()) {
+        const target = path.join(repo, TARGETS[0]);
+        writeFileSync(`${target}.editor-tmp`, 'SAVED-BY-ANOTHER-PROGRAM\n');
+        renameSync(`${target}.editor-tmp`, target);
+        raced = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { status: await done, stderr, raced };
+  }
+
+  const journal = (repo: string): string => {
+    try {
+      return readFileSync(path.join(repo, '.git/ansimod-journal.json'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  it('replaced just before ansimod moves it aside (its rename delayed 2 s): the other file is kept, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    // rename 1 puts the journal in place ("renaming"); rename 2 takes TARGETS[0] aside.
+    const r = await raceAt(s.repo, 'rename', 2, () => journal(s.repo).includes('"renaming"'));
+    expect(r.raced).toBe(true);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/EDIT_CONFLICT|changed while ansimod was writing|replaced while ansimod was writing/);
+    expect(readFileSync(path.join(s.repo, TARGETS[0]), 'utf8')).toBe('SAVED-BY-ANOTHER-PROGRAM\n');
+    expect(cleanMessages(r.stderr)).toBe(true);
+    git(s.repo, 'checkout', '--', TARGETS[0]);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('written while the original is aside (the link of the new file delayed 2 s): the other file is kept, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    const dir = path.join(s.repo, path.dirname(TARGETS[0]));
+    // link 1 is the journal's; link 2 puts TARGETS[0]'s new bytes in place, once its original is aside.
+    const r = await raceAt(s.repo, 'link', 2, () => readdirSync(dir).some((n) => n.endsWith('-0.old')));
+    expect(r.raced).toBe(true);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/replaced while ansimod was writing/);
+    expect(readFileSync(path.join(s.repo, TARGETS[0]), 'utf8')).toBe('SAVED-BY-ANOTHER-PROGRAM\n');
+    expect(cleanMessages(r.stderr)).toBe(true);
+    git(s.repo, 'checkout', '--', TARGETS[0]);
     expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
   });
 });
