@@ -6,7 +6,7 @@
  * strace (`-e inject`) for the k-th failing or killing syscall, chattr, a small tmpfs, getfattr.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
@@ -567,5 +567,93 @@ describe('peak RSS within the stated bound (README: 200 MiB + text kept + 300 ×
     expect(r.stderr).toMatch(/render budget exceeded/);
     bounded(r);
     expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+  });
+});
+
+describe('an attacker\'s and an unlucky user\'s repository', () => {
+  it('two applies at once on one repository: the second refuses to start, the first writes all', async () => {
+    const { s, old, outsideBefore } = fresh();
+    let second: Run | undefined;
+    const first = await applyPaused(s.repo, () => {
+      second = ansimod(['apply', '--repo', s.repo]);
+    });
+    expect(second?.status).toBe(3);
+    expect(second?.stderr).toMatch(/another ansimod \(pid \d+\) is writing this repository/);
+    expect(cleanMessages(second?.stderr ?? '')).toBe(true);
+    expect(first.status).toBe(0);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('new');
+  });
+
+  it('a git worktree (.git is a file): apply writes all, its journal beside the root is removed', () => {
+    const { s } = fresh();
+    const wt = path.join(s.base, 'wt');
+    git(s.repo, 'worktree', 'add', '-q', wt);
+    const r = ansimod(['apply', '--repo', wt]);
+    expect(r.status).toBe(0);
+    bounded(r);
+    // The worktree's tree is the all-new one, its .git file aside; nothing ansimod made is left.
+    expect(changedEntries(allNewTree(), hashTree(wt)).filter((k) => k !== '.git')).toEqual([]);
+    expect(readdirSync(wt).filter((n) => n.includes('ansimod'))).toEqual([]);
+  });
+
+  it('a read-only (immutable) .git: the journal cannot be made, nothing is written', () => {
+    requireRoot();
+    const { s, old, outsideBefore } = fresh();
+    const chattr = (flag: string) => expect(spawnSync('chattr', [flag, path.join(s.repo, '.git')]).status).toBe(0);
+    chattr('+i');
+    try {
+      const r = ansimod(['apply', '--repo', s.repo]);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/EPERM|EACCES|journal/);
+      bounded(r);
+    } finally {
+      chattr('-i');
+    }
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('a target replaced by a directory during the write: refused, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    const target = path.join(s.repo, TARGETS[4]);
+    const text = readFileSync(target);
+    const r = await applyPaused(s.repo, () => {
+      rmSync(target);
+      mkdirSync(target);
+    });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(TARGETS[4]);
+    expect(cleanMessages(r.stderr)).toBe(true);
+    rmSync(target, { recursive: true });
+    writeFileSync(target, text);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('a target hard-linked to a file outside the repository: the outside file is never changed', () => {
+    const { s } = fresh();
+    const target = path.join(s.repo, TARGETS[4]);
+    const outsideFile = path.join(s.outside, TARGETS[4]);
+    rmSync(target);
+    linkSync(outsideFile, target);
+    const outsideBefore = hashTree(s.outside);
+    const r = ansimod(['apply', '--repo', s.repo]);
+    expect(r.status).toBe(0);
+    bounded(r);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+    expect(changedEntries(allNewTree(), hashTree(s.repo))).toEqual([]);
+  });
+
+  it('SIGKILL during the rollback itself: the next command finishes the rollback and says so', () => {
+    requireTool('strace');
+    const { s, old, outsideBefore } = fresh();
+    // rename 6 (the 5th target's move aside) fails; the rollback then puts the 4 before it
+    // back by link: link 1 is the journal's, links 2-5 the commits, link 7 the 2nd restore.
+    const r = ansimod(['apply', '--repo', s.repo], {
+      wrap: ['strace', '-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename,link', '-e', 'inject=rename:error=EIO:when=6', '-e', 'inject=link:signal=KILL:when=7'],
+    });
+    expect(r.status).not.toBe(0);
+    const next = ansimod(['plan', '--repo', s.repo, '--quiet']);
+    expect(next.stderr).toMatch(/an interrupted write .* was rolled back/);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+    bounded(next);
   });
 });

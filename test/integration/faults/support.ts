@@ -96,7 +96,7 @@ export function hashTree(dir: string): Map<string, string> {
       const r = rel.length ? Buffer.concat([rel, Buffer.from('/'), name]) : name;
       const key = r.toString('latin1');
       const full = Buffer.concat([Buffer.from(dir), Buffer.from('/'), r]);
-      if (key === '.git') {
+      if (key === '.git' && lstatSync(full).isDirectory()) {
         // The journal is the only thing ansimod may put in .git; it must never stay.
         for (const g of readdirSync(path.join(dir, '.git'))) if (g.includes('ansimod')) out.set(`.git/${g}`, 'journal left behind');
         continue;

@@ -793,9 +793,10 @@ class Transaction {
         } else if (e.step === 'replaced' || e.step === 'moved') {
           // Never over a file another program put there since: the original goes back by link,
           // which fails if the name is taken; a new file of ours there is first moved off it.
-          if (e.step === 'replaced' && e.kind === 'write') {
-            const st = lstatOrUndefined(dir.name(e.name));
-            if (st?.ino === e.tmpIno) renameSync(dir.name(e.name), dir.name(e.tmp));
+          if (e.step === 'replaced' && e.kind === 'write' && lstatOrUndefined(dir.name(e.name))?.ino === e.tmpIno) {
+            renameSync(dir.name(e.name), dir.name(e.tmp));
+            // What was taken off the name is checked too: a file saved there in between goes back.
+            if (lstatOrUndefined(dir.name(e.tmp))?.ino !== e.tmpIno) linkSync(dir.name(e.tmp), dir.name(e.name));
           }
           restoreOriginal(dir, e, this.options.onWarning);
         } else if (e.step === 'linked') {
