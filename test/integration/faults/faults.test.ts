@@ -260,6 +260,31 @@ describe('targets the system will not write', () => {
   });
 });
 
+describe('a disk with no room even for the journal', () => {
+  it('a 4 MiB tmpfs filled to the last block: the journal cannot be made, exit 3, nothing written or left', () => {
+    requireRoot();
+    s = scratch();
+    const mount = path.join(s.base, 'tiny');
+    mkdirSync(mount);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]).status).toBe(0);
+    try {
+      const t = scratch(mount);
+      const old = hashTree(t.repo);
+      spawnSync('sh', ['-c', `dd if=/dev/zero of=${mount}/filler bs=4k 2>/dev/null; dd if=/dev/zero of=${mount}/filler2 bs=1 2>/dev/null; sync`]);
+      const r = ansimod(['apply', '--repo', t.repo]);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/ENOSPC/);
+      expect(r.stderr).toMatch(/nothing was written|journal/);
+      rmSync(path.join(mount, 'filler'));
+      rmSync(path.join(mount, 'filler2'), { force: true });
+      expect(changedEntries(old, hashTree(t.repo))).toEqual([]);
+      bounded(r);
+    } finally {
+      spawnSync('umount', ['-l', mount]);
+    }
+  });
+});
+
 describe('what a write keeps', () => {
   it('mode, owner and extended attributes of each rewritten file', () => {
     requireTool('strace');
