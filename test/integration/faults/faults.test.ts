@@ -5,12 +5,13 @@
  * left, and that the run stayed within BOUNDS (peak RSS, wall time) — with real Debian tools:
  * strace (`-e inject`) for the k-th failing or killing syscall, chattr, a small tmpfs, getfattr.
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { appendFileSync, chmodSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requireTool } from '../support/tools.js';
-import { allNewTree, ansimod, applyPaused, BOUNDS, changedEntries, cleanMessages, git, hashTree, requireRoot, scratch, TARGETS, type Run, type Scratch } from './support.js';
+import { bin } from '../../cli-e2e/helpers.js';
+import { allNewTree, ansimod, applyPaused, BOUNDS, changedEntries, cleanMessages, deepFile, git, hashTree, requireRoot, rssBoundMiB, scratch, TARGETS, type Run, type Scratch } from './support.js';
 
 let s: Scratch | undefined;
 afterEach(() => {
@@ -34,8 +35,10 @@ function allOldOrAllNew(repo: string, old: Map<string, string>, outside: string,
   throw new Error(`the tree is neither all old nor all new: ${vsOld.join(', ')}`);
 }
 
-function bounded(r: Run): void {
-  expect(r.rssMiB).toBeLessThan(BOUNDS.rssMiB);
+/** Within the fixture's bounds (400 MiB, 60 s) and the README's stated RSS bound for the run's limits. */
+function bounded(r: Run, stated: Parameters<typeof rssBoundMiB>[0] = {}): void {
+  expect(r.rssMiB).toBeGreaterThan(0);
+  expect(r.rssMiB).toBeLessThan(Math.min(rssBoundMiB(stated), stated.maxFileMiB === undefined ? BOUNDS.rssMiB : Infinity));
   expect(r.seconds).toBeLessThan(BOUNDS.seconds);
   expect(cleanMessages(r.stderr)).toBe(true);
 }
@@ -131,6 +134,72 @@ describe('the tree changing under the write', () => {
   });
 });
 
+describe('the rename race: a target replaced by another program at the instant of its own write', () => {
+  /**
+   * Runs apply under strace, delaying the `when`-th call of `syscall` by 2 s; when `ready` says
+   * the write is in that window, replaces TARGETS[0] by rename (as an editor saves) with a file
+   * holding a marker. Resolves with the exit status and stderr.
+   */
+  async function raceAt(repo: string, syscall: string, when: number, ready: () => boolean): Promise<{ status: number | null; stderr: string; raced: boolean }> {
+    requireTool('strace');
+    const child = spawn('strace', ['-f', '-qq', '-o', '/dev/null', '-e', `trace=${syscall}`, '-e', `inject=${syscall}:delay_enter=2000000:when=${when}`, process.execPath, bin, 'apply', '--repo', repo], {
+      env: { ...process.env, NO_COLOR: '1', ANSIMOD_PRESCAN: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = new Promise<number | null>((resolve) => child.on('close', (status) => resolve(status)));
+    let raced = false;
+    const deadline = Date.now() + BOUNDS.seconds * 1000;
+    while (child.exitCode === null && Date.now() < deadline) {
+      if (ready()) {
+        const target = path.join(repo, TARGETS[0]);
+        writeFileSync(`${target}.editor-tmp`, 'SAVED-BY-ANOTHER-PROGRAM\n');
+        renameSync(`${target}.editor-tmp`, target);
+        raced = true;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return { status: await done, stderr, raced };
+  }
+
+  const journal = (repo: string): string => {
+    try {
+      return readFileSync(path.join(repo, '.git/ansimod-journal.json'), 'utf8');
+    } catch {
+      return '';
+    }
+  };
+
+  it('replaced just before ansimod moves it aside (its rename delayed 2 s): the other file is kept, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    // rename 1 puts the journal in place ("renaming"); rename 2 takes TARGETS[0] aside.
+    const r = await raceAt(s.repo, 'rename', 2, () => journal(s.repo).includes('"renaming"'));
+    expect(r.raced).toBe(true);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/EDIT_CONFLICT|changed while ansimod was writing|replaced while ansimod was writing/);
+    expect(readFileSync(path.join(s.repo, TARGETS[0]), 'utf8')).toBe('SAVED-BY-ANOTHER-PROGRAM\n');
+    expect(cleanMessages(r.stderr)).toBe(true);
+    git(s.repo, 'checkout', '--', TARGETS[0]);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('written while the original is aside (the link of the new file delayed 2 s): the other file is kept, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    const dir = path.join(s.repo, path.dirname(TARGETS[0]));
+    // link 1 is the journal's; link 2 puts TARGETS[0]'s new bytes in place, once its original is aside.
+    const r = await raceAt(s.repo, 'link', 2, () => readdirSync(dir).some((n) => n.endsWith('-0.old')));
+    expect(r.raced).toBe(true);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/replaced while ansimod was writing/);
+    expect(readFileSync(path.join(s.repo, TARGETS[0]), 'utf8')).toBe('SAVED-BY-ANOTHER-PROGRAM\n');
+    expect(cleanMessages(r.stderr)).toBe(true);
+    git(s.repo, 'checkout', '--', TARGETS[0]);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+});
+
 describe('targets the system will not write', () => {
   const chattr = (flag: string, p: string) => expect(spawnSync('chattr', [flag, p]).status).toBe(0);
 
@@ -183,6 +252,31 @@ describe('targets the system will not write', () => {
       expect(r.status).toBe(3);
       expect(r.stderr).toMatch(/ENOSPC/);
       rmSync(path.join(mount, 'filler'));
+      expect(changedEntries(old, hashTree(t.repo))).toEqual([]);
+      bounded(r);
+    } finally {
+      spawnSync('umount', ['-l', mount]);
+    }
+  });
+});
+
+describe('a disk with no room even for the journal', () => {
+  it('a 4 MiB tmpfs filled to the last block: the journal cannot be made, exit 3, nothing written or left', () => {
+    requireRoot();
+    s = scratch();
+    const mount = path.join(s.base, 'tiny');
+    mkdirSync(mount);
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mount]).status).toBe(0);
+    try {
+      const t = scratch(mount);
+      const old = hashTree(t.repo);
+      spawnSync('sh', ['-c', `dd if=/dev/zero of=${mount}/filler bs=4k 2>/dev/null; dd if=/dev/zero of=${mount}/filler2 bs=1 2>/dev/null; sync`]);
+      const r = ansimod(['apply', '--repo', t.repo]);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/ENOSPC/);
+      expect(r.stderr).toMatch(/nothing was written|journal/);
+      rmSync(path.join(mount, 'filler'));
+      rmSync(path.join(mount, 'filler2'), { force: true });
       expect(changedEntries(old, hashTree(t.repo))).toEqual([]);
       bounded(r);
     } finally {
@@ -319,7 +413,7 @@ describe('hostile files', () => {
     writeFileSync(file, readFileSync(file, 'utf8').replace('kind: ConfigMap', 'kind: ConfigMap\n# {% include "hn.txt" %}'));
     const r = ansimod(['plan', '--repo', s.repo]);
     expect(r.status).toBe(3);
-    expect(r.stderr).toMatch(/hn\.txt is a symlink to outside the repository: not read/);
+    expect(r.stderr).toMatch(/hn\.txt:? is a symlink to .*secret\.txt.*: not read/);
     expect(`${r.stdout}${r.stderr}`).not.toContain('TOP-SECRET');
     bounded(r);
   });
@@ -370,5 +464,221 @@ describe('patch outputs and arguments', () => {
     const r = ansimod(['patch', '--repo', s.repo, '-o', path.join(s.base, 'x.patch')]);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain(`${TARGETS[4]} has uncommitted changes`);
+  });
+});
+
+describe('names and places ansimod does not read', () => {
+  /** Every command that plans (plan, apply, patch, check) exits 3 naming `named`; audit lists it; nothing written. */
+  function refusedEverywhere(s: Scratch, named: RegExp, extra: { wrap?: string[] } = {}): Run[] {
+    const runs: Run[] = [];
+    for (const cmd of [['plan'], ['apply'], ['patch', '-o', path.join(s.base, 'x.patch')], ['check']]) {
+      const r = ansimod([cmd[0] as string, '--repo', s.repo, ...cmd.slice(1)], extra);
+      expect(r.status, `${cmd[0]}: ${r.stderr}`).toBe(3);
+      expect(r.stderr).toMatch(named);
+      expect(r.stderr).not.toMatch(/target not found|no target of/);
+      bounded(r);
+      runs.push(r);
+    }
+    const audit = ansimod(['audit', '--repo', s.repo], extra);
+    expect([0, 1]).toContain(audit.status);
+    expect(audit.stderr).toMatch(named);
+    bounded(audit);
+    runs.push(audit);
+    return runs;
+  }
+
+  it('a target whose name is not UTF-8 is named, escaped, by plan, apply, patch and check (exit 3); audit lists it', () => {
+    const { s, outsideBefore } = fresh();
+    const dir = path.join(s.repo, path.dirname(TARGETS[4]));
+    writeFileSync(Buffer.concat([Buffer.from(`${dir}/caf`), Buffer.from([0xe9]), Buffer.from('.yml')]), readFileSync(path.join(s.repo, TARGETS[4])));
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/koji_builder\/tasks\/caf\\xe9\.yml: its name is not valid UTF-8: not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(existsSync(path.join(s.base, 'x.patch'))).toBe(false);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('a target whose path is beyond PATH_MAX is named by every command (exit 3), never "not found"', () => {
+    const { s, outsideBefore } = fresh();
+    const text = readFileSync(path.join(s.repo, TARGETS[4]), 'utf8');
+    deepFile(path.join(s.repo, 'roles'), 'd'.repeat(200), 21, 'main.yml', text);
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/d{200}\/.*: its path is longer than PATH_MAX \(4096 bytes\): not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(deepFile(path.join(s.repo, 'roles'), 'd'.repeat(200), 21, 'main.yml')).toBe(text);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('files behind symlinks leaving the repository are never opened (strace), each link named with where it points', () => {
+    requireTool('strace');
+    const { s } = fresh();
+    const secret = path.join(s.outside, 'secret.yml');
+    // A recognisable marker, and a mapped host: it would be a target if it were read.
+    writeFileSync(secret, '# MARKER-OUTSIDE-7f3a\ncandidate_registry: candidate-registry.fedoraproject.org\n');
+    const outsideBefore = hashTree(s.outside);
+    symlinkSync(secret, path.join(s.repo, 'roles/koji_builder/tasks/extra.yml'));
+    symlinkSync(path.join(s.outside, 'roles/koji_builder'), path.join(s.repo, 'roles/koji_outside'));
+    const tree = hashTree(s.repo);
+    const log = path.join(s.base, 'open.log');
+    const runs = refusedEverywhere(s, /roles\/koji_builder\/tasks\/extra\.yml: is a symlink to \/.*\/outside\/secret\.yml, outside the repository: not read/, {
+      wrap: ['strace', '-f', '-qq', '-s', '4096', '-o', log, '-A', '-e', 'trace=open,openat,openat2,execve'],
+    });
+    for (const r of runs) {
+      expect(r.stderr).toMatch(/roles\/koji_outside: is a symlink to \/.*\/outside\/roles\/koji_builder, outside the repository: not read/);
+      expect(`${r.stdout}${r.stderr}`).not.toContain('MARKER-OUTSIDE');
+    }
+    const rt = ansimod(['roundtrip', '--repo', s.repo, '--verbose'], { wrap: ['strace', '-f', '-qq', '-s', '4096', '-o', log, '-A', '-e', 'trace=open,openat,openat2'] });
+    expect(rt.stdout).toMatch(/roles\/koji_builder\/tasks\/extra\.yml: symlink to outside the repository/);
+    const opens = readFileSync(log, 'utf8').split('\n').filter((l) => /\bopen(at2?)?\(/.test(l));
+    expect(opens.length).toBeGreaterThan(100);
+    expect(opens.filter((l) => l.includes(s.outside))).toEqual([]);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it.each([
+    ['a FIFO', (p: string) => expect(spawnSync('mkfifo', [p]).status).toBe(0)],
+    ['a character device', (p: string) => {
+      requireRoot();
+      expect(spawnSync('mknod', [p, 'c', '1', '3']).status).toBe(0);
+    }],
+  ])('%s named like a task file is named as not read by every command, nothing blocks', (_name, make) => {
+    const { s, outsideBefore } = fresh();
+    make(path.join(s.repo, 'roles/koji_builder/tasks/extra.yml'));
+    const tree = hashTree(s.repo);
+    refusedEverywhere(s, /roles\/koji_builder\/tasks\/extra\.yml: not a regular file: not read/);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+});
+
+describe('peak RSS within the stated bound (README: 200 MiB + text kept + 300 × max(--max-file-size × threads, MiB of matching files))', () => {
+  const line = '- {name: x, url: candidate-registry.fedoraproject.org/a, n: 1}\n';
+  const dense = (bytes: number): string => `---\n${line.repeat(Math.floor((bytes - 8) / line.length))}`;
+
+  it('a 1 MiB YAML dense with registry references, --max-file-size 1M: plan, audit and roundtrip', () => {
+    const { s, outsideBefore } = fresh();
+    writeFileSync(path.join(s.repo, 'roles/dense.yml'), dense(2 ** 20));
+    const tree = hashTree(s.repo);
+    for (const cmd of ['plan', 'audit', 'roundtrip']) {
+      const r = ansimod([cmd, '--repo', s.repo, '--max-file-size', '1M']);
+      expect(r.status === null ? `killed by ${r.signal}` : 'exited').toBe('exited');
+      expect([0, 1, 3]).toContain(r.status);
+      bounded(r, { maxFileMiB: 1, needleMiB: 1 });
+    }
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+  });
+
+  it('a tree of 32 files of --max-file-size (1M) each: plan, audit and roundtrip', () => {
+    const { s } = fresh();
+    mkdirSync(path.join(s.repo, 'roles/bulk/vars'), { recursive: true });
+    const block = 'key_0123456789: value_0123456789_abcdefghij\n';
+    const text = block.repeat(Math.floor(2 ** 20 / block.length));
+    for (let i = 0; i < 32; i++) writeFileSync(path.join(s.repo, `roles/bulk/vars/v${i}.yml`), text);
+    for (const cmd of ['plan', 'audit', 'roundtrip']) {
+      const r = ansimod([cmd, '--repo', s.repo, '--max-file-size', '1M']);
+      expect([0, 1, 3]).toContain(r.status);
+      bounded(r, { maxFileMiB: 1, textMiB: 32 });
+    }
+  });
+
+  it('a target template with nested loops of 10^10 iterations: render budget exceeded, within the bounds', () => {
+    const { s } = fresh();
+    appendFileSync(path.join(s.repo, TARGETS[5]), '{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}\n');
+    const tree = hashTree(s.repo);
+    const r = ansimod(['apply', '--repo', s.repo]);
+    expect(r.status).toBe(3);
+    expect(r.stderr).toMatch(/render budget exceeded/);
+    bounded(r);
+    expect(changedEntries(tree, hashTree(s.repo))).toEqual([]);
+  });
+});
+
+describe('an attacker\'s and an unlucky user\'s repository', () => {
+  it('two applies at once on one repository: the second refuses to start, the first writes all', async () => {
+    const { s, old, outsideBefore } = fresh();
+    let second: Run | undefined;
+    const first = await applyPaused(s.repo, () => {
+      second = ansimod(['apply', '--repo', s.repo]);
+    });
+    expect(second?.status).toBe(3);
+    expect(second?.stderr).toMatch(/another ansimod \(pid \d+\) is writing this repository/);
+    expect(cleanMessages(second?.stderr ?? '')).toBe(true);
+    expect(first.status).toBe(0);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('new');
+  });
+
+  it('a git worktree (.git is a file): apply writes all, its journal beside the root is removed', () => {
+    const { s } = fresh();
+    const wt = path.join(s.base, 'wt');
+    git(s.repo, 'worktree', 'add', '-q', wt);
+    const r = ansimod(['apply', '--repo', wt]);
+    expect(r.status).toBe(0);
+    bounded(r);
+    // The worktree's tree is the all-new one, its .git file aside; nothing ansimod made is left.
+    expect(changedEntries(allNewTree(), hashTree(wt)).filter((k) => k !== '.git')).toEqual([]);
+    expect(readdirSync(wt).filter((n) => n.includes('ansimod'))).toEqual([]);
+  });
+
+  it('a read-only (immutable) .git: the journal cannot be made, nothing is written', () => {
+    requireRoot();
+    const { s, old, outsideBefore } = fresh();
+    const chattr = (flag: string) => expect(spawnSync('chattr', [flag, path.join(s.repo, '.git')]).status).toBe(0);
+    chattr('+i');
+    try {
+      const r = ansimod(['apply', '--repo', s.repo]);
+      expect(r.status).toBe(3);
+      expect(r.stderr).toMatch(/EPERM|EACCES|journal/);
+      bounded(r);
+    } finally {
+      chattr('-i');
+    }
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('a target replaced by a directory during the write: refused, nothing else written', async () => {
+    const { s, old, outsideBefore } = fresh();
+    const target = path.join(s.repo, TARGETS[4]);
+    const text = readFileSync(target);
+    const r = await applyPaused(s.repo, () => {
+      rmSync(target);
+      mkdirSync(target);
+    });
+    expect(r.status).toBe(3);
+    expect(r.stderr).toContain(TARGETS[4]);
+    expect(cleanMessages(r.stderr)).toBe(true);
+    rmSync(target, { recursive: true });
+    writeFileSync(target, text);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+  });
+
+  it('a target hard-linked to a file outside the repository: the outside file is never changed', () => {
+    const { s } = fresh();
+    const target = path.join(s.repo, TARGETS[4]);
+    const outsideFile = path.join(s.outside, TARGETS[4]);
+    rmSync(target);
+    linkSync(outsideFile, target);
+    const outsideBefore = hashTree(s.outside);
+    const r = ansimod(['apply', '--repo', s.repo]);
+    expect(r.status).toBe(0);
+    bounded(r);
+    expect(changedEntries(outsideBefore, hashTree(s.outside))).toEqual([]);
+    expect(changedEntries(allNewTree(), hashTree(s.repo))).toEqual([]);
+  });
+
+  it('SIGKILL during the rollback itself: the next command finishes the rollback and says so', () => {
+    requireTool('strace');
+    const { s, old, outsideBefore } = fresh();
+    // rename 6 (the 5th target's move aside) fails; the rollback then puts the 4 before it
+    // back by link: link 1 is the journal's, links 2-5 the commits, link 7 the 2nd restore.
+    const r = ansimod(['apply', '--repo', s.repo], {
+      wrap: ['strace', '-f', '-qq', '-o', '/dev/null', '-e', 'trace=rename,link', '-e', 'inject=rename:error=EIO:when=6', '-e', 'inject=link:signal=KILL:when=7'],
+    });
+    expect(r.status).not.toBe(0);
+    const next = ansimod(['plan', '--repo', s.repo, '--quiet']);
+    expect(next.stderr).toMatch(/an interrupted write .* was rolled back/);
+    expect(allOldOrAllNew(s.repo, old, s.outside, outsideBefore)).toBe('old');
+    bounded(next);
   });
 });

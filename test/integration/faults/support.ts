@@ -13,6 +13,19 @@ import { bin, fixtureDir, IDENTITY } from '../../cli-e2e/helpers.js';
 /** What every scenario must stay under on the fixture (the README's reliability bound). */
 export const BOUNDS = { rssMiB: 400, seconds: 60 } as const;
 
+/**
+ * The README's stated peak-RSS bound, in MiB: 200 + the text kept in memory (at most 512 MiB)
+ * + 300 × the larger of (--max-file-size × threads parsing at once) and the MiB of files that
+ * mention what a step or the audit looks for (their parsed documents are kept for the run).
+ *
+ * @example
+ * rssBoundMiB({ maxFileMiB: 16 }); // => 5000
+ */
+export function rssBoundMiB(o: { maxFileMiB?: number; threads?: number; textMiB?: number; needleMiB?: number } = {}): number {
+  const { maxFileMiB = 16, threads = 2, textMiB = 0, needleMiB = 0 } = o;
+  return 200 + Math.min(textMiB, 512) + 300 * Math.max(maxFileMiB * threads, needleMiB);
+}
+
 /** The targets the fixture's recipe changes (ten files: both halves of each component). */
 export const TARGETS = [
   'files/osbs/dockercfg-production-secret.j2',
@@ -65,7 +78,8 @@ export function scratch(under = tmpdir()): Scratch {
   git(repo, 'init', '-q');
   git(repo, 'add', '-A');
   git(repo, 'commit', '-qm', 'fixture');
-  return { base, repo, outside, cleanup: () => rmSync(base, { recursive: true, force: true }) };
+  // rm(1): fs.rm cannot remove a tree deeper than PATH_MAX.
+  return { base, repo, outside, cleanup: () => void spawnSync('rm', ['-rf', base]) };
 }
 
 /**
@@ -74,24 +88,33 @@ export function scratch(under = tmpdir()): Scratch {
  */
 export function hashTree(dir: string): Map<string, string> {
   const out = new Map<string, string>();
-  const visit = (rel: string): void => {
-    const abs = path.join(dir, rel);
-    for (const name of readdirSync(abs)) {
-      const r = rel ? `${rel}/${name}` : name;
-      if (r === '.git' ) {
+  // Names as bytes (a name that is not UTF-8 is hashed too); a path beyond PATH_MAX cannot be
+  // opened by name and is recorded as such (a scenario that makes one checks it another way).
+  const visit = (rel: Buffer): void => {
+    const abs = Buffer.concat([Buffer.from(dir), Buffer.from('/'), rel]);
+    for (const name of readdirSync(abs, { encoding: 'buffer' })) {
+      const r = rel.length ? Buffer.concat([rel, Buffer.from('/'), name]) : name;
+      const key = r.toString('latin1');
+      const full = Buffer.concat([Buffer.from(dir), Buffer.from('/'), r]);
+      if (key === '.git' && lstatSync(full).isDirectory()) {
         // The journal is the only thing ansimod may put in .git; it must never stay.
         for (const g of readdirSync(path.join(dir, '.git'))) if (g.includes('ansimod')) out.set(`.git/${g}`, 'journal left behind');
         continue;
       }
-      const st = lstatSync(path.join(dir, r));
-      if (st.isSymbolicLink()) out.set(r, `link ${readlinkSync(path.join(dir, r))}`);
+      if (full.length >= 4000) {
+        out.set(key, 'beyond PATH_MAX');
+        continue;
+      }
+      const st = lstatSync(full);
+      if (st.isSymbolicLink()) out.set(key, `link ${readlinkSync(full)}`);
       else if (st.isDirectory()) {
-        out.set(r, 'dir');
+        out.set(key, 'dir');
         visit(r);
-      } else out.set(r, `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(path.join(dir, r))).digest('hex')}`);
+      } else if (!st.isFile()) out.set(key, `special ${st.mode.toString(8)}`);
+      else out.set(key, `${(st.mode & 0o7777).toString(8)} ${createHash('sha256').update(readFileSync(full)).digest('hex')}`);
     }
   };
-  visit('');
+  visit(Buffer.alloc(0));
   return out;
 }
 
@@ -124,14 +147,34 @@ function measured(r: SpawnSyncReturns<string>, timeFile: string): Run {
  * const r = ansimod(['apply', '--repo', repo]);
  */
 export function ansimod(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdout?: string; stderr?: string } = {}): Run {
+  return run([process.execPath, bin, ...args], opts);
+}
+
+/**
+ * Creates `levels` nested directories named `name` below `dir`, one relative step at a time (an
+ * absolute path beyond PATH_MAX cannot be given to mkdir), and a file `file` in the deepest with
+ * `content`; or, without `content`, returns the deepest file's bytes (undefined when missing).
+ */
+export function deepFile(dir: string, name: string, levels: number, file: string, content?: string): string | undefined {
+  const script = `const fs = require('fs'); process.chdir(process.argv[1]); const [name, levels, file, content] = process.argv.slice(2);
+for (let i = 0; i < Number(levels); i++) { if (content !== undefined) fs.mkdirSync(name, { recursive: true }); process.chdir(name); }
+if (content !== undefined) fs.writeFileSync(file, content); else process.stdout.write(fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '\\0missing');`;
+  const r = spawnSync(process.execPath, ['-e', script, dir, name, String(levels), file, ...(content === undefined ? [] : [content])], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`deepFile: ${r.stderr}`);
+  return content === undefined && r.stdout !== '\0missing' ? r.stdout : undefined;
+}
+
+/** Runs any command as {@link ansimod} does (GNU time, the same environment), measured. */
+export function run(argv: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; wrap?: string[]; stdout?: string; stderr?: string } = {}): Run {
   const timeFile = path.join(tmpdir(), `ansimod-time-${process.pid}-${Math.random().toString(36).slice(2)}`);
   const redirect = `${opts.stdout ? ` >${opts.stdout}` : ''}${opts.stderr ? ` 2>${opts.stderr}` : ''}`;
-  const command = [...(opts.wrap ?? []), process.execPath, bin, ...args].map(shellQuote).join(' ');
+  const command = [...(opts.wrap ?? []), ...argv].map(shellQuote).join(' ');
   const r = spawnSync('sh', ['-c', `/usr/bin/time -o ${shellQuote(timeFile)} -f '%M %e' ${command}${redirect}`], {
     cwd: opts.cwd ?? process.cwd(),
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', ANSIMOD_PRESCAN: '0', ...GIT_ENV, ...opts.env },
     timeout: BOUNDS.seconds * 1000 * 3,
+    maxBuffer: 256 * 2 ** 20,
   });
   const run = measured(r, timeFile);
   rmSync(timeFile, { force: true });

@@ -2,7 +2,8 @@
  * Repository layer: walking a tree, reading files without losing a byte, loading documents,
  * and the round-trip check over a whole repository.
  */
-export { walkRepository, resolveRoot, isInside, sortByPath, SkipReason, WalkedFile } from './walk.js';
+export { walkRepository, resolveRoot, isInside, sortByPath, SkipReason, WalkedFile, escapeName } from './walk.js';
+export { notReadDiagnostics } from './not-read.js';
 export type { RepoEntry, SkippedFile, WalkResult, WalkOptions } from './walk.js';
 export { readRepoFile, repoEntryForPath } from './read.js';
 export type { RepoFile } from './read.js';

@@ -58,7 +58,10 @@ describe('startPrescan', () => {
     const withPrescan = await planSteps(root, steps, { environments, prescan: startPrescan(root) });
     const withOther = await planSteps(root, steps, { environments, prescan: startPrescan(other) });
     const seen = (p: typeof plain) => p.steps[0]?.outcomes.map((o) => o.path);
-    expect(seen(plain)).toEqual(['outside.conf', 'roles/a/templates/x.conf', 'roles/a/templates/y.conf']);
+    // The file behind the symlink leaving the repository is never read: it is named as an error instead.
+    expect(seen(plain)).toEqual(['roles/a/templates/x.conf', 'roles/a/templates/y.conf']);
+    expect(plain.errors.map((e) => `${e.code} ${e.path}`)).toEqual(['SYMLINK_OUTSIDE outside.conf']);
+    expect(withPrescan.errors).toEqual(plain.errors);
     expect(seen(withPrescan)).toEqual(seen(plain));
     expect(seen(withOther)).toEqual(seen(plain));
     expect(withPrescan.timings[0]?.phase).toBe('walk and scan (prescan)');

@@ -54,7 +54,7 @@ describe('roundtripRepository', () => {
     expect(report.skipped).toEqual([
       { path: 'dangling.yml', reason: 'dangling symlink' },
       { path: 'files/logo.png', reason: 'binary file (NUL byte)' },
-      { path: 'outside.yml', reason: 'symlink to outside the repository' },
+      { path: 'outside.yml', reason: 'symlink to outside the repository', notRead: 'file', linkTarget: path.join(outside, 'secret.yml') },
     ]);
     expect(report.nonUtf8).toEqual(['roles/app/templates/app.ini']);
     expect(Object.keys(report.byFormat)).toEqual(['yaml', 'ini', 'json', 'conf', 'text']);

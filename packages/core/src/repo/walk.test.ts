@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, rm, symlink, writeFile, chmod } from 'node:fs/promises';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { AnsimodError } from '../diagnostics.js';
@@ -14,7 +16,8 @@ beforeEach(async () => {
   outside = await mkdtemp(path.join(tmpdir(), 'ansimod-outside-'));
 });
 afterEach(async () => {
-  await rm(root, { recursive: true, force: true });
+  // rm(1) removes trees deeper than PATH_MAX; fs.rm cannot.
+  spawnSync('rm', ['-rf', root]);
   await rm(outside, { recursive: true, force: true });
 });
 
@@ -76,10 +79,46 @@ describe('walkRepository', () => {
       { path: 'in-file', reason: SkipReason.symlinkInside },
       { path: 'loop-a', reason: SkipReason.symlinkLoop },
       { path: 'loop-b', reason: SkipReason.symlinkLoop },
-      { path: 'out-dir', reason: SkipReason.symlinkOutside },
-      { path: 'out-file', reason: SkipReason.symlinkOutside },
+      { path: 'out-dir', reason: SkipReason.symlinkOutside, notRead: 'directory', linkTarget: outside },
+      { path: 'out-file', reason: SkipReason.symlinkOutside, notRead: 'file', linkTarget: path.join(outside, 'secret') },
       { path: 'real/self-loop', reason: SkipReason.symlinkInside },
     ]);
+  });
+
+  it('names, escaped, a file and a directory whose names are not UTF-8, and never reads them', async () => {
+    await put('a.yml');
+    const bytes = (name: string, tail: number[]): Buffer => Buffer.concat([Buffer.from(path.join(root, name)), Buffer.from(tail)]);
+    writeFileSync(bytes('caf', [0xe9, 0x2e, 0x79, 0x6d, 0x6c]), 'x: 1\n');
+    mkdirSync(bytes('dir', [0xff]));
+    writeFileSync(Buffer.concat([bytes('dir', [0xff]), Buffer.from('/inner.yml')]), 'y: 2\n');
+    const { files, skipped } = await walkRepository(root);
+    expect(files.map((f) => f.path)).toEqual(['a.yml']);
+    expect(skipped).toEqual([
+      { path: 'caf\\xe9.yml', reason: SkipReason.notUtf8, notRead: 'file' },
+      { path: 'dir\\xff', reason: SkipReason.notUtf8, notRead: 'directory' },
+    ]);
+  });
+
+  it('names a directory whose path is beyond PATH_MAX instead of silently not listing it', async () => {
+    await put('a.yml');
+    // 21 levels of 200-byte names, made one relative step at a time (an absolute path that long
+    // cannot be given to mkdir): the deepest directories' paths are over 4,096 bytes.
+    const name = 'd'.repeat(200);
+    const script = `process.chdir(process.argv[1]); for (let i = 0; i < 21; i++) { fs.mkdirSync('${name}'); process.chdir('${name}'); } fs.writeFileSync('main.yml', 'x: 1\\n');`;
+    const made = spawnSync(process.execPath, ['-e', script, root], { encoding: 'utf8' });
+    expect(made.status, made.stderr).toBe(0);
+    const { skipped } = await walkRepository(root);
+    const long = skipped.filter((s) => s.reason === SkipReason.pathMax);
+    expect(long).toHaveLength(1);
+    expect(long[0]?.notRead).toBe('directory');
+    expect(Buffer.byteLength(path.join(root, long[0]?.path ?? ''))).toBeGreaterThanOrEqual(4096);
+  });
+
+  it('names FIFOs and sockets as not read (never opened)', async () => {
+    await put('a.yml');
+    expect(spawnSync('mkfifo', [path.join(root, 'pipe.yml')]).status).toBe(0);
+    const { skipped } = await walkRepository(root);
+    expect(skipped).toEqual([{ path: 'pipe.yml', reason: SkipReason.notRegular, notRead: 'file' }]);
   });
 
   it('works when the root itself is reached through a symlink', async () => {

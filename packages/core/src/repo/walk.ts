@@ -9,7 +9,7 @@
  * the same bytes through two names. Directories reached through a symlink are never descended,
  * which also makes link cycles harmless.
  */
-import { lstatSync, readdirSync, realpathSync, type Dirent, type Stats } from 'node:fs';
+import { lstatSync, readdirSync, readlinkSync, realpathSync, type Dirent, type Stats } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { AnsimodError } from '../diagnostics.js';
@@ -74,6 +74,14 @@ export class WalkedFile implements RepoEntry {
 export interface SkippedFile {
   readonly path: string;
   readonly reason: string;
+  /**
+   * Set when the entry may hold data ansimod would read (a file or directory it could not or
+   * must not read: behind a symlink leaving the repository, a name that is not UTF-8, a path
+   * beyond PATH_MAX, an unreadable directory, a FIFO or device): see {@link notReadDiagnostics}.
+   */
+  readonly notRead?: 'file' | 'directory';
+  /** For a symlink: where it points (its `readlink`, escaped like {@link escapeName}). */
+  readonly linkTarget?: string;
 }
 
 /**
@@ -112,7 +120,13 @@ export const SkipReason = {
   symlinkLoop: 'symlink loop',
   symlinkInside: 'symlink (target is read at its own path)',
   notRegular: 'not a regular file',
+  notUtf8: 'its name is not valid UTF-8',
+  pathMax: `its path is longer than PATH_MAX (${4096} bytes)`,
+  unreadableDir: 'unreadable directory',
 } as const;
+
+/** Linux's PATH_MAX, the terminating NUL included: a longer path cannot be opened by name. */
+const PATH_MAX = 4096;
 
 /**
  * Lists every file under `root` except the `.git` directory (or `.git` file of a worktree or
@@ -154,31 +168,37 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
         continue;
       }
       visited.add(key);
-      let entries: Dirent[];
+      let entries: Dirent<Buffer>[];
       try {
-        entries = readdirSync(dir.abs, { withFileTypes: true });
+        // Names as bytes: a name that is not UTF-8 cannot be opened by its decoded string.
+        entries = readdirSync(dir.abs, { withFileTypes: true, encoding: 'buffer' });
       } catch (err) {
-        skipped.push({ path: dir.rel, reason: `unreadable directory: ${errorReason(err)}` });
+        skipped.push({ path: dir.rel, reason: `${SkipReason.unreadableDir}: ${errorReason(err)}`, notRead: 'directory' });
         continue;
       }
       for (const dirent of entries) {
-        if (dirent.name === '.git') continue;
-        const rel = dir.rel === '' ? dirent.name : `${dir.rel}/${dirent.name}`;
+        const raw = dirent.name;
+        if (raw.length === 4 && raw.toString('latin1') === '.git') continue;
+        const name = raw.toString('utf8');
+        const utf8 = Buffer.byteLength(name) === raw.length && Buffer.from(name, 'utf8').equals(raw);
+        const shown = utf8 ? name : escapeName(raw);
+        const rel = dir.rel === '' ? shown : `${dir.rel}/${shown}`;
         // Joined by hand: the root is absolute and normalised, and a name has no separator.
-        const abs = `${dir.abs}${dir.abs.endsWith(path.sep) ? '' : path.sep}${dirent.name}`;
-        if (dirent.isDirectory()) next.push({ rel, abs });
-        else if (dirent.isFile()) regular.push({ rel, abs });
-        else if (dirent.isSymbolicLink()) links.push({ rel, abs });
-        else if (dirent.isBlockDevice() || dirent.isCharacterDevice() || dirent.isFIFO() || dirent.isSocket()) {
-          skipped.push({ path: rel, reason: SkipReason.notRegular });
-        } else {
-          // Some file systems report DT_UNKNOWN; lstat decides.
-          const st = lstatOrUndefined(abs);
-          if (st?.isDirectory()) next.push({ rel, abs });
-          else if (st?.isFile()) regular.push({ rel, abs });
-          else if (st?.isSymbolicLink()) links.push({ rel, abs });
-          else skipped.push({ path: rel, reason: SkipReason.notRegular });
+        const abs = `${dir.abs}${dir.abs.endsWith(path.sep) ? '' : path.sep}${name}`;
+        let type = direntType(dirent);
+        if (type === 'unknown') {
+          // Some file systems report DT_UNKNOWN; lstat decides (by bytes when the name is not UTF-8).
+          const st = lstatOrUndefined(utf8 ? abs : Buffer.concat([Buffer.from(`${dir.abs}${path.sep}`), raw]));
+          type = st?.isDirectory() ? 'dir' : st?.isFile() ? 'file' : st?.isSymbolicLink() ? 'link' : 'other';
         }
+        const kind = type === 'dir' ? 'directory' : 'file';
+        // Not read, and named: a name that cannot be opened as a string, a path the kernel refuses.
+        if (!utf8) skipped.push({ path: rel, reason: SkipReason.notUtf8, notRead: kind });
+        else if (Buffer.byteLength(abs) >= PATH_MAX) skipped.push({ path: rel, reason: SkipReason.pathMax, notRead: kind });
+        else if (type === 'dir') next.push({ rel, abs });
+        else if (type === 'file') regular.push({ rel, abs });
+        else if (type === 'link') links.push({ rel, abs });
+        else skipped.push({ path: rel, reason: SkipReason.notRegular, notRead: 'file' });
       }
     }
     if (regular.length > reported) opts.onProgress?.((reported = regular.length));
@@ -189,7 +209,7 @@ export async function walkRepository(root: string, opts: WalkOptions = {}): Prom
   if (regular.length > maxFiles) regular.length = maxFiles;
   for (const f of regular) files.push(new WalkedFile(f.rel, f.abs));
 
-  for (const l of links) skipped.push({ path: l.rel, reason: classifySymlink(realRoot, l.abs) });
+  for (const l of links) skipped.push(classifySymlink(realRoot, l.rel, l.abs));
 
   return { root: realRoot, files: sortByPath(files), skipped: sortByPath(skipped) };
 }
@@ -213,22 +233,77 @@ export async function resolveRoot(root: string): Promise<string> {
   return real;
 }
 
-/** Why a symlink is skipped: where its real target lies decides the reason. */
-function classifySymlink(realRoot: string, abs: string): string {
+/** Why a symlink is skipped: where its real target lies decides the reason. Nothing behind it is read. */
+function classifySymlink(realRoot: string, rel: string, abs: string): SkippedFile {
   let target: string;
   try {
     // The native realpath(3), as fs.promises.realpath uses: ELOOP for a cycle, ENOENT when dangling.
     target = realpathSync.native(abs);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return SkipReason.symlinkDangling;
-    if (code === 'ELOOP') return SkipReason.symlinkLoop;
-    return `unreadable symlink: ${errorReason(err)}`;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return { path: rel, reason: SkipReason.symlinkDangling };
+    if (code === 'ELOOP') return { path: rel, reason: SkipReason.symlinkLoop };
+    return { path: rel, reason: `unreadable symlink: ${errorReason(err)}`, notRead: 'file' };
   }
-  return isInside(realRoot, target) ? SkipReason.symlinkInside : SkipReason.symlinkOutside;
+  if (isInside(realRoot, target)) return { path: rel, reason: SkipReason.symlinkInside };
+  // Only the link's own text and the type of what it points at (one stat, no open) are looked at.
+  let linkTarget = target;
+  try {
+    linkTarget = escapeName(readlinkSync(abs, { encoding: 'buffer' }));
+  } catch {
+    /* keep the resolved path */
+  }
+  const st = lstatOrUndefined(target);
+  return { path: rel, reason: SkipReason.symlinkOutside, notRead: st?.isDirectory() ? 'directory' : 'file', linkTarget };
 }
 
-function lstatOrUndefined(abs: string): Stats | undefined {
+type DirentType = 'dir' | 'file' | 'link' | 'other' | 'unknown';
+
+function direntType(d: Dirent<Buffer>): DirentType {
+  if (d.isDirectory()) return 'dir';
+  if (d.isFile()) return 'file';
+  if (d.isSymbolicLink()) return 'link';
+  if (d.isBlockDevice() || d.isCharacterDevice() || d.isFIFO() || d.isSocket()) return 'other';
+  return 'unknown';
+}
+
+/**
+ * A file name as people can read it and tell apart: valid UTF-8 as it is, every byte that is
+ * not (and every control character) as `\xHH`, a backslash doubled.
+ *
+ * @example
+ * escapeName(Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x2e, 0x79, 0x6d, 0x6c])); // => 'caf\\xe9.yml'
+ */
+export function escapeName(raw: Uint8Array): string {
+  let out = '';
+  let i = 0;
+  while (i < raw.length) {
+    const b = raw[i] as number;
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    const seq = len > 0 ? raw.subarray(i, i + len) : undefined;
+    const text = seq && seq.length === len ? strictUtf8(seq) : undefined;
+    if (text === undefined || /[\u0000-\u001f\u007f]/.test(text)) {
+      out += `\\x${b.toString(16).padStart(2, '0')}`;
+      i++;
+    } else {
+      out += text === '\\' ? '\\\\' : text;
+      i += len;
+    }
+  }
+  return out;
+}
+
+const fatalDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function strictUtf8(bytes: Uint8Array): string | undefined {
+  try {
+    return fatalDecoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+function lstatOrUndefined(abs: string | Buffer): Stats | undefined {
   try {
     return lstatSync(abs);
   } catch {

@@ -10,10 +10,13 @@
  *    bytes are staged beside it under a short name (`.ansimod-XXXXXX-N.new`, never longer than
  *    a few dozen bytes whatever the target's name), with the target's mode, owner (where
  *    permitted) and extended attributes, and fsynced.
- * 4. The renames: each original is first hard-linked to `.ansimod-XXXXXX-N.old` and that link
- *    checked to be the inode and content hash read in 3, then the staged file is renamed over
- *    the target (a new file is linked, which fails if one appeared). The `.old` link is
- *    checked once more afterwards, which catches an edit in place made in between.
+ * 4. The renames: each original is first renamed aside to `.ansimod-XXXXXX-N.old` (taking
+ *    whatever is at the name at that instant) and checked to be the inode and content hash read
+ *    in 3; then the staged file is hard-linked into the now empty name, which fails if another
+ *    program put a file there meanwhile. So no rename ever replaces a file ansimod did not
+ *    check: a concurrent save by rename is caught, before or after, and kept. The `.old` is
+ *    checked once more afterwards, which catches an edit in place through an open descriptor.
+ *    A rollback puts each `.old` back by link too (never over another program's file).
  * 5. The directories are fsynced, the journal marked committed, the `.old` links removed, the
  *    journal removed.
  *
@@ -172,6 +175,8 @@ const HANDLED_SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
+/** What link(2) says on a file system (or for a file) that cannot take another hard link. */
+const NO_HARD_LINKS = ['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP'];
 
 function errno(err: unknown): string {
   return (err as NodeJS.ErrnoException).code ?? String(err);
@@ -223,6 +228,35 @@ function exists(dir: AnchoredDir, name: string): boolean {
     if (errno(err) === 'ENOENT') return false;
     throw err;
   }
+}
+
+function lstatOrUndefined(p: string): Stats | undefined {
+  try {
+    return lstatSync(p);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Puts the `.old` of an entry back at its name without replacing anything: by link (which fails
+ * when the name is taken), then the `.old` removed. When another program wrote the name
+ * meanwhile, its file is kept (it replaced the very original) and that is said.
+ */
+function restoreOriginal(dir: AnchoredDir, e: Entry, onWarning?: (message: string) => void): void {
+  try {
+    linkSync(dir.name(e.bak), dir.name(e.name));
+  } catch (err) {
+    if (errno(err) === 'EEXIST') {
+      onWarning?.(`${e.change.path}: another program wrote it while ansimod was writing; its file is kept`);
+      unlinkSync(dir.name(e.bak));
+      return;
+    }
+    if (!NO_HARD_LINKS.includes(errno(err))) throw err;
+    renameSync(dir.name(e.bak), dir.name(e.name));
+    return;
+  }
+  unlinkSync(dir.name(e.bak));
 }
 
 function unlinkQuietly(dir: AnchoredDir, name: string): void {
@@ -694,7 +728,7 @@ class Transaction {
         linkSync(dir.name(e.tmp), dir.name(e.name));
       } catch (err) {
         if (errno(err) === 'EEXIST') throw new AnsimodError({ code: 'EDIT_CONFLICT', message: 'file appeared while ansimod was writing', path: shown });
-        if (!['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP'].includes(errno(err))) throw ioError(shown, 'create', err);
+        if (!NO_HARD_LINKS.includes(errno(err))) throw ioError(shown, 'create', err);
         // A file system without hard links: rename, after one more look.
         if (exists(dir, e.name)) throw new AnsimodError({ code: 'EDIT_CONFLICT', message: 'file appeared while ansimod was writing', path: shown });
         renameSync(dir.name(e.tmp), dir.name(e.name));
@@ -714,28 +748,35 @@ class Transaction {
       this.checkOriginal(e, dir);
       return;
     }
+    // The original is moved aside first: whatever is at the target's name at that instant is
+    // taken (a file another program renamed there is caught by the check below, never
+    // overwritten), and the new file is then linked into the empty name, which fails if a file
+    // appeared there meanwhile. No rename ever lands on a name that holds a file ansimod did not
+    // check. (Readers see no file by that name for the microseconds between the two calls.)
     try {
-      linkSync(dir.name(e.name), dir.name(e.bak));
-      e.step = 'linked';
+      renameSync(dir.name(e.name), dir.name(e.bak));
     } catch (err) {
       if (errno(err) === 'ENOENT') throw new AnsimodError({ code: 'EDIT_CONFLICT', message: 'file disappeared while ansimod was writing', path: shown });
-      if (!['EPERM', 'EXDEV', 'EMLINK', 'ENOTSUP', 'EOPNOTSUPP'].includes(errno(err))) throw ioError(shown, 'keep the original of', err);
-      // No hard links here (or protected_hardlinks for another user's file): move it aside.
-      try {
-        renameSync(dir.name(e.name), dir.name(e.bak));
-      } catch (err2) {
-        throw ioError(shown, 'keep the original of', err2);
-      }
-      e.step = 'moved';
+      throw ioError(shown, 'keep the original of', err);
     }
+    e.step = 'moved';
     this.checkOriginal(e, dir);
     try {
-      renameSync(dir.name(e.tmp), dir.name(e.name));
+      linkSync(dir.name(e.tmp), dir.name(e.name));
     } catch (err) {
-      throw ioError(shown, 'write', err);
+      if (errno(err) === 'EEXIST') throw new AnsimodError({ code: 'EDIT_CONFLICT', message: 'file replaced while ansimod was writing (another process wrote it)', path: shown });
+      if (!NO_HARD_LINKS.includes(errno(err))) throw ioError(shown, 'write', err);
+      // A file system without hard links: rename, after one more look.
+      if (exists(dir, e.name)) throw new AnsimodError({ code: 'EDIT_CONFLICT', message: 'file replaced while ansimod was writing (another process wrote it)', path: shown });
+      try {
+        renameSync(dir.name(e.tmp), dir.name(e.name));
+      } catch (err2) {
+        throw ioError(shown, 'write', err2);
+      }
     }
     e.step = 'replaced';
-    // An edit in place between the check and the rename went into the original's inode.
+    unlinkQuietly(dir, e.tmp);
+    // An edit in place (through a descriptor opened earlier) went into the original's inode.
     this.checkOriginal(e, dir);
   }
 
@@ -750,7 +791,14 @@ class Transaction {
           const st = lstatSync(dir.name(e.name));
           if (st.ino === e.tmpIno) unlinkSync(dir.name(e.name));
         } else if (e.step === 'replaced' || e.step === 'moved') {
-          renameSync(dir.name(e.bak), dir.name(e.name));
+          // Never over a file another program put there since: the original goes back by link,
+          // which fails if the name is taken; a new file of ours there is first moved off it.
+          if (e.step === 'replaced' && e.kind === 'write' && lstatOrUndefined(dir.name(e.name))?.ino === e.tmpIno) {
+            renameSync(dir.name(e.name), dir.name(e.tmp));
+            // What was taken off the name is checked too: a file saved there in between goes back.
+            if (lstatOrUndefined(dir.name(e.tmp))?.ino !== e.tmpIno) linkSync(dir.name(e.tmp), dir.name(e.name));
+          }
+          restoreOriginal(dir, e, this.options.onWarning);
         } else if (e.step === 'linked') {
           unlinkSync(dir.name(e.bak));
         }

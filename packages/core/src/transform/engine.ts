@@ -1,18 +1,16 @@
-import { realpath, stat } from 'node:fs/promises';
-import * as path from 'node:path';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
 import { renderTemplate } from '../render/index.js';
-import { readByAnsible, resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
+import { notReadDiagnostics, readByAnsible, resolveRoot, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
 import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type FileSelector, type RenderCheck, type RepoView, type TransformContext, type VisitedFile, type VisitResult } from './types.js';
-import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
+import { RepoIndex, type LoadedFile } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
 import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
@@ -150,10 +148,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   lap(pre ? 'walk and scan (prescan)' : 'walk');
   const environments = opts.environments ?? (await discoverEnvironments(walk.root));
   if (!opts.environments) lap('environments');
-  // Symlinks that leave the repository are never edited, but they are still looked at (read
-  // only) so that a target behind one is an error naming it, not a silent "not found".
-  const outside = await outsideEntries(walk.root, walk.skipped.filter((s) => s.reason === SkipReason.symlinkOutside).map((s) => s.path));
-  const repo = new RepoIndex(walk.root, [...walk.files, ...outside], pre && { corpus: pre.corpus, paths: walk.files.map((f) => f.path) });
+  // Symlinks that leave the repository are never read: each is named below (notReadDiagnostics),
+  // and an include or edit reaching one is refused by name.
+  const repo = new RepoIndex(walk.root, walk.files, pre && { corpus: pre.corpus, paths: walk.files.map((f) => f.path) }, walk.skipped);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
   const stepReports: StepReport[] = [];
@@ -361,6 +358,9 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     if (readByAnsible(e.diagnostic.path ?? '')) errors.push({ ...e.diagnostic, message: `${e.diagnostic.message} (a file Ansible reads: it may hold a target)` });
     else warnings.push({ ...e.diagnostic, severity: 'warning' });
   }
+  // The same for what the walk could not or must not read (outside symlinks, names that are not
+  // UTF-8, paths beyond PATH_MAX, unreadable directories, FIFOs and devices).
+  for (const d of notReadDiagnostics(walk.skipped)) (d.severity === 'error' ? errors : warnings).push(d);
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
 }
 
@@ -480,31 +480,3 @@ function detectedFormat(p: string, text: string): FormatName {
   }
 }
 
-/** Where files are the kernel's (endless, or with side effects when read), never repository data. */
-const PSEUDO_FILE_SYSTEMS = ['/proc', '/sys', '/dev'];
-
-/** How many files behind symlinked directories are looked at before giving up on them. */
-const OUTSIDE_FILE_LIMIT = 2000;
-
-/**
- * The files behind symlinks that leave the repository, under their in-repository paths, so a
- * target there is refused by name instead of silently not found. Directories are listed
- * read-only (their own symlinks are not followed), up to {@link OUTSIDE_FILE_LIMIT} files.
- */
-async function outsideEntries(root: string, links: readonly string[]): Promise<OutsideAware[]> {
-  const out: OutsideAware[] = [];
-  for (const link of links) {
-    // The real target is read (never through the link), and never a pseudo-file of the kernel.
-    const abs = await realpath(path.join(root, link)).catch(() => undefined);
-    if (abs === undefined || PSEUDO_FILE_SYSTEMS.some((d) => abs === d || abs.startsWith(`${d}/`))) continue;
-    const st = await stat(abs).catch(() => undefined);
-    if (st?.isFile()) out.push({ path: link, absolutePath: abs, size: st.size, mode: st.mode, outside: true, outsideVia: link });
-    else if (st?.isDirectory() && out.length < OUTSIDE_FILE_LIMIT) {
-      const inner = await walkRepository(abs, { maxFiles: OUTSIDE_FILE_LIMIT - out.length }).catch(() => undefined);
-      for (const f of inner?.files.slice(0, OUTSIDE_FILE_LIMIT - out.length) ?? []) {
-        out.push({ path: `${link}/${f.path}`, absolutePath: f.absolutePath, size: f.size, mode: f.mode, outside: true, outsideVia: link });
-      }
-    }
-  }
-  return out;
-}

@@ -9,7 +9,7 @@ import { readByAnsible } from '../repo/ansible-files.js';
 import { AnsimodError } from '../diagnostics.js';
 import { ByteCorpus } from '../repo/corpus.js';
 import { readRegularFile } from '../repo/read.js';
-import { sortByPath, type RepoEntry } from '../repo/index.js';
+import { SkipReason, sortByPath, type RepoEntry, type SkippedFile } from '../repo/index.js';
 import { binaryAtAGlance, decodeSource, type TextEncodingName } from '../text/source.js';
 import type { RepoView, SearchScope, VisitedFile } from './types.js';
 
@@ -39,17 +39,11 @@ export interface PathSearchOptions extends SearchScope {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/**
- * A walked file, or one reached through a symlink leaving the repository (looked at, never edited).
- *
- * @example
- * const e: OutsideAware = { ...fields, outside: true, outsideVia: 'roles/x/files' };
- */
-export type OutsideAware = RepoEntry & { outside?: boolean; outsideVia?: string };
-
 /** The repository as the engine sees it: files read once, parsed once, on demand. */
 export class RepoIndex implements RepoView {
-  private readonly byPath = new Map<string, OutsideAware>();
+  private readonly byPath = new Map<string, RepoEntry>();
+  /** Symlinks leaving the repository (path → where they point): never read, refused by name. */
+  private readonly outsideLinks = new Map<string, string>();
   private readonly loaded = new Map<string, LoadedFile | null>();
   private readonly grepped = new Map<string, string[]>();
   private readonly sortedPaths: string[];
@@ -61,20 +55,24 @@ export class RepoIndex implements RepoView {
   private readonly inCorpus = new Map<string, number>();
   /** The formats each path's name allows (null: any, its content decides), worked out once. */
   private readonly formatsByPath = new Map<string, readonly FormatName[] | null>();
-  /** Listed files the corpus does not hold (a prescan covers the walk, not files behind outside symlinks). */
+  /** Listed files the corpus does not hold (when a prescan covered fewer files than listed). */
   private extraPaths: readonly string[] = [];
 
   /**
-   * @param entries - the files to look at (a walk's files, and files behind outside symlinks).
+   * @param entries - the files to look at (a walk's files).
    * @param prescanned - these files already read ({@link startPrescan}), the corpus numbering
    *   them in the order of `prescanned.paths`; other entries are read when searched.
+   * @param skipped - the walk's skipped entries: symlinks among them that leave the repository
+   *   are remembered (never read), so that an include or edit reaching one is refused by name.
    */
   constructor(
     readonly root: string,
-    entries: ReadonlyArray<OutsideAware>,
+    entries: ReadonlyArray<RepoEntry>,
     prescanned?: { readonly corpus: ByteCorpus; readonly paths: readonly string[] },
+    skipped: readonly SkippedFile[] = [],
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
+    for (const s of skipped) if (s.reason === SkipReason.symlinkOutside) this.outsideLinks.set(s.path, s.linkTarget ?? '');
     this.sortedPaths = sortByPath([...entries]).map((e) => e.path);
     this.sortedPaths.forEach((p, i) => this.order.set(p, i));
     if (prescanned) this.useCorpus(prescanned.corpus, prescanned.paths);
@@ -89,12 +87,16 @@ export class RepoIndex implements RepoView {
 
   /** The symlink (the path itself, or a symlinked directory above it) that leads outside the repository. */
   outsideVia(p: string): string | undefined {
-    return this.byPath.get(p)?.outsideVia;
+    if (this.outsideLinks.size === 0) return undefined;
+    for (let at = p; at !== ''; at = at.includes('/') ? at.slice(0, at.lastIndexOf('/')) : '') {
+      if (this.outsideLinks.has(at)) return at;
+    }
+    return undefined;
   }
 
-  /** True for a symlink whose target is outside the repository (read for detection only). */
+  /** True for a path at or below a symlink whose target is outside the repository (never read). */
   isOutside(p: string): boolean {
-    return this.byPath.get(p)?.outside === true;
+    return this.outsideVia(p) !== undefined;
   }
 
   paths(): readonly string[] {
@@ -246,14 +248,15 @@ export class RepoIndex implements RepoView {
   loadSync(p: string): string | undefined {
     const cached = this.loaded.get(p);
     if (cached) return cached.text;
+    // Includes and lookups of a render stay inside the repository: a file reached through a
+    // symlink leaving it is refused by name (its bytes are never read).
+    const via = this.outsideVia(p);
+    if (via !== undefined) {
+      const how = via !== p ? `is inside ${via}, a symlink` : 'is a symlink';
+      throw new AnsimodError({ code: 'SYMLINK_OUTSIDE', message: `${p} ${how} to outside the repository (${this.outsideLinks.get(via)}): not read`, path: p });
+    }
     const entry = this.byPath.get(p);
     if (!entry) return undefined;
-    // Includes and lookups of a render stay inside the repository: a file reached through a
-    // symlink leaving it is refused by name (its bytes never reach a render or a message).
-    if (entry.outside) {
-      const via = entry.outsideVia !== undefined && entry.outsideVia !== p ? `is inside ${entry.outsideVia}, a symlink` : 'is a symlink';
-      throw new AnsimodError({ code: 'SYMLINK_OUTSIDE', message: `${p} ${via} to outside the repository: not read`, path: p });
-    }
     try {
       return readRegularFile(entry.absolutePath, p).toString('utf8');
     } catch {
@@ -317,7 +320,7 @@ export class RepoIndex implements RepoView {
 
   /** Resolves an `{% include %}` name as Ansible's template lookup does: beside the template, then in its role's templates/. */
   resolveInclude(name: string, fromPath: string): string | undefined {
-    return includeCandidates(name, fromPath).find((c) => this.byPath.has(c));
+    return includeCandidates(name, fromPath).find((c) => this.byPath.has(c) || this.isOutside(c));
   }
 }
 
