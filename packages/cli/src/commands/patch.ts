@@ -22,7 +22,7 @@ import {
   type PatchPerson,
 } from '@ansimod/core';
 import { ExitCode, UsageError, type Command } from '../command.js';
-import { changesByStage, failOnErrors, jobFollowUps, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { changesByStage, failOnErrors, jobFollowUps, WRITE_OPTIONS, runJob, type JobResult } from '../job.js';
 import { summarize } from './plan.js';
 import { changeSummary, pullRequestMarkdown } from '../pull-request.js';
 
@@ -30,7 +30,7 @@ export const patch: Command = {
   name: 'patch',
   summary: 'write the change as a git format-patch mail for a pull request (never touches the repository)',
   usage:
-    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--split-by stage|topic|role] [--author "Name <mail>"] [--subject TEXT] [--pr FILE]',
+    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--split-by stage|topic|role] [--author "Name <mail>"] [--subject TEXT] [--pr FILE] [--allow-unverified]',
   description: [
     'The mail explains, per pipeline stage, what changed and why, and lists the follow-ups no file',
     'edit can do. `git am` applies it as one commit giving the tree `ansimod apply` gives.',
@@ -39,7 +39,7 @@ export const patch: Command = {
     'Without -o (and without --split) the mail goes to stdout.',
   ].join('\n'),
   options: {
-    ...JOB_OPTIONS,
+    ...WRITE_OPTIONS,
     output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write the mail (a directory with --split)' },
     signoff: { type: 'boolean', description: "add Signed-off-by from the repository's git user.name/user.email" },
     split: { type: 'boolean', description: 'one commit per pipeline stage, written as 0001-….patch, 0002-….patch, …' },
@@ -51,7 +51,7 @@ export const patch: Command = {
   },
   async run(args, ctx) {
     const job = await runJob(args, ctx);
-    failOnErrors(job.plan, ctx);
+    failOnErrors(job.plan, ctx, args);
     const identity = await gitUserIdentity(ctx.repo);
     const author = parseAuthor(args.values['author']) ?? identity;
     if (!author) throw new UsageError('no author: set git user.name and user.email in the repository, or give --author "Name <mail>"', 'patch');

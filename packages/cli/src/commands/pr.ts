@@ -6,7 +6,7 @@
  */
 import { AnsimodError, commitMessage, gitUserIdentity, type PatchPerson } from '@ansimod/core';
 import { ExitCode, UsageError, type Command, type CommandArgs, type CommandContext } from '../command.js';
-import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { changesByStage, failOnErrors, WRITE_OPTIONS, runJob, type JobResult } from '../job.js';
 import { pullRequestMarkdown } from '../pull-request.js';
 import { commitOnBranch, type BranchCommit } from '../forge/branch-commits.js';
 import { agitPushCommand } from '../forge/forgejo.js';
@@ -22,7 +22,7 @@ export const pr: Command = {
   name: 'pr',
   summary: 'commit the change on a new branch and open a pull request (Forgejo AGit push, or pagure fork + API)',
   usage:
-    'ansimod pr [--repo DIR] [--recipe NAME|FILE] [--split] [--branch NAME] [--base BRANCH] [--forge forgejo|pagure] [--remote NAME] [--fork REMOTE --pagure-repo NS/NAME --fork-user USER] [--dry-run]',
+    'ansimod pr [--repo DIR] [--recipe NAME|FILE] [--split] [--branch NAME] [--base BRANCH] [--forge forgejo|pagure] [--remote NAME] [--fork REMOTE --pagure-repo NS/NAME --fork-user USER] [--allow-unverified] [--dry-run]',
   description: [
     'Commits on a new branch (default ansimod/<recipe>) on top of HEAD with git plumbing: your',
     'working tree, index and current branch are never touched. Without --forge it stops there.',
@@ -36,7 +36,7 @@ export const pr: Command = {
     'branch holding the same change is reused).',
   ].join('\n'),
   options: {
-    ...JOB_OPTIONS,
+    ...WRITE_OPTIONS,
     split: { type: 'boolean', description: 'one commit per pipeline stage instead of one commit' },
     branch: { type: 'string', valueName: 'NAME', description: 'the branch to create (default: ansimod/<recipe>)' },
     base: { type: 'string', valueName: 'BRANCH', description: 'the branch the pull request targets (default: the current branch)' },
@@ -57,7 +57,7 @@ export const pr: Command = {
     const dryRun = args.values['dry-run'] === true;
     const pagure = forge === 'pagure' ? pagureOptions(args) : undefined;
     const job = await runJob(args, ctx);
-    failOnErrors(job.plan, ctx);
+    failOnErrors(job.plan, ctx, args);
     if (!job.plan.changes.length) {
       summarize(job, ctx, 'changes');
       ctx.err.line('nothing to change: no branch made');

@@ -28,6 +28,52 @@ export interface VerificationContext {
   parsed?: Map<string, ReturnType<typeof toRenderedData>>;
   /** "Unverifiable here" warnings already given, by path and environment (one each per plan). */
   unverifiable?: Set<string>;
+  /**
+   * Templates whose before state our renderer cannot render, so their edits can be verified by
+   * structure alone: path → why (whole, naming the construct) → the environments it applies to.
+   */
+  unrendered?: Map<string, Map<string, string[]>>;
+}
+
+/**
+ * Records that `path` cannot be rendered in `env` (its before state, as the repository has it
+ * today), with why: the edit is then verified by structure alone, and the plan says so.
+ */
+function unrendered(v: VerificationContext, path: string, env: Environment, r: Rendered & { ok: false }): void {
+  v.unrendered ??= new Map();
+  const reasons = v.unrendered.get(path) ?? new Map<string, string[]>();
+  const why = unrenderedReason(v, path, r);
+  const envs = reasons.get(why) ?? [];
+  if (!envs.includes(env.name)) envs.push(env.name);
+  reasons.set(why, envs);
+  v.unrendered.set(path, reasons);
+}
+
+/** Where a filter or test plugin of the repository may live (Ansible's default plugin paths). */
+const PLUGIN_DIRS = /(^|\/)(filter_plugins|test_plugins|plugins\/(filter|test))\/[^/]+\.py$/;
+
+/**
+ * Why a render failed, whole: the construct our renderer refuses (and, for a filter or test,
+ * the repository's own plugin file that defines it, which only ansible-core can run), or the
+ * render's own message with its line.
+ *
+ * @example
+ * unrenderedReason(v, r); // "our renderer cannot run filter 'koji_principal' (defined in filter_plugins/osbs.py; --renderer ansible runs it)"
+ */
+function unrenderedReason(v: VerificationContext, path: string, r: Rendered & { ok: false }): string {
+  const d = r.diagnostic;
+  const at = d.line !== undefined ? [`line ${d.line}${d.path && d.path !== path ? ` of ${d.path}` : ''}`] : [];
+  const construct = r.failure.kind === 'unsupported' ? r.failure.construct : undefined;
+  if (construct === undefined) return `it does not render${at.length ? ` (${at[0]})` : ''}: ${d.message.replace(/^cannot render template: /, '')}`;
+  const name = /^(?:filter|test) '([^']+)'$/.exec(construct)?.[1];
+  const plugin = name === undefined ? undefined : v.repo.paths().find((p) => PLUGIN_DIRS.test(p) && definesPlugin(v.repo.loadSync(p), name));
+  const where = [...at, ...(plugin ? [`defined in the repository's ${plugin}, which only ansible-core runs: --renderer ansible`] : [])];
+  return `our renderer cannot run ${construct}${where.length ? ` (${where.join('; ')})` : ''}`;
+}
+
+/** Whether a Python plugin file names `name` as a string (`'name': fn` in its `filters()` map). */
+function definesPlugin(text: string | undefined, name: string): boolean {
+  return text !== undefined && (text.includes(`'${name}'`) || text.includes(`"${name}"`));
 }
 
 /**
@@ -129,7 +175,11 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
     const b = await render(v, change.renamedFrom ?? change.path, change.before, env, 'before');
-    if (!b.ok) continue; // a template that does not render today is not ours to judge
+    if (!b.ok) {
+      // A template that does not render today cannot be verified by rendering: by structure alone.
+      unrendered(v, change.path, env, b);
+      continue;
+    }
     const a = await render(v, change.path, change.after, env, 'after');
     problems.push(...undefinedWarning(v, change.path, env, [...b.undefinedVars, ...a.undefinedVars]));
     if (!a.ok) {
@@ -165,6 +215,12 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
       const r = await render(v, at, phase === 'before' ? beforeText : afterText, env, phase, extra);
       if (!r.ok && phase === 'before' && check.skipUnrendered) break;
+      if (!r.ok && phase === 'before') {
+        // Not renderable today (a filter of the repository's own plugins, say): the edits this
+        // check covers are verified by structure alone, and the plan says why.
+        unrendered(v, check.path, env, r);
+        break;
+      }
       if (!r.ok) {
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;
