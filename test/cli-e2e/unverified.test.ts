@@ -91,4 +91,20 @@ describe('an unrenderable file does not stop the run', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('inventory/group_vars/osbs_masters: its edit is verified by structure alone');
   });
+
+  it('a render error is given whole, with the variables no inventory source defines (the real reactor config merges with combine)', () => {
+    const repo = gitRepo({
+      prepare: (d) => {
+        const file = path.join(d, 'inventory/group_vars/osbs_masters_stg');
+        writeFileSync(file, readFileSync(file, 'utf8').replace('data: "{{ _osbs_reactor_config_map }}"', 'data: "{{ _osbs_reactor_config_map | combine(osbs_reactor_config_overrides) }}"'));
+      },
+    });
+    const r = ansimod(['plan', '--repo', repo]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(
+      'warning: inventory/group_vars/osbs_masters_stg: edit verified by structure alone: re-parsed as YAML and its data changed by exactly the intended values; ' +
+        'not rendered: in production and staging: it does not render (line 26): combine: expected dictionaries, got an undefined value ' +
+        '(undefined here: osbs_koji_principal, _osbs_reactor_config_map, osbs_reactor_config_overrides)\n',
+    );
+  });
 });

@@ -64,7 +64,11 @@ function unrenderedReason(v: VerificationContext, path: string, r: Rendered & { 
   const d = r.diagnostic;
   const at = d.line !== undefined ? [`line ${d.line}${d.path && d.path !== path ? ` of ${d.path}` : ''}`] : [];
   const construct = r.failure.kind === 'unsupported' ? r.failure.construct : undefined;
-  if (construct === undefined) return `it does not render${at.length ? ` (${at[0]})` : ''}: ${d.message.replace(/^cannot render template: /, '')}`;
+  if (construct === undefined) {
+    // Variables no inventory source defines (a vault, --extra-vars) are often why: name them.
+    const undefinedHere = r.undefinedVars.length ? ` (undefined here: ${r.undefinedVars.join(', ')})` : '';
+    return `it does not render${at.length ? ` (${at[0]})` : ''}: ${d.message.replace(/^cannot render template: /, '')}${undefinedHere}`;
+  }
   const name = /^(?:filter|test) '([^']+)'$/.exec(construct)?.[1];
   const plugin = name === undefined ? undefined : v.repo.paths().find((p) => PLUGIN_DIRS.test(p) && definesPlugin(v.repo.loadSync(p), name));
   const where = [...at, ...(plugin ? [`defined in the repository's ${plugin}, which only ansible-core runs: --renderer ansible`] : [])];
