@@ -216,7 +216,7 @@ describe('ansimod patch → git am', () => {
       '### Bodhi\n\n- `roles/bodhi2/base/templates/production.ini.j2`, production:\n\n  ```\n  container.destination_registry = quay.io/fedora\n  container.source_registry = quay.io/fedora-candidates\n  ```\n\n' +
         '- `roles/bodhi2/base/templates/production.ini.j2`, staging:\n\n  ```\n  container.destination_registry = quay.io/fedora-testing\n  container.source_registry = quay.io/fedora-testing-candidates\n  ```\n',
     );
-    expect(values).toContain('- `inventory/group_vars/osbs_masters`, production and staging:\n\n  ```\n  - url: https://quay.io/v2\n  ```');
+    expect(values).toContain("- `inventory/group_vars/osbs_masters`, production and staging:\n\n  ```\n  registries_organization: fedora-candidates\n  - url: https://quay.io/v2\n  ```");
     expect(values).toContain('RewriteRule ^/v2/(.+/(?:manifests|blobs|tags)/.+)$ https://quay.io/v2/fedora-testing/$1 [R=302,L]');
     // The ledger, summarised: counts, the keep rules with their counts, nothing unaccounted.
     const ledger = section('## Every reference to the old registries (the ledger)');
