@@ -5,6 +5,20 @@ import type { ChangedSettings } from './render-check.js';
 import type { ValueSite } from './value-sites.js';
 
 /**
+ * The list a YAML site is in (the last key of its path named in `under`): the document, the
+ * mapping holding the list, the list's key, and an id of that mapping.
+ */
+function listOf(site: ValueSite, under: ReadonlySet<string>): { doc: number; parent: YamlPath; list: string; id: string } | undefined {
+  if (site.location.format !== 'yaml' || site.location.nested) return undefined;
+  const p = site.location.path;
+  const at = p.map((k, i) => (typeof k === 'string' && under.has(k) ? i : -1)).filter((i) => i >= 0).pop();
+  if (at === undefined) return undefined;
+  const doc = site.location.doc ?? 0;
+  const parent = p.slice(0, at);
+  return { doc, parent, list: p[at] as string, id: `${doc}\u0000${JSON.stringify(parent)}` };
+}
+
+/**
  * What setting the registries' organization adds to a file: the edit, its data change, and a
  * note; or an error naming the place.
  */
@@ -35,21 +49,16 @@ export async function organizationWork(
 ): Promise<OrganizationWork> {
   const byParent = new Map<string, { doc: number; parent: YamlPath; list: string; namespaces: Set<string>; sites: ValueSite[] }>();
   for (const site of edited) {
-    if (site.location.format !== 'yaml' || site.location.nested) continue;
-    const p = site.location.path;
-    const at = p.map((k, i) => (typeof k === 'string' && under.has(k) ? i : -1)).filter((i) => i >= 0).pop();
-    if (at === undefined) continue;
-    const docIndex = site.location.doc ?? 0;
-    const parent = p.slice(0, at);
-    const id = `${docIndex}\u0000${JSON.stringify(parent)}`;
-    const entry = byParent.get(id) ?? { doc: docIndex, parent, list: p[at] as string, namespaces: new Set<string>(), sites: [] };
+    const place = listOf(site, under);
+    if (!place) continue;
+    const entry = byParent.get(place.id) ?? { ...place, namespaces: new Set<string>(), sites: [] };
     for (const env of environments) {
       const host = parseRegistryRef(await evaluate(site.value, env).catch(() => site.value))?.host;
       const target = host === undefined ? undefined : given.target(host);
       if (target) entry.namespaces.add(target.namespace);
     }
     entry.sites.push(site);
-    byParent.set(id, entry);
+    byParent.set(place.id, entry);
   }
   const out = { edits: [] as FileEdit[], data: [] as DataChange[], notes: [] as string[] };
   for (const { doc: d, parent, list, namespaces, sites } of byParent.values()) {
@@ -123,19 +132,15 @@ export function reverseOrganization(
   const out = { maps: new Map<ValueSite, EndpointMap>(), edits: [] as FileEdit[], data: [] as DataChange[], notes: [] as string[] };
   const removed = new Set<string>();
   for (const site of sites) {
-    if (site.location.format !== 'yaml' || site.location.nested) continue;
-    const p = site.location.path;
-    const at = p.map((k, i) => (typeof k === 'string' && under.has(k) ? i : -1)).filter((i) => i >= 0).pop();
-    if (at === undefined) continue;
-    const d = site.location.doc ?? 0;
-    const parent = p.slice(0, at);
+    const place = listOf(site, under);
+    if (!place) continue;
+    const { doc: d, parent, id } = place;
     const org = doc.pairsAt([...parent, organizationKey], d)[0];
     const host = parseRegistryRef(site.value)?.host;
     if (!org || org.value.kind !== 'scalar' || org.value.value === undefined || host === undefined) continue;
     const back = inverted.target(`${host}/${org.value.value}`);
     if (!back) continue;
     out.maps.set(site, mapFor(host, back.host));
-    const id = `${d}\u0000${JSON.stringify(parent)}`;
     if (removed.has(id)) continue;
     removed.add(id);
     const lineStart = doc.text.lastIndexOf('\n', org.key.range.start - 1) + 1;
