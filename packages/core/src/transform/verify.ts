@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { createTwoFilesPatch } from 'diff';
@@ -33,6 +33,8 @@ export interface VerificationContext {
    * structure alone: path → why (whole, naming the construct) → the environments it applies to.
    */
   unrendered?: Map<string, Map<string, string[]>>;
+  /** Includes refused for safety, by render key: such a render fails the plan, it is no renderer limit. */
+  refusedIncludes?: Map<string, Diagnostic>;
 }
 
 /**
@@ -112,15 +114,17 @@ async function render(
   const key = `${phase}\u0000${env.name}\u0000${path}\u0000${JSON.stringify(extra)}`;
   let rendered = v.renders?.get(key);
   if (!rendered) {
-    rendered = renderUncached(v, path, text, env, phase, extra);
+    rendered = renderUncached(v, key, path, text, env, phase, extra);
     v.renders?.set(key, rendered);
   }
   const result = await rendered;
-  return result.ok ? { ...result, data: (format) => parsedOnce(v, key, format, result.output) } : result;
+  if (result.ok) return { ...result, data: (format) => parsedOnce(v, key, format, result.output) };
+  const refused = v.refusedIncludes?.get(key);
+  return refused ? { ...result, refused } : result;
 }
 
 /** A render, with its output parsed in a format on demand (once per plan). */
-type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
+type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false; /** An include refused for safety (a symlink leaving the repository): never a renderer limit. */ refused?: Diagnostic }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
 
 function parsedOnce(v: VerificationContext, key: string, format: FormatName, output: string): ReturnType<typeof toRenderedData> {
   const k = `${key}\u0000${format}`;
@@ -132,13 +136,18 @@ function parsedOnce(v: VerificationContext, key: string, format: FormatName, out
   return data;
 }
 
-function renderUncached(v: VerificationContext, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
+function renderUncached(v: VerificationContext, key: string, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
   return renderTemplate(text, { ...env.vars, ...extra }, {
     path,
     resolveInclude: (name: string, from: string) => {
       const resolved = phase === 'after' && v.renamed?.size ? resolveAfterRenames(v, name, from) : v.repo.resolveInclude(name, from);
       if (!resolved) return undefined;
-      return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
+      try {
+        return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
+      } catch (err) {
+        if (err instanceof AnsimodError) (v.refusedIncludes ??= new Map()).set(key, err.diagnostic);
+        throw err;
+      }
     },
   });
 }
@@ -179,6 +188,10 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
     const b = await render(v, change.renamedFrom ?? change.path, change.before, env, 'before');
+    if (!b.ok && b.refused) {
+      problems.push(failure(change.path, `in ${env.name}, cannot render the template: ${b.refused.message}`, b.diagnostic.line));
+      continue;
+    }
     if (!b.ok) {
       // A template that does not render today cannot be verified by rendering: by structure alone.
       unrendered(v, change.path, env, b);
@@ -219,7 +232,7 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
       const r = await render(v, at, phase === 'before' ? beforeText : afterText, env, phase, extra);
       if (!r.ok && phase === 'before' && check.skipUnrendered) break;
-      if (!r.ok && phase === 'before') {
+      if (!r.ok && phase === 'before' && !r.refused) {
         // Not renderable today (a filter of the repository's own plugins, say): the edits this
         // check covers are verified by structure alone, and the plan says why.
         unrendered(v, check.path, env, r);
