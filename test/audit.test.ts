@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { planRecipe } from '@ansimod/core';
-import { auditRepository, builtinRegistry, keepRuleFor } from '@ansimod/transforms';
+import { auditRepository, builtinRegistry, keepRuleFor, unusedTemplates } from '@ansimod/transforms';
 
 const fixture = fileURLToPath(new URL('../fixtures/ansible', import.meta.url));
 const registry = builtinRegistry();
@@ -84,11 +84,16 @@ describe('audit', () => {
         'roles/koji_builder/tasks/main.yml [3].vars.candidate_registry',
         'roles/openshift-apps/flatpak-indexer/templates/configmap.yml data.config.yaml.registries.fedora.public_url',
       ]);
-      // What still looks like an endpoint stays on purpose: the registry OSBS pulls base images from.
+      // What still looks like an endpoint stays on purpose: the registry OSBS pulls base images
+      // from, and a vhost template no playbook installs.
       const endpoints = after.references.filter((r) => r.kind === 'registry-endpoint');
-      expect(endpoints.map((r) => [r.path, keepRuleFor(r, recipe.keep ?? [])?.rule])).toEqual([
+      const centos = 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-centos.conf';
+      const unused = await unusedTemplates(dir, endpoints.map((r) => r.path), after.environments);
+      expect([...unused]).toEqual([centos]);
+      expect(endpoints.map((r) => [r.path, keepRuleFor(r, recipe.keep ?? [], unused)?.rule])).toEqual([
         ['inventory/group_vars/osbs_masters', 'osbs-base-image-registry'],
         ['inventory/group_vars/osbs_masters_stg', 'osbs-base-image-registry'],
+        [centos, 'not-served'],
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -143,6 +143,17 @@ describe('fixtures/ansible', async () => {
     expect(await output(rel, env('production'))).toContain('  host: https://registry.fedoraproject.org\n');
   });
 
+  it("a group_vars file uses a filter of the repository's own filter_plugins/, which our renderer refuses by name", async () => {
+    expect(read('filter_plugins/registry.py')).toContain('"registry_notify_url": registry_notify_url,');
+    for (const e of envs) {
+      const r = await render('inventory/group_vars/oci_registry', e);
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.failure).toEqual({ kind: 'unsupported', construct: "filter 'registry_notify_url'" });
+      expect(r.diagnostic).toMatchObject({ code: 'RENDER_UNSUPPORTED', line: 8 });
+    }
+  });
+
   it('README tables name existing files and text that occurs in them verbatim', () => {
     const rows = read('README.md')
       .split('\n')

@@ -147,14 +147,17 @@ describe('flatpaks-to-quay with four custom maps', () => {
       expect(tasks).toContain("'quay.io/fedora-candidates-stg' if env == 'staging' else 'quay.io/fedora-candidates'");
       applyPlan(dir, plan);
       expect((await planRecipe(dir, recipe, registry, { options: { maps } })).changes).toEqual([]);
-      // A docker auth key, a registry login and a registry API URL hold the host only: which
-      // registry they came from cannot be known, so the reverse refuses, naming each place.
+      // The reactor configs name their namespace (registries_organization) beside the API URL.
+      const osbs = plan.changes.find((c) => c.path === 'inventory/group_vars/osbs_masters_stg')!.after;
+      expect(osbs).toContain('  registries_organization: fedora-candidates-stg\n  registries:\n    - url: "https://quay.io/v2"\n');
+      // A docker auth key and a registry login hold the host only: which registry they came from
+      // cannot be known, so the reverse refuses, naming each place. The reactor configs' URLs
+      // are restorable: their organization names the source.
       const back = await planRecipe(dir, recipe, registry, { options: { maps }, reverse: true });
+      expect(back.changes.find((c) => c.path === 'inventory/group_vars/osbs_masters_stg')?.after).toBe(readFileSync(join(fixture, 'inventory/group_vars/osbs_masters_stg'), 'utf8'));
       expect(back.errors.map((e) => `${e.path}:${e.line}`).sort()).toEqual([
         'files/osbs/dockercfg-production-secret.j2:1',
         'files/osbs/dockercfg-staging-secret.j2:1',
-        'inventory/group_vars/osbs_masters:22',
-        'inventory/group_vars/osbs_masters_stg:18',
         'playbooks/groups/buildhw.yml:11',
         'playbooks/groups/buildvm.yml:12',
       ]);

@@ -2,7 +2,7 @@
  * Issue 10 on the fixture repository, through the CLI: the ledger (audit --json, check --strict),
  * --env limiting only the verification, and an empty directory not showing green.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ansimod, expectBuilt, fixtureDir, gitRepo, repoRoot, tempDir, workingTree } from './helpers.js';
@@ -34,6 +34,25 @@ describe('the ledger and the flags, end to end', () => {
     const strict = ansimod(['check', '--repo', repo, '--strict', '--recipe', recipe]);
     expect(strict.code).toBe(1);
     expect(strict.stdout).toContain('unaccounted: roles/openshift-apps/flatpak-indexer/files/Dockerfile:2:6: registry.fedoraproject.org [unaccounted]');
+  });
+
+  it('a vhost template no playbook installs is left alone and kept as not served — decided by the playbooks, not its name', () => {
+    const centos = 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-centos.conf';
+    const entriesOf = (repo: string) => (JSON.parse(ansimod(['audit', '--repo', repo, '--json']).stdout) as LedgerJson).entries.filter((e) => e.path === centos);
+    const repo = gitRepo({ from: fixtureDir });
+    expect(entriesOf(repo)).toMatchObject([{ status: 'kept', rule: 'not-served', reason: expect.stringContaining('not served by any playbook') as unknown }]);
+    const plan = JSON.parse(ansimod(['plan', '--repo', repo, '--json', '--env', 'staging']).stdout) as { changes: Array<{ path: string }> };
+    expect(plan.changes.map((c) => c.path)).not.toContain(centos);
+    // Once a playbook installs it (a role entry whose destname names it), it is served: no longer kept as unused.
+    const served = gitRepo({
+      from: fixtureDir,
+      prepare: (d) =>
+        appendFileSync(
+          path.join(d, 'playbooks/include/proxies-reverseproxy.yml'),
+          '\n    - role: httpd/reverseproxy\n      website: registry.centos.org\n      destname: registry-centos\n      proxyurl: http://localhost:10049\n',
+        ),
+    });
+    expect(entriesOf(served)).toMatchObject([{ status: 'unaccounted' }]);
   });
 
   it('--env limits the verification only: the tree is the same as without it', () => {

@@ -16,6 +16,7 @@ import {
   headTree,
   once,
   recipeFacts,
+  repoRoot,
   snapshot,
   workingTree,
 } from './helpers.js';
@@ -196,15 +197,56 @@ describe('ansimod patch → git am', () => {
     const md = readFileSync(pr, 'utf8');
     const { displayName, followUps } = recipeFacts();
     expect(md.split('\n')[0]).toBe(`# ${displayName}`);
-    const rows = md.split('\n').filter((l) => /^\| (?!---|Stage )/.test(l));
+    const section = (title: string): string[] => {
+      const all = md.split('\n');
+      const from = all.indexOf(title);
+      const to = all.findIndex((l, i) => i > from && l.startsWith('## '));
+      return from < 0 ? [] : all.slice(from + 1, to < 0 ? undefined : to);
+    };
+    const rows = section('## What changes, per stage').filter((l) => /^\| (?!---|Stage )/.test(l));
     const stages = fixtureStages();
     expect(rows.map((l) => l.split('|')[1]?.trim())).toEqual(stages.map((s) => s.stage));
     stages.forEach(({ paths }, i) => {
       for (const p of paths) expect(rows[i]).toContain(`\`${p}\``);
     });
     for (const f of followUps) expect(md).toContain(f);
+    // Per stage, the new value in each environment, as Ansible renders it.
+    const values = section('## New values, per stage and environment').join('\n');
+    expect(values).toContain(
+      '### Bodhi\n\n- `roles/bodhi2/base/templates/production.ini.j2`, production:\n\n  ```\n  container.destination_registry = quay.io/fedora\n  container.source_registry = quay.io/fedora-candidates\n  ```\n\n' +
+        '- `roles/bodhi2/base/templates/production.ini.j2`, staging:\n\n  ```\n  container.destination_registry = quay.io/fedora-testing\n  container.source_registry = quay.io/fedora-testing-candidates\n  ```\n',
+    );
+    expect(values).toContain("- `inventory/group_vars/osbs_masters`, production and staging:\n\n  ```\n  registries_organization: fedora-candidates\n  - url: https://quay.io/v2\n  ```");
+    expect(values).toContain('RewriteRule ^/v2/(.+/(?:manifests|blobs|tags)/.+)$ https://quay.io/v2/fedora-testing/$1 [R=302,L]');
+    // The ledger, summarised: counts, the keep rules with their counts, nothing unaccounted.
+    const ledger = section('## Every reference to the old registries (the ledger)');
+    const audit = JSON.parse(ansimod(['audit', '--repo', repo, '--json']).stdout) as { counts: { migrated: number; kept: number; unaccounted: number } };
+    const { migrated, kept, unaccounted } = audit.counts;
+    expect(ledger.join('\n')).toContain(`**${migrated} migrated** by this change, **${kept} kept** by a rule of the recipe, **${unaccounted} unaccounted**`);
+    expect(ledger).toContain('| `not-served` | 1 | not served by any playbook (a template no playbook installs); editing it would change nothing that runs |');
+    expect(ledger.filter((l) => /^\| `/.test(l)).reduce((n, l) => n + Number(l.split('|')[2]), 0)).toBe(kept);
     expect(md).toMatch(/^## How it was verified$/m);
     expect(md.endsWith('\n')).toBe(true);
+  });
+
+  it('the commit message gives each file its new value per environment; the PR text lists what is unaccounted', () => {
+    const repo = gitRepo();
+    const mail = ansimod(['patch', '--repo', repo]);
+    expect(mail.code, mail.stderr).toBe(0);
+    expect(mail.stdout).toContain(
+      '  production now renders:\n      container.destination_registry = quay.io/fedora\n      container.source_registry = quay.io/fedora-candidates\n' +
+        '  staging now renders:\n      container.destination_registry = quay.io/fedora-testing\n      container.source_registry = quay.io/fedora-testing-candidates\n',
+    );
+    expect(mail.stdout).toContain('- playbooks/groups/buildhw.yml: 0.roles.2.candidate_registry: registry\n  host → mapped registry\n  production and staging now render:\n      candidate_registry: quay.io\n');
+    // A recipe without the base-images rule: the PR text names each reference left unaccounted.
+    const recipe = path.join(path.dirname(repo), 'no-base-images.yml');
+    const text = readFileSync(path.join(repoRoot, 'packages/transforms/recipes/flatpaks-to-quay.yml'), 'utf8');
+    writeFileSync(recipe, text.replace(/ {2}- rule: base-images\n.*\n.*\n/, ''));
+    const pr = path.join(path.dirname(repo), 'pr.md');
+    expect(ansimod(['patch', '--repo', repo, '--recipe', recipe, '-o', path.join(path.dirname(repo), 'y.patch'), '--pr', pr]).code).toBe(0);
+    const md = readFileSync(pr, 'utf8');
+    expect(md).toMatch(/\*\*1 unaccounted\*\*/); // the toolbox job no playbook installs is kept as not-served
+    expect(md).toContain('Unaccounted (a reviewer must look at each):\n\n- `roles/openshift-apps/flatpak-indexer/files/Dockerfile:2:6` `registry.fedoraproject.org` (image-reference, ');
   });
 
   it('on CRLF, BOM, latin-1 and mode-0640 targets, git am gives the apply tree and keeps the bytes', () => {

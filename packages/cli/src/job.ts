@@ -16,6 +16,7 @@ import {
   parseMapPairs,
   planRecipe,
   planSteps,
+  type Diagnostic,
   type Environment,
   type PhaseTiming,
   type Plan,
@@ -70,6 +71,15 @@ export const JOB_OPTIONS: Command['options'] = {
     valueName: 'FILE',
     description:
       'run the transform(s) exported by default from FILE (.ts type-checked first, or .js/.mjs) instead of a recipe, with their option defaults',
+  },
+};
+
+/** The options of the commands that write or publish the change (`apply`, `patch`, `pr`). */
+export const WRITE_OPTIONS: Command['options'] = {
+  ...JOB_OPTIONS,
+  'allow-unverified': {
+    type: 'boolean',
+    description: 'write (or publish) edits that could be verified by structure alone (a template the renderer cannot render; the plan says which and why)',
   },
 };
 
@@ -262,15 +272,36 @@ function chosenEnvironments(all: Environment[], names: string[]): Environment[] 
  * Throws the plan's errors as one {@link PlanFailed} (printed, each, first when there are
  * several); used where nothing may be written.
  */
-export function failOnErrors(plan: Plan, ctx: CommandContext): void {
-  if (!plan.errors.length) return;
-  if (plan.errors.length > 1) {
-    for (const e of plan.errors) {
+export function failOnErrors(plan: Plan, ctx: CommandContext, args?: CommandArgs): void {
+  // An edit verified by structure alone is written or published only when asked for by name.
+  const unverified = args?.values['allow-unverified'] === true ? [] : unverifiedRefusals(plan);
+  const errors = [...plan.errors, ...unverified];
+  if (!errors.length) return;
+  if (errors.length > 1) {
+    for (const e of errors) {
       ctx.err.line(`ansimod: ${formatDiagnostic(e)}`);
       if (e.detail) ctx.err.line(indent(e.detail));
     }
   }
-  throw new PlanFailed(plan.errors);
+  throw new PlanFailed(errors);
+}
+
+/**
+ * The plan's edits that could be verified by structure alone, each as an error naming its file,
+ * why and the flag that lets it be written anyway.
+ *
+ * @example
+ * unverifiedRefusals(plan)[0]?.message; // 'its edit is verified by structure alone — …. Nothing was written: give --allow-unverified to write it anyway'
+ */
+export function unverifiedRefusals(plan: Plan): Diagnostic[] {
+  return plan.changes
+    .filter((c) => c.unverified !== undefined)
+    .map((c) => ({
+      code: 'UNVERIFIED' as const,
+      severity: 'error' as const,
+      path: c.path,
+      message: `its edit is verified by structure alone — ${c.unverified ?? ''}. Nothing was written: give --allow-unverified to write it anyway`,
+    }));
 }
 
 /** The pipeline stages in recipe order, each with the paths it changed (a file counts under its first stage). */

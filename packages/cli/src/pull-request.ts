@@ -1,5 +1,6 @@
 /** The markdown pull-request description written by `ansimod patch --pr FILE`. */
 import { changesByStage, jobFollowUps, type JobResult } from './job.js';
+import { ledgerMarkdown, newValues, type Review } from './review-values.js';
 
 /**
  * `N edit(s) in M file(s)` and, when the edits have topics, how many of each.
@@ -15,15 +16,35 @@ export function changeSummary(job: JobResult): string {
   return `${edits.length} edit(s) in ${job.plan.changes.length} file(s)${byTopic.length ? ` (${byTopic.join(', ')})` : ''}.`;
 }
 
+/**
+ * Per stage, each changed file's new value in each environment (rendered as Ansible would),
+ * and the files verified by structure alone, with why.
+ */
+function stageValues(job: JobResult, review: Review): string[] {
+  const lines = ['## New values, per stage and environment', ''];
+  for (const { stage, paths } of changesByStage(job)) {
+    if (!paths.length) continue;
+    lines.push(`### ${stage}`, '');
+    for (const p of paths) {
+      for (const v of newValues(job, review, p)) {
+        lines.push(`- \`${p}\`, ${v.asWritten !== undefined ? `${v.where} (not rendered: ${cell(v.asWritten)}; as written)` : v.where}:`, '', '  ```', ...v.lines.map((l) => `  ${l}`), '  ```', '');
+      }
+      const unverified = job.plan.changes.find((c) => c.path === p)?.unverified;
+      if (unverified !== undefined) lines.push(`  Verified by structure alone: ${cell(unverified)}`, '');
+    }
+  }
+  return lines;
+}
+
 function cell(s: string): string {
   return s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 }
 
 /**
  * @example
- * writeFileSync('pr.md', pullRequestMarkdown(job, 'Move Fedora flatpaks to quay.io'));
+ * writeFileSync('pr.md', pullRequestMarkdown(job, 'Move Fedora flatpaks to quay.io', await jobReview(job, { ledger: true })));
  */
-export function pullRequestMarkdown(job: JobResult, title: string): string {
+export function pullRequestMarkdown(job: JobResult, title: string, review: Review): string {
   const { plan, recipe } = job;
   const rows = changesByStage(job).map(({ stage, paths }) => {
     const why = recipe.steps.filter((s) => s.stage === stage).map((s) => s.why ?? '').join(' ');
@@ -44,11 +65,14 @@ export function pullRequestMarkdown(job: JobResult, title: string): string {
     '| --- | --- | --- |',
     ...rows,
     '',
+    ...stageValues(job, review),
+    ...(review.ledger ? ledgerMarkdown(review.ledger) : []),
   ];
   const followUps = jobFollowUps(job);
   if (followUps.length) lines.push('## Follow-ups (not done by this change)', '', ...followUps.map((f) => `- [ ] ${f}`), '');
   if (plan.notFound.length) lines.push('## Targets not found', '', ...plan.notFound.map((n) => `- ${n.stage}: ${n.target}`), '');
-  if (plan.warnings.length) lines.push('## Left alone, and why', '', ...plan.warnings.map((w) => `- \`${w.path ?? ''}${w.line ? `:${w.line}` : ''}\`: ${cell(w.message)}`), '');
+  const leftAlone = plan.warnings.filter((w) => w.code !== 'UNVERIFIED');
+  if (leftAlone.length) lines.push('## Left alone, and why', '', ...leftAlone.map((w) => `- \`${w.path ?? ''}${w.line ? `:${w.line}` : ''}\`: ${cell(w.message)}`), '');
   lines.push(
     '## How it was verified',
     '',

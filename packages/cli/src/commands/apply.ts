@@ -4,23 +4,25 @@
  */
 import { gitDirtyPaths, repoWritesOf, writeChangesAtomically } from '@ansimod/core';
 import { ExitCode, type Command } from '../command.js';
-import { failOnErrors, JOB_OPTIONS, runJob } from '../job.js';
+import { failOnErrors, WRITE_OPTIONS, runJob } from '../job.js';
 import { summarize } from './plan.js';
 
 export const apply: Command = {
   name: 'apply',
   summary: 'write the change in place (all or nothing, each file atomically)',
-  usage: 'ansimod apply [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--json]',
+  usage: 'ansimod apply [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [--env NAME]… [--reverse] [--allow-unverified] [--json]',
   description: [
     'Plans and verifies every edit first; if any target fails (does not parse, fails verification,',
     'sits behind a symlink outside the repository), nothing is written and the exit code is 3.',
     'Each file is written atomically (temporary file, then rename), keeping its mode, line endings,',
     'BOM and bytes outside the edits. Warns when a target has uncommitted changes.',
+    'An edit that could be verified by structure alone (a template the renderer cannot render; the',
+    'plan says which and why) is refused (exit 3) unless --allow-unverified is given.',
   ].join('\n'),
-  options: JOB_OPTIONS,
+  options: WRITE_OPTIONS,
   async run(args, ctx) {
     const job = await runJob(args, ctx);
-    failOnErrors(job.plan, ctx);
+    failOnErrors(job.plan, ctx, args);
     const paths = job.plan.changes.flatMap((c) => (c.renamedFrom !== undefined ? [c.renamedFrom, c.path] : [c.path]));
     const dirty = paths.length ? await gitDirtyPaths(ctx.repo, paths) : [];
     if (!ctx.quiet && !ctx.json) for (const p of dirty) ctx.err.line(`${ctx.err.color.yellow('warning:')} ${p} has uncommitted changes`);

@@ -22,15 +22,16 @@ import {
   type PatchPerson,
 } from '@ansimod/core';
 import { ExitCode, UsageError, type Command } from '../command.js';
-import { changesByStage, failOnErrors, jobFollowUps, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { changesByStage, failOnErrors, jobFollowUps, WRITE_OPTIONS, runJob, type JobResult } from '../job.js';
 import { summarize } from './plan.js';
 import { changeSummary, pullRequestMarkdown } from '../pull-request.js';
+import { jobReview, valueLines, type Review } from '../review-values.js';
 
 export const patch: Command = {
   name: 'patch',
   summary: 'write the change as a git format-patch mail for a pull request (never touches the repository)',
   usage:
-    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--split-by stage|topic|role] [--author "Name <mail>"] [--subject TEXT] [--pr FILE]',
+    'ansimod patch [--repo DIR] [--recipe NAME|FILE] [--map FROM=TO]… [-o FILE|DIR] [--signoff] [--split] [--split-by stage|topic|role] [--author "Name <mail>"] [--subject TEXT] [--pr FILE] [--allow-unverified]',
   description: [
     'The mail explains, per pipeline stage, what changed and why, and lists the follow-ups no file',
     'edit can do. `git am` applies it as one commit giving the tree `ansimod apply` gives.',
@@ -39,7 +40,7 @@ export const patch: Command = {
     'Without -o (and without --split) the mail goes to stdout.',
   ].join('\n'),
   options: {
-    ...JOB_OPTIONS,
+    ...WRITE_OPTIONS,
     output: { type: 'string', short: 'o', valueName: 'FILE|DIR', description: 'where to write the mail (a directory with --split)' },
     signoff: { type: 'boolean', description: "add Signed-off-by from the repository's git user.name/user.email" },
     split: { type: 'boolean', description: 'one commit per pipeline stage, written as 0001-….patch, 0002-….patch, …' },
@@ -51,7 +52,7 @@ export const patch: Command = {
   },
   async run(args, ctx) {
     const job = await runJob(args, ctx);
-    failOnErrors(job.plan, ctx);
+    failOnErrors(job.plan, ctx, args);
     const identity = await gitUserIdentity(ctx.repo);
     const author = parseAuthor(args.values['author']) ?? identity;
     if (!author) throw new UsageError('no author: set git user.name and user.email in the repository, or give --author "Name <mail>"', 'patch');
@@ -69,6 +70,7 @@ export const patch: Command = {
       if (!ctx.quiet) ctx.err.line('nothing to change: no patch written');
       return ExitCode.Done;
     }
+    const review = await jobReview(job, { ledger: typeof args.values['pr'] === 'string' });
     // Every output is made first and its directory checked, so a bad -o/--pr path fails before
     // anything is written (and as an input error naming the path, not an internal one).
     const outputs: Array<{ file: string; text: string; shown?: string }> = [];
@@ -80,19 +82,19 @@ export const patch: Command = {
       const commits =
         splitBy === 'stage'
           ? stages.map((s, i) =>
-              commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1), author, date, signoff, attributes),
+              commitFor(job, s.paths, `${s.stage}: ${subject}`, stageBody(job, s.stage, s.paths, i === stages.length - 1, review), author, date, signoff, attributes),
             )
           : groupCommits(job, splitBy, subject, author, date, signoff, attributes);
       const dir = path.resolve(out ?? '.');
       makeDirectory(dir);
       for (const m of formatPatchSeries(commits)) outputs.push({ file: path.join(dir, m.fileName), text: m.mail, shown: path.join(out ?? '.', m.fileName) });
     } else {
-      const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job), author, date, signoff, attributes);
+      const commit = commitFor(job, job.plan.changes.map((c) => c.path), subject, fullBody(job, review), author, date, signoff, attributes);
       const mail = formatPatch(commit);
       if (out) outputs.push({ file: path.resolve(out), text: mail });
       else stdoutMail = mail;
     }
-    if (typeof args.values['pr'] === 'string') outputs.push({ file: path.resolve(args.values['pr']), text: pullRequestMarkdown(job, subject) });
+    if (typeof args.values['pr'] === 'string') outputs.push({ file: path.resolve(args.values['pr']), text: pullRequestMarkdown(job, subject, review) });
     for (const o of outputs) expectDirectory(path.dirname(o.file), o.file);
     await refuseUnsafeOutputs(ctx.repo, outputs, args.values['force'] === true);
     const dirty = await gitDirtyPaths(ctx.repo, job.plan.changes.map((c) => c.path));
@@ -250,13 +252,16 @@ function commitFor(
   return { author, date, subject, body, ...(signoff ? { signoff } : {}), changes };
 }
 
-function stageSection(job: JobResult, stage: string, paths: string[]): string {
+function stageSection(job: JobResult, stage: string, paths: string[], review: Review): string {
   const steps = job.recipe.steps.filter((s) => s.stage === stage);
   const lines = [`${stage}:`];
   for (const s of steps) if (s.why) lines.push(wrapBody(s.why.replace(/\s+/g, ' ').trim(), 72));
   for (const p of paths) {
     const change = job.plan.changes.find((c) => c.path === p);
     lines.push(wrapBody(`- ${p}${change?.reasons.length ? `: ${change.reasons.join('; ')}` : ''}`, 72));
+    // The new value per environment, as Ansible renders it (not wrapped: it is configuration).
+    lines.push(...valueLines(job, review, p));
+    if (change?.unverified !== undefined) lines.push(wrapBody(`  Verified by structure alone: ${change.unverified}`, 72));
   }
   return lines.join('\n');
 }
@@ -278,8 +283,10 @@ function verification(job: JobResult): string {
 
 /** What the plan looked at and left, and why (a task file that does not parse…). */
 function leftAlone(job: JobResult): string {
-  if (!job.plan.warnings.length) return '';
-  return ['Left alone:', ...job.plan.warnings.map((w) => wrapBody(`- ${w.path ?? ''}${w.line ? `:${w.line}` : ''}: ${w.message}`, 72))].join('\n');
+  // An edit verified by structure alone is said under its file, not here.
+  const warnings = job.plan.warnings.filter((w) => w.code !== 'UNVERIFIED');
+  if (!warnings.length) return '';
+  return ['Left alone:', ...warnings.map((w) => wrapBody(`- ${w.path ?? ''}${w.line ? `:${w.line}` : ''}: ${w.message}`, 72))].join('\n');
 }
 
 function notFound(job: JobResult): string {
@@ -288,10 +295,10 @@ function notFound(job: JobResult): string {
 }
 
 /** The message body of the one-commit change: per stage what and why, targets not found, follow-ups, verification. */
-export function fullBody(job: JobResult): string {
+export function fullBody(job: JobResult, review: Review): string {
   const sections = changesByStage(job)
     .filter((s) => s.paths.length)
-    .map((s) => stageSection(job, s.stage, s.paths));
+    .map((s) => stageSection(job, s.stage, s.paths, review));
   return [wrapBody(job.recipe.description.replace(/\s+/g, ' ').trim(), 72), wrapBody(changeSummary(job), 72), ...sections, notFound(job), leftAlone(job), followUps(job), verification(job)]
     .filter(Boolean)
     .join('\n\n');
@@ -301,6 +308,6 @@ export function fullBody(job: JobResult): string {
  * The message body of one stage's commit in a --split series. The follow-ups go once, in the
  * series' last commit (`last`), not into every patch.
  */
-export function stageBody(job: JobResult, stage: string, paths: string[], last: boolean): string {
-  return [stageSection(job, stage, paths), last ? followUps(job) : '', verification(job)].filter(Boolean).join('\n\n');
+export function stageBody(job: JobResult, stage: string, paths: string[], last: boolean, review: Review): string {
+  return [stageSection(job, stage, paths, review), last ? followUps(job) : '', verification(job)].filter(Boolean).join('\n\n');
 }

@@ -44,7 +44,7 @@ export function planJson(job: JobResult): unknown {
     environments: plan.environments.map((e) => e.name),
     filesScanned: plan.filesScanned,
     stages: changesByStage(job),
-    changes: plan.changes.map((c) => ({ path: c.path, stages: c.stages, reasons: c.reasons, diff: unifiedDiff(c.path, c.before, c.after, c.renamedFrom), ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}) })),
+    changes: plan.changes.map((c) => ({ path: c.path, stages: c.stages, reasons: c.reasons, diff: unifiedDiff(c.path, c.before, c.after, c.renamedFrom), ...(c.renamedFrom !== undefined ? { renamedFrom: c.renamedFrom } : {}), ...(c.unverified !== undefined ? { unverified: c.unverified } : {}) })),
     notFound: plan.notFound,
     steps: plan.steps,
     errors: plan.errors,

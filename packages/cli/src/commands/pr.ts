@@ -6,8 +6,9 @@
  */
 import { AnsimodError, commitMessage, gitUserIdentity, type PatchPerson } from '@ansimod/core';
 import { ExitCode, UsageError, type Command, type CommandArgs, type CommandContext } from '../command.js';
-import { changesByStage, failOnErrors, JOB_OPTIONS, runJob, type JobResult } from '../job.js';
+import { changesByStage, failOnErrors, WRITE_OPTIONS, runJob, type JobResult } from '../job.js';
 import { pullRequestMarkdown } from '../pull-request.js';
+import { jobReview, type Review } from '../review-values.js';
 import { commitOnBranch, type BranchCommit } from '../forge/branch-commits.js';
 import { agitPushCommand } from '../forge/forgejo.js';
 import { GitRunner } from '../forge/git-runner.js';
@@ -22,7 +23,7 @@ export const pr: Command = {
   name: 'pr',
   summary: 'commit the change on a new branch and open a pull request (Forgejo AGit push, or pagure fork + API)',
   usage:
-    'ansimod pr [--repo DIR] [--recipe NAME|FILE] [--split] [--branch NAME] [--base BRANCH] [--forge forgejo|pagure] [--remote NAME] [--fork REMOTE --pagure-repo NS/NAME --fork-user USER] [--dry-run]',
+    'ansimod pr [--repo DIR] [--recipe NAME|FILE] [--split] [--branch NAME] [--base BRANCH] [--forge forgejo|pagure] [--remote NAME] [--fork REMOTE --pagure-repo NS/NAME --fork-user USER] [--allow-unverified] [--dry-run]',
   description: [
     'Commits on a new branch (default ansimod/<recipe>) on top of HEAD with git plumbing: your',
     'working tree, index and current branch are never touched. Without --forge it stops there.',
@@ -36,7 +37,7 @@ export const pr: Command = {
     'branch holding the same change is reused).',
   ].join('\n'),
   options: {
-    ...JOB_OPTIONS,
+    ...WRITE_OPTIONS,
     split: { type: 'boolean', description: 'one commit per pipeline stage instead of one commit' },
     branch: { type: 'string', valueName: 'NAME', description: 'the branch to create (default: ansimod/<recipe>)' },
     base: { type: 'string', valueName: 'BRANCH', description: 'the branch the pull request targets (default: the current branch)' },
@@ -57,7 +58,7 @@ export const pr: Command = {
     const dryRun = args.values['dry-run'] === true;
     const pagure = forge === 'pagure' ? pagureOptions(args) : undefined;
     const job = await runJob(args, ctx);
-    failOnErrors(job.plan, ctx);
+    failOnErrors(job.plan, ctx, args);
     if (!job.plan.changes.length) {
       summarize(job, ctx, 'changes');
       ctx.err.line('nothing to change: no branch made');
@@ -72,11 +73,12 @@ export const pr: Command = {
 
     const git = new GitRunner(ctx.repo, dryRun);
     const base = typeof args.values['base'] === 'string' ? args.values['base'] : currentBranch(git);
-    const commits = branchCommits(job, args.values['split'] === true, subject, signoff);
+    const review = await jobReview(job, { ledger: true });
+    const commits = branchCommits(job, args.values['split'] === true, subject, signoff, review);
     const made = commitOnBranch(git, commits, { branch, author, ...(identity ? {} : { committer: author }), date: new Date() });
     const ref = `refs/heads/${branch}`;
     const title = subject;
-    const description = pullRequestMarkdown(job, subject);
+    const description = pullRequestMarkdown(job, subject, review);
     const lines: string[] = [];
     const retry = (what: string) => `${what}; the branch ${branch} is kept: run the same command again to retry`;
 
@@ -154,13 +156,13 @@ function currentBranch(git: GitRunner): string {
 }
 
 /** The commits to make: the whole change, or one per stage (a file under its first stage), as `patch` words them. */
-function branchCommits(job: JobResult, split: boolean, subject: string, signoff: PatchPerson | undefined): BranchCommit[] {
+function branchCommits(job: JobResult, split: boolean, subject: string, signoff: PatchPerson | undefined, review: Review): BranchCommit[] {
   const files = (paths: readonly string[]) =>
     job.plan.changes.filter((c) => paths.includes(c.path)).map((c) => ({ path: c.path, bytes: c.afterBytes, mode: c.mode }));
-  if (!split) return [{ message: commitMessage({ subject, body: fullBody(job), ...(signoff ? { signoff } : {}) }), files: files(job.plan.changes.map((c) => c.path)) }];
+  if (!split) return [{ message: commitMessage({ subject, body: fullBody(job, review), ...(signoff ? { signoff } : {}) }), files: files(job.plan.changes.map((c) => c.path)) }];
   const stages = changesByStage(job).filter((s) => s.paths.length);
   return stages.map((s, i) => ({
-    message: commitMessage({ subject: `${s.stage}: ${subject}`, body: stageBody(job, s.stage, s.paths, i === stages.length - 1), ...(signoff ? { signoff } : {}) }),
+    message: commitMessage({ subject: `${s.stage}: ${subject}`, body: stageBody(job, s.stage, s.paths, i === stages.length - 1, review), ...(signoff ? { signoff } : {}) }),
     files: files(s.paths),
   }));
 }

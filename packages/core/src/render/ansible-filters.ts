@@ -335,7 +335,7 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   };
   let result: Record<string, unknown> = {};
   for (const d of dicts.flatMap((x) => (Array.isArray(x) ? x : [x]))) {
-    if (!isPlainObject(d)) throw new TemplateRuntimeError(`combine: expected dictionaries, got ${pyStr(d)}`);
+    if (!isPlainObject(d)) throw new TemplateRuntimeError(`combine: expected dictionaries, got ${d === undefined ? 'an undefined value' : pyStr(d)}`);
     result = merge(result, d);
   }
   return result;

@@ -14,6 +14,7 @@ import { RepoIndex, type LoadedFile } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
 import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { isTemplatePath } from './rendered.js';
 import type { DataChange } from './data-change.js';
 
 /** One transform with its options, as a recipe step. */
@@ -156,7 +157,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const stepReports: StepReport[] = [];
   const editsByPath = new Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string; target: string }>>();
   const renames = new Map<string, { rename: FileRename; stage: string }>();
-  const checks: Array<{ check: RenderCheck; stage: string }> = [];
+  const checks: Array<{ check: RenderCheck; stage: string; edited: string[] }> = [];
   const binaryNamed = new Set<string>();
   const dataChanges = new Map<string, DataChange[]>();
 
@@ -246,7 +247,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         report.found = true;
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
-        for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
+        for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage, edited: [...new Set(result.edits.map((e) => e.path ?? p))] });
         if (result.data) for (const e of result.edits) if (!dataChanges.has(e.path ?? p)) dataChanges.set(e.path ?? p, []);
         for (const d of result.data ?? []) {
           const list = dataChanges.get(d.path ?? p) ?? [];
@@ -330,9 +331,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
 
   const renamed = new Map(changes.filter((c) => c.renamedFrom !== undefined).map((c) => [c.renamedFrom as string, c.path]));
   const verified = opts.verifyEnvironments ? environments.filter((e) => opts.verifyEnvironments?.includes(e.name)) : environments;
-  const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map() };
+  const unrendered = new Map<string, Map<string, string[]>>();
+  const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map(), unrendered };
+  const formats = new Map<string, FormatName>();
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
+    formats.set(change.path, document.format);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
     // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
     const declared = dataChanges.get(change.path);
@@ -340,9 +344,20 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
-  for (const { check } of checks) {
+  // Edited file → templates that could not be rendered to verify it (itself, or the template
+  // a check renders with its new values).
+  const unverifiedBy = new Map<string, Set<string>>();
+  for (const change of changes) if (unrendered.has(change.path)) unverifiedBy.set(change.path, new Set([change.path]));
+  for (const { check, edited } of checks) {
     if (refused.has(check.path)) continue;
     for (const d of await runRenderCheck(check, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
+    if (unrendered.has(check.path)) for (const e of edited) unverifiedBy.set(e, (unverifiedBy.get(e) ?? new Set()).add(check.path));
+  }
+  for (const change of changes) {
+    const by = unverifiedBy.get(change.path);
+    if (!by || refused.has(change.path)) continue;
+    change.unverified = structureOnlyReason(change, formats.get(change.path), dataChanges.has(change.path), by, unrendered);
+    warnings.push({ code: 'UNVERIFIED', severity: 'warning', path: change.path, message: `edit verified by structure alone: ${change.unverified}` });
   }
 
   lap('verify');
@@ -362,6 +377,24 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   // UTF-8, paths beyond PATH_MAX, unreadable directories, FIFOs and devices).
   for (const d of notReadDiagnostics(walk.skipped)) (d.severity === 'error' ? errors : warnings).push(d);
   return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
+}
+
+/**
+ * What verified an edit whose templates our renderer cannot render, and why no render did:
+ * whole, never cut, naming the construct and the environments.
+ *
+ * @example
+ * // "re-parsed as YAML and its data changed by exactly the intended values; not rendered: in
+ * // production and staging, inventory/group_vars/oci_registry: our renderer cannot run filter 'x' (…)"
+ */
+function structureOnlyReason(change: PlannedChange, format: FormatName | undefined, dataChecked: boolean, by: ReadonlySet<string>, unrendered: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): string {
+  const name = (format ?? 'text').toUpperCase();
+  const checked = dataChecked && format === 'yaml' && !isTemplatePath(change.path) ? `re-parsed as ${name} and its data changed by exactly the intended values` : `re-parsed as ${name}, its Jinja balanced`;
+  const why: string[] = [];
+  for (const path of [...by].sort()) {
+    for (const [reason, envs] of unrendered.get(path) ?? []) why.push(`in ${envs.join(' and ')}${path === change.path ? '' : `, rendering ${path}`}: ${reason}`);
+  }
+  return `${checked}; not rendered: ${why.join('; ')}`;
 }
 
 /** Why a target that is binary at a glance is not read (engine and audit say the same). */

@@ -77,6 +77,11 @@ export interface KeepRule {
   paths?: string[];
   contexts?: string[];
   sources?: string[];
+  /**
+   * When true, only references in templates no playbook installs, decided by reference from the
+   * playbooks (roles they name, `template:` sources, role parameters, includes), never by name.
+   */
+  unused?: boolean;
 }
 
 const STEP_KEYS = new Set(['transform', 'stage', 'target', 'why', 'options', 'required']);
@@ -132,8 +137,8 @@ export function validateRecipe(value: unknown, source: string): Recipe {
     if (!Array.isArray(value.keep)) problems.push('"keep" must be a list');
     else
       value.keep.forEach((k: unknown, i: number) => {
-        if (!isObj(k) || typeof k.rule !== 'string' || typeof k.reason !== 'string' || !['kinds', 'paths', 'contexts', 'sources'].every((f) => strList(k[f]))) {
-          problems.push(`keep[${i}] needs "rule" and "reason", and lists of strings for "kinds", "paths", "contexts", "sources"`);
+        if (!isObj(k) || typeof k.rule !== 'string' || typeof k.reason !== 'string' || !['kinds', 'paths', 'contexts', 'sources'].every((f) => strList(k[f])) || (k.unused !== undefined && typeof k.unused !== 'boolean')) {
+          problems.push(`keep[${i}] needs "rule" and "reason", lists of strings for "kinds", "paths", "contexts", "sources", and true or false for "unused"`);
         } else
           for (const f of ['contexts', 'sources'] as const)
             for (const re of (k[f] as string[] | undefined) ?? []) {

@@ -1,4 +1,4 @@
-import type { Diagnostic } from '../diagnostics.js';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { twoFilesPatch } from '../text/line-diff.js';
@@ -28,6 +28,58 @@ export interface VerificationContext {
   parsed?: Map<string, ReturnType<typeof toRenderedData>>;
   /** "Unverifiable here" warnings already given, by path and environment (one each per plan). */
   unverifiable?: Set<string>;
+  /**
+   * Templates whose before state our renderer cannot render, so their edits can be verified by
+   * structure alone: path → why (whole, naming the construct) → the environments it applies to.
+   */
+  unrendered?: Map<string, Map<string, string[]>>;
+  /** Includes refused for safety, by render key: such a render fails the plan, it is no renderer limit. */
+  refusedIncludes?: Map<string, Diagnostic>;
+}
+
+/**
+ * Records that `path` cannot be rendered in `env` (its before state, as the repository has it
+ * today), with why: the edit is then verified by structure alone, and the plan says so.
+ */
+function unrendered(v: VerificationContext, path: string, env: Environment, r: Rendered & { ok: false }): void {
+  v.unrendered ??= new Map();
+  const reasons = v.unrendered.get(path) ?? new Map<string, string[]>();
+  const why = unrenderedReason(v, path, r);
+  const envs = reasons.get(why) ?? [];
+  if (!envs.includes(env.name)) envs.push(env.name);
+  reasons.set(why, envs);
+  v.unrendered.set(path, reasons);
+}
+
+/** Where a filter or test plugin of the repository may live (Ansible's default plugin paths). */
+const PLUGIN_DIRS = /(^|\/)(filter_plugins|test_plugins|plugins\/(filter|test))\/[^/]+\.py$/;
+
+/**
+ * Why a render failed, whole: the construct our renderer refuses (and, for a filter or test,
+ * the repository's own plugin file that defines it, which only ansible-core can run), or the
+ * render's own message with its line.
+ *
+ * @example
+ * unrenderedReason(v, r); // "our renderer cannot run filter 'koji_principal' (defined in filter_plugins/osbs.py; --renderer ansible runs it)"
+ */
+function unrenderedReason(v: VerificationContext, path: string, r: Rendered & { ok: false }): string {
+  const d = r.diagnostic;
+  const at = d.line !== undefined ? [`line ${d.line}${d.path && d.path !== path ? ` of ${d.path}` : ''}`] : [];
+  const construct = r.failure.kind === 'unsupported' ? r.failure.construct : undefined;
+  if (construct === undefined) {
+    // Variables no inventory source defines (a vault, --extra-vars) are often why: name them.
+    const undefinedHere = r.undefinedVars.length ? ` (undefined here: ${r.undefinedVars.join(', ')})` : '';
+    return `it does not render${at.length ? ` (${at[0]})` : ''}: ${d.message.replace(/^cannot render template: /, '')}${undefinedHere}`;
+  }
+  const name = /^(?:filter|test) '([^']+)'$/.exec(construct)?.[1];
+  const plugin = name === undefined ? undefined : v.repo.paths().find((p) => PLUGIN_DIRS.test(p) && definesPlugin(v.repo.loadSync(p), name));
+  const where = [...at, ...(plugin ? [`defined in the repository's ${plugin}, which only ansible-core runs: --renderer ansible`] : [])];
+  return `our renderer cannot run ${construct}${where.length ? ` (${where.join('; ')})` : ''}`;
+}
+
+/** Whether a Python plugin file names `name` as a string (`'name': fn` in its `filters()` map). */
+function definesPlugin(text: string | undefined, name: string): boolean {
+  return text !== undefined && (text.includes(`'${name}'`) || text.includes(`"${name}"`));
 }
 
 /**
@@ -82,15 +134,17 @@ async function render(
   const key = `${phase}\u0000${env.name}\u0000${path}\u0000${extraKey(v, extra)}`;
   let rendered = v.renders?.get(key);
   if (!rendered) {
-    rendered = renderUncached(v, path, text, env, phase, extra);
+    rendered = renderUncached(v, key, path, text, env, phase, extra);
     v.renders?.set(key, rendered);
   }
   const result = await rendered;
-  return result.ok ? { ...result, data: (format) => parsedOnce(v, key, format, result.output) } : result;
+  if (result.ok) return { ...result, data: (format) => parsedOnce(v, key, format, result.output) };
+  const refused = v.refusedIncludes?.get(key);
+  return refused ? { ...result, refused } : result;
 }
 
 /** A render, with its output parsed in a format on demand (once per plan). */
-type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
+type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false; /** An include refused for safety (a symlink leaving the repository): never a renderer limit. */ refused?: Diagnostic }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
 
 function parsedOnce(v: VerificationContext, key: string, format: FormatName, output: string): ReturnType<typeof toRenderedData> {
   const k = `${key}\u0000${format}`;
@@ -102,13 +156,18 @@ function parsedOnce(v: VerificationContext, key: string, format: FormatName, out
   return data;
 }
 
-function renderUncached(v: VerificationContext, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
+function renderUncached(v: VerificationContext, key: string, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
   return renderTemplate(text, { ...env.vars, ...extra }, {
     path,
     resolveInclude: (name: string, from: string) => {
       const resolved = phase === 'after' && v.renamed?.size ? resolveAfterRenames(v, name, from) : v.repo.resolveInclude(name, from);
       if (!resolved) return undefined;
-      return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
+      try {
+        return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
+      } catch (err) {
+        if (err instanceof AnsimodError) (v.refusedIncludes ??= new Map()).set(key, err.diagnostic);
+        throw err;
+      }
     },
   });
 }
@@ -149,7 +208,15 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
     const b = await render(v, change.renamedFrom ?? change.path, change.before, env, 'before');
-    if (!b.ok) continue; // a template that does not render today is not ours to judge
+    if (!b.ok && b.refused) {
+      problems.push(failure(change.path, `in ${env.name}, cannot render the template: ${b.refused.message}`, b.diagnostic.line));
+      continue;
+    }
+    if (!b.ok) {
+      // A template that does not render today cannot be verified by rendering: by structure alone.
+      unrendered(v, change.path, env, b);
+      continue;
+    }
     const a = await render(v, change.path, change.after, env, 'after');
     problems.push(...undefinedWarning(v, change.path, env, [...b.undefinedVars, ...a.undefinedVars]));
     if (!a.ok) {
@@ -186,6 +253,12 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
       const r = await render(v, at, phase === 'before' ? beforeText : afterText, env, phase, extra);
       if (!r.ok && phase === 'before' && check.skipUnrendered) break;
+      if (!r.ok && phase === 'before' && !r.refused) {
+        // Not renderable today (a filter of the repository's own plugins, say): the edits this
+        // check covers are verified by structure alone, and the plan says why.
+        unrendered(v, check.path, env, r);
+        break;
+      }
       if (!r.ok) {
         problems.push(failure(check.path, `in ${env.name}, cannot render the ${phase} state: ${r.diagnostic.message}`, r.diagnostic.line));
         break;

@@ -27,6 +27,8 @@ export interface AuditReference {
 
 export interface AuditReport {
   references: AuditReference[];
+  /** The environments the hosts were evaluated for. */
+  environments: Environment[];
   filesScanned: number;
   /** Files not read (over the size limit, not regular files, read errors), each naming why: their references are unknown. */
   notRead: Diagnostic[];
@@ -235,5 +237,5 @@ export async function auditRepository(root: string, opts: AuditOptions): Promise
   }
   // A file holding a mapped host that is binary at a glance is listed, not silently left out.
   const binary: Diagnostic[] = (await repo.binaryPathsContaining(map.needles())).map((p) => ({ code: 'BINARY_FILE', severity: 'warning', path: p, message: BINARY_TARGET_MESSAGE }));
-  return { references, filesScanned: walk.files.length, notRead: [...repo.refusedFiles().map((e) => e.diagnostic), ...notReadDiagnostics(walk.skipped), ...binary] };
+  return { references, environments, filesScanned: walk.files.length, notRead: [...repo.refusedFiles().map((e) => e.diagnostic), ...notReadDiagnostics(walk.skipped), ...binary] };
 }

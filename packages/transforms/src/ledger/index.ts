@@ -1,1 +1,2 @@
 export * from './ledger.js';
+export { unusedTemplates } from './unused-templates.js';

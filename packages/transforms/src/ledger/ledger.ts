@@ -1,6 +1,7 @@
 import { matchesPaths, type Diagnostic, type Environment, type KeepRule, type PlannedChange } from '@ansimod/core';
 import { auditRepository, type AuditReference } from '../audit/audit.js';
 import type { ReferenceKind } from '../audit/classify.js';
+import { unusedTemplates } from './unused-templates.js';
 
 /**
  * What became of one reference to a mapped registry host: moved by a step of the recipe, left
@@ -60,14 +61,16 @@ function re(source: string): RegExp {
 }
 
 /**
- * The first keep rule that covers a reference: every criterion the rule gives holds.
+ * The first keep rule that covers a reference: every criterion the rule gives holds (`unused`:
+ * the reference's file is in `unused`, the templates no playbook installs).
  *
  * @example
  * keepRuleFor(ref, [{ rule: 'base-images', reason: 'pulled through the proxy', kinds: ['image-reference'] }])?.rule; // => 'base-images'
  */
-export function keepRuleFor(ref: Pick<AuditReference, 'path' | 'kind' | 'context' | 'source'>, rules: readonly KeepRule[]): KeepRule | undefined {
+export function keepRuleFor(ref: Pick<AuditReference, 'path' | 'kind' | 'context' | 'source'>, rules: readonly KeepRule[], unused: ReadonlySet<string> = new Set()): KeepRule | undefined {
   return rules.find(
     (r) =>
+      (!r.unused || unused.has(ref.path)) &&
       (!r.kinds || r.kinds.includes(ref.kind)) &&
       (!r.paths || matchesPaths(ref.path, r.paths)) &&
       (!r.contexts || r.contexts.some((c) => re(c).test(ref.context))) &&
@@ -83,7 +86,7 @@ export function keepRuleFor(ref: Pick<AuditReference, 'path' | 'kind' | 'context
  * const ledger = ledgerOf(references, plan.changes, recipe.keep ?? [], 33);
  * ledger.counts; // => { migrated: 6, kept: 40, unaccounted: 0 }
  */
-export function ledgerOf(references: readonly AuditReference[], changes: readonly LedgerChange[], rules: readonly KeepRule[], filesScanned: number): Ledger {
+export function ledgerOf(references: readonly AuditReference[], changes: readonly LedgerChange[], rules: readonly KeepRule[], filesScanned: number, unused: ReadonlySet<string> = new Set()): Ledger {
   const spansByPath = new Map(changes.map((c) => [c.path, c.spans]));
   const entries: LedgerEntry[] = references.map((ref) => {
     const base = {
@@ -100,7 +103,7 @@ export function ledgerOf(references: readonly AuditReference[], changes: readonl
     const { start, end } = ref;
     const span = start === undefined || end === undefined ? undefined : spansByPath.get(ref.path)?.find((s) => s.start < end && start < s.end);
     if (span) return { ...base, status: 'migrated', step: `${span.stage}: ${span.target}` };
-    const rule = keepRuleFor(ref, rules);
+    const rule = keepRuleFor(ref, rules, unused);
     if (rule) return { ...base, status: 'kept', rule: rule.rule, reason: rule.reason };
     return { ...base, status: 'unaccounted', reason: `a ${ref.kind} reference that no step moves and no keep rule covers` };
   });
@@ -130,7 +133,14 @@ export interface LedgerOptions {
  */
 export async function buildLedger(root: string, opts: LedgerOptions): Promise<Ledger> {
   const report = await auditRepository(root, { maps: opts.maps, ...(opts.environments ? { environments: opts.environments } : {}) });
-  return { ...ledgerOf(report.references, opts.changes ?? [], opts.keep ?? [], report.filesScanned), notRead: report.notRead };
+  const keep = opts.keep ?? [];
+  // Which templates no playbook installs is asked only when a rule needs it, and only of the
+  // files that hold a reference no edit covers.
+  const edited = new Set((opts.changes ?? []).map((c) => c.path));
+  const unused = keep.some((r) => r.unused)
+    ? await unusedTemplates(root, [...new Set(report.references.map((r) => r.path).filter((p) => !edited.has(p)))], opts.environments ?? report.environments)
+    : new Set<string>();
+  return { ...ledgerOf(report.references, opts.changes ?? [], keep, report.filesScanned, unused), notRead: report.notRead };
 }
 
 /**

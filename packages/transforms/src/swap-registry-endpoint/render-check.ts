@@ -16,6 +16,8 @@ export class ChangedSettings {
   private readonly yamlKeys = new Set<string>();
   /** Rendered paths (document index first) of YAML values that change, when the key alone would say too much. */
   private readonly yamlPaths: YamlPath[] = [];
+  /** Rendered paths (document index first) of YAML keys set to a value, added when missing. */
+  private readonly yamlSets: Array<{ path: YamlPath; value: string | undefined }> = [];
   /** Documents in block scalars: per block, keys (and for INI, the sections) that change. */
   private readonly nested = new Map<string, { block: NestedBlock; keys: Map<string, Quote>; sections: Set<string | null> }>();
 
@@ -40,13 +42,18 @@ export class ChangedSettings {
     }
   }
 
+  /** Records a YAML key (document index first) set to `value`, added when the mapping has none (undefined: removed). */
+  set(path: YamlPath, value: string | undefined): void {
+    this.yamlSets.push({ path, value });
+  }
+
   get size(): number {
-    return this.ini.size + this.yamlKeys.size + this.yamlPaths.length + this.nested.size;
+    return this.ini.size + this.yamlKeys.size + this.yamlPaths.length + this.yamlSets.length + this.nested.size;
   }
 
   /** The keys, for the check's description. */
   keys(): string[] {
-    const out = new Set<string>([...this.yamlKeys, ...this.yamlPaths.map((p) => String(p[p.length - 1]))]);
+    const out = new Set<string>([...this.yamlKeys, ...[...this.yamlPaths, ...this.yamlSets.map((s) => s.path)].map((p) => String(p[p.length - 1]))]);
     for (const k of this.ini) out.add(k.slice(k.indexOf('\0') + 1));
     for (const n of this.nested.values()) for (const k of n.keys.keys()) out.add(k);
     return [...out];
@@ -65,6 +72,7 @@ export class ChangedSettings {
     if (before.format === 'yaml' || before.format === 'json') {
       let value = this.mapYamlKeys(before.value, map);
       for (const p of this.yamlPaths) value = updateAt(value, p, (v) => (typeof v === 'string' ? mapRenderedHosts(v, map) : v));
+      for (const { path, value: v } of this.yamlSets) value = setAt(value, path, v);
       for (const { block, keys, sections } of this.nested.values()) {
         value = updateAt(value, [block.doc, ...block.path], (s) =>
           typeof s === 'string' ? mapLines(s, keys, block.format, sections, map) : s,
@@ -100,6 +108,19 @@ export class ChangedSettings {
     };
     return walk(value);
   }
+}
+
+/** A copy of `value` with the key at `path` set to `v` (added when its mapping lacks it; removed when `v` is undefined); unchanged when the mapping is missing. */
+function setAt(value: unknown, path: YamlPath, v: unknown): unknown {
+  const parent = path.slice(0, -1);
+  const key = path[path.length - 1];
+  if (typeof key !== 'string') return value;
+  return updateAt(value, parent, (m) => {
+    if (!isRecord(m)) return m;
+    if (v !== undefined) return { ...m, [key]: v };
+    const { [key]: _removed, ...rest } = m;
+    return rest;
+  });
 }
 
 /** A copy of `value` with the node at `path` replaced by `update(node)`; unchanged when the path is missing. */

@@ -1,9 +1,10 @@
-import { AnsimodError, defineTransform, type DataChange, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
+import { AnsimodError, YamlDocument, defineTransform, type DataChange, type Environment, type FileEdit, type FormatName, type RenderCheck, type VisitResult } from '@ansimod/core';
 import { EndpointMap, endpointMapFor } from '../endpoints/endpoint-map.js';
 import { parseRegistryRef } from '../endpoints/registry-ref.js';
 import { rewriteHosts } from './host-rewrite.js';
 import { ChangedSettings, registryRenderCheck } from './render-check.js';
 import { findValueSites, type ValueSite } from './value-sites.js';
+import { organizationWork, reverseOrganization } from './organization.js';
 import { hostVariables } from './variable-definitions.js';
 import { definitionChecks, rewriteVariable, type VariableContext, type VariableRewrite, type VariableValues } from './variable-rewrite.js';
 
@@ -24,6 +25,8 @@ interface FileWork {
   /** The YAML data changes the edits make (the engine checks them). */
   data: DataChange[];
   settings: ChangedSettings;
+  /** Sites whose own value was rewritten (not through a variable). */
+  rewritten: ValueSite[];
   rewrites: VariableRewrite[];
   notes: string[];
   matched: boolean;
@@ -114,6 +117,12 @@ export const swapRegistryEndpoint = defineTransform({
         'Set by --reverse: the maps are inverted. With hostOnly, a value naming only a host that several sources moved to cannot be restored: it is an error naming the place.',
       example: 'false',
     },
+    organizationKey: {
+      type: 'string',
+      description:
+        'YAML, with under: when the values are registry API URLs (hostOnly) and the map gives a namespace, the key beside the `under` list that holds it, set (or added above the list) to the namespace: atomic-reactor\'s registries_organization.',
+      example: 'registries_organization',
+    },
     hostOnly: {
       type: 'boolean',
       default: false,
@@ -164,15 +173,33 @@ export const swapRegistryEndpoint = defineTransform({
     }
     if (sites.length === 0) return { outcome: 'skip', reason: 'no value of a managed key' };
 
+    const work: FileWork = { edits: [], data: [], settings: new ChangedSettings(), rewritten: [], rewrites: [], notes: [], matched: false, unresolved: false, scoped: Object.keys(scope).length > 0 };
+    const organizationKey = ctx.options.organizationKey;
+    // --reverse: a bare host beside an organization is restored exactly (the organization names the source).
+    const byOrganization =
+      ctx.options.reverse && ctx.options.hostOnly && organizationKey && ctx.options.under && file.document instanceof YamlDocument
+        ? reverseOrganization(file.document, sites, given, organizationKey, new Set(ctx.options.under), work.settings, (h, back) => EndpointMap.from({ [h]: back }))
+        : undefined;
+    if (byOrganization) {
+      work.edits.push(...byOrganization.edits);
+      work.data.push(...byOrganization.data);
+      work.notes.push(...byOrganization.notes);
+    }
     if (ctx.options.reverse && ctx.options.hostOnly) {
-      const refused = unrestorableHost(sites, endpointMapFor(ctx.options.maps));
+      const refused = unrestorableHost(sites.filter((s) => !byOrganization?.maps.has(s)), endpointMapFor(ctx.options.maps));
       if (refused) {
         const { line, column } = file.document.lines.position(refused.site.edit(refused.site.value, '').start);
         return { outcome: 'error', diagnostic: { code: 'INVALID_OPTION', severity: 'error', path: file.path, line, column, message: refused.message } };
       }
     }
-    const work: FileWork = { edits: [], data: [], settings: new ChangedSettings(), rewrites: [], notes: [], matched: false, unresolved: false, scoped: Object.keys(scope).length > 0 };
-    for (const site of sites) await visitSite(site, file.path, map, ctx, work);
+    for (const site of sites) await visitSite(site, file.path, byOrganization?.maps.get(site) ?? map, ctx, work);
+    if (organizationKey && ctx.options.under && !ctx.options.reverse && work.edits.length > 0 && file.document instanceof YamlDocument) {
+      const org = await organizationWork(file.document, file.path, work.rewritten, given, organizationKey, new Set(ctx.options.under), ctx.environments, (t, env) => ctx.evaluate(t, env), work.settings);
+      if ('error' in org) return { outcome: 'error', diagnostic: org.error };
+      work.edits.push(...org.edits);
+      work.data.push(...org.data);
+      work.notes.push(...org.notes);
+    }
     for (const u of unreadable) work.notes.push(`${u.where} (${u.format.toUpperCase()} that does not parse): not read`);
 
     if (work.edits.length === 0) {
@@ -181,7 +208,11 @@ export const swapRegistryEndpoint = defineTransform({
       if (work.unresolved) return { outcome: 'nochange', matched: false, notes: work.notes };
       return { outcome: 'skip', reason: 'no managed value names a mapped registry' };
     }
-    return { outcome: 'changed', edits: work.edits, data: work.data, checks: checksFor(file.path, work, map, ctx.environments), notes: work.notes };
+    // The render check expects each host restored by the map that restored it.
+    const checkMap = byOrganization?.maps.size
+      ? EndpointMap.from(Object.fromEntries([...map.entries().map(([from, t]) => [from, t.text]), ...[...byOrganization.maps.values()].flatMap((m) => m.entries().map(([from, t]) => [from, t.text]))]))
+      : map;
+    return { outcome: 'changed', edits: work.edits, data: work.data, checks: checksFor(file.path, work, checkMap, ctx.environments), notes: work.notes };
   },
 });
 
@@ -199,6 +230,7 @@ async function visitSite(
     const edit = site.edit(rewritten.value, `${site.where}: registry host → mapped registry`);
     const quote = edit.text[0];
     work.edits.push(edit);
+    work.rewritten.push(site);
     if (site.data) work.data.push(site.data(rewritten.value));
     work.settings.add(site.key, site.location, site.style === 'plain' && (quote === '"' || quote === "'") ? quote : '', work.scoped);
     work.notes.push(`${site.where}: ${site.value} → ${rewritten.value}`);
