@@ -8,6 +8,7 @@ import { renderTemplate } from '../render/index.js';
 import { readByAnsible, resolveRoot, SkipReason, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
+import type { TextRange } from '../formats/yaml/index.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
@@ -161,7 +162,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const renames = new Map<string, { rename: FileRename; stage: string }>();
   const checks: Array<{ check: RenderCheck; stage: string }> = [];
   const binaryNamed = new Set<string>();
+  // The YAML data check (verify.ts): each file's declared data changes, and the spans of edits
+  // whose transforms declare none (their data may change only inside the node they touch).
   const dataChanges = new Map<string, DataChange[]>();
+  const undeclaredSpans = new Map<string, TextRange[]>();
 
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
@@ -247,7 +251,13 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage });
-        if (result.data) for (const e of result.edits) if (!dataChanges.has(e.path ?? p)) dataChanges.set(e.path ?? p, []);
+        if (!result.data) {
+          for (const e of result.edits) {
+            const list = undeclaredSpans.get(e.path ?? p) ?? [];
+            list.push({ start: e.start, end: e.end });
+            undeclaredSpans.set(e.path ?? p, list);
+          }
+        }
         for (const d of result.data ?? []) {
           const list = dataChanges.get(d.path ?? p) ?? [];
           list.push(d);
@@ -332,9 +342,10 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   for (const change of changes) {
     const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
-    // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
-    const declared = dataChanges.get(change.path);
-    if (declared) errors.push(...verifyYamlData(change, document, declared));
+    // Every edited YAML file Ansible reads as it is: its data may change only as declared
+    // (VisitResult.data) or inside the nodes that undeclared edits touch.
+    const at = change.renamedFrom ?? change.path;
+    errors.push(...verifyYamlData(change, document, dataChanges.get(at) ?? [], undeclaredSpans.get(at) ?? []));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
