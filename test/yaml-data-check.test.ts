@@ -22,37 +22,40 @@ interface Case {
   declares: boolean;
 }
 
-const byName = (name: string): AnyTransform => transforms.find((t) => t.name === name) as AnyTransform;
-const [fqcn, setYamlValue, renameYamlKey, deleteYamlKey, renameVariable, replaceHost, swapRegistryEndpoint, renameFile] = ['fqcn', 'set-yaml-value', 'rename-yaml-key', 'delete-yaml-key', 'rename-variable', 'replace-host', 'swap-registry-endpoint', 'rename-file'].map(byName) as AnyTransform[];
+function byName(name: string): AnyTransform {
+  const t = transforms.find((x) => x.name === name);
+  if (!t) throw new Error(`no transform ${name}`);
+  return t;
+}
 
 /** The transforms that never edit YAML Ansible reads as it is (they edit INI, Apache conf and JSON templates). */
 const NOT_YAML = ['set-ini-registry-per-environment', 'swap-docker-auth-host', 'insert-registry-redirect'];
 
 const cases: Case[] = [
-  { transform: fqcn, options: {}, files: { 'roles/web/tasks/main.yml': fixture('fqcn', 'tasks.before.yml') }, declares: true },
-  { transform: setYamlValue, options: { path: 'web_port', value: '8443' }, files: { 'roles/web/defaults/main.yml': fixture('set-yaml-value', 'vars.before.yml') }, declares: true },
+  { transform: byName('fqcn'), options: {}, files: { 'roles/web/tasks/main.yml': fixture('fqcn', 'tasks.before.yml') }, declares: true },
+  { transform: byName('set-yaml-value'), options: { path: 'web_port', value: '8443' }, files: { 'roles/web/defaults/main.yml': fixture('set-yaml-value', 'vars.before.yml') }, declares: true },
   {
-    transform: renameYamlKey,
+    transform: byName('rename-yaml-key'),
     options: { path: '[*].vars.registry', newKey: 'container_registry' },
     files: { 'roles/koji_builder/tasks/main.yml': fixture('rename-yaml-key', 'tasks.before.yml') },
     declares: true,
   },
-  { transform: deleteYamlKey, options: { path: '**.legacy_registry' }, files: { 'inventory/group_vars/builders': fixture('delete-yaml-key', 'vars.before.yml') }, declares: true },
+  { transform: byName('delete-yaml-key'), options: { path: '**.legacy_registry' }, files: { 'inventory/group_vars/builders': fixture('delete-yaml-key', 'vars.before.yml') }, declares: true },
   {
-    transform: renameVariable,
+    transform: byName('rename-variable'),
     options: { maps: { item_count: 'app_item_count', result: 'app_result', entry: 'app_entry' } },
     files: { 'roles/app/tasks/main.yml': `${fixture('rename-variable', 'tasks.before.yml')}- name: untouched\n  ansible.builtin.debug:\n    msg: hello\n` },
     declares: false,
   },
-  { transform: replaceHost, options: { maps: { '*.iad2.example.org': '*.rdu3.example.org' } }, files: { 'roles/app/defaults/main.yml': `${fixture('replace-host', 'vars.before.yml')}app_name: web\n` }, declares: false },
+  { transform: byName('replace-host'), options: { maps: { '*.iad2.example.org': '*.rdu3.example.org' } }, files: { 'roles/app/defaults/main.yml': `${fixture('replace-host', 'vars.before.yml')}app_name: web\n` }, declares: false },
   {
-    transform: swapRegistryEndpoint,
+    transform: byName('swap-registry-endpoint'),
     options: { maps: recipeMaps, keys: ['registry'], sections: ['push'], formats: ['ini'] },
     files: { 'roles/koji_builder/templates/flatpak.conf': fixture('swap-registry-endpoint', 'flatpak.conf'), 'roles/koji_builder/tasks/main.yml': fixture('swap-registry-endpoint', 'tasks-key-value.before.yml') },
     declares: false,
   },
   {
-    transform: renameFile,
+    transform: byName('rename-file'),
     options: { paths: ['roles/r/templates/*.yml'], appendSuffix: '.j2' },
     files: { 'roles/r/tasks/main.yml': '- name: the page\n  template:\n    src: page.yml\n    dest: /srv/page.yml\n    mode: "0644"\n', 'roles/r/templates/page.yml': 'a: 1\n' },
     declares: false,
