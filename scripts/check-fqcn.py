@@ -73,7 +73,12 @@ for tag in ('!unsafe', '!vault', '!vault-encrypted'):
 
 
 def load(data):
-    return list(yaml.load_all(data.decode('utf-8'), Loader=Loader))
+    """Every document of a YAML file. Not UTF-8 (a Latin-1 byte): read as Latin-1, whose bytes map one to one."""
+    try:
+        text = data.decode('utf-8')
+    except UnicodeDecodeError:
+        text = data.decode('latin-1')
+    return list(yaml.load_all(text, Loader=Loader))
 
 
 def files_of(root):
@@ -223,7 +228,7 @@ def include_target(task):
             if isinstance(v, dict):
                 v = v.get('file') or v.get('_raw_params')
             if isinstance(v, str):
-                return first_word(v)
+                return v.strip() if '{{' in v or '{%' in v else first_word(v)
     return None
 
 
