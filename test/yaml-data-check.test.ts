@@ -4,11 +4,12 @@
  * each transform is run as it is (no error: the control), then wrapped so that its result also
  * changes a scalar elsewhere in the edited file (caught only by the data check: the YAML still
  * parses), and, for a transform that declares its change, so that its first edit writes
- * something else than declared.
+ * something else than declared. Each plan is made with and without the worker thread that
+ * checks edited YAML during the last step, and both must agree.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { editedNodes, YamlDocument, type AnyTransform, type FileEdit, type TransformContext, type VisitResult, type VisitedFile, type YamlPath } from '@ansimod/core';
+import { editedNodes, YamlDocument, type AnyTransform, type Plan, type FileEdit, type TransformContext, type VisitResult, type VisitedFile, type YamlPath } from '@ansimod/core';
 import { transforms } from '../packages/transforms/src/transforms.js';
 import { planOn, recipeMaps, type Files } from './support/transform-test.js';
 
@@ -121,6 +122,23 @@ function corrupted(t: AnyTransform, how: Corruption): AnyTransform {
   } as AnyTransform;
 }
 
+/**
+ * The plan, made with the worker thread that checks edited YAML files during the last step (the
+ * default on two cores) and again without it (ANSIMOD_VERIFY_THREADS=0): both must agree.
+ */
+async function planBothWays(files: Files, transform: AnyTransform, options: Record<string, unknown>): Promise<Plan> {
+  const threaded = await planOn(files, transform, options);
+  process.env.ANSIMOD_VERIFY_THREADS = '0';
+  try {
+    const single = await planOn(files, transform, options);
+    expect(single.errors).toEqual(threaded.errors);
+    expect(single.changes.map((c) => c.after)).toEqual(threaded.changes.map((c) => c.after));
+  } finally {
+    delete process.env.ANSIMOD_VERIFY_THREADS;
+  }
+  return threaded;
+}
+
 describe('the YAML data check catches a wrong edit of every YAML-editing transform', () => {
   it('every registered transform is here, or edits no YAML', () => {
     expect(transforms.map((t) => t.name).filter((n) => !NOT_YAML.includes(n)).sort()).toEqual(cases.map((c) => c.transform.name).sort());
@@ -129,19 +147,19 @@ describe('the YAML data check catches a wrong edit of every YAML-editing transfo
   for (const c of cases) {
     describe(c.transform.name, () => {
       it('as it is: edits YAML, and passes the check', async () => {
-        const plan = await planOn(c.files, c.transform, c.options);
+        const plan = await planBothWays(c.files, c.transform, c.options);
         expect(plan.errors).toEqual([]);
         expect(plan.changes.filter((ch) => ch.path.endsWith('.yml') || !ch.path.includes('.')).length).toBeGreaterThan(0);
       });
 
       if (c.declares) {
         it('a value changed elsewhere in the file is caught (the YAML still parses)', async () => {
-          const plan = await planOn(c.files, corrupted(c.transform, 'stray'), c.options);
+          const plan = await planBothWays(c.files, corrupted(c.transform, 'stray'), c.options);
           expect(plan.errors.map((e) => `${e.code}: ${e.message}`)).toEqual([expect.stringMatching(/^VERIFY_FAILED: the YAML data differ from the declared change .*expected .*, got "changed by mistake"/)]);
         });
 
         it('an edit that writes something else than it declares is caught', async () => {
-          const plan = await planOn(c.files, corrupted(c.transform, 'undeclared-text'), c.options);
+          const plan = await planBothWays(c.files, corrupted(c.transform, 'undeclared-text'), c.options);
           expect(plan.errors.map((e) => e.code)).toContain('VERIFY_FAILED');
           expect(plan.errors.map((e) => e.message).join('\n')).toMatch(/YAML data differ from the declared change|does not parse as Ansible reads it/);
         });
@@ -149,7 +167,7 @@ describe('the YAML data check catches a wrong edit of every YAML-editing transfo
         // Undeclared, an edit may change the node it touches (a value elsewhere would be another
         // such edit), and nothing outside it.
         it('an edit that spills out of the value it touches is caught', async () => {
-          const plan = await planOn(c.files, corrupted(c.transform, 'spill'), c.options);
+          const plan = await planBothWays(c.files, corrupted(c.transform, 'spill'), c.options);
           expect(plan.errors.map((e) => e.code)).toContain('VERIFY_FAILED');
           expect(plan.errors.map((e) => e.message).join('\n')).toMatch(/YAML data differ from the declared change|is not at its place in the data|does not parse as Ansible reads it/);
         });

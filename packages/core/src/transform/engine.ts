@@ -16,7 +16,10 @@ import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type Fi
 import { RepoIndex, type LoadedFile, type OutsideAware } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
-import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { editedNodes, runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { YamlCheckPool } from './yaml-check-pool.js';
+import { isTemplatePath } from './rendered.js';
+import { YamlDocument } from '../formats/yaml/index.js';
 import type { DataChange } from './data-change.js';
 
 /** One transform with its options, as a recipe step. */
@@ -167,6 +170,32 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const dataChanges = new Map<string, DataChange[]>();
   const undeclaredSpans = new Map<string, TextRange[]>();
 
+  // Edited YAML files are checked in a worker thread while the last step goes on (see
+  // yaml-check-pool.ts); verification uses the answer when the file's final edit is the one checked.
+  let pool: YamlCheckPool | undefined;
+  let poolStarted = false;
+  const speculative = new Map<string, { after: string; key: string; problems: Promise<Diagnostic[]> }>();
+  const speculate = (p: string, loaded: LoadedFile, edits: readonly FileEdit[]): void => {
+    if (edits.some((e) => (e.path ?? p) !== p) || renames.has(p) || isTemplatePath(p) || repo.isOutside(p)) return;
+    const document = repo.documentOf(loaded);
+    const list = editsByPath.get(p);
+    if (!(document instanceof YamlDocument) || !list) return;
+    let after: string;
+    try {
+      after = applyEdits(loaded.text, plannedEdits(list), p);
+    } catch {
+      return; // overlapping edits: the plan reports them
+    }
+    if (!poolStarted) {
+      poolStarted = true;
+      pool = YamlCheckPool.start();
+    }
+    if (after === loaded.text || !pool) return;
+    const declared = dataChanges.get(p) ?? [];
+    const spans = undeclaredSpans.get(p) ?? [];
+    const job = { path: p, before: loaded.text, after, beforeJinjaErrors: document.jinja.errors.length, declared, edited: editedNodes(document, spans) };
+    speculative.set(p, { after, key: JSON.stringify([declared, spans]), problems: pool.check(job) });
+  };
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
   // Every file Ansible reads is read once, here (unless prescanned); each step then searches
@@ -263,6 +292,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
           list.push(d);
           dataChanges.set(d.path ?? p, list);
         }
+        if (i === steps.length - 1) speculate(p, loaded, result.edits);
       }
     }
     // A file the step would target but that is binary at a glance is an error naming it (exit 3,
@@ -300,7 +330,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       continue;
     }
     let after: string;
-    const planned: PlannedEdit[] = dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
+    const planned = plannedEdits(list);
     try {
       after = applyEdits(loaded.text, planned, p);
     } catch (err) {
@@ -340,11 +370,16 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const verified = opts.verifyEnvironments ? environments.filter((e) => opts.verifyEnvironments?.includes(e.name)) : environments;
   const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map() };
   for (const change of changes) {
-    const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
+    const at = change.renamedFrom ?? change.path;
+    const spec = speculative.get(at);
+    if (spec && !change.renamedFrom && spec.after === change.after && spec.key === JSON.stringify([dataChanges.get(at) ?? [], undeclaredSpans.get(at) ?? []])) {
+      errors.push(...(await spec.problems));
+      continue;
+    }
+    const document = repo.documentOf((await repo.load(at)) as LoadedFile);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
     // Every edited YAML file Ansible reads as it is: its data may change only as declared
     // (VisitResult.data) or inside the nodes that undeclared edits touch.
-    const at = change.renamedFrom ?? change.path;
     errors.push(...verifyYamlData(change, document, dataChanges.get(at) ?? [], undeclaredSpans.get(at) ?? []));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
@@ -354,6 +389,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
     for (const d of await runRenderCheck(check, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
   }
 
+  await pool?.close();
   lap('verify');
   const notFound = steps
     .map((s, i) => ({ s, r: stepReports[i] as StepReport }))
@@ -420,6 +456,11 @@ function renameProblem(r: FileRename, existing: ReadonlySet<string>, all: Readon
   const twice = [...all.values()].filter((x) => x.rename.to === r.to);
   if (twice.length > 1) return { code: 'RENAME_CONFLICT', severity: 'error', path: r.from, message: `${twice.map((x) => x.rename.from).join(' and ')} would both become ${r.to}` };
   return undefined;
+}
+
+/** A file's edits as planned: each once, in text order, with its stage. */
+function plannedEdits(list: ReadonlyArray<{ edit: Omit<FileEdit, 'path'>; stage: string }>): PlannedEdit[] {
+  return dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /** Two steps may reach the same definition (a shared variable): identical edits count once. */

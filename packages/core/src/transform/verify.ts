@@ -119,13 +119,8 @@ function resolveAfterRenames(v: VerificationContext, name: string, from: string)
  */
 export async function verifyEditedFile(change: PlannedChange, before: AnyDocument, v: VerificationContext): Promise<Diagnostic[]> {
   const after = parseDocument(change.path, change.after, { format: before.format });
-  if (before.structured && !after.structured) {
-    return [failure(change.path, `the edit breaks the ${before.format.toUpperCase()} structure: ${after.fallback?.reason ?? 'does not parse'}`, after.fallback?.line)];
-  }
-  if (after.jinja.errors.length > before.jinja.errors.length) {
-    const e = after.jinja.errors[0] as Diagnostic;
-    return [failure(change.path, `the edit unbalances the Jinja template: ${e.message}`, e.line)];
-  }
+  const broken = structureProblem(change.path, { format: before.format, structured: before.structured, jinjaErrors: before.jinja.errors.length }, after);
+  if (broken) return [broken];
   if (!isTemplatePath(change.path) || !after.jinja.hasJinja) return [];
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
@@ -142,6 +137,52 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
     if (bData.ok && !aData.ok) problems.push(failure(change.path, `in ${env.name}, ${aData.reason}`));
   }
   return problems;
+}
+
+/** The edit broke the file's structure (a structured file that no longer parses) or its Jinja balance. */
+function structureProblem(path: string, before: { format: FormatName; structured: boolean; jinjaErrors: number }, after: AnyDocument): Diagnostic | undefined {
+  if (before.structured && !after.structured) {
+    return failure(path, `the edit breaks the ${before.format.toUpperCase()} structure: ${after.fallback?.reason ?? 'does not parse'}`, after.fallback?.line);
+  }
+  if (after.jinja.errors.length > before.jinjaErrors) {
+    const e = after.jinja.errors[0] as Diagnostic;
+    return failure(path, `the edit unbalances the Jinja template: ${e.message}`, e.line);
+  }
+  return undefined;
+}
+
+/**
+ * Everything verification checks of an edited YAML file that is not a template, as plain data:
+ * what {@link checkYamlEdit} needs, so that it can run in a worker thread.
+ *
+ * @example
+ * const job: YamlEditCheck = { path: 'roles/a/tasks/main.yml', before, after, beforeJinjaErrors: 0, declared: [], edited: [] };
+ */
+export interface YamlEditCheck {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+  /** Jinja errors of the file before the edit (the edit may not add any). */
+  readonly beforeJinjaErrors: number;
+  readonly declared: readonly DataChange[];
+  /** The nodes undeclared edits may change ({@link editedNodes}). */
+  readonly edited: readonly EditedNode[];
+}
+
+/**
+ * {@link verifyEditedFile} and {@link verifyYamlData} of a structured YAML file that is not a
+ * template, from plain data (the same checks, the same problems in the same order): it still
+ * parses, its Jinja is still balanced, and its data changed exactly as declared and only inside
+ * the edited nodes.
+ *
+ * @example
+ * checkYamlEdit({ path: 'a.yml', before: 'a: 1\n', after: 'a: 2\n', beforeJinjaErrors: 0, declared: [{ op: 'set', at: ['a'], value: 2 }], edited: [] }); // => []
+ */
+export function checkYamlEdit(job: YamlEditCheck): Diagnostic[] {
+  const after = parseDocument(job.path, job.after, { format: 'yaml' });
+  const broken = structureProblem(job.path, { format: 'yaml', structured: true, jinjaErrors: job.beforeJinjaErrors }, after);
+  const problem = job.before === job.after ? undefined : checkDataChange(job.before, job.after, job.declared, job.edited);
+  return [...(broken ? [broken] : []), ...(problem ? [failure(job.path, problem)] : [])];
 }
 
 /**
