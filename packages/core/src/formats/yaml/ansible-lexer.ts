@@ -74,10 +74,17 @@ interface ParserInternals {
  * now still at the start of the line.
  */
 class AnsibleParser extends Parser {
-  override *next(source: string): ReturnType<Parser['next']> {
-    yield* super.next(source);
-    if (source === BOM && this.offset === BOM.length) (this as unknown as ParserInternals).atNewLine = true;
+  override *parse(source: string, incomplete = false): ReturnType<Parser['parse']> {
+    // Only a text that starts with the mark pays for the wrapped step (one more generator per lexeme).
+    if (source.startsWith(BOM)) this.next = nextAfterMark;
+    yield* super.parse(source, incomplete);
   }
+}
+
+/** `Parser.next`, then back at the start of the line after a leading byte order mark. */
+function* nextAfterMark(this: Parser, source: string): ReturnType<Parser['next']> {
+  yield* Parser.prototype.next.call(this, source);
+  if (source === BOM && this.offset === BOM.length) (this as unknown as ParserInternals).atNewLine = true;
 }
 
 const BOM = '\uFEFF';
