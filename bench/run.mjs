@@ -152,7 +152,8 @@ async function measure(argv, { rss, stdoutPath, stderrPath, timeoutS }) {
   const out = openSync(stdoutPath, 'w');
   const err = openSync(stderrPath, 'w');
   const rssFile = `${stdoutPath}.rss`;
-  const full = rss.kind === 'gnu-time' ? ['/usr/bin/time', '-f', '%M', '-o', rssFile, '--', ...argv] : argv;
+  // GNU time also gives the CPU time (user and system seconds) the process and its threads used.
+  const full = rss.kind === 'gnu-time' ? ['/usr/bin/time', '-f', '%U %S %M', '-o', rssFile, '--', ...argv] : argv;
   const t0 = process.hrtime.bigint();
   const child = spawn(full[0], full.slice(1), { cwd: root, stdio: ['ignore', out, err] });
   let polledKb = 0;
@@ -174,13 +175,18 @@ async function measure(argv, { rss, stdoutPath, stderrPath, timeoutS }) {
   closeSync(out);
   closeSync(err);
   let rssKb = rss.kind === 'proc' ? polledKb || undefined : undefined;
+  let cpuMs;
   if (rss.kind === 'gnu-time' && existsSync(rssFile)) {
     // GNU time writes "Command exited with non-zero status N" before the format line.
     const last = readFileSync(rssFile, 'utf8').trim().split('\n').pop();
-    if (last && /^\d+$/.test(last)) rssKb = Number(last);
+    const fields = /^([\d.]+) ([\d.]+) (\d+)$/.exec(last ?? '');
+    if (fields) {
+      cpuMs = (Number(fields[1]) + Number(fields[2])) * 1000;
+      rssKb = Number(fields[3]);
+    }
     rmSync(rssFile, { force: true });
   }
-  return { wallMs, rssKb, code, signal, timedOut };
+  return { wallMs, rssKb, cpuMs, code, signal, timedOut };
 }
 
 function tail(path, max = 4000) {
@@ -314,7 +320,7 @@ function treeInfo(dir) {
 
 async function benchTree(tree, columns, env, opts) {
   const results = columns.map((col) => ({ column: col.id, label: col.label, status: col.unavailable ? 'unavailable' : 'ok',
-    note: col.unavailable, wallMs: [], rssKb: [], exitCodes: [], summary: undefined }));
+    note: col.unavailable, wallMs: [], rssKb: [], cpuMs: [], exitCodes: [], summary: undefined }));
   const runOnce = async (i, counted) => {
     const col = columns[i];
     const res = results[i];
@@ -332,6 +338,7 @@ async function benchTree(tree, columns, env, opts) {
     if (counted) {
       res.wallMs.push(Math.round(m.wallMs * 10) / 10);
       if (m.rssKb !== undefined) res.rssKb.push(m.rssKb);
+      if (m.cpuMs !== undefined) res.cpuMs.push(Math.round(m.cpuMs));
       res.exitCodes.push(m.code);
     }
   };
@@ -347,6 +354,7 @@ async function benchTree(tree, columns, env, opts) {
   for (const r of results) {
     r.wall = stats(r.wallMs);
     r.rss = stats(r.rssKb);
+    r.cpu = stats(r.cpuMs);
   }
   return results;
 }
@@ -373,10 +381,18 @@ function printTree(tree, results) {
     planVsGrep: ratio(results, 'plan', 'grep', 'wall'),
     fqcnVsGrep: ratio(results, 'fqcn', 'grep-fqcn', 'wall'),
     ...Object.fromEntries(Object.entries(RENAMES).map(([id, r]) => [`${id}VsGrep`, ratio(results, id, r.grepId, 'wall')])),
+    fqcnCpuVsGrep: ratio(results, 'fqcn', 'grep-fqcn', 'cpu'),
+    ...Object.fromEntries(Object.entries(RENAMES).map(([id, r]) => [`${id}CpuVsGrep`, ratio(results, id, r.grepId, 'cpu')])),
     roundtripVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'wall'),
     planRssVsGrep: ratio(results, 'plan', 'grep', 'rss'),
     roundtripRssVsRuamel: ratio(results, 'roundtrip', 'ruamel', 'rss'),
   };
+  // CPU time (user + system, all threads; GNU time only): what a loaded machine does not inflate as much as wall time.
+  const cpu = results.filter((r) => r.status === 'ok' && r.cpu).map((r) => `${r.label} ${fmtTime(r.cpu.median)}`);
+  if (cpu.length) {
+    console.log(`  CPU time medians (user+sys): ${cpu.join(', ')}; fqcn/grep ${fmtRatio(ratios.fqcnCpuVsGrep)}, ` +
+      Object.keys(RENAMES).map((id) => `${id}/grep ${fmtRatio(ratios[`${id}CpuVsGrep`])}`).join(', '));
+  }
   console.log(`  ratios: time plan/grep ${fmtRatio(ratios.planVsGrep)}, fqcn/grep ${fmtRatio(ratios.fqcnVsGrep)}, ` +
     Object.keys(RENAMES).map((id) => `${id}/grep ${fmtRatio(ratios[`${id}VsGrep`])}, `).join('') +
     `roundtrip/ruamel ${fmtRatio(ratios.roundtripVsRuamel)}; ` +

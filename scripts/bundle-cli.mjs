@@ -9,7 +9,7 @@
  * - `main.cjs.cache`: that code cache, made here by running the bundle once on the fixture
  *   repository (`plan`), so it holds the functions a plan compiles. V8 refuses a cache made by
  *   another V8 or with other flags; `bin` then simply compiles as usual.
- * - `roundtrip-worker.js`, `prescan-worker.js`: the worker threads' scripts, where the core
+ * - `roundtrip-worker.js`, `prescan-worker.js`, `yaml-check-worker.js`: the worker threads' scripts, where the core
  *   looks for them (next to the code that starts them).
  *
  * Runs after `tsc -b` (it bundles the compiled `dist/` files). TypeScript and ts-morph stay
@@ -55,6 +55,7 @@ await build({
   entryPoints: {
     'prescan-worker': join(root, 'packages/core/dist/repo/prescan-worker.js'),
     'roundtrip-worker': join(root, 'packages/core/dist/repo/roundtrip-worker.js'),
+    'yaml-check-worker': join(root, 'packages/core/dist/repo/yaml-check-worker.js'),
   },
   outdir,
   format: 'esm',

@@ -12,18 +12,12 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeAnsibleRepository, ansibleCore, isAction, type AnsibleRepository, type TaskListEntry } from '@ansimod/core';
 import { fixtureDir, repoRoot } from '../cli-e2e/helpers.js';
-import { requireTool } from './support/tools.js';
+import { ansiblePython, requireTool } from './support/tools.js';
 
 const env = { ...process.env, ANSIBLE_NOCOLOR: '1', ANSIBLE_LOCAL_TEMP: '/tmp/ansimod-ansible-tmp', ANSIBLE_HOME: '/tmp/ansimod-ansible-home' };
 
 function ansiblePlaybook(args: string[]) {
   return spawnSync(requireTool('ansible-playbook'), ['-i', 'inventory/hosts', ...args], { cwd: fixtureDir, encoding: 'utf8', env });
-}
-
-/** The Python that runs ansible-core: the interpreter of `ansible-playbook`'s #! line. */
-function ansiblePython(): string {
-  const first = readFileSync(requireTool('ansible-playbook'), 'utf8').split('\n')[0] ?? '';
-  return first.replace(/^#!\s*/, '').split(/\s+/)[0] ?? 'python3';
 }
 
 describe('shipped ansible-core data', () => {

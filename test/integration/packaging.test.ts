@@ -88,7 +88,7 @@ describe('npm pack', () => {
     const files = tarball('@ansimod/cli').files;
     const bin = files.find((f) => f.path === 'bin/ansimod.js');
     expect(bin?.mode !== undefined && (bin.mode & 0o111) !== 0).toBe(true);
-    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['bundle/main.cjs', 'bundle/main.cjs.cache', 'bundle/prescan-worker.js', 'bundle/roundtrip-worker.js']));
+    expect(files.map((f) => f.path)).toEqual(expect.arrayContaining(['bundle/main.cjs', 'bundle/main.cjs.cache', 'bundle/prescan-worker.js', 'bundle/roundtrip-worker.js', 'bundle/yaml-check-worker.js']));
     expect(tarball('@ansimod/transforms').files.map((f) => f.path)).toContain('recipes/flatpaks-to-quay.yml');
   });
 });

@@ -3,6 +3,7 @@
  * it with the command that installs it (never a skip: `.ci/run` installs them all).
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 /** Debian package that provides each tool the suite runs. */
 const PACKAGE_OF: Record<string, string> = {
@@ -28,4 +29,15 @@ export function requireTool(tool: string): string {
     throw new Error(`${tool} is not installed: apt-get install ${PACKAGE_OF[tool] ?? tool} (the integration suite needs it; .ci/run installs it)`);
   }
   return where;
+}
+
+/**
+ * The Python that runs ansible-core: the interpreter of `ansible-playbook`'s #! line.
+ *
+ * @example
+ * spawnSync(ansiblePython(), ['scripts/gen-ansible-core-data.py', '--print']);
+ */
+export function ansiblePython(): string {
+  const first = readFileSync(requireTool('ansible-playbook'), 'utf8').split('\n')[0] ?? '';
+  return first.replace(/^#!\s*/, '').split(/\s+/)[0] ?? 'python3';
 }

@@ -116,6 +116,8 @@ export class AnsibleRepository {
   private readonly unresolvedList: UnresolvedReference[] = [];
   private readonly referenceList: AnsibleReference[] = [];
   private readonly pathSet: Set<string>;
+  /** Every path under each of its tails (`c.yml`, `b/c.yml`, `a/b/c.yml`), built on first use. */
+  private tailIndex?: Map<string, string[]>;
 
   private constructor(
     private readonly source: AnsibleSource,
@@ -244,8 +246,8 @@ export class AnsibleRepository {
     const queue: Array<{ path: string; kind: Want }> = [];
     const done = new Set<string>();
     for (const c of this.classes.values()) if (c.kind === 'playbook' || c.kind === 'tasks' || c.kind === 'handlers') queue.push({ path: c.path, kind: c.kind });
-    while (queue.length) {
-      const { path, kind } = queue.shift() as { path: string; kind: Want };
+    for (let next = 0; next < queue.length; ) {
+      const { path, kind } = queue[next++] as { path: string; kind: Want };
       const key = `${kind}\u0000${path}`;
       if (done.has(key) || this.classes.get(path)?.kind !== kind) continue;
       done.add(key);
@@ -350,11 +352,24 @@ export class AnsibleRepository {
     for (let k = 0; k < segs.length; k++) {
       const tail = segs.slice(k).join('/');
       if (!templated && segs.length - k < 2) break;
-      const hits = [...this.pathSet].filter((p) => p === tail || p.endsWith(`/${tail}`));
+      const hits = this.pathsEndingWith(tail);
       if (hits.length === 1) return { path: hits[0] as string, matched: templated ? `templated path matched by its fixed end ${tail}` : `absolute path matched by its end ${tail}` };
       if (hits.length > 1) return { reason: `${hits.length} files end with ${tail}` };
     }
     return { reason: templated ? 'the path is only known at run time' : 'not in the repository' };
+  }
+
+  /** The paths that are `tail` or end with `/tail` (a lookup: every templated reference asks). */
+  private pathsEndingWith(tail: string): readonly string[] {
+    if (!this.tailIndex) {
+      const index = new Map<string, string[]>();
+      for (const p of this.pathSet) {
+        const segs = p.split('/');
+        for (let k = 0; k < segs.length; k++) push(index, segs.slice(k).join('/'), p);
+      }
+      this.tailIndex = index;
+    }
+    return this.tailIndex.get(tail) ?? [];
   }
 }
 
@@ -405,4 +420,10 @@ function rolesPathOf(cfg: string | undefined): string[] {
     }
   }
   return [];
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -40,6 +40,21 @@ describe('checkDataChange', () => {
     expect(yamlData('a: "{{ b }}"\n')).toEqual({ ok: true, docs: [{ a: '{{ b }}' }] });
   });
 
+  it('reads Ansible tags as part of the data, duplicate keys as the last one, dates as text', () => {
+    expect(yamlData('a: !unsafe "{{ x }}"\nb: !vault |\n  $ANSIBLE_VAULT;1.1\n')).toEqual({ ok: true, docs: [{ a: { '!unsafe': '{{ x }}' }, b: { '!vault': '$ANSIBLE_VAULT;1.1\n' } }] });
+    expect(checkDataChange('a: !unsafe "{{ x }}"\n', 'a: "{{ x }}"\n', [])).toContain('[0].a: expected {"!unsafe":"{{ x }}"}, got "{{ x }}"');
+    expect(yamlData('a: 1\na: 2\n')).toEqual({ ok: true, docs: [{ a: 2 }] });
+    expect(checkDataChange('d: 2023-08-30\n', 'd: 2023-08-31\n', [])).toContain('expected "2023-08-30", got "2023-08-31"');
+    expect(yamlData('---\na: 1\n---\n- b\n')).toEqual({ ok: true, docs: [{ a: 1 }, ['b']] });
+  });
+
+  it('refuses what Ansible cannot read: an unquoted {{ }} value, an unknown tag, broken YAML', () => {
+    expect(yamlData('a: {{ b }}\n')).toMatchObject({ ok: false, reason: expect.stringContaining('mapping key is itself a mapping') });
+    expect(yamlData('a: !custom x\n')).toMatchObject({ ok: false });
+    expect(yamlData('a: 1\n- b\n')).toMatchObject({ ok: false });
+    expect(checkDataChange('a: {{ b }}\n', 'a: {{ c }}\n', [])).toContain('cannot be read as Ansible reads it');
+  });
+
   it('a rename of any key of any mapping is verified by the rename alone (property)', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.stringMatching(/^[a-z][a-z_]{0,6}$/), { minLength: 1, maxLength: 6 }), fc.nat(), (keys, pick) => {

@@ -6,6 +6,7 @@ import { renderTemplate } from '../render/index.js';
 import { notReadDiagnostics, readByAnsible, resolveRoot, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
+import type { TextRange } from '../formats/yaml/index.js';
 import { encodeSource, type TextEncodingName } from '../text/source.js';
 import { validateOptions } from './options.js';
 import { matchesPaths } from './select.js';
@@ -13,8 +14,10 @@ import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type Fi
 import { RepoIndex, type LoadedFile } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
-import { runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { editedNodes, runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { YamlCheckPool } from './yaml-check-pool.js';
 import { isTemplatePath } from './rendered.js';
+import { YamlDocument } from '../formats/yaml/index.js';
 import type { DataChange } from './data-change.js';
 
 /** One transform with its options, as a recipe step. */
@@ -159,8 +162,37 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const renames = new Map<string, { rename: FileRename; stage: string }>();
   const checks: Array<{ check: RenderCheck; stage: string; edited: string[] }> = [];
   const binaryNamed = new Set<string>();
+  // The YAML data check (verify.ts): each file's declared data changes, and the spans of edits
+  // whose transforms declare none (their data may change only inside the node they touch).
   const dataChanges = new Map<string, DataChange[]>();
+  const undeclaredSpans = new Map<string, TextRange[]>();
 
+  // Edited YAML files are checked in a worker thread while the last step goes on (see
+  // yaml-check-pool.ts); verification uses the answer when the file's final edit is the one checked.
+  let pool: YamlCheckPool | undefined;
+  let poolStarted = false;
+  const speculative = new Map<string, { after: string; key: string; problems: Promise<Diagnostic[]> }>();
+  const speculate = (p: string, loaded: LoadedFile, edits: readonly FileEdit[]): void => {
+    if (edits.some((e) => (e.path ?? p) !== p) || renames.has(p) || isTemplatePath(p) || repo.isOutside(p)) return;
+    const document = repo.documentOf(loaded);
+    const list = editsByPath.get(p);
+    if (!(document instanceof YamlDocument) || !list) return;
+    let after: string;
+    try {
+      after = applyEdits(loaded.text, plannedEdits(list), p);
+    } catch {
+      return; // overlapping edits: the plan reports them
+    }
+    if (!poolStarted) {
+      poolStarted = true;
+      pool = YamlCheckPool.start();
+    }
+    if (after === loaded.text || !pool) return;
+    const declared = dataChanges.get(p) ?? [];
+    const spans = undeclaredSpans.get(p) ?? [];
+    const job = { path: p, before: loaded.text, after, beforeJinjaErrors: document.jinja.errors.length, declared, edited: editedNodes(document, spans) };
+    speculative.set(p, { after, key: JSON.stringify([declared, spans]), problems: pool.check(job) });
+  };
   let ansible: Promise<AnsibleRepository> | undefined;
   const selectors = steps.map((s, i) => selectorFor(s.transform, validated[i] as Record<string, unknown>));
   // Every file Ansible reads is read once, here (unless prescanned); each step then searches
@@ -248,12 +280,19 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
         for (const e of result.edits) addEdit(editsByPath, e, p, step.stage, step.target);
         for (const r of result.renames ?? []) addRename(renames, r, step.stage, errors);
         for (const c of result.checks ?? []) checks.push({ check: c, stage: step.stage, edited: [...new Set(result.edits.map((e) => e.path ?? p))] });
-        if (result.data) for (const e of result.edits) if (!dataChanges.has(e.path ?? p)) dataChanges.set(e.path ?? p, []);
+        if (!result.data) {
+          for (const e of result.edits) {
+            const list = undeclaredSpans.get(e.path ?? p) ?? [];
+            list.push({ start: e.start, end: e.end });
+            undeclaredSpans.set(e.path ?? p, list);
+          }
+        }
         for (const d of result.data ?? []) {
           const list = dataChanges.get(d.path ?? p) ?? [];
           list.push(d);
           dataChanges.set(d.path ?? p, list);
         }
+        if (i === steps.length - 1) speculate(p, loaded, result.edits);
       }
     }
     // A file the step would target but that is binary at a glance is an error naming it (exit 3,
@@ -293,7 +332,7 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
       continue;
     }
     let after: string;
-    const planned: PlannedEdit[] = dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
+    const planned = plannedEdits(list);
     try {
       after = applyEdits(loaded.text, planned, p);
     } catch (err) {
@@ -335,12 +374,19 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const verification = { repo, environments: verified, afterTexts, renamed, renders: new Map(), parsed: new Map(), unrendered };
   const formats = new Map<string, FormatName>();
   for (const change of changes) {
-    const document = repo.documentOf((await repo.load(change.renamedFrom ?? change.path)) as LoadedFile);
+    const at = change.renamedFrom ?? change.path;
+    const spec = speculative.get(at);
+    if (spec && !change.renamedFrom && spec.after === change.after && spec.key === JSON.stringify([dataChanges.get(at) ?? [], undeclaredSpans.get(at) ?? []])) {
+      formats.set(change.path, 'yaml');
+      errors.push(...(await spec.problems));
+      continue;
+    }
+    const document = repo.documentOf((await repo.load(at)) as LoadedFile);
     formats.set(change.path, document.format);
     for (const d of await verifyEditedFile(change, document, verification)) (d.severity === 'warning' ? warnings : errors).push(d);
-    // Files whose transforms declare their YAML data change (VisitResult.data) are checked against it.
-    const declared = dataChanges.get(change.path);
-    if (declared) errors.push(...verifyYamlData(change, document, declared));
+    // Every edited YAML file Ansible reads as it is: its data may change only as declared
+    // (VisitResult.data) or inside the nodes that undeclared edits touch.
+    errors.push(...verifyYamlData(change, document, dataChanges.get(at) ?? [], undeclaredSpans.get(at) ?? []));
   }
   // Files already refused (unsafe, unreadable, conflicting) are not verified again.
   const refused = new Set(errors.map((e) => e.path));
@@ -356,10 +402,11 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   for (const change of changes) {
     const by = unverifiedBy.get(change.path);
     if (!by || refused.has(change.path)) continue;
-    change.unverified = structureOnlyReason(change, formats.get(change.path), dataChanges.has(change.path), by, unrendered);
+    change.unverified = structureOnlyReason(change, formats.get(change.path), dataChanges.has(change.path) ? 'exact' : undeclaredSpans.has(change.path) ? 'confined' : undefined, by, unrendered);
     warnings.push({ code: 'UNVERIFIED', severity: 'warning', path: change.path, message: `edit verified by structure alone: ${change.unverified}` });
   }
 
+  await pool?.close();
   lap('verify');
   const notFound = steps
     .map((s, i) => ({ s, r: stepReports[i] as StepReport }))
@@ -387,9 +434,12 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
  * // "re-parsed as YAML and its data changed by exactly the intended values; not rendered: in
  * // production and staging, inventory/group_vars/oci_registry: our renderer cannot run filter 'x' (…)"
  */
-function structureOnlyReason(change: PlannedChange, format: FormatName | undefined, dataChecked: boolean, by: ReadonlySet<string>, unrendered: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): string {
+function structureOnlyReason(change: PlannedChange, format: FormatName | undefined, dataCheck: 'exact' | 'confined' | undefined, by: ReadonlySet<string>, unrendered: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>): string {
   const name = (format ?? 'text').toUpperCase();
-  const checked = dataChecked && format === 'yaml' && !isTemplatePath(change.path) ? `re-parsed as ${name} and its data changed by exactly the intended values` : `re-parsed as ${name}, its Jinja balanced`;
+  const yamlData = format === 'yaml' && !isTemplatePath(change.path) ? dataCheck : undefined;
+  const checked = yamlData === 'exact' ? `re-parsed as ${name} and its data changed by exactly the intended values`
+    : yamlData === 'confined' ? `re-parsed as ${name} and its data changed only inside the edited values`
+    : `re-parsed as ${name}, its Jinja balanced`;
   const why: string[] = [];
   for (const path of [...by].sort()) {
     for (const [reason, envs] of unrendered.get(path) ?? []) why.push(`in ${envs.join(' and ')}${path === change.path ? '' : `, rendering ${path}`}: ${reason}`);
@@ -447,6 +497,11 @@ function renameProblem(r: FileRename, existing: ReadonlySet<string>, all: Readon
   const twice = [...all.values()].filter((x) => x.rename.to === r.to);
   if (twice.length > 1) return { code: 'RENAME_CONFLICT', severity: 'error', path: r.from, message: `${twice.map((x) => x.rename.from).join(' and ')} would both become ${r.to}` };
   return undefined;
+}
+
+/** A file's edits as planned: each once, in text order, with its stage. */
+function plannedEdits(list: ReadonlyArray<{ edit: Omit<FileEdit, 'path'>; stage: string }>): PlannedEdit[] {
+  return dedupe(list.map((x) => ({ ...x.edit, stage: x.stage }))).sort((a, b) => a.start - b.start || a.end - b.end);
 }
 
 /** Two steps may reach the same definition (a shared variable): identical edits count once. */

@@ -105,8 +105,9 @@ export type VisitResult =
       /**
        * The change the edits make to YAML data (a key renamed, a value set, an entry deleted).
        * Every edited YAML file Ansible reads as it is (not a template) is checked by the
-       * engine: its data after must be its data before with exactly these changes — none
-       * declared, none allowed.
+       * engine: its data after must be its data before with exactly these changes. Without a
+       * declaration, each edit may change the data only inside the node it touches (its value,
+       * its sequence entry, or for a key the mapping it is in), nothing else.
        */
       data?: DataChange[];
     }

@@ -9,7 +9,8 @@ import { includeCandidates } from '../ansible/references-resolve.js';
 import type { RepoIndex } from './repo-index.js';
 import { firstDifference, isTemplatePath, toRenderedData } from './rendered.js';
 import type { RenderCheck, RenderedData } from './types.js';
-import { checkDataChange, type DataChange } from './data-change.js';
+import { checkDataChange, type DataChange, type EditedNode } from './data-change.js';
+import { YamlDocument, type TextRange, type YamlPath } from '../formats/yaml/index.js';
 
 /** What verification needs from a plan: the repository, the environments, and the edited texts. */
 export interface VerificationContext {
@@ -197,13 +198,8 @@ function resolveAfterRenames(v: VerificationContext, name: string, from: string)
  */
 export async function verifyEditedFile(change: PlannedChange, before: AnyDocument, v: VerificationContext): Promise<Diagnostic[]> {
   const after = parseDocument(change.path, change.after, { format: before.format });
-  if (before.structured && !after.structured) {
-    return [failure(change.path, `the edit breaks the ${before.format.toUpperCase()} structure: ${after.fallback?.reason ?? 'does not parse'}`, after.fallback?.line)];
-  }
-  if (after.jinja.errors.length > before.jinja.errors.length) {
-    const e = after.jinja.errors[0] as Diagnostic;
-    return [failure(change.path, `the edit unbalances the Jinja template: ${e.message}`, e.line)];
-  }
+  const broken = structureProblem(change.path, { format: before.format, structured: before.structured, jinjaErrors: before.jinja.errors.length }, after);
+  if (broken) return [broken];
   if (!isTemplatePath(change.path) || !after.jinja.hasJinja) return [];
   const problems: Diagnostic[] = [];
   for (const env of v.environments) {
@@ -228,6 +224,52 @@ export async function verifyEditedFile(change: PlannedChange, before: AnyDocumen
     if (bData.ok && !aData.ok) problems.push(failure(change.path, `in ${env.name}, ${aData.reason}`));
   }
   return problems;
+}
+
+/** The edit broke the file's structure (a structured file that no longer parses) or its Jinja balance. */
+function structureProblem(path: string, before: { format: FormatName; structured: boolean; jinjaErrors: number }, after: AnyDocument): Diagnostic | undefined {
+  if (before.structured && !after.structured) {
+    return failure(path, `the edit breaks the ${before.format.toUpperCase()} structure: ${after.fallback?.reason ?? 'does not parse'}`, after.fallback?.line);
+  }
+  if (after.jinja.errors.length > before.jinjaErrors) {
+    const e = after.jinja.errors[0] as Diagnostic;
+    return failure(path, `the edit unbalances the Jinja template: ${e.message}`, e.line);
+  }
+  return undefined;
+}
+
+/**
+ * Everything verification checks of an edited YAML file that is not a template, as plain data:
+ * what {@link checkYamlEdit} needs, so that it can run in a worker thread.
+ *
+ * @example
+ * const job: YamlEditCheck = { path: 'roles/a/tasks/main.yml', before, after, beforeJinjaErrors: 0, declared: [], edited: [] };
+ */
+export interface YamlEditCheck {
+  readonly path: string;
+  readonly before: string;
+  readonly after: string;
+  /** Jinja errors of the file before the edit (the edit may not add any). */
+  readonly beforeJinjaErrors: number;
+  readonly declared: readonly DataChange[];
+  /** The nodes undeclared edits may change ({@link editedNodes}). */
+  readonly edited: readonly EditedNode[];
+}
+
+/**
+ * {@link verifyEditedFile} and {@link verifyYamlData} of a structured YAML file that is not a
+ * template, from plain data (the same checks, the same problems in the same order): it still
+ * parses, its Jinja is still balanced, and its data changed exactly as declared and only inside
+ * the edited nodes.
+ *
+ * @example
+ * checkYamlEdit({ path: 'a.yml', before: 'a: 1\n', after: 'a: 2\n', beforeJinjaErrors: 0, declared: [{ op: 'set', at: ['a'], value: 2 }], edited: [] }); // => []
+ */
+export function checkYamlEdit(job: YamlEditCheck): Diagnostic[] {
+  const after = parseDocument(job.path, job.after, { format: 'yaml' });
+  const broken = structureProblem(job.path, { format: 'yaml', structured: true, jinjaErrors: job.beforeJinjaErrors }, after);
+  const problem = job.before === job.after ? undefined : checkDataChange(job.before, job.after, job.declared, job.edited);
+  return [...(broken ? [broken] : []), ...(problem ? [failure(job.path, problem)] : [])];
 }
 
 /**
@@ -292,18 +334,73 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
 }
 
 /**
- * The general check of every edit to YAML that Ansible reads as it is (tasks, playbooks, vars;
- * not templates, which the render checks cover): the file's data after the edit must be its
- * data before with exactly the declared changes (see {@link DataChange}); without a
- * declaration, the data must not change.
+ * The general check of every edit to YAML that Ansible reads as it is (tasks, playbooks, vars,
+ * any other YAML file; not templates, which the render checks cover): the file's data after the
+ * edit must be its data before with exactly the declared changes (see {@link DataChange}), and
+ * an edit whose transform declares nothing may change the data only inside the node it touches
+ * (`undeclared`: the spans of those edits in the text before). Nothing else in the data may
+ * change, so no edit of untemplated YAML escapes the check.
  *
  * @example
  * verifyYamlData(change, document, [{ op: 'rename-key', at: [0], from: 'copy', to: 'ansible.builtin.copy' }]); // [] when exact
  */
-export function verifyYamlData(change: PlannedChange, before: AnyDocument, declared: readonly DataChange[]): Diagnostic[] {
-  if (before.format !== 'yaml' || !before.structured || isTemplatePath(change.path)) return [];
-  const problem = checkDataChange(change.before, change.after, declared);
+export function verifyYamlData(change: PlannedChange, before: AnyDocument, declared: readonly DataChange[], undeclared: readonly TextRange[] = []): Diagnostic[] {
+  if (before.format !== 'yaml' || !before.structured || isTemplatePath(change.path) || change.before === change.after) return [];
+  const problem = checkDataChange(change.before, change.after, declared, before instanceof YamlDocument ? editedNodes(before, undeclared) : []);
   return problem ? [failure(change.path, problem)] : [];
+}
+
+/**
+ * For each span, the innermost node of the document that holds it: a value (scalar or
+ * collection) or sequence entry; for a span in a key, the mapping the key is in (its entry
+ * changes); for a span outside every node (a comment between documents), none — the data may
+ * then not change at all.
+ *
+ * @example
+ * editedNodes(doc, [{ start: 7, end: 12 }]); // => [{ doc: 0, at: ['tasks', 0, 'vars', 'registry'], line: 4 }]
+ */
+export function editedNodes(doc: YamlDocument, spans: readonly TextRange[]): EditedNode[] {
+  if (spans.length === 0) return [];
+  const holds = (r: TextRange, s: TextRange): boolean => r.start <= s.start && s.end <= r.end;
+  const out = new Map<string, EditedNode>();
+  for (const written of spans) {
+    // A span that reaches past its node's last content (a deleted entry's line break) is placed by what it holds.
+    const span = holdsNothing(doc, written) ? trimmed(doc.text, written) : written;
+    let best: { doc: number; at: YamlPath } | undefined;
+    const consider = (d: number, at: YamlPath): void => {
+      if (!best || at.length > best.at.length) best = { doc: d, at };
+    };
+    for (let d = 0; d < doc.documentCount; d++) {
+      const root = doc.root(d);
+      if (root && holds(root.range, span)) consider(d, []);
+    }
+    for (const p of doc.pairs()) {
+      if (holds(p.value.range, span)) consider(p.doc, p.path);
+      else if (holds(p.key.range, span)) consider(p.doc, p.path.slice(0, -1));
+    }
+    for (const it of doc.allItems()) if (holds(it.value.range, span)) consider(it.doc, it.path);
+    if (!best) continue;
+    const line = doc.lines.position(span.start).line;
+    const key = `${best.doc}\u0000${JSON.stringify(best.at)}`;
+    if (!out.has(key)) out.set(key, { doc: best.doc, at: best.at, line });
+  }
+  return [...out.values()];
+}
+
+function holdsNothing(doc: YamlDocument, span: TextRange): boolean {
+  for (let d = 0; d < doc.documentCount; d++) {
+    const r = doc.root(d)?.range;
+    if (r && r.start <= span.start && span.end <= r.end) return false;
+  }
+  return true;
+}
+
+/** A span without the blanks and line breaks at its ends (an empty span stays as it is). */
+function trimmed(text: string, span: TextRange): TextRange {
+  let { start, end } = span;
+  while (start < end && /\s/.test(text[start] as string)) start++;
+  while (end > start && /\s/.test(text[end - 1] as string)) end--;
+  return { start, end };
 }
 
 /** At most this many lines of the rendered diff are shown under a failed verification. */

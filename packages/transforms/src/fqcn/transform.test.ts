@@ -51,6 +51,10 @@ describe('fqcn', () => {
     await runTransformCase({ transform: fqcn, options: { modules: ['template', 'ansible.builtin.copy'] }, before: { [TASKS]: fixture('tasks.before.yml') }, after: { [TASKS]: after } });
   });
 
+  it('a task file that starts with a byte order mark', async () => {
+    await runTransformCase({ transform: fqcn, options: {}, before: { [TASKS]: '\uFEFF- name: a\n  copy: src=a dest=b\n' }, after: { [TASKS]: '\uFEFF- name: a\n  ansible.builtin.copy: src=a dest=b\n' } });
+  });
+
   it('refuses a module that is not builtin', async () => {
     const plan = await planOn({ [TASKS]: fixture('tasks.before.yml') }, fqcn, { modules: ['ufw'] });
     expect(plan.errors.map((e) => e.message)).toEqual(['fqcn: not ansible.builtin modules (ansible-core 2.14.18): ufw']);

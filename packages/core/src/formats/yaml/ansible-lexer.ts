@@ -62,6 +62,33 @@ function withoutIndentation(step: (this: LexerInternals) => LexerStep): (this: L
   };
 }
 
+/** The private member of `yaml`'s `Parser` (2.x) that {@link AnsibleParser} sets. */
+interface ParserInternals {
+  atNewLine: boolean;
+}
+
+/**
+ * A `Parser` that reads a byte order mark as PyYAML does: as nothing. `yaml` (2.9) counts it
+ * as content of the first line, so `\uFEFF- name: a` followed by `  copy: …` gets the sequence
+ * entry's indentation wrong and is rejected (UNEXPECTED_TOKEN); after the mark, the parser is
+ * now still at the start of the line.
+ */
+class AnsibleParser extends Parser {
+  override *parse(source: string, incomplete = false): ReturnType<Parser['parse']> {
+    // Only a text that starts with the mark pays for the wrapped step (one more generator per lexeme).
+    if (source.startsWith(BOM)) this.next = nextAfterMark;
+    yield* super.parse(source, incomplete);
+  }
+}
+
+/** `Parser.next`, then back at the start of the line after a leading byte order mark. */
+function* nextAfterMark(this: Parser, source: string): ReturnType<Parser['next']> {
+  yield* Parser.prototype.next.call(this, source);
+  if (source === BOM && this.offset === BOM.length) (this as unknown as ParserInternals).atNewLine = true;
+}
+
+const BOM = '\uFEFF';
+
 /**
  * A `yaml` CST `Parser` whose lexer accepts what PyYAML accepts in flow collections and quoted
  * scalars (see {@link AnsibleLexer}): continuation lines at any indentation. Everything else —
@@ -74,7 +101,7 @@ function withoutIndentation(step: (this: LexerInternals) => LexerStep): (this: L
  * CST.stringify(tokens[0]!) === text; // => true, and composing it gives { rules: ['a', 'b'] }
  */
 export function createAnsibleYamlParser(): Parser {
-  const parser = new Parser();
+  const parser = new AnsibleParser();
   if (relaxable) (parser as unknown as { lexer: Lexer }).lexer = new AnsibleLexer();
   return parser;
 }

@@ -41,6 +41,16 @@ describe('parseYaml: document basics', () => {
     expect(doc.root()).toBeUndefined();
     expect(doc.pairs()).toEqual([]);
   });
+
+  test('a byte order mark is nothing, as in PyYAML: a block sequence after it keeps its indentation', () => {
+    const text = '\uFEFF- name: a\n  copy: src=a\n- b\n';
+    const doc = parse(text);
+    expect(doc.print()).toBe(text);
+    expect(doc.items([]).map((i) => i.value.kind)).toEqual(['map', 'scalar']);
+    const copy = doc.get([0, 'copy']) as YamlNode;
+    expect(text.slice(copy.range.start, copy.range.end)).toBe('src=a');
+    expect(applyEdits(text, [doc.scalarEdit(copy, 'src=b')])).toBe('\uFEFF- name: a\n  copy: src=b\n- b\n');
+  });
 });
 
 describe('Jinja in keys and values', () => {
