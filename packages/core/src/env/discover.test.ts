@@ -7,6 +7,7 @@ import {
   environmentsFromOptions,
 } from './discover.js';
 import { composeVarsFile } from './group-vars.js';
+import { PyFloat, pyStr } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
 import { AnsimodError } from '../diagnostics.js';
 
@@ -163,6 +164,30 @@ describe('composeVarsFile', () => {
       mode: 256,
       day: '2023-08-30',
     });
+  });
+  it("reads numbers as PyYAML does: a whole float stays a float, 1e3 and 09 are strings, 1_000 and 1:20 are ints", () => {
+    // Expected values: python3 -c 'import yaml; print(yaml.safe_load(...))' (PyYAML, as Ansible).
+    const vars = composeVarsFile('a: 2.0\nb: 1e3\nc: 1.0e3\nd: 1.0e+3\nf: 1_000\ng: 1:20\nh: .5\ni: 0x1F\nj: 0o17\nk: 2.50\nl: 1_000.0\nm: .inf\nn: 0b101\no: 09\np: +12\nq: 1:30.5\nr: -0.0\n', 'x.yml')!;
+    expect(Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v instanceof PyFloat ? `float ${pyStr(v)}` : v]))).toEqual({
+      a: 'float 2.0',
+      b: '1e3',
+      c: '1.0e3',
+      d: 'float 1000.0',
+      f: 1000,
+      g: 80,
+      h: 0.5,
+      i: 31,
+      j: '0o17',
+      k: 2.5,
+      l: 'float 1000.0',
+      m: Infinity,
+      n: 5,
+      o: '09',
+      p: 12,
+      q: 90.5,
+      r: 'float -0.0',
+    });
+    expect(Number(vars.a)).toBe(2);
   });
   it('treats an empty file as no variables', () => {
     expect(composeVarsFile('---\n# nothing\n', 'x.yml')).toEqual({});

@@ -1,5 +1,6 @@
 import { parseDocument, type ScalarTag, type Tags } from 'yaml';
 import { AnsimodError } from '../diagnostics.js';
+import { PyFloat } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
 
 /** The variables one inventory group defines, and the files they came from. */
@@ -25,14 +26,49 @@ const STRING_TAGS: ScalarTag[] = ['!vault', '!unsafe'].map((tag) => ({
 const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
+/** PyYAML's plain float (its resolver's regex): a dot is required, an exponent has a sign. */
+const PYYAML_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** PyYAML's decimal int: `09` is no int (nor an octal) but a string. */
+const PYYAML_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+
+/** A PyYAML float's value: sexagesimal (`1:30.5`), `.inf`, `.nan`, underscores dropped. */
+function pyYamlFloat(text: string): number | PyFloat {
+  const s = text.replace(/_/g, '').toLowerCase();
+  const sign = s.startsWith('-') ? -1 : 1;
+  const body = s.replace(/^[-+]/, '');
+  let n: number;
+  if (body === '.inf') n = sign * Infinity;
+  else if (body === '.nan') n = NaN;
+  else if (body.includes(':')) n = sign * body.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  else n = sign * Number(body);
+  // A whole float keeps its type (Ansible prints `2.0`); other floats print alike in JavaScript.
+  return Number.isInteger(n) || Object.is(n, -0) ? new PyFloat(n) : n;
+}
+
+/** The one float tag, as PyYAML resolves plain scalars (`1e3` is a string there). */
+const PYYAML_FLOAT_TAG: ScalarTag = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  test: PYYAML_FLOAT,
+  identify: (value) => typeof value === 'number' || value instanceof PyFloat,
+  resolve: (text: string) => pyYamlFloat(text),
+};
+
 /**
- * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, Ansible's string tags,
- * and timestamps left as strings (templates print them as written).
+ * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, ints and floats (a
+ * whole float stays a float: {@link PyFloat}), Ansible's string tags, and timestamps left as
+ * strings (templates print them as written).
  */
 function ansibleTags(tags: Tags): Tags {
-  const out: Tags = [];
+  const out: Tags = [PYYAML_FLOAT_TAG];
   for (const tag of tags) {
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:timestamp') continue;
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:float') continue;
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:int' && 'test' in tag && tag.test && tag.test.source === '^[-+]?[0-9][0-9_]*$') {
+      out.push({ ...tag, test: PYYAML_DECIMAL });
+      continue;
+    }
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:bool' && 'test' in tag && tag.test) {
       const isTrue = tag.test.test('true');
       out.push({ ...tag, test: isTrue ? PYYAML_TRUE : PYYAML_FALSE });
