@@ -9,7 +9,7 @@ import {
 import { composeVarsFile } from './group-vars.js';
 import { PyFloat, pyStr } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
-import { AnsimodError } from '../diagnostics.js';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 
 /** An in-memory repository: file paths to contents; directories are implied by paths. */
 function memoryReader(files: Record<string, string>): InventoryReader {
@@ -188,6 +188,27 @@ describe('composeVarsFile', () => {
       r: 'float -0.0',
     });
     expect(Number(vars.a)).toBe(2);
+  });
+  it('reads a key given twice as PyYAML does (the last wins), with a warning naming the key and line', () => {
+    const warnings: Diagnostic[] = [];
+    expect(composeVarsFile('env: production\nport: 80\nnested:\n  a: 1\n  a: 2\nport: 8080\n', 'group_vars/all', warnings)).toEqual({
+      env: 'production',
+      port: 8080,
+      nested: { a: 2 },
+    });
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_KEY', path: 'group_vars/all', line: 6, column: 1, message: expect.stringMatching(/key 'port' given again \(first on line 2\).*last value wins/) }),
+      expect.objectContaining({ code: 'DUPLICATE_KEY', severity: 'warning', path: 'group_vars/all', line: 5, message: expect.stringMatching(/key 'a' given again \(first on line 4\)/) }),
+    ]);
+  });
+  it('discoverEnvironments keeps the last value of a duplicate key and gives each environment the warnings of its files', async () => {
+    const files: Record<string, string> = { 'inventory/group_vars/all': 'env: production\nx: 1\nx: 2\n', 'inventory/group_vars/staging': 'env: staging\ny: a\ny: b\n' };
+    const reader: InventoryReader = { readFile: async (p) => files[p], listDir: async () => undefined };
+    const [prod, stg] = await discoverEnvironments(reader);
+    expect(prod?.vars.x).toBe(2);
+    expect(stg?.vars.y).toBe('b');
+    expect(prod?.warnings?.map((w) => `${w.path}:${w.line}`)).toEqual(['inventory/group_vars/all:3']);
+    expect(stg?.warnings?.map((w) => `${w.path}:${w.line}`)).toEqual(['inventory/group_vars/all:3', 'inventory/group_vars/staging:3']);
   });
   it('treats an empty file as no variables', () => {
     expect(composeVarsFile('---\n# nothing\n', 'x.yml')).toEqual({});

@@ -1,5 +1,5 @@
-import { parseDocument, type ScalarTag, type Tags } from 'yaml';
-import { AnsimodError } from '../diagnostics.js';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type ScalarTag, type Tags } from 'yaml';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import { PyFloat } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
 
@@ -7,6 +7,8 @@ import type { InventoryReader } from './types.js';
 export interface GroupVars {
   vars: Record<string, unknown>;
   files: string[];
+  /** What Ansible reads without a word but a reader should know (a key given twice: `DUPLICATE_KEY`). */
+  warnings: Diagnostic[];
 }
 
 /** File name endings Ansible accepts for vars files (`''` is a name without extension). */
@@ -100,13 +102,14 @@ export async function readGroupVars(
   if (files.length === 0) return undefined;
   const vars: Record<string, unknown> = {};
   const used: string[] = [];
+  const warnings: Diagnostic[] = [];
   for (const { path, text } of files) {
-    const fileVars = composeVarsFile(text, path);
+    const fileVars = composeVarsFile(text, path, warnings);
     if (fileVars === undefined) continue;
     Object.assign(vars, fileVars);
     used.push(path);
   }
-  return used.length > 0 ? { vars, files: used } : undefined;
+  return used.length > 0 ? { vars, files: used, warnings } : undefined;
 }
 
 interface VarsFile {
@@ -156,16 +159,52 @@ function hasVarsExtension(name: string): boolean {
 }
 
 /**
+ * A `DUPLICATE_KEY` warning for each key given again in one mapping (PyYAML keeps the last
+ * value, and so does `toJS` with `uniqueKeys: false`).
+ */
+function duplicateKeys(doc: Document, lines: LineCounter, path: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return;
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k) || k.value === '<<') continue;
+        const id = `${typeof k.value}:${String(k.value)}`;
+        const at = lines.linePos(k.range?.[0] ?? 0);
+        const first = seen.get(id);
+        if (first === undefined) {
+          seen.set(id, at.line);
+          continue;
+        }
+        out.push({
+          code: 'DUPLICATE_KEY',
+          severity: 'warning',
+          message: `key '${String(k.value)}' given again (first on line ${first}); read as Ansible does: the last value wins`,
+          path,
+          line: at.line,
+          column: at.col,
+        });
+      }
+    },
+  });
+  return out;
+}
+
+/**
  * Composes a vars file to a plain mapping with YAML 1.1 rules (Ansible uses PyYAML: `yes`/`no`
- * are booleans, `<<` merges). Vault-encrypted files yield `undefined`; they hold secrets, not
- * the environment-shaping variables we look for.
+ * are booleans, `<<` merges, a key given twice keeps its last value — pushed to `warnings` as
+ * `DUPLICATE_KEY`). Vault-encrypted files yield `undefined`; they hold secrets, not the
+ * environment-shaping variables we look for.
  *
  * @example
  * composeVarsFile('env: staging\nfreezes: no\n', 'group_vars/staging'); // { env: 'staging', freezes: false }
  */
-export function composeVarsFile(text: string, path: string): Record<string, unknown> | undefined {
+export function composeVarsFile(text: string, path: string, warnings?: Diagnostic[]): Record<string, unknown> | undefined {
   if (text.startsWith('$ANSIBLE_VAULT;')) return undefined;
-  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags, uniqueKeys: false, lineCounter });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -183,6 +222,7 @@ export function composeVarsFile(text: string, path: string): Record<string, unkn
     // The yaml library's resource-exhaustion guard (an alias bomb) is bad input, not a crash.
     throw new AnsimodError({ code: 'PARSE_ERROR', message: `cannot read inventory variables: ${aliasMessage(err)}`, path, line: 1 });
   }
+  warnings?.push(...duplicateKeys(doc, lineCounter, path));
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new AnsimodError({ code: 'PARSE_ERROR', message: 'inventory variables must be a mapping', path, line: 1 });
