@@ -276,3 +276,33 @@ describe('a whole float from the inventory (PyFloat)', () => {
     expect(bridgeJson({ vars: { ratio: new PyFloat(2), n: 2, l: [new PyFloat(-0)] } })).toBe('{"vars":{"ratio":2.0,"n":2,"l":[-0.0]}}');
   });
 });
+
+describe('lookup() and query()', () => {
+  it("vars: a variable by name, templated, with default; lookup joins strings, query gives the list", async () => {
+    const vars = { a: 'x', b: 'y', host: 'web{{ env_suffix }}', env_suffix: '.stg', n: 3 };
+    expect(await out("{{ lookup('vars', 'a') }} {{ lookup('vars', 'a', 'b') }} {{ query('vars', 'a', 'b') }} {{ q('ansible.builtin.vars', 'host') }}", vars)).toBe("x x,y ['x', 'y'] ['web.stg']");
+    expect(await out("{{ lookup('vars', 'n') + 1 }} {{ lookup('vars', 'nope', default='d') }}", vars)).toBe('4 d');
+  });
+  it('vars: a missing variable fails the render and is named as undefined', async () => {
+    const r = await renderTemplate("{{ lookup('vars', 'nope') }}", {});
+    expect(r.ok).toBe(false);
+    expect(r.undefinedVars).toEqual(['nope']);
+  });
+  it('every other lookup is refused by name: unverifiable (env, pipe, password, url) or not resolved yet (file, template)', async () => {
+    for (const [t, want] of [
+      ["{{ lookup('env', 'HOME') }}", "lookup('env'), whose result is not in the repository (unverifiable here)"],
+      ["{{ query('pipe', 'date') }}", "query('pipe'), whose result is not in the repository"],
+      ["{{ lookup('ansible.builtin.password', '/dev/null') }}", "lookup('password')"],
+      ["{{ lookup('url', 'https://example.org') }}", "lookup('url')"],
+      ["{{ lookup('file', 'motd') }}", "lookup('file'), which reads repository files the embedded renderer does not resolve yet"],
+    ]) {
+      const r = await renderTemplate(t as string, {});
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.failure.kind).toBe('unsupported');
+        expect(r.failure.construct).toContain(want);
+        expect(r.diagnostic.code).toBe('RENDER_UNSUPPORTED');
+      }
+    }
+  });
+});
