@@ -9,6 +9,8 @@ export type ErrorCode =
   | 'JINJA_UNEXPECTED_END'
   | 'JINJA_SYNTAX'
   | 'PARSE_ERROR'
+  /** A key repeated in one mapping of an inventory vars file: read as Ansible does (the last wins). */
+  | 'DUPLICATE_KEY'
   | 'BINARY_FILE'
   | 'NOT_UTF8'
   | 'SYMLINK_OUTSIDE'

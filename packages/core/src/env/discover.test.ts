@@ -7,8 +7,9 @@ import {
   environmentsFromOptions,
 } from './discover.js';
 import { composeVarsFile } from './group-vars.js';
+import { PyFloat, pyStr } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
-import { AnsimodError } from '../diagnostics.js';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 
 /** An in-memory repository: file paths to contents; directories are implied by paths. */
 function memoryReader(files: Record<string, string>): InventoryReader {
@@ -163,6 +164,51 @@ describe('composeVarsFile', () => {
       mode: 256,
       day: '2023-08-30',
     });
+  });
+  it("reads numbers as PyYAML does: a whole float stays a float, 1e3 and 09 are strings, 1_000 and 1:20 are ints", () => {
+    // Expected values: python3 -c 'import yaml; print(yaml.safe_load(...))' (PyYAML, as Ansible).
+    const vars = composeVarsFile('a: 2.0\nb: 1e3\nc: 1.0e3\nd: 1.0e+3\nf: 1_000\ng: 1:20\nh: .5\ni: 0x1F\nj: 0o17\nk: 2.50\nl: 1_000.0\nm: .inf\nn: 0b101\no: 09\np: +12\nq: 1:30.5\nr: -0.0\n', 'x.yml')!;
+    expect(Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, v instanceof PyFloat ? `float ${pyStr(v)}` : v]))).toEqual({
+      a: 'float 2.0',
+      b: '1e3',
+      c: '1.0e3',
+      d: 'float 1000.0',
+      f: 1000,
+      g: 80,
+      h: 0.5,
+      i: 31,
+      j: '0o17',
+      k: 2.5,
+      l: 'float 1000.0',
+      m: Infinity,
+      n: 5,
+      o: '09',
+      p: 12,
+      q: 90.5,
+      r: 'float -0.0',
+    });
+    expect(Number(vars.a)).toBe(2);
+  });
+  it('reads a key given twice as PyYAML does (the last wins), with a warning naming the key and line', () => {
+    const warnings: Diagnostic[] = [];
+    expect(composeVarsFile('env: production\nport: 80\nnested:\n  a: 1\n  a: 2\nport: 8080\n', 'group_vars/all', warnings)).toEqual({
+      env: 'production',
+      port: 8080,
+      nested: { a: 2 },
+    });
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'DUPLICATE_KEY', path: 'group_vars/all', line: 6, column: 1, message: expect.stringMatching(/key 'port' given again \(first on line 2\).*last value wins/) }),
+      expect.objectContaining({ code: 'DUPLICATE_KEY', severity: 'warning', path: 'group_vars/all', line: 5, message: expect.stringMatching(/key 'a' given again \(first on line 4\)/) }),
+    ]);
+  });
+  it('discoverEnvironments keeps the last value of a duplicate key and gives each environment the warnings of its files', async () => {
+    const files: Record<string, string> = { 'inventory/group_vars/all': 'env: production\nx: 1\nx: 2\n', 'inventory/group_vars/staging': 'env: staging\ny: a\ny: b\n' };
+    const reader: InventoryReader = { readFile: async (p) => files[p], listDir: async () => undefined };
+    const [prod, stg] = await discoverEnvironments(reader);
+    expect(prod?.vars.x).toBe(2);
+    expect(stg?.vars.y).toBe('b');
+    expect(prod?.warnings?.map((w) => `${w.path}:${w.line}`)).toEqual(['inventory/group_vars/all:3']);
+    expect(stg?.warnings?.map((w) => `${w.path}:${w.line}`)).toEqual(['inventory/group_vars/all:3', 'inventory/group_vars/staging:3']);
   });
   it('treats an empty file as no variables', () => {
     expect(composeVarsFile('---\n# nothing\n', 'x.yml')).toEqual({});

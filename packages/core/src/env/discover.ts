@@ -1,6 +1,6 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AnsimodError } from '../diagnostics.js';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import { readRegularFile } from '../repo/read.js';
 import { isInside } from '../repo/walk.js';
 import { readGroupVars } from './group-vars.js';
@@ -43,10 +43,12 @@ export const DEFAULT_ENVIRONMENT_VARS: Readonly<Record<string, Readonly<Record<s
 export async function discoverEnvironments(repo: string | InventoryReader): Promise<Environment[]> {
   const reader = typeof repo === 'string' ? fileSystemInventoryReader(repo) : repo;
   const groups = new Map<string, { vars: Record<string, unknown>; files: string[] }>();
+  const warnings: Diagnostic[] = [];
   for (const { group } of ENVIRONMENT_GROUPS) {
     for (const dir of GROUP_VARS_DIRS) {
       const found = await readGroupVars(reader, dir, group);
       if (!found) continue;
+      warnings.push(...found.warnings);
       const seen = groups.get(group) ?? { vars: {}, files: [] };
       Object.assign(seen.vars, found.vars);
       seen.files.push(...found.files);
@@ -54,6 +56,11 @@ export async function discoverEnvironments(repo: string | InventoryReader): Prom
     }
   }
   if (groups.size === 0) return defaultEnvironments();
+  /** The warnings of the files an environment's vars come from. */
+  const warningsOf = (files: string[]): { warnings?: Diagnostic[] } => {
+    const own = warnings.filter((w) => w.path !== undefined && files.includes(w.path));
+    return own.length > 0 ? { warnings: own } : {};
+  };
 
   const base = groups.get('all') ?? { vars: {}, files: [] };
   const environments: Environment[] = [];
@@ -63,12 +70,12 @@ export async function discoverEnvironments(repo: string | InventoryReader): Prom
       // An inventory without a staging group still has a staging environment in templates
       // (`{% if env == 'staging' %}`); give it the conventional values on top of `all`.
       const vars = { ...base.vars, ...DEFAULT_ENVIRONMENT_VARS[fallbackName] };
-      environments.push({ name: fallbackName, vars, source: [...base.files], defaulted: true });
+      environments.push({ name: fallbackName, vars, source: [...base.files], defaulted: true, ...warningsOf(base.files) });
       continue;
     }
     const vars = group === 'all' ? { ...base.vars } : { ...base.vars, ...own?.vars };
     const source = group === 'all' ? [...base.files] : [...base.files, ...(own?.files ?? [])];
-    environments.push({ name: environmentName(vars, fallbackName), vars, source });
+    environments.push({ name: environmentName(vars, fallbackName), vars, source, ...warningsOf(source) });
   }
   return environments;
 }

@@ -1,11 +1,14 @@
-import { parseDocument, type ScalarTag, type Tags } from 'yaml';
-import { AnsimodError } from '../diagnostics.js';
+import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type ScalarTag, type Tags } from 'yaml';
+import { AnsimodError, type Diagnostic } from '../diagnostics.js';
+import { PyFloat } from '../render/python-values.js';
 import type { InventoryReader } from './types.js';
 
 /** The variables one inventory group defines, and the files they came from. */
 export interface GroupVars {
   vars: Record<string, unknown>;
   files: string[];
+  /** What Ansible reads without a word but a reader should know (a key given twice: `DUPLICATE_KEY`). */
+  warnings: Diagnostic[];
 }
 
 /** File name endings Ansible accepts for vars files (`''` is a name without extension). */
@@ -25,14 +28,49 @@ const STRING_TAGS: ScalarTag[] = ['!vault', '!unsafe'].map((tag) => ({
 const PYYAML_TRUE = /^(?:[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/;
 const PYYAML_FALSE = /^(?:[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/;
 
+/** PyYAML's plain float (its resolver's regex): a dot is required, an exponent has a sign. */
+const PYYAML_FLOAT =
+  /^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+/** PyYAML's decimal int: `09` is no int (nor an octal) but a string. */
+const PYYAML_DECIMAL = /^[-+]?(?:0|[1-9][0-9_]*)$/;
+
+/** A PyYAML float's value: sexagesimal (`1:30.5`), `.inf`, `.nan`, underscores dropped. */
+function pyYamlFloat(text: string): number | PyFloat {
+  const s = text.replace(/_/g, '').toLowerCase();
+  const sign = s.startsWith('-') ? -1 : 1;
+  const body = s.replace(/^[-+]/, '');
+  let n: number;
+  if (body === '.inf') n = sign * Infinity;
+  else if (body === '.nan') n = NaN;
+  else if (body.includes(':')) n = sign * body.split(':').reduce((acc, part) => acc * 60 + Number(part), 0);
+  else n = sign * Number(body);
+  // A whole float keeps its type (Ansible prints `2.0`); other floats print alike in JavaScript.
+  return Number.isInteger(n) || Object.is(n, -0) ? new PyFloat(n) : n;
+}
+
+/** The one float tag, as PyYAML resolves plain scalars (`1e3` is a string there). */
+const PYYAML_FLOAT_TAG: ScalarTag = {
+  tag: 'tag:yaml.org,2002:float',
+  default: true,
+  test: PYYAML_FLOAT,
+  identify: (value) => typeof value === 'number' || value instanceof PyFloat,
+  resolve: (text: string) => pyYamlFloat(text),
+};
+
 /**
- * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, Ansible's string tags,
- * and timestamps left as strings (templates print them as written).
+ * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, ints and floats (a
+ * whole float stays a float: {@link PyFloat}), Ansible's string tags, and timestamps left as
+ * strings (templates print them as written).
  */
 function ansibleTags(tags: Tags): Tags {
-  const out: Tags = [];
+  const out: Tags = [PYYAML_FLOAT_TAG];
   for (const tag of tags) {
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:timestamp') continue;
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:float') continue;
+    if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:int' && 'test' in tag && tag.test && tag.test.source === '^[-+]?[0-9][0-9_]*$') {
+      out.push({ ...tag, test: PYYAML_DECIMAL });
+      continue;
+    }
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:bool' && 'test' in tag && tag.test) {
       const isTrue = tag.test.test('true');
       out.push({ ...tag, test: isTrue ? PYYAML_TRUE : PYYAML_FALSE });
@@ -64,13 +102,14 @@ export async function readGroupVars(
   if (files.length === 0) return undefined;
   const vars: Record<string, unknown> = {};
   const used: string[] = [];
+  const warnings: Diagnostic[] = [];
   for (const { path, text } of files) {
-    const fileVars = composeVarsFile(text, path);
+    const fileVars = composeVarsFile(text, path, warnings);
     if (fileVars === undefined) continue;
     Object.assign(vars, fileVars);
     used.push(path);
   }
-  return used.length > 0 ? { vars, files: used } : undefined;
+  return used.length > 0 ? { vars, files: used, warnings } : undefined;
 }
 
 interface VarsFile {
@@ -120,16 +159,52 @@ function hasVarsExtension(name: string): boolean {
 }
 
 /**
+ * A `DUPLICATE_KEY` warning for each key given again in one mapping (PyYAML keeps the last
+ * value, and so does `toJS` with `uniqueKeys: false`).
+ */
+function duplicateKeys(doc: Document, lines: LineCounter, path: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  visit(doc, {
+    Map(_key, map) {
+      if (!isMap(map)) return;
+      const seen = new Map<string, number>();
+      for (const pair of map.items) {
+        const k = pair.key;
+        if (!isScalar(k) || k.value === '<<') continue;
+        const id = `${typeof k.value}:${String(k.value)}`;
+        const at = lines.linePos(k.range?.[0] ?? 0);
+        const first = seen.get(id);
+        if (first === undefined) {
+          seen.set(id, at.line);
+          continue;
+        }
+        out.push({
+          code: 'DUPLICATE_KEY',
+          severity: 'warning',
+          message: `key '${String(k.value)}' given again (first on line ${first}); read as Ansible does: the last value wins`,
+          path,
+          line: at.line,
+          column: at.col,
+        });
+      }
+    },
+  });
+  return out;
+}
+
+/**
  * Composes a vars file to a plain mapping with YAML 1.1 rules (Ansible uses PyYAML: `yes`/`no`
- * are booleans, `<<` merges). Vault-encrypted files yield `undefined`; they hold secrets, not
- * the environment-shaping variables we look for.
+ * are booleans, `<<` merges, a key given twice keeps its last value — pushed to `warnings` as
+ * `DUPLICATE_KEY`). Vault-encrypted files yield `undefined`; they hold secrets, not the
+ * environment-shaping variables we look for.
  *
  * @example
  * composeVarsFile('env: staging\nfreezes: no\n', 'group_vars/staging'); // { env: 'staging', freezes: false }
  */
-export function composeVarsFile(text: string, path: string): Record<string, unknown> | undefined {
+export function composeVarsFile(text: string, path: string, warnings?: Diagnostic[]): Record<string, unknown> | undefined {
   if (text.startsWith('$ANSIBLE_VAULT;')) return undefined;
-  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags, uniqueKeys: false, lineCounter });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];
@@ -147,6 +222,7 @@ export function composeVarsFile(text: string, path: string): Record<string, unkn
     // The yaml library's resource-exhaustion guard (an alias bomb) is bad input, not a crash.
     throw new AnsimodError({ code: 'PARSE_ERROR', message: `cannot read inventory variables: ${aliasMessage(err)}`, path, line: 1 });
   }
+  warnings?.push(...duplicateKeys(doc, lineCounter, path));
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new AnsimodError({ code: 'PARSE_ERROR', message: 'inventory variables must be a mapping', path, line: 1 });

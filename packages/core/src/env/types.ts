@@ -1,3 +1,5 @@
+import type { Diagnostic } from '../diagnostics.js';
+
 /**
  * An Ansible deployment environment (production, staging) as seen by templates: the variables
  * a template rendered for that environment can use.
@@ -18,6 +20,8 @@ export interface Environment {
   source: string[];
   /** True when no inventory defined this environment and built-in defaults were used. */
   defaulted?: boolean;
+  /** Warnings about the vars files read (a key given twice: `DUPLICATE_KEY`, the last value kept). */
+  warnings?: Diagnostic[];
 }
 
 /**

@@ -9,6 +9,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Diagnostic } from '../diagnostics.js';
+import { PyFloat, pyFloatRepr } from './python-values.js';
 
 /** Versions the bridge reports when it starts. */
 export interface AnsibleVersions {
@@ -228,7 +229,7 @@ export class AnsibleBridge {
       }, this.timeoutMs);
       this.pending.set(id, { resolve, reject, timer });
       if (this.pending.size === 1) this.child.ref();
-      this.child.stdin.write(`${JSON.stringify({ ...body, id })}\n`);
+      this.child.stdin.write(`${bridgeJson({ ...body, id })}\n`);
     }).finally(() => {
       if (this.pending.size === 0) this.child.unref();
     }) as Promise<Record<string, unknown>>;
@@ -262,4 +263,22 @@ class BudgetError extends Error {
   constructor(ms: number) {
     super(`render budget exceeded: ansible-core took more than ${ms / 1000} s`);
   }
+}
+
+/**
+ * JSON for the bridge: a whole-number {@link PyFloat} from the inventory is written `2.0`, so
+ * Python reads a float as PyYAML did (plain JSON would give the int `2`).
+ *
+ * @example
+ * bridgeJson({ vars: { ratio: new PyFloat(2) } }); // '{"vars":{"ratio":2.0}}'
+ */
+export function bridgeJson(body: Record<string, unknown>): string {
+  const mark = '\u0000pyfloat:';
+  // The holder's own value: JSON.stringify hands the replacer what toJSON gave (a plain number).
+  const text = JSON.stringify(body, function (this: Record<string, unknown>, key: string, value: unknown) {
+    const raw = this[key];
+    return raw instanceof PyFloat ? `${mark}${pyFloatRepr(raw.value)}` : value;
+  });
+  const json: Record<string, string> = { inf: 'Infinity', '-inf': '-Infinity', nan: 'NaN' };
+  return text.replace(/"\\u0000pyfloat:([^"]*)"/g, (_m, repr: string) => json[repr] ?? repr);
 }

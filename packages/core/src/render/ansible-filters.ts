@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, type KeywordArgs } from './python-values.js';
+import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, PyFloat, type KeywordArgs } from './python-values.js';
 import { percentFormat } from './python-format.js';
 import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
@@ -234,10 +234,11 @@ function toBool(value: unknown): boolean | null {
   if (value === null || value === undefined) return value === null ? null : false;
   if (typeof value === 'boolean') return value;
   const s = pyStr(value).toLowerCase();
-  return s === 'yes' || s === 'on' || s === '1' || s === 'true' || value === 1;
+  return s === 'yes' || s === 'on' || s === '1' || s === 'true' || (typeof value !== 'boolean' && pyEquals(value, 1));
 }
 
 function toInt(value: unknown, fallback: unknown, base: number): unknown {
+  if (value instanceof PyFloat) return Math.trunc(value.value);
   if (typeof value === 'number') return Math.trunc(value);
   if (typeof value === 'boolean') return value ? 1 : 0;
   const s = pyStr(value).trim().replace(/_/g, '');
@@ -361,6 +362,7 @@ function pyTypeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
   if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
+  if (v instanceof PyFloat) return 'float';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isPlainObject(v)) return 'dict';

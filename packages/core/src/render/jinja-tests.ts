@@ -1,4 +1,4 @@
-import { isKeywordArgs, isPlainObject, pyEquals, pyStr, pyTruthy } from './python-values.js';
+import { isKeywordArgs, isPlainObject, pyEquals, pyStr, pyTruthy, PyFloat } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
 import { currentSession } from './render-session.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
@@ -85,9 +85,9 @@ export function jinjaTests(): Record<string, TemplateTest> {
     },
     none: (value) => value === null,
     string: (value) => typeof value === 'string',
-    number: (value) => typeof value === 'number' || typeof value === 'boolean',
+    number: (value) => typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat,
     integer: (value) => typeof value === 'number' && Number.isInteger(value),
-    float: (value) => typeof value === 'number' && !Number.isInteger(value),
+    float: (value) => (typeof value === 'number' && !Number.isInteger(value)) || value instanceof PyFloat,
     true: (value) => value === true,
     false: (value) => value === false,
     subset: (value, other) => Array.isArray(value) && Array.isArray(other) && value.every((x) => other.some((y) => pyEquals(x, y))),

@@ -1,5 +1,5 @@
 import { stringify } from 'yaml';
-import { isPlainObject } from './python-values.js';
+import { isPlainObject, PyFloat, pyFloatRepr } from './python-values.js';
 
 /** Options of Python's `json.dumps` that Ansible's `to_json`/`to_nice_json` use. */
 export interface JsonDumpOptions {
@@ -26,6 +26,7 @@ export function pyJsonDumps(value: unknown, opts: JsonDumpOptions = {}): string 
     else if (v === true) parts.push('true');
     else if (v === false) parts.push('false');
     else if (typeof v === 'number') parts.push(Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
+    else if (v instanceof PyFloat) parts.push(pyFloatRepr(v.value));
     else if (typeof v === 'string') parts.push(jsonString(v));
     else if (Array.isArray(v)) writeItems(v.map((item) => () => write(item, depth + 1)), '[', ']', depth);
     else if (isPlainObject(v)) {
@@ -145,6 +146,8 @@ function yamlScalar(v: unknown): string {
   if (v === null || v === undefined) return 'null';
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
+  // PyYAML's float: repr, with `.0` before an exponent (`1.0e+16`).
+  if (v instanceof PyFloat) return pyFloatRepr(v.value).replace(/^(-?\d+)e/, '$1.0e');
   const s = String(v);
   if (s.includes('\n')) return JSON.stringify(s);
   // YAML 1.1 rules, as PyYAML: 'yes', 'on' and dates need quotes.

@@ -1,4 +1,5 @@
 import { UnsupportedConstructError } from './jinja-statements.js';
+import { currentSession } from './render-session.js';
 
 /**
  * Python's view of template values. Ansible templates are Jinja2, evaluated by Python, so
@@ -31,6 +32,7 @@ export function isKeywordArgs(value: unknown): value is KeywordArgs {
  * pyTruthy('0'); // true
  */
 export function pyTruthy(value: unknown): boolean {
+  if (value instanceof PyFloat) return value.value !== 0;
   if (value === undefined || value === null || value === false) return false;
   if (typeof value === 'number') return value !== 0 && !Number.isNaN(value);
   if (typeof value === 'string') return value.length > 0;
@@ -78,6 +80,7 @@ export function pyRepr(value: unknown): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return pyNumber(value);
+  if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === 'string') return pyStringRepr(value);
   if (Array.isArray(value)) {
     if (isTuple(value)) return value.length === 1 ? `(${pyRepr(value[0])},)` : `(${value.map(pyRepr).join(', ')})`;
@@ -156,6 +159,34 @@ export function pyFloatRepr(n: number): string {
   return `${mantissa}e+${String(e).padStart(2, '0')}`;
 }
 
+/**
+ * A whole-number float read from an inventory source (`ratio: 2.0` in group_vars): PyYAML keeps
+ * it a float, so Ansible prints `2.0` where a JavaScript number prints `2`. The renderer prints
+ * it (and `to_json`/`to_yaml` it) as Python does; arithmetic or comparison on it inside a
+ * render would lose the float, so there it is refused by name (`RENDER_UNSUPPORTED`). Outside
+ * a render it is the number.
+ *
+ * @example
+ * pyStr(new PyFloat(2)); // '2.0'
+ * Number(new PyFloat(2)); // 2 (outside a render)
+ */
+export class PyFloat {
+  constructor(readonly value: number) {}
+
+  valueOf(): number {
+    if (currentSession()) throw new UnsupportedConstructError(`arithmetic or comparison on the float ${pyFloatRepr(this.value)} of an inventory variable`);
+    return this.value;
+  }
+
+  toString(): string {
+    return pyFloatRepr(this.value);
+  }
+
+  toJSON(): number {
+    return this.value;
+  }
+}
+
 function pyNumber(n: number): string {
   if (Number.isNaN(n)) return 'nan';
   if (n === Infinity) return 'inf';
@@ -209,6 +240,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  */
 export function pyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (a instanceof PyFloat || b instanceof PyFloat) return pyEquals(a instanceof PyFloat ? a.value : a, b instanceof PyFloat ? b.value : b);
   if (a === undefined || b === undefined || a === null || b === null) return false;
   const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
   if (numeric(a) && numeric(b)) return Number(a) === Number(b);

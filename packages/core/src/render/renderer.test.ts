@@ -3,6 +3,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { renderExpression, renderTemplate, resolveIncludePath, MAX_VARIABLE_DEPTH } from './renderer.js';
 import { loadNunjucks } from './nunjucks-internals.js';
+import { PyFloat } from './python-values.js';
+import { bridgeJson } from './ansible-bridge.js';
 
 async function out(text: string, vars: Record<string, unknown> = {}): Promise<string> {
   const r = await renderTemplate(text, vars);
@@ -247,6 +249,60 @@ describe('start-up cost', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))) {
       const src = readFileSync(`${dir}/${file}`, 'utf8');
       expect(src, file).not.toMatch(/^import\s+(?!type\b)[^;]*from\s+'nunjucks'/m);
+    }
+  });
+});
+
+describe('a whole float from the inventory (PyFloat)', () => {
+  const vars = { ratio: new PyFloat(2), zero: new PyFloat(0), big: new PyFloat(1e16) };
+  it('prints as Python prints a float, alone, in a list, as JSON and YAML', async () => {
+    expect(await out('{{ ratio }} {{ [ratio] }} {{ {"r": ratio} }} {{ big }} {{ ratio | string }} {{ ratio ~ "x" }}', vars)).toBe("2.0 [2.0] {'r': 2.0} 1e+16 2.0 2.0x");
+    expect(await out('{{ ratio | to_json }} {{ [ratio] | to_nice_yaml }}{{ big | to_yaml }}', vars)).toBe('2.0 - 2.0\n1.0e+16\n');
+  });
+  it('tests, truthiness, equality and int', async () => {
+    expect(await out('{{ ratio is number }} {{ ratio is float }} {{ ratio is integer }} {{ ratio == 2 }} {{ ratio | int }} {{ zero | bool }} {{ one | bool }}', { ...vars, one: new PyFloat(1) })).toBe(
+      'True True False True 2 False True',
+    );
+    expect(await out('{% if zero %}yes{% else %}no{% endif %} {{ ratio | type_debug }}', vars)).toBe('no float');
+  });
+  it('arithmetic or comparison on it is refused by name, never a silent 4', async () => {
+    for (const t of ['{{ ratio * 2 }}', '{{ ratio > 1 }}']) {
+      const r = await renderTemplate(t, vars);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.diagnostic.message).toMatch(/the float 2\.0 of an inventory variable/);
+    }
+  });
+  it('is written 2.0 to the ansible-core bridge', () => {
+    expect(bridgeJson({ vars: { ratio: new PyFloat(2), n: 2, l: [new PyFloat(-0)] } })).toBe('{"vars":{"ratio":2.0,"n":2,"l":[-0.0]}}');
+  });
+});
+
+describe('lookup() and query()', () => {
+  it("vars: a variable by name, templated, with default; lookup joins strings, query gives the list", async () => {
+    const vars = { a: 'x', b: 'y', host: 'web{{ env_suffix }}', env_suffix: '.stg', n: 3 };
+    expect(await out("{{ lookup('vars', 'a') }} {{ lookup('vars', 'a', 'b') }} {{ query('vars', 'a', 'b') }} {{ q('ansible.builtin.vars', 'host') }}", vars)).toBe("x x,y ['x', 'y'] ['web.stg']");
+    expect(await out("{{ lookup('vars', 'n') + 1 }} {{ lookup('vars', 'nope', default='d') }}", vars)).toBe('4 d');
+  });
+  it('vars: a missing variable fails the render and is named as undefined', async () => {
+    const r = await renderTemplate("{{ lookup('vars', 'nope') }}", {});
+    expect(r.ok).toBe(false);
+    expect(r.undefinedVars).toEqual(['nope']);
+  });
+  it('every other lookup is refused by name: unverifiable (env, pipe, password, url) or not resolved yet (file, template)', async () => {
+    for (const [t, want] of [
+      ["{{ lookup('env', 'HOME') }}", "lookup('env'), whose result is not in the repository (unverifiable here)"],
+      ["{{ query('pipe', 'date') }}", "query('pipe'), whose result is not in the repository"],
+      ["{{ lookup('ansible.builtin.password', '/dev/null') }}", "lookup('password')"],
+      ["{{ lookup('url', 'https://example.org') }}", "lookup('url')"],
+      ["{{ lookup('file', 'motd') }}", "lookup('file'), which reads repository files the embedded renderer does not resolve yet"],
+    ]) {
+      const r = await renderTemplate(t as string, {});
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.failure.kind).toBe('unsupported');
+        expect(r.failure.construct).toContain(want);
+        expect(r.diagnostic.code).toBe('RENDER_UNSUPPORTED');
+      }
     }
   });
 });

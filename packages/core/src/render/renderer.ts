@@ -1,3 +1,4 @@
+import { ansibleLookup } from './ansible-lookups.js';
 import { posix } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
@@ -150,6 +151,8 @@ export class TemplateRenderer {
     for (const [name, fn] of Object.entries(filters)) this.env.addFilter(name, fn);
     this.env.addGlobal('namespace', namespace);
     this.env.addGlobal('range', pyRange);
+    this.env.addGlobal('lookup', ansibleLookup(false));
+    for (const name of ['query', 'q']) this.env.addGlobal(name, ansibleLookup(true));
     const tests = this.env as unknown as NjTestRegistry;
     for (const [name, fn] of Object.entries(jinjaTests())) tests.addTest(name, fn);
   }

@@ -51,6 +51,18 @@ function setRegistry(value: string, expectValue = value) {
 const step = (transform: ReturnType<typeof setRegistry>) => [{ transform, options: {}, stage: 'Koji', target: 'flatpak.conf' }];
 
 describe('planSteps', () => {
+  it('plans with a vars file that repeats a key: the last value renders, one warning names the key and line', async () => {
+    const root = repo({
+      'inventory/group_vars/all': 'env: production\nregistry: old.example.org\nregistry: quay.io/x\n',
+      'roles/k/templates/flatpak.conf': '[push]\nregistry={{ registry }}\n',
+    });
+    const plan = await planSteps(root, step(setRegistry('quay.io/x')));
+    expect(plan.errors).toEqual([]);
+    // Both environments read group_vars/all; the warning is given once.
+    expect(plan.warnings.filter((w) => w.code === 'DUPLICATE_KEY')).toEqual([
+      expect.objectContaining({ path: 'inventory/group_vars/all', line: 3, message: expect.stringContaining("key 'registry' given again") }),
+    ]);
+  });
   it('plans a verified change and reports the step as found', async () => {
     const root = repo({ 'roles/k/templates/flatpak.conf': '[push]\nregistry=old.example.org\n' });
     const plan = await planSteps(root, step(setRegistry('quay.io/x')), { environments: envs });

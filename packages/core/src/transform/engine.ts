@@ -157,6 +157,8 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   const repo = new RepoIndex(walk.root, walk.files, pre && { corpus: pre.corpus, paths: walk.files.map((f) => f.path) }, walk.skipped);
   const errors: Diagnostic[] = [];
   const warnings: Diagnostic[] = [];
+  // Inventory warnings (a vars file's key given twice), once each though environments share files.
+  for (const w of new Map(environments.flatMap((e) => e.warnings ?? []).map((w) => [`${w.path}:${w.line}:${w.message}`, w])).values()) warnings.push(w);
   const stepReports: StepReport[] = [];
   const editsByPath = new Map<string, Array<{ edit: Omit<FileEdit, 'path'>; stage: string; target: string }>>();
   const renames = new Map<string, { rename: FileRename; stage: string }>();
