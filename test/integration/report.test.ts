@@ -62,6 +62,22 @@ describe('the review report of the fixture repository', () => {
     const stages = await page.$$eval('section.stage', (s) => s.map((e) => e.getAttribute('data-stage')));
     expect(stages).toEqual(recipeFacts().stages);
 
+    // Per stage, each file's new value in each environment, shown without opening the file, in
+    // the words of the PR description (the same function writes both).
+    const kojiValue = async (env: string): Promise<string> => page.locator(`section.stage[data-stage="Koji"] .new-value[data-path="roles/koji_builder/tasks/main.yml"][data-env~="${env}"]`).innerText();
+    expect(await kojiValue('production')).toContain(`candidate_registry: "${defaultMaps['candidate-registry.fedoraproject.org']}"`);
+    expect(await kojiValue('staging')).toContain(`candidate_registry: "${defaultMaps['candidate-registry.stg.fedoraproject.org']}"`);
+    const prFile = path.join(tempDir('ansimod-report-pr-'), 'pr.md');
+    const pr = ansimod(['patch', '--repo', gitRepo({ from: fixtureDir }), '-o', `${prFile}.patch`, '--pr', prFile, '--quiet']);
+    expect(pr.code).toBe(0);
+    const description = readFileSync(prFile, 'utf8');
+    const blocks = await page.locator('.new-value').evaluateAll((ds) => ds.map((d) => ({ head: d.querySelector('p')?.textContent ?? '', lines: (d.querySelector('pre')?.textContent ?? '').split('\n') })));
+    expect(blocks.length).toBeGreaterThan(recipeFacts().stages.length);
+    for (const b of blocks) {
+      expect(description).toContain(`- \`${b.head.replace(/, /, '\`, ')}`);
+      for (const l of b.lines) expect(description).toContain(`  ${l}`);
+    }
+
     // Diffs are built on demand: none before a file is opened.
     expect(await page.locator('pre.diff').count()).toBe(0);
     const koji = page.locator('details.file[data-path="roles/koji_builder/tasks/main.yml"]');

@@ -14,6 +14,7 @@ import {
   formatDiagnostic,
   invertMap,
   parseMapPairs,
+  analysisOf,
   planRecipe,
   planSteps,
   type Diagnostic,
@@ -215,7 +216,8 @@ async function startRenderer(args: CommandArgs, ctx: CommandContext): Promise<{ 
  */
 export async function jobLedger(job: JobResult): Promise<Ledger> {
   const { buildLedger } = await transformsModule();
-  return buildLedger(job.plan.root, { maps: job.maps ?? {}, keep: job.recipe.keep ?? [], changes: job.plan.changes, environments: job.plan.environments });
+  const analysis = analysisOf(job.plan);
+  return buildLedger(job.plan.root, { maps: job.maps ?? {}, keep: job.recipe.keep ?? [], changes: job.plan.changes, environments: job.plan.environments, ...(analysis ? { analysis } : {}) });
 }
 
 /** `--transform FILE…`: the files' transforms, type-checked and loaded, run as one step each. */

@@ -9,6 +9,7 @@ import { changesByStage, jobFollowUps, type JobResult } from '../job.js';
 import { unifiedDiff } from '../commands/plan.js';
 import { ledgerTotals, type LedgerEntry, type LedgerStatus } from './ledger.js';
 import type { RenderedChange } from './rendered-values.js';
+import { newValues, type NewValue } from '../review-values.js';
 
 /** One changed file in the report. */
 export interface ReportFile {
@@ -21,6 +22,10 @@ export interface ReportFile {
   additions: number;
   deletions: number;
   rendered: RenderedChange;
+  /** Its new value in each environment: what the patch body and the PR description say ({@link newValues}). */
+  newValues: NewValue[];
+  /** Set when the edit is verified by structure alone: why. */
+  unverified?: string;
 }
 
 /** One pipeline stage. */
@@ -104,6 +109,8 @@ export function reportData(job: JobResult, rendered: readonly RenderedChange[], 
   const { plan, recipe } = job;
   const renderedByPath = new Map(rendered.map((r) => [r.path, r]));
   const changeByPath = new Map(plan.changes.map((c) => [c.path, c]));
+  // The review texts' own account of each file's new value, not a second one.
+  const review = { rendered: renderedByPath };
   const stages: ReportStage[] = changesByStage(job).map(({ stage, paths }) => ({
     name: stage,
     why: recipe.steps.filter((s) => s.stage === stage && s.why).map((s) => (s.why as string).replace(/\s+/g, ' ').trim()),
@@ -124,6 +131,8 @@ export function reportData(job: JobResult, rendered: readonly RenderedChange[], 
         diff,
         ...lineCounts(diff),
         rendered: renderedByPath.get(c.path) ?? { path: c.path, templated: false, environments: [] },
+        newValues: newValues(job, review, c.path),
+        ...(c.unverified !== undefined ? { unverified: c.unverified } : {}),
       };
     }),
     notFound: plan.notFound.filter((n) => n.stage === stage).map((n) => n.target),

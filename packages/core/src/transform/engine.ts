@@ -425,7 +425,32 @@ export async function planSteps(root: string, steps: readonly PlanStep[], opts: 
   // The same for what the walk could not or must not read (outside symlinks, names that are not
   // UTF-8, paths beyond PATH_MAX, unreadable directories, FIFOs and devices).
   for (const d of notReadDiagnostics(walk.skipped)) (d.severity === 'error' ? errors : warnings).push(d);
-  return { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
+  const plan: Plan = { root: walk.root, environments, changes, steps: stepReports, notFound, errors, warnings, filesScanned: walk.files.length, timings };
+  analyses.set(plan, { repo, ansible: () => (ansible ??= AnsibleRepository.analyze(ansibleSourceOf(repo))) });
+  return plan;
+}
+
+/**
+ * What a plan read of the repository, as it was before the plan: its files (read once) and its
+ * Ansible layer (analysed at most once, shared by the steps and whoever asks afterwards).
+ */
+export interface PlanAnalysis {
+  readonly repo: RepoIndex;
+  ansible(): Promise<AnsibleRepository>;
+}
+
+const analyses = new WeakMap<Plan, PlanAnalysis>();
+
+/**
+ * The repository a plan read and its Ansible layer, for work after the plan on the same tree
+ * (the ledger) without walking and analysing it again; undefined for a plan not made here
+ * (deserialised, or copied).
+ *
+ * @example
+ * const shared = analysisOf(plan); // await shared?.ansible()
+ */
+export function analysisOf(plan: Plan): PlanAnalysis | undefined {
+  return analyses.get(plan);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { matchesPaths, type Diagnostic, type Environment, type KeepRule, type PlannedChange } from '@ansimod/core';
+import { matchesPaths, type Diagnostic, type Environment, type KeepRule, type PlanAnalysis, type PlannedChange } from '@ansimod/core';
 import { auditRepository, type AuditReference } from '../audit/audit.js';
 import type { ReferenceKind } from '../audit/classify.js';
 import { unusedTemplates } from './unused-templates.js';
@@ -121,6 +121,8 @@ export interface LedgerOptions {
   /** The plan's changes (none for a plain audit). */
   changes?: readonly LedgerChange[];
   environments?: Environment[];
+  /** The plan's reading of the tree ({@link analysisOf}), shared instead of walking and analysing it again. */
+  analysis?: PlanAnalysis;
 }
 
 /**
@@ -128,7 +130,7 @@ export interface LedgerOptions {
  * before the plan, each marked migrated, kept or unaccounted.
  *
  * @example
- * const ledger = await buildLedger(plan.root, { maps, keep: recipe.keep, changes: plan.changes, environments: plan.environments });
+ * const ledger = await buildLedger(plan.root, { maps, keep: recipe.keep, changes: plan.changes, environments: plan.environments, analysis: analysisOf(plan) });
  * if (ledger.counts.unaccounted) process.exitCode = 1;
  */
 export async function buildLedger(root: string, opts: LedgerOptions): Promise<Ledger> {
@@ -138,7 +140,7 @@ export async function buildLedger(root: string, opts: LedgerOptions): Promise<Le
   // files that hold a reference no edit covers.
   const edited = new Set((opts.changes ?? []).map((c) => c.path));
   const unused = keep.some((r) => r.unused)
-    ? await unusedTemplates(root, [...new Set(report.references.map((r) => r.path).filter((p) => !edited.has(p)))], opts.environments ?? report.environments)
+    ? await unusedTemplates(root, [...new Set(report.references.map((r) => r.path).filter((p) => !edited.has(p)))], opts.environments ?? report.environments, opts.analysis)
     : new Set<string>();
   return { ...ledgerOf(report.references, opts.changes ?? [], keep, report.filesScanned, unused), notRead: report.notRead };
 }

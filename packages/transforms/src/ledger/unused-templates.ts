@@ -11,6 +11,7 @@ import {
   YamlDocument,
   type Environment,
   type FileReference,
+  type PlanAnalysis,
   type ReferenceSource,
 } from '@ansimod/core';
 
@@ -27,13 +28,16 @@ import {
  * @example
  * await unusedTemplates('/srv/ansible', ['roles/httpd/reverseproxy/templates/reversepassproxy.registry-centos.conf'], envs);
  * // => Set { 'roles/httpd/reverseproxy/templates/reversepassproxy.registry-centos.conf' }
+ * // after a plan of the same tree, without walking and analysing it again:
+ * await unusedTemplates(plan.root, candidates, plan.environments, analysisOf(plan));
  */
-export async function unusedTemplates(root: string, candidates: readonly string[], environments: readonly Environment[]): Promise<Set<string>> {
+export async function unusedTemplates(root: string, candidates: readonly string[], environments: readonly Environment[], shared?: PlanAnalysis): Promise<Set<string>> {
   if (candidates.length === 0) return new Set();
-  const walk = await walkRepository(root);
-  const repo = new RepoIndex(walk.root, walk.files);
+  // A plan's own reading of the tree (its files and Ansible layer) when given: the same tree,
+  // not walked and analysed a second time.
+  const repo: RepoIndex = shared ? shared.repo : await indexOf(root);
   const source = ansibleSourceOf(repo);
-  const ansible = await AnsibleRepository.analyze(source);
+  const ansible = await (shared ? shared.ansible() : AnsibleRepository.analyze(source));
   const isTemplate = (p: string): boolean => ansible.classOf(p)?.kind === 'template';
   const templates = candidates.filter(isTemplate);
   if (templates.length === 0) return new Set();
@@ -79,6 +83,11 @@ export async function unusedTemplates(root: string, candidates: readonly string[
     return [...undecided].some((end) => t.endsWith(end) || (role !== undefined && role.dir.endsWith(end)));
   };
   return new Set(templates.filter((t) => !used.has(t) && !mayBeNamed(t)));
+}
+
+async function indexOf(root: string): Promise<RepoIndex> {
+  const walk = await walkRepository(root);
+  return new RepoIndex(walk.root, walk.files);
 }
 
 /** What a computed target ends with after its last Jinja tag (`reversepassproxy.{{ d }}.conf` → `.conf`). */

@@ -45,6 +45,20 @@ describe('swap-registry-endpoint: the registries organization beside registry AP
     await runTransformCase({ transform, options: { ...reactor, maps: inverted, reverse: true }, before: { [VARS]: after }, after: { [VARS]: before } });
   });
 
+  it('--reverse: an organization that was there before the migration is refused by name, never deleted (its old value is not in the tree)', async () => {
+    const inverted = Object.fromEntries(Object.entries(recipeMaps).map(([from, to]) => [to, from]));
+    // Set before the migration, elsewhere than the line the migration adds above registries:.
+    const withOrg = before.replace('  version: 1\n', '  version: 1\n  registries_organization: fedora-legacy\n');
+    const migrated = withOrg.replace('registries_organization: fedora-legacy', 'registries_organization: fedora-candidates').replace('https://candidate-registry.fedoraproject.org/v2', 'https://quay.io/v2');
+    await runTransformCase({ transform, options: { ...reactor, maps: recipeMaps }, before: { [VARS]: withOrg }, after: { [VARS]: migrated } });
+    await runTransformCase({
+      transform,
+      options: { ...reactor, maps: inverted, reverse: true },
+      before: { [VARS]: migrated },
+      expectErrors: ['cannot restore _osbs_reactor_config_map.registries_organization: it was in the file before the migration'],
+    });
+  });
+
   it('--reverse without an organization: a host several registries moved to is refused, naming the place', async () => {
     const inverted = Object.fromEntries(Object.entries(recipeMaps).map(([from, to]) => [to, from]));
     await runTransformCase({

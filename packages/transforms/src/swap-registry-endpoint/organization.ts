@@ -117,7 +117,8 @@ export async function organizationWork(
  * sites without an organization (or one the maps do not name) are left to the caller.
  *
  * @example
- * const back = reverseOrganization(doc, sites, inverted, 'registries_organization', new Set(['registries']), settings);
+ * const back = reverseOrganization(doc, sites, inverted, 'registries_organization', new Set(['registries']), settings, mapFor, path);
+ * // back.error: an organization that was there before the migration, named (its old value is unknown)
  * back.maps.get(site); // EndpointMap { 'quay.io' → 'candidate-registry.fedoraproject.org' }
  */
 export function reverseOrganization(
@@ -128,8 +129,9 @@ export function reverseOrganization(
   under: ReadonlySet<string>,
   settings: ChangedSettings,
   mapFor: (host: string, back: string) => EndpointMap,
-): { maps: Map<ValueSite, EndpointMap>; edits: FileEdit[]; data: DataChange[]; notes: string[] } {
-  const out = { maps: new Map<ValueSite, EndpointMap>(), edits: [] as FileEdit[], data: [] as DataChange[], notes: [] as string[] };
+  path: string,
+): { maps: Map<ValueSite, EndpointMap>; edits: FileEdit[]; data: DataChange[]; notes: string[]; error?: Diagnostic } {
+  const out: { maps: Map<ValueSite, EndpointMap>; edits: FileEdit[]; data: DataChange[]; notes: string[]; error?: Diagnostic } = { maps: new Map(), edits: [], data: [], notes: [] };
   const removed = new Set<string>();
   for (const site of sites) {
     const place = listOf(site, under);
@@ -147,6 +149,24 @@ export function reverseOrganization(
     const newline = doc.text.indexOf('\n', org.value.range.end);
     const end = newline < 0 ? doc.text.length : newline + 1;
     const where = [...parent, organizationKey].join('.');
+    // The forward run adds exactly "<indent>key: value" on the line above the list. Any other
+    // organization line was there before the migration, which may have changed its value: what
+    // it was is not in the tree, so it is refused by name rather than deleted.
+    const listPair = doc.pairsAt([...parent, place.list], d)[0];
+    const listLine = listPair ? doc.text.lastIndexOf('\n', listPair.key.range.start - 1) + 1 : -1;
+    const indent = listPair ? doc.text.slice(listLine, listPair.key.range.start) : undefined;
+    if (listLine !== end || doc.text.slice(lineStart, end) !== `${indent ?? ''}${organizationKey}: ${org.value.value}\n`) {
+      const { line, column } = doc.lines.position(org.key.range.start);
+      out.error = {
+        code: 'INVALID_OPTION',
+        severity: 'error',
+        path,
+        line,
+        column,
+        message: `cannot restore ${where}: it was in the file before the migration (the migration adds "${organizationKey}: <namespace>" on its own line just above ${place.list}:), so its value before may have been another one, which the tree no longer holds; restore it by hand`,
+      };
+      return out;
+    }
     out.edits.push({ start: lineStart, end, text: '', reason: `${where}: removed (the URLs name their registry again)` });
     out.data.push({ op: 'delete', doc: d, at: [...parent, organizationKey] });
     settings.set([d, ...parent, organizationKey], undefined);

@@ -178,8 +178,9 @@ export const swapRegistryEndpoint = defineTransform({
     // --reverse: a bare host beside an organization is restored exactly (the organization names the source).
     const byOrganization =
       ctx.options.reverse && ctx.options.hostOnly && organizationKey && ctx.options.under && file.document instanceof YamlDocument
-        ? reverseOrganization(file.document, sites, given, organizationKey, new Set(ctx.options.under), work.settings, (h, back) => EndpointMap.from({ [h]: back }))
+        ? reverseOrganization(file.document, sites, given, organizationKey, new Set(ctx.options.under), work.settings, (h, back) => EndpointMap.from({ [h]: back }), file.path)
         : undefined;
+    if (byOrganization?.error) return { outcome: 'error', diagnostic: byOrganization.error };
     if (byOrganization) {
       work.edits.push(...byOrganization.edits);
       work.data.push(...byOrganization.data);
