@@ -15,7 +15,7 @@ import type { RenderBackend } from './ansible-renderer.js';
 export const MAX_VARIABLE_DEPTH = 20;
 
 /** Compiled templates kept per process, keyed by path and text; renders for each environment reuse them. */
-const TEMPLATE_CACHE_SIZE = 512;
+const TEMPLATE_CACHE_SIZE = 4096;
 
 const DEFAULT_PATH = '<template>';
 

@@ -137,6 +137,55 @@ describe('planSteps', () => {
   });
 });
 
+describe('planSteps: render checks share renders, merged variables and parsed outputs', () => {
+  /** Sets `registry` to `{{ reg }}`; the check gives `reg` for the after state (one object for every environment). */
+  function templatedRegistry(expectFor: (env: string) => string) {
+    const after = { reg: 'quay.io/x' };
+    return defineTransform({
+      name: 'templated-registry',
+      displayName: 'x',
+      description: 'test transform',
+      options: {},
+      select: { formats: ['ini'], contains: ['registry'] },
+      visit(file) {
+        const doc = file.document;
+        if (doc.format !== 'ini') return { outcome: 'skip', reason: 'not ini' };
+        const entry = doc.entries.find((e) => e.key === 'registry');
+        if (!entry) return { outcome: 'skip', reason: 'no key' };
+        return {
+          outcome: 'changed',
+          edits: [setValueEdit(entry, '{{ reg }}', 'templated registry')],
+          checks: [
+            {
+              path: file.path,
+              describe: 'registry from reg, env kept',
+              vars: (_env, phase) => (phase === 'after' ? after : {}),
+              expect: (before: RenderedData, env): RenderedData =>
+                before.format === 'ini' ? { format: 'ini', value: { push: { registry: expectFor(env.name), env: env.name } } } : before,
+            },
+          ],
+        };
+      },
+    });
+  }
+  const file = { 'roles/k/templates/flatpak.conf': '[push]\nregistry=old.example.org\nenv={{ env }}\n' };
+
+  it("one extra object over each environment's own variables (the merge is per environment)", async () => {
+    const plan = await planSteps(repo(file), [{ transform: templatedRegistry(() => 'quay.io/x'), options: {}, stage: 'S', target: 't' }], { environments: envs });
+    expect(plan.errors).toEqual([]);
+    expect(plan.changes.map((c) => c.after)).toEqual(['[push]\nregistry={{ reg }}\nenv={{ env }}\n']);
+  });
+
+  it('a wrong result in one environment only is caught there (environments and phases share parsed outputs)', async () => {
+    const plan = await planSteps(repo(file), [{ transform: templatedRegistry((env) => (env === 'staging' ? 'quay.io/y' : 'quay.io/x')), options: {}, stage: 'S', target: 't' }], {
+      environments: envs,
+    });
+    expect(plan.errors.map((e) => e.message)).toEqual([
+      'in staging, the rendered result is not exactly the intended change (registry from reg, env kept): push.registry: expected "quay.io/y", got "quay.io/x"',
+    ]);
+  });
+});
+
 describe('planSteps: documents are parsed when a visit reads them', () => {
   /** A transform deciding on the text first; counts the documents it was given. */
   function textFirst(opts: { editFromText?: boolean } = {}) {

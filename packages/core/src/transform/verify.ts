@@ -25,7 +25,7 @@ export interface VerificationContext {
    * transforms' render checks render the same states (key: phase, environment, path, extra vars).
    */
   renders?: Map<string, ReturnType<typeof renderTemplate>>;
-  /** Renders already parsed in their format, by render key and format (see {@link renders}). */
+  /** Rendered outputs already parsed, by format and output text (see {@link renders}). */
   parsed?: Map<string, ReturnType<typeof toRenderedData>>;
   /** "Unverifiable here" warnings already given, by path and environment (one each per plan). */
   unverifiable?: Set<string>;
@@ -139,7 +139,7 @@ async function render(
     v.renders?.set(key, rendered);
   }
   const result = await rendered;
-  if (result.ok) return { ...result, data: (format) => parsedOnce(v, key, format, result.output) };
+  if (result.ok) return { ...result, data: (format) => parsedOnce(v, format, result.output) };
   const refused = v.refusedIncludes?.get(key);
   return refused ? { ...result, refused } : result;
 }
@@ -147,8 +147,13 @@ async function render(
 /** A render, with its output parsed in a format on demand (once per plan). */
 type Rendered = (Awaited<ReturnType<typeof renderTemplate>> & { ok: false; /** An include refused for safety (a symlink leaving the repository): never a renderer limit. */ refused?: Diagnostic }) | (Awaited<ReturnType<typeof renderTemplate>> & { ok: true; data: (format: FormatName) => ReturnType<typeof toRenderedData> });
 
-function parsedOnce(v: VerificationContext, key: string, format: FormatName, output: string): ReturnType<typeof toRenderedData> {
-  const k = `${key}\u0000${format}`;
+/**
+ * Keyed by the format and the rendered text itself, not by the render: parsing is a function of
+ * the text alone, and a template often renders to the same text in every environment (or before
+ * and after, where an edit does not reach the output), so each distinct output is parsed once.
+ */
+function parsedOnce(v: VerificationContext, format: FormatName, output: string): ReturnType<typeof toRenderedData> {
+  const k = `${format}\u0000${output}`;
   let data = v.parsed?.get(k);
   if (!data) {
     data = toRenderedData(format, output);
@@ -157,8 +162,24 @@ function parsedOnce(v: VerificationContext, key: string, format: FormatName, out
   return data;
 }
 
+/**
+ * An environment's variables with a check's extra ones over them, merged once per environment
+ * and extra object rather than per render (an inventory has hundreds of variables, and every
+ * edited file is rendered several times). Renders read their variables and never write them.
+ */
+const mergedVars = new WeakMap<object, WeakMap<Environment, Record<string, unknown>>>();
+
+function varsFor(env: Environment, extra: Record<string, unknown>): Record<string, unknown> {
+  if (Object.keys(extra).length === 0) return env.vars;
+  let byEnv = mergedVars.get(extra);
+  if (!byEnv) mergedVars.set(extra, (byEnv = new WeakMap()));
+  let vars = byEnv.get(env);
+  if (!vars) byEnv.set(env, (vars = { ...env.vars, ...extra }));
+  return vars;
+}
+
 function renderUncached(v: VerificationContext, key: string, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
-  return renderTemplate(text, { ...env.vars, ...extra }, {
+  return renderTemplate(text, varsFor(env, extra), {
     path,
     resolveInclude: (name: string, from: string) => {
       const resolved = phase === 'after' && v.renamed?.size ? resolveAfterRenames(v, name, from) : v.repo.resolveInclude(name, from);
