@@ -11,6 +11,7 @@
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
 import { pyEquals, pyTruthy, pyTuple } from './python-values.js';
+import { currentSession, isLazyUndefined } from './render-session.js';
 
 /** Puts back what a {@link swap} replaced. */
 export type Restore = () => void;
@@ -52,6 +53,10 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
     if (!Array.isArray(items)) return items;
     return items.filter((item) => pyTruthy(keep(item)));
   },
+  /** Where the misses of the value about to be computed start (see {@link RenderSession.defer}). */
+  pyMark: () => currentSession()?.mark() ?? 0,
+  /** The value just computed, an undefined one kept lazy (Jinja2's Undefined in a `set` or a list). */
+  pyDefer: (mark: number, value: unknown) => currentSession()?.defer(value, mark) ?? value,
   /** `loop.cycle(a, b)` at position `i`. */
   pyCycle: (i: number) => (...values: unknown[]) => values[i % values.length],
   /** `loop.changed(value)`: true on the first call and whenever the value differs from the last. */
@@ -129,6 +134,15 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   const nodes = nj.nodes as Record<string, NjNodeClass>;
   const LoopFilter = nj.nodes.Node.extend('PyLoopFilter', { fields: ['arr', 'name', 'cond'] });
   const Unpack = nj.nodes.Node.extend('PyUnpack', { fields: ['target', 'count'] });
+  const Lazy = nj.nodes.Node.extend('PyLazy', { fields: ['target'] });
+  const contextOrFrameLookup = nj.runtime.contextOrFrameLookup as (context: unknown, frame: unknown, name: string) => unknown;
+  const compilePair = compiler.compilePair as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  /** Compiles `node` (an expression) so that an undefined value it gives stays lazy. */
+  const compileLazy = (c: NjCompiler, node: unknown, frame: unknown): void => {
+    c._emit('runtime.pyDefer(runtime.pyMark(), ');
+    c.compile(node, frame);
+    c._emit(')');
+  };
   const parseFor = parser.parseFor as (this: NjParser) => NjNode;
   const compileFor = compiler.compileFor as (this: NjCompiler, node: NjNode, frame: unknown) => void;
   const compileMacro = compiler._compileMacro as (this: NjCompiler, node: NjNode, frame: unknown) => string;
@@ -144,6 +158,33 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   };
   const restores: Restore[] = Object.entries(STATEMENT_RUNTIME).map(([k, v]) => swap(nj.runtime as object, k, v));
   restores.push(
+    // A variable holding a lazy undefined value (`{% set x = nope %}`) is undefined where it is used.
+    swap(nj.runtime, 'contextOrFrameLookup', (context: unknown, frame: unknown, name: string) => {
+      const value = contextOrFrameLookup(context, frame, name);
+      if (!isLazyUndefined(value)) return value;
+      currentSession()?.use(value);
+      return undefined;
+    }),
+    swap(compiler, 'compilePyLazy', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      compileLazy(this, node.target, frame);
+    }),
+    swap(compiler, 'compileArray', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('[');
+      (node.children ?? []).forEach((child, i) => {
+        if (i > 0) this._emit(',');
+        compileLazy(this, child, frame);
+      });
+      this._emit(']');
+    }),
+    swap(compiler, 'compilePair', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const value = node.value as NjNode;
+      node.value = new Lazy(value.lineno, value.colno, value);
+      try {
+        compilePair.call(this, node, frame);
+      } finally {
+        node.value = value;
+      }
+    }),
     swap(parser, 'parseFor', function (this: NjParser) {
       // A recursive loop: `{% for x in xs recursive %}`, refused by name before nunjucks fails on it.
       const advance = this.advanceAfterBlockEnd as (this: NjParser, name?: string) => unknown;
@@ -168,7 +209,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       return node;
     }),
     swap(compiler, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
-      if ((node as object) instanceof LoopFilter || (node as object) instanceof Unpack) return;
+      if ((node as object) instanceof LoopFilter || (node as object) instanceof Unpack || (node as object) instanceof Lazy) return;
       assertType.call(this, node, ...types);
     }),
     swap(compiler, 'compilePyLoopFilter', function (this: NjCompiler, node: NjNode, frame: unknown) {
@@ -259,7 +300,14 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
           f.set(name, id);
         }
       }
-      compileSet.call(this, node, frame);
+      // `{% set x = nope %}` renders: the undefined value fails only where `x` is used.
+      const value = node.value as NjNode | null | undefined;
+      if (value) node.value = new Lazy(value.lineno, value.colno, value);
+      try {
+        compileSet.call(this, node, frame);
+      } finally {
+        node.value = value;
+      }
     }),
   );
   return restores;

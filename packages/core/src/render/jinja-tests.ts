@@ -1,6 +1,6 @@
 import { isKeywordArgs, isPlainObject, pyEquals, pyStr, pyTruthy, PyFloat } from './python-values.js';
 import { pythonRegex } from './python-regex.js';
-import { currentSession } from './render-session.js';
+import { currentSession, isLazyUndefined } from './render-session.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
 
 /** A template test (`x is defined`): the tested value first, then the test's arguments. */
@@ -75,13 +75,14 @@ const regexTest = (anchored: boolean): TemplateTest => (value, ...args) => {
  */
 export function jinjaTests(): Record<string, TemplateTest> {
   return {
+    // A lazy undefined value (an item of `[nope]`) is undefined too, and testing it is no use.
     defined: (value) => {
       if (value === undefined) currentSession()?.guarded();
-      return value !== undefined;
+      return value !== undefined && !isLazyUndefined(value);
     },
     undefined: (value) => {
       if (value === undefined) currentSession()?.guarded();
-      return value === undefined;
+      return value === undefined || isLazyUndefined(value);
     },
     none: (value) => value === null,
     string: (value) => typeof value === 'string',

@@ -7,7 +7,7 @@
  * for the duration of one render by {@link withRenderSession}.
  */
 
-interface Miss {
+export interface Miss {
   name: string;
   /** Attribute misses on defined values are tracked only so `default`/`is defined` pair correctly. */
   reported: boolean;
@@ -83,6 +83,27 @@ export class RenderSession {
     if (at >= 0) this.misses.splice(at, 1);
   }
 
+  /** A mark in the record of misses, for {@link RenderSession.defer}. */
+  mark(): number {
+    return this.misses.length;
+  }
+
+  /**
+   * Jinja2's Undefined is lazy: `{% set x = nope %}` and `[nope]` fail only when the value is
+   * used. When `value`, just computed, is undefined and misses were recorded since `mark`, those
+   * misses are taken back and kept in a {@link lazyUndefined} value, recorded again when it is used.
+   */
+  defer(value: unknown, mark: number): unknown {
+    if (value !== undefined || this.misses.length <= mark) return value;
+    return lazyUndefined(this.misses.splice(mark));
+  }
+
+  /** A {@link lazyUndefined} value was used: its misses count now (Jinja2 fails here). */
+  use(value: object): void {
+    const misses = LAZY.get(value);
+    if (misses) this.misses.push(...misses);
+  }
+
   /** Name of the most recent miss, for messages such as `mandatory`'s. */
   lastName(): string | undefined {
     return this.misses[this.misses.length - 1]?.name;
@@ -92,6 +113,49 @@ export class RenderSession {
   names(): string[] {
     return [...new Set(this.misses.filter((m) => m.reported).map((m) => m.name))];
   }
+}
+
+/** The misses each {@link lazyUndefined} value stands for. */
+const LAZY = new WeakMap<object, readonly Miss[]>();
+
+/**
+ * An undefined value kept in a variable or a list (Jinja2's Undefined): an object any use of
+ * which (reading a property, listing keys, converting to a string or number, its prototype)
+ * records the misses it stands for in the session in progress, so a template that uses it is
+ * flagged with the variable's own name, and one that never does is not.
+ *
+ * @example
+ * const u = lazyUndefined([{ name: 'nope', reported: true }]);
+ * isLazyUndefined(u); // true
+ * String(u); // '' (and 'nope' recorded in the current session)
+ */
+export function lazyUndefined(misses: readonly Miss[]): object {
+  const use = (): void => currentSession()?.use(proxy);
+  const proxy: object = new Proxy(Object.create(null) as object, {
+    get(_target, key) {
+      use();
+      return key === Symbol.toPrimitive ? () => '' : undefined;
+    },
+    has: () => (use(), false),
+    ownKeys: () => (use(), []),
+    getPrototypeOf: () => (use(), Object.prototype),
+    getOwnPropertyDescriptor: () => (use(), undefined),
+    set: () => (use(), true),
+    defineProperty: () => (use(), true),
+    deleteProperty: () => (use(), true),
+  });
+  LAZY.set(proxy, misses);
+  return proxy;
+}
+
+/**
+ * Is `value` a {@link lazyUndefined} value? (Asking does not count as a use.)
+ *
+ * @example
+ * isLazyUndefined({}); // false
+ */
+export function isLazyUndefined(value: unknown): value is object {
+  return typeof value === 'object' && value !== null && LAZY.has(value);
 }
 
 /**

@@ -235,8 +235,13 @@ export class TemplateRenderer {
       }
       active.add(name);
       this.depth++;
+      const session = currentSession();
+      const mark = session?.mark() ?? 0;
       try {
-        const expanded = expandValue(name, value);
+        // A value whose templating meets an undefined variable is itself undefined, lazily
+        // (Ansible's AnsibleJ2Vars): `{{ v | default('x') }}` gives 'x', `{{ v }}` fails.
+        let expanded = expandValue(name, value);
+        if (session && session.mark() > mark) expanded = session.defer(undefined, mark);
         done.set(name, expanded);
         return expanded;
       } finally {
