@@ -10,7 +10,7 @@
  *   {@link UnsupportedConstructError} naming them, never rendered differently.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
-import { pyEquals, pyTruthy, pyTuple } from './python-values.js';
+import { isKeywordArgs, pyEquals, pyTruthy, pyTuple } from './python-values.js';
 import { currentSession, isLazyUndefined } from './render-session.js';
 
 /** Puts back what a {@link swap} replaced. */
@@ -79,11 +79,30 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
     if (items.length < count) throw new Error(`not enough values to unpack (expected ${count}, got ${items.length})`);
     return items;
   },
-  /** A macro's Jinja2 attributes, kept on the compiled macro function. */
-  pyMacroInfo: (fn: unknown, name: string, args: string[]) => {
-    if (typeof fn === 'function') {
-      Object.defineProperty(fn, MACRO_INFO, { value: { name, arguments: pyTuple(args), catch_kwargs: false, catch_varargs: false } });
-    }
+  /**
+   * A compiled macro called as Jinja2 calls one: positional arguments beyond its parameters are
+   * `varargs`, keyword arguments it does not declare are `kwargs` (an error when the body does not
+   * use them, or `caller` when it does not use that); its Jinja2 attributes kept on it.
+   */
+  pyMacro: (fn: unknown, name: string, args: string[], uses: { varargs: boolean; kwargs: boolean; caller: boolean }) => {
+    if (typeof fn !== 'function') return fn;
+    const macro = fn as (...a: unknown[]) => unknown;
+    const wrapped = function (this: unknown, ...call: unknown[]): unknown {
+      const last = call[call.length - 1];
+      const kw = isKeywordArgs(last) ? (call.pop(), last as Record<string, unknown>) : undefined;
+      const extraKw = kw ? Object.keys(kw).filter((k) => k !== '__keywords' && k !== 'caller' && !args.includes(k)) : [];
+      if (kw && 'caller' in kw && !uses.caller) throw new Error(`macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`);
+      if (extraKw.length > 0 && !uses.kwargs) throw new Error(`macro '${name}' takes no keyword argument '${extraKw[0]}'`);
+      if (call.length > args.length && !uses.varargs) throw new Error(`macro '${name}' takes not more than ${args.length} argument(s)`);
+      if (!uses.varargs && !uses.kwargs) return macro.apply(this, kw ? [...call, kw] : call);
+      const passed: Record<string, unknown> = { __keywords: true };
+      for (const [k, v] of Object.entries(kw ?? {})) if (k === 'caller' || args.includes(k)) passed[k] = v;
+      passed.varargs = pyTuple(call.slice(args.length));
+      passed.kwargs = Object.fromEntries(extraKw.map((k) => [k, kw?.[k]]));
+      return macro.apply(this, [...call.slice(0, args.length), passed]);
+    };
+    Object.defineProperty(wrapped, MACRO_INFO, { value: { name, arguments: pyTuple(args), catch_kwargs: uses.kwargs, catch_varargs: uses.varargs } });
+    return wrapped;
   },
   /** `{% set ns.attr = value %}`: only on a namespace, as in Jinja2. */
   pySetAttr: (target: unknown, attr: string, value: unknown) => {
@@ -116,6 +135,18 @@ export function namespace(...args: unknown[]): Record<string, unknown> {
   }
   Object.defineProperty(ns, NAMESPACE, { value: true, enumerable: false });
   return ns as Record<string, unknown>;
+}
+
+/** The names `node` and everything under it look up (`Symbol` nodes). */
+function symbolsIn(node: NjNode | null | undefined, into = new Set<string>()): Set<string> {
+  if (!node || typeof node !== 'object') return into;
+  if (node.typename === 'Symbol') into.add(String(node.value));
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'lineno' || key === 'colno' || key === 'typename') continue;
+    if (Array.isArray(value)) for (const v of value) symbolsIn(v as NjNode, into);
+    else if (value !== null && typeof value === 'object' && 'typename' in value) symbolsIn(value as NjNode, into);
+  }
+  return into;
 }
 
 interface LoopScope {
@@ -244,10 +275,32 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       this._emitLine(`if (${i} === 0) { frame.${changed} = runtime.pyChanged(); } frame.set("loop.changed", frame.${changed});`);
     }),
     swap(compiler, '_compileMacro', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      const funcId = compileMacro.call(this, node, frame);
-      const args = ((node.args as NjNode).children ?? []).flatMap((a) => (a.typename !== 'Symbol' ? (a.children ?? []).map((p) => String((p.key as NjNode).value)) : [String(a.value)]));
+      const signature = node.args as NjNode;
+      const params = signature.children ?? [];
+      const args = params.flatMap((a) => (a.typename !== 'Symbol' ? (a.children ?? []).map((p) => String((p.key as NjNode).value)) : [String(a.value)]));
       const name = (node.name as NjNode | undefined)?.value ?? 'caller';
-      this._emitLine(`runtime.pyMacroInfo(${funcId}, ${JSON.stringify(String(name))}, ${JSON.stringify(args)});`);
+      // Jinja2 gives a macro `varargs`/`kwargs`/`caller` when its body names them.
+      const used = symbolsIn(node.body as NjNode);
+      const uses = { varargs: used.has('varargs') && !args.includes('varargs'), kwargs: used.has('kwargs') && !args.includes('kwargs'), caller: used.has('caller') };
+      // They reach the body as keyword parameters of the nunjucks macro, which pyMacro fills.
+      const extra = (['varargs', 'kwargs'] as const).filter((n) => uses[n]);
+      const { KeywordArgs, Pair, Symbol: SymbolNode, Literal } = nodes;
+      const last = params.at(-1);
+      const lastChildren = last?.children;
+      if (extra.length > 0 && KeywordArgs && Pair && SymbolNode && Literal) {
+        const { lineno: l, colno: c } = node;
+        const pairs = extra.map((n) => new Pair(l, c, new SymbolNode(l, c, n), new Literal(l, c, null)));
+        if (last?.typename === 'KeywordArgs') last.children = [...(lastChildren ?? []), ...pairs];
+        else signature.children = [...params, new KeywordArgs(l, c, pairs)];
+      }
+      let funcId: string;
+      try {
+        funcId = compileMacro.call(this, node, frame);
+      } finally {
+        signature.children = params;
+        if (last) last.children = lastChildren;
+      }
+      this._emitLine(`${funcId} = runtime.pyMacro(${funcId}, ${JSON.stringify(String(name))}, ${JSON.stringify(args)}, ${JSON.stringify(uses)});`);
       return funcId;
     }),
     swap(compiler, 'compilePyUnpack', function (this: NjCompiler, node: NjNode, frame: unknown) {

@@ -37,8 +37,6 @@ export function resolveIncludePath(name: string, fromPath: string): string {
  * it includes (which is why an include ending in a newline does not add a blank line).
  */
 function jinjaSource(text: string): string {
-  const varargs = /\{%-?\s*macro\b(?:(?!endmacro)[\s\S])*?\b(varargs|kwargs)\b/.exec(text);
-  if (varargs) throw new UnsupportedConstructError(`\`${varargs[1]}\` in a macro`, text.slice(0, varargs.index).split('\n').length);
   let normalised = text.includes('\r') ? text.replace(/\r\n?/g, '\n') : text;
   // Jinja2 applies trim_blocks after `{% endraw %}` but not after `{% raw %}`; nunjucks the other way round.
   // `{%+` turns lstrip_blocks off for its tag, and it is off already; `+%}` turns trim_blocks off
