@@ -15,7 +15,9 @@ Requests:
       -> {"id": 1, "ok": true, "ansible": "2.14.18", "jinja2": "3.1.2", "python": "3.11.2"}
   {"id": 2, "op": "render", "template": "...", "vars": {...},
    "searchpath": ["dir", ...],          # folders {% include %} searches (optional)
-   "files": {"name": "text", ...},      # or: included files given inline (a temporary folder)
+   "files": {"name": "text", ...},      # or: included files given inline (a temporary folder,
+                                        #   also the folder lookups search, Ansible's basedir)
+   "basedir": "dir",                    # the folder lookups search (Ansible's playbook folder; optional)
    "vars_files": ["path", ...]}         # vars files Ansible loads itself (its DataLoader), under "vars"
       -> {"id": 2, "ok": true, "output": "..."}
       -> {"id": 2, "ok": false, "error": {"kind": "undefined"|"syntax"|"error",
@@ -63,6 +65,8 @@ if REPO:
     for sub in ('playbooks',):
         if os.path.isdir(os.path.join(REPO, sub)):
             add_all_plugin_dirs(os.path.join(REPO, sub))
+
+BASEDIR = LOADER.get_basedir()
 
 UNDEFINED_NAME = re.compile(r"'([^']+)' is undefined|has no attribute '([^']+)'")
 
@@ -128,6 +132,9 @@ def render(req):
                 with open(target, 'w', encoding='utf-8', newline='') as f:
                     f.write(text)
             searchpath.append(folder)
+        basedir = req.get('basedir') or folder
+        if basedir:
+            LOADER.set_basedir(basedir)
         variables = {}
         for path in req.get('vars_files') or []:
             variables.update(_vars_file(path))
@@ -159,6 +166,7 @@ def render(req):
             error['undefined'] = list(dict.fromkeys(names))
         return {'ok': False, 'error': error}
     finally:
+        LOADER.set_basedir(BASEDIR)
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 

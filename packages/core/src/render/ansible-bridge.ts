@@ -39,8 +39,10 @@ export interface AnsibleRenderRequest {
   vars: Record<string, unknown>;
   /** Folders `{% include %}` searches, absolute. */
   searchpath?: string[];
-  /** Included files given inline, by the name the template includes them as. */
+  /** Included files given inline, by the name the template includes them as (lookups find them too). */
   files?: Record<string, string>;
+  /** The folder lookups search last, absolute (Ansible's playbook folder); default the repository. */
+  basedir?: string;
   /**
    * Vars files (or group_vars folders) ansible-core loads itself, with its own YAML reading, before
    * `vars` (which override them): how Ansible would see the inventory's variables.

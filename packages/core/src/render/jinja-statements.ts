@@ -149,6 +149,9 @@ function symbolsIn(node: NjNode | null | undefined, into = new Set<string>()): S
   return into;
 }
 
+/** Recursive loops compiled, for their hidden names. */
+let recursiveLoops = 0;
+
 interface LoopScope {
   names: Set<string>;
 }
@@ -187,6 +190,44 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
     if (!s) scopes.set(c, (s = []));
     return s;
   };
+  /**
+   * `{% for x in xs recursive %}…{{ loop(x.children) }}…{% endfor %}` as a call block, the loop
+   * its body: `{% set f = caller(items, depth=1) %}{% for x in items %}…{{ f(x.children, depth=depth + 1) }}…{% endfor %}`
+   * then `{{ f(xs) }}`, with `loop.depth` the depth (hidden names; the body keeps the enclosing scope).
+   */
+  const recursiveLoop = (node: NjNode): NjNode => {
+    const { Caller, NodeList, KeywordArgs, Pair, Symbol: Sym, Literal, FunCall, Add, Set: SetNode, Output } = nodes;
+    if (!Caller || !NodeList || !KeywordArgs || !Pair || !Sym || !Literal || !FunCall || !Add || !SetNode || !Output) return node;
+    const { lineno: l, colno: c } = node;
+    const id = `__pyloop${++recursiveLoops}`;
+    const [fn, items, depth] = [id, `${id}_items`, `${id}_depth`];
+    const source = (node.arr as object) instanceof LoopFilter ? (node.arr as NjNode) : node;
+    const iterable = source.arr as NjNode;
+    source.arr = new Sym(l, c, items);
+    node.pyDepth = depth;
+    // `loop(…)` in the body, outside nested loops, calls the body again one level deeper.
+    const rewrite = (n: unknown): void => {
+      if (n === null || typeof n !== 'object' || !('typename' in n)) return;
+      const at = n as NjNode;
+      if (at !== node && at.typename === 'For') return;
+      if (at.typename === 'FunCall' && (at.name as NjNode).typename === 'Symbol' && (at.name as NjNode).value === 'loop') {
+        at.name = new Sym(l, c, fn);
+        const deeper = new Pair(l, c, new Sym(l, c, depth), new Add(l, c, new Sym(l, c, depth), new Literal(l, c, 1)));
+        (at.args as NjNode).children = [...((at.args as NjNode).children ?? []), new KeywordArgs(l, c, [deeper])];
+      }
+      for (const [k, v] of Object.entries(at)) {
+        if (k === 'lineno' || k === 'colno') continue;
+        if (Array.isArray(v)) v.forEach(rewrite);
+        else rewrite(v);
+      }
+    };
+    rewrite(node.body);
+    rewrite(node.else_);
+    const signature = new NodeList(l, c, [new Sym(l, c, items), new KeywordArgs(l, c, [new Pair(l, c, new Sym(l, c, depth), new Literal(l, c, 1))])]);
+    const define = new SetNode(l, c, [new Sym(l, c, fn)]);
+    define.value = new Caller(l, c, new Sym(l, c, 'loop'), signature, new NodeList(l, c, [node]));
+    return new NodeList(l, c, [define, new Output(l, c, [new FunCall(l, c, new Sym(l, c, fn), new NodeList(l, c, [iterable]))])]);
+  };
   const restores: Restore[] = Object.entries(STATEMENT_RUNTIME).map(([k, v]) => swap(nj.runtime as object, k, v));
   restores.push(
     // A variable holding a lazy undefined value (`{% set x = nope %}`) is undefined where it is used.
@@ -217,12 +258,14 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       }
     }),
     swap(parser, 'parseFor', function (this: NjParser) {
-      // A recursive loop: `{% for x in xs recursive %}`, refused by name before nunjucks fails on it.
+      // A recursive loop: `{% for x in xs recursive %}`.
       const advance = this.advanceAfterBlockEnd as (this: NjParser, name?: string) => unknown;
+      let recursive = false;
       this.advanceAfterBlockEnd = function (this: NjParser, name?: string) {
         const tok = this.peekToken();
         if (name === 'for' && tok && tok.type === lexer.TOKEN_SYMBOL && tok.value === 'recursive') {
-          throw new UnsupportedConstructError('recursive for loops (`{% for … recursive %}`)', tok.lineno + 1, tok.colno + 1);
+          this.nextToken();
+          recursive = true;
         }
         return advance.call(this, name);
       };
@@ -237,7 +280,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       if (nodes.InlineIf && (arr as object) instanceof nodes.InlineIf && (arr.else_ === null || arr.else_ === undefined)) {
         node.arr = new LoopFilter(arr.lineno, arr.colno, arr.body, node.name, arr.cond);
       }
-      return node;
+      return recursive ? recursiveLoop(node) : node;
     }),
     swap(compiler, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
       if ((node as object) instanceof LoopFilter || (node as object) instanceof Unpack || (node as object) instanceof Lazy) return;
@@ -271,7 +314,8 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       this._emitLine(`frame.set("loop.cycle", runtime.pyCycle(${i}));`);
       this._emitLine(`frame.set("loop.previtem", ${i} > 0 ? ${arr}[${i} - 1] : undefined);`);
       this._emitLine(`frame.set("loop.nextitem", ${i} + 1 < ${len} ? ${arr}[${i} + 1] : undefined);`);
-      this._emitLine(`frame.set("loop.depth", 1); frame.set("loop.depth0", 0); frame.isolateWrites = true;`);
+      const depth = typeof node.pyDepth === 'string' ? `frame.lookup(${JSON.stringify(node.pyDepth)})` : '1';
+      this._emitLine(`frame.set("loop.depth", ${depth}); frame.set("loop.depth0", ${depth} - 1); frame.isolateWrites = true;`);
       this._emitLine(`if (${i} === 0) { frame.${changed} = runtime.pyChanged(); } frame.set("loop.changed", frame.${changed});`);
     }),
     swap(compiler, '_compileMacro', function (this: NjCompiler, node: NjNode, frame: unknown) {

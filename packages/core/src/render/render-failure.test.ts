@@ -6,7 +6,8 @@ describe('render failures', () => {
   it.each([
     ["{{ x | my_plugin_filter }}", "filter 'my_plugin_filter'"],
     ['{% if x is my_plugin_test %}{% endif %}', "test 'my_plugin_test'"],
-    ['{% for n in xs recursive %}{{ loop(n) }}{% endfor %}', 'recursive for loops (`{% for … recursive %}`)'],
+    ["{{ lookup('pipe', 'date') }}", "lookup('pipe'), refused by design: it runs a shell command, and verification never runs commands from the repository"],
+    ["{{ lookup('file', 'motd') }}", "lookup('file'), which reads repository files (no repository given to this render)"],
     ['{% macro m() %}{{ caller() }}{% endmacro %}{{ m.caller }}', "a macro's attributes (`.caller`)"],
     ['{{ 2 ** 64 }}', 'an integer beyond 2**53 (`2 ** 64`)'],
     ["{{ '%Y' | strftime }}", '`strftime` of the current time'],

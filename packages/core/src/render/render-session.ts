@@ -28,6 +28,18 @@ export class RenderSession {
    */
   expand: (name: string, value: unknown) => unknown = (_name, value) => value;
 
+  /**
+   * What lookups of repository files need: the rendered template's path (Ansible's lookup search
+   * path is the task's, so an included template's lookups search from it too), the reader, the
+   * repository's absolute path, and how to render a template file (`lookup('template')`).
+   */
+  files?: {
+    path: string;
+    read: (path: string) => string | undefined;
+    root?: string;
+    render: (text: string, path: string, extra: Record<string, unknown>) => string;
+  };
+
   private readonly misses: Miss[] = [];
   private steps = 0;
   private output = 0;

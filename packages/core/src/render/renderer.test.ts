@@ -288,13 +288,13 @@ describe('lookup() and query()', () => {
     expect(r.ok).toBe(false);
     expect(r.undefinedVars).toEqual(['nope']);
   });
-  it('every other lookup is refused by name: unverifiable (env, pipe, password, url) or not resolved yet (file, template)', async () => {
+  it('lookups outside the repository are refused by name: by design (pipe, password, url), or unknown; file without a repository', async () => {
     for (const [t, want] of [
-      ["{{ lookup('env', 'HOME') }}", "lookup('env'), whose result is not in the repository (unverifiable here)"],
-      ["{{ query('pipe', 'date') }}", "query('pipe'), whose result is not in the repository"],
-      ["{{ lookup('ansible.builtin.password', '/dev/null') }}", "lookup('password')"],
-      ["{{ lookup('url', 'https://example.org') }}", "lookup('url')"],
-      ["{{ lookup('file', 'motd') }}", "lookup('file'), which reads repository files the embedded renderer does not resolve yet"],
+      ["{{ query('pipe', 'date') }}", "query('pipe'), refused by design: it runs a shell command"],
+      ["{{ lookup('ansible.builtin.password', '/dev/null') }}", "lookup('password'), refused by design"],
+      ["{{ lookup('url', 'https://example.org') }}", "lookup('url'), refused by design: it fetches a URL"],
+      ["{{ lookup('community.general.onepassword', 'x') }}", "lookup('community.general.onepassword'), whose result the embedded renderer does not compute (unverifiable here)"],
+      ["{{ lookup('file', 'motd') }}", "lookup('file'), which reads repository files (no repository given to this render)"],
     ]) {
       const r = await renderTemplate(t as string, {});
       expect(r.ok).toBe(false);

@@ -187,6 +187,10 @@ export class TemplateRenderer {
     const restore = installJinjaSemantics(this.nj);
     try {
       session.expand = this.expander(vars);
+      if (opts.readFile) {
+        const render = (source: string, at: string, extra: Record<string, unknown>) => this.renderNested(source, at, Object.keys(extra).length > 0 ? { ...vars, ...extra } : vars);
+        session.files = { path, read: opts.readFile, render, ...(opts.root !== undefined ? { root: opts.root } : {}) };
+      }
       const tmpl = this.template(jinjaSource(text), path) as NjTemplate & { compile(): void };
       try {
         tmpl.compile();
@@ -212,9 +216,7 @@ export class TemplateRenderer {
     const done = new Map<string, unknown>();
     const active = new Set<string>();
     const expandValue = (name: string, value: unknown): unknown => {
-      if (typeof value === 'string') {
-        return holdsJinja(value) ? withTrailingNewlines(value, this.template(jinjaSource(value), variableTemplatePath(name)).render(vars)) : value;
-      }
+      if (typeof value === 'string') return holdsJinja(value) ? this.renderNested(value, variableTemplatePath(name), vars) : value;
       if (Array.isArray(value)) return value.map((v) => expandValue(name, v));
       if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandValue(name, v)]));
       return value;
@@ -247,6 +249,11 @@ export class TemplateRenderer {
         active.delete(name);
       }
     };
+  }
+
+  /** Renders `text` (a variable's value, a template a lookup reads) inside the render in progress. */
+  private renderNested(text: string, path: string, vars: Record<string, unknown>): string {
+    return withTrailingNewlines(text, this.template(jinjaSource(text), path).render(vars));
   }
 
   /** Compiles a template now (throwing its syntax error as an included template's error). */

@@ -20,6 +20,13 @@ export interface RenderOptions {
   path?: string;
   /** Reads included templates; without it every `{% include %}` is a diagnostic. */
   resolveInclude?: IncludeResolver;
+  /**
+   * Reads a repository file by its repository-relative path, for `lookup('file'|'template'|
+   * 'first_found')`; `undefined` when there is no such file. Without it those lookups are refused.
+   */
+  readFile?: (path: string) => string | undefined;
+  /** The repository's absolute path: `first_found` gives absolute paths, as Ansible does. */
+  root?: string;
 }
 
 /**
