@@ -9,7 +9,8 @@
  * production variables alone: `inventory/group_vars/all` (or `group_vars/all`), which Ansible
  * loads itself. ansimod renders the same template with the production environment
  * `discoverEnvironments` gives. Includes resolve beside the template (and in its role's
- * `templates/`).
+ * `templates/`). Lookups of files read DIR's files (Ansible's basedir is DIR, as when playbooks
+ * run from its root).
  *
  * Counted:
  * - agreement: among the templates Ansible renders, those ansimod renders to the same bytes;
@@ -109,9 +110,15 @@ for (const file of templates) {
   const text = readText(join(dir, file));
   if (text === undefined) continue;
   const searchpath = [dirname(join(dir, file)), roleTemplates(file)].filter((p) => p !== undefined);
-  const a = await bridge.render({ template: text, vars: {}, vars_files: groupVars, searchpath });
+  // Lookups: Ansible's basedir is DIR (playbooks run from the root); ansimod reads DIR's files.
+  const a = await bridge.render({ template: text, vars: {}, vars_files: groupVars, searchpath, basedir: dir });
   const m = renderer.render(text, production.vars, {
     path: file,
+    readFile: (rel) => {
+      const p = join(dir, rel);
+      return existsSync(p) && statSync(p).isFile() ? readText(p) : undefined;
+    },
+    root: dir,
     resolveInclude: (name, from) => {
       for (const p of [join(dir, resolveIncludePath(name, from)), ...searchpath.slice(1).map((s) => join(s, name))]) {
         if (existsSync(p) && statSync(p).isFile()) return readText(p);

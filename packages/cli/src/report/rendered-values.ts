@@ -80,14 +80,15 @@ export async function renderedChanges(root: string, changes: readonly PlannedCha
     }
     const envs: RenderedEnvironment[] = [];
     for (const env of environments) {
-      const render = async (text: string, phase: 'before' | 'after') =>
-        renderTemplate(text, env.vars, {
+      const render = async (text: string, phase: 'before' | 'after') => {
+        const read = (rel: string) => (phase === 'after' ? afterTexts.get(rel) : undefined) ?? readRepo(rel);
+        return renderTemplate(text, env.vars, {
           path: c.path,
-          resolveInclude: (name, from) => {
-            const rel = resolveIncludePath(name, from);
-            return (phase === 'after' ? afterTexts.get(rel) : undefined) ?? readRepo(rel);
-          },
+          resolveInclude: (name, from) => read(resolveIncludePath(name, from)),
+          readFile: read,
+          root: path.resolve(root),
         });
+      };
       const b = await render(c.before, 'before');
       const a = await render(c.after, 'after');
       if (!b.ok || !a.ok) {

@@ -34,6 +34,21 @@ function repositoryFiles(call: string, session: RenderSession | undefined): NonN
 }
 
 /**
+ * The folders of a template task's lookup search path (Ansible's `ansible_search_path`, plus the
+ * template's folder the template action adds), repository-relative, in order: the role and its
+ * `tasks/`, or the playbook folder holding the template's `templates/`; then the template's folder.
+ *
+ * @example
+ * lookupSearchBases('roles/base/templates/motd.j2'); // ['roles/base', 'roles/base/tasks', 'roles/base/templates']
+ */
+export function lookupSearchBases(templatePath: string): string[] {
+  const role = roleOfPath(templatePath, [])?.dir;
+  const dir = posix.dirname(templatePath);
+  const playbook = role === undefined && posix.basename(dir) === 'templates' ? posix.dirname(dir) : undefined;
+  return [...new Set([role, role === undefined ? undefined : `${role}/tasks`, playbook, dir].filter((b): b is string => b !== undefined))];
+}
+
+/**
  * Where Ansible's lookup looks for `term` (`sub`: `files` or `templates`), as repository-relative
  * paths in its order, for a template task rendering `templatePath`: the role (its `sub/` folder,
  * then itself), the role's `tasks/`, the playbook's folder (for a template outside a role, the
@@ -46,10 +61,7 @@ function repositoryFiles(call: string, session: RenderSession | undefined): NonN
  * // ['roles/base/files/motd', 'roles/base/motd', 'roles/base/tasks/files/motd', 'roles/base/tasks/motd', 'roles/base/templates/files/motd', 'roles/base/templates/motd', 'files/motd', 'motd']
  */
 export function lookupSearchPaths(sub: string, term: string, templatePath: string): string[] {
-  const role = roleOfPath(templatePath, [])?.dir;
-  const dir = posix.dirname(templatePath);
-  const playbook = role === undefined && posix.basename(dir) === 'templates' ? posix.dirname(dir) : undefined;
-  const bases = [role, role === undefined ? undefined : `${role}/tasks`, playbook, dir, '.'].filter((b): b is string => b !== undefined);
+  const bases = [...lookupSearchBases(templatePath), '.'];
   const underSub = term.split('/')[0] === sub;
   const out = bases.flatMap((b) => [...(underSub ? [] : [posix.join(b, sub, term)]), posix.join(b, term)]).map((p) => posix.normalize(p));
   return [...new Set(out)].filter((p) => p !== '..' && !p.startsWith('../'));

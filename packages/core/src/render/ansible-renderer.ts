@@ -3,6 +3,7 @@
  * instead of the embedded renderer. Included templates are sent with the render (so an edited
  * include is rendered as edited); other includes are found on disk beside the template.
  */
+import { lookupSearchBases } from './ansible-lookups.js';
 import { dirname, join } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import type { AnsibleBridge, AnsibleRenderError } from './ansible-bridge.js';
@@ -53,6 +54,9 @@ export function ansibleBackend(bridge: AnsibleBridge, repo: string): RenderBacke
       // A variable no inventory source defines: Ansible stops; like the embedded renderer we
       // render on with it empty and name it (the caller decides: unverifiable here, not a pass).
       const missing: string[] = [];
+      // Lookups search as in a template task of the template's role or playbook (Ansible sets
+      // ansible_search_path for a task; the bridge's basedir is the repository).
+      if (opts.path !== undefined && !('ansible_search_path' in vars)) vars = { ...vars, ansible_search_path: lookupSearchBases(opts.path).map((b) => join(repo, b)) };
       let answer = await bridge.render({ template: text, vars, searchpath, files });
       while (!answer.ok && answer.error.kind === 'undefined' && missing.length < 50) {
         const names = (answer.error.undefined ?? []).filter((n) => !(n in vars) && !missing.includes(n) && /^[A-Za-z_]\w*$/.test(n));

@@ -179,18 +179,24 @@ function varsFor(env: Environment, extra: Record<string, unknown>): Record<strin
 }
 
 function renderUncached(v: VerificationContext, key: string, path: string, text: string, env: Environment, phase: Phase, extra: Record<string, unknown>): ReturnType<typeof renderTemplate> {
+  /** A repository file as the render's phase sees it; a refused read (a symlink leaving the repository) is remembered for the render's key. */
+  const read = (rel: string): string | undefined => {
+    try {
+      return (phase === 'after' ? v.afterTexts.get(rel) : undefined) ?? v.repo.loadSync(rel);
+    } catch (err) {
+      if (err instanceof AnsimodError) (v.refusedIncludes ??= new Map()).set(key, err.diagnostic);
+      throw err;
+    }
+  };
   return renderTemplate(text, varsFor(env, extra), {
     path,
     resolveInclude: (name: string, from: string) => {
       const resolved = phase === 'after' && v.renamed?.size ? resolveAfterRenames(v, name, from) : v.repo.resolveInclude(name, from);
-      if (!resolved) return undefined;
-      try {
-        return (phase === 'after' ? v.afterTexts.get(resolved) : undefined) ?? v.repo.loadSync(resolved);
-      } catch (err) {
-        if (err instanceof AnsimodError) (v.refusedIncludes ??= new Map()).set(key, err.diagnostic);
-        throw err;
-      }
+      return resolved ? read(resolved) : undefined;
     },
+    // Lookups (`file`, `template`, `first_found`) read the repository only, through the same reads.
+    readFile: read,
+    root: v.repo.root,
   });
 }
 
