@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discoverEnvironments, planRecipe, renderTemplate, type Environment, type Plan } from '@ansimod/core';
 import { builtinRegistry } from '@ansimod/transforms';
+import { parse as parseYaml } from 'yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixture = join(root, 'fixtures/ansible');
@@ -223,5 +224,39 @@ describe('flatpaks-to-quay keeps components whole and the gate in place', () => 
     expect(after('playbooks/groups/buildvm.yml').match(/candidate_registry: "quay.io"/g)).toHaveLength(2);
     expect(after('playbooks/groups/buildhw.yml')).toContain('candidate_registry: quay.io\n');
     expect(after('playbooks/groups/buildvm.yml')).toContain('candidate_registry_osbs_username: "{{ candidate_registry_osbs_prod_username }}"');
+  });
+});
+
+describe("flatpaks-to-quay: a vars file's render has the file's own variables in scope", () => {
+  const inOsbsVars = (d: { path?: string }) => d.path?.startsWith('inventory/group_vars/osbs_masters') === true;
+
+  it('does not call the reactor config unverifiable for want of its own variable; a truly undefined one is still named', async () => {
+    const plan = await planRecipe(fixture, recipe, registry);
+    expect(plan.errors).toEqual([]);
+    const messages = plan.warnings.filter(inOsbsVars).map((w) => w.message);
+    expect(messages.length).toBeGreaterThan(0);
+    for (const m of messages) {
+      expect(m).not.toContain('_osbs_reactor_config_map');
+      expect(m).toContain('osbs_koji_principal');
+    }
+  });
+
+  it('accepts the intended change seen again through the variable (data: "{{ _osbs_reactor_config_map }}")', async () => {
+    const dir = copyRepo(fixture);
+    try {
+      // Every variable of the reactor config defined: its `data` copy renders whole, with the new URL in it.
+      writeFileSync(join(dir, 'inventory/group_vars/all'), `${readFileSync(join(dir, 'inventory/group_vars/all'), 'utf8')}\nosbs_koji_principal: osbs/koji@FEDORAPROJECT.ORG\n`);
+      const plan = await planRecipe(dir, recipe, registry);
+      expect(plan.errors).toEqual([]);
+      expect(plan.warnings.filter(inOsbsVars)).toEqual([]);
+      applyPlan(dir, plan);
+      const [production] = await discoverEnvironments(dir);
+      const path = 'inventory/group_vars/osbs_masters';
+      const own = parseYaml(readFileSync(join(dir, path), 'utf8')) as Record<string, unknown>;
+      const rendered = await render(dir, path, production!, own);
+      expect(rendered).toMatch(/data: "\{.*'url': 'https:\/\/quay\.io\/v2'.*\}"/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

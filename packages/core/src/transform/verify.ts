@@ -1,5 +1,5 @@
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
-import type { Environment } from '../env/index.js';
+import { composeVarsFile, type Environment } from '../env/index.js';
 import { parseDocument, type AnyDocument, type FormatName } from '../formats/index.js';
 import { twoFilesPatch } from '../text/line-diff.js';
 import { renderTemplate } from '../render/index.js';
@@ -312,13 +312,14 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
   const afterText = v.afterTexts.get(check.path) ?? beforeText;
   const format = (await v.repo.file(check.path))?.document.format ?? parseDocument(check.path, beforeText).format;
   const problems: Diagnostic[] = [];
+  const own = ownVariables(check.path, beforeText, afterText);
   for (const env of v.environments) {
     if (check.environments && !check.environments.includes(env.name)) continue;
     const datas: RenderedData[] = [];
     const outputs: string[] = [];
     let dataFormat = format;
     for (const phase of ['before', 'after'] as const) {
-      const extra = check.vars ? await check.vars(env, phase) : {};
+      const extra = withOwn(own?.[phase], check.vars ? await check.vars(env, phase) : {});
       const at = phase === 'after' ? (v.renamed?.get(check.path) ?? check.path) : check.path;
       const r = await render(v, at, phase === 'before' ? beforeText : afterText, env, phase, extra);
       if (!r.ok && phase === 'before' && check.skipUnrendered) break;
@@ -346,18 +347,52 @@ export async function runRenderCheck(check: RenderCheck, v: VerificationContext)
       outputs.push(r.output);
     }
     if (datas.length !== 2) continue;
-    const expected = check.expect(datas[0] as RenderedData, env);
     const actual = datas[1] as RenderedData;
-    const diff =
-      expected.format !== actual.format
-        ? `expected ${expected.format} data, got ${actual.format}`
-        : firstDifference('value' in expected ? expected.value : expected.lines, 'value' in actual ? actual.value : actual.lines);
+    let diff = dataDifference(check.expect(datas[0] as RenderedData, env), actual);
+    // A vars file whose own variables the edit changes exactly as intended may show that change
+    // again where it uses them (`data: "{{ _reactor_config }}"`): the intended result is then the
+    // before text rendered with the after state's own variables, with the intended change.
+    if (diff && own) {
+      const intended = check.expect({ format: 'yaml', value: [own.before] }, env);
+      if (dataDifference(intended, { format: 'yaml', value: [own.after] }) === undefined) {
+        const seen = await render(v, check.path, beforeText, env, 'before', withOwn(own.after, check.vars ? await check.vars(env, 'after') : {}));
+        const data = seen.ok ? seen.data(dataFormat) : undefined;
+        if (data?.ok && dataDifference(check.expect(data.data, env), actual) === undefined) diff = undefined;
+      }
+    }
     if (diff) {
       const problem = failure(check.path, `in ${env.name}, the rendered result is not exactly the intended change (${check.describe}): ${diff}`);
       problems.push({ ...problem, detail: renderedDiff(check.path, env.name, outputs[0] ?? '', outputs[1] ?? '') });
     }
   }
   return problems;
+}
+
+/** Where two rendered data differ (see {@link firstDifference}), or undefined when they are equal. */
+function dataDifference(expected: RenderedData, actual: RenderedData): string | undefined {
+  if (expected.format !== actual.format) return `expected ${expected.format} data, got ${actual.format}`;
+  return firstDifference('value' in expected ? expected.value : expected.lines, 'value' in actual ? actual.value : actual.lines);
+}
+
+/**
+ * An inventory vars file's own variables before and after the edit: Ansible loads the file for
+ * its hosts, so where it uses its own variables (`data: "{{ _reactor_config }}"`) they are
+ * defined, with the file's values. Undefined for any other file (or one that does not compose).
+ */
+function ownVariables(path: string, before: string, after: string): { before: Record<string, unknown>; after: Record<string, unknown> } | undefined {
+  if (!/(^|\/)(group_vars|host_vars)\//.test(path)) return undefined;
+  try {
+    const b = composeVarsFile(before, path);
+    const a = composeVarsFile(after, path);
+    return b && a ? { before: b, after: a } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A check's extra variables over the file's own (a task's vars take precedence over inventory). */
+function withOwn(own: Record<string, unknown> | undefined, extra: Record<string, unknown>): Record<string, unknown> {
+  return own ? { ...own, ...extra } : extra;
 }
 
 /**
