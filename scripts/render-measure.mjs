@@ -9,8 +9,8 @@
  * production variables alone: `inventory/group_vars/all` (or `group_vars/all`), which Ansible
  * loads itself. ansimod renders the same template with the production environment
  * `discoverEnvironments` gives. Includes resolve beside the template (and in its role's
- * `templates/`). Lookups of files read DIR's files (Ansible's basedir is DIR, as when playbooks
- * run from its root).
+ * `templates/`). Lookups of files search as in the template task of the template's role (or
+ * playbook): Ansible is given that `ansible_search_path`, DIR as its basedir; ansimod reads DIR.
  *
  * Counted:
  * - agreement: among the templates Ansible renders, those ansimod renders to the same bytes;
@@ -26,7 +26,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { AnsibleBridge, discoverEnvironments, loadTemplateRenderer, resolveIncludePath } from '../packages/core/dist/index.js';
+import { AnsibleBridge, discoverEnvironments, loadTemplateRenderer, lookupSearchBases, resolveIncludePath } from '../packages/core/dist/index.js';
 
 const usage = 'usage: npm run render:measure -- DIR [--json] [--show N]';
 const argv = process.argv.slice(2);
@@ -110,8 +110,10 @@ for (const file of templates) {
   const text = readText(join(dir, file));
   if (text === undefined) continue;
   const searchpath = [dirname(join(dir, file)), roleTemplates(file)].filter((p) => p !== undefined);
-  // Lookups: Ansible's basedir is DIR (playbooks run from the root); ansimod reads DIR's files.
-  const a = await bridge.render({ template: text, vars: {}, vars_files: groupVars, searchpath, basedir: dir });
+  // Lookups search as in the template task of the template's role (or playbook), with DIR as
+  // the basedir (playbooks run from its root); ansimod reads DIR's files.
+  const ansible_search_path = lookupSearchBases(file).map((b) => join(dir, b));
+  const a = await bridge.render({ template: text, vars: { ansible_search_path }, vars_files: groupVars, searchpath, basedir: dir });
   const m = renderer.render(text, production.vars, {
     path: file,
     readFile: (rel) => {

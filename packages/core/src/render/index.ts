@@ -15,3 +15,4 @@ export { pyStr, pyRepr, pyTruthy } from './python-values.js';
 export { AnsibleBridge, findAnsiblePython, ansibleRenderScript } from './ansible-bridge.js';
 export type { AnsibleVersions, AnsibleRenderAnswer, AnsibleRenderError, AnsibleRenderRequest, AnsibleBridgeOptions } from './ansible-bridge.js';
 export { unverifiableHere, whereAnsibleLooks } from './undefined-variables.js';
+export { lookupSearchBases, lookupSearchPaths, REFUSED_LOOKUPS } from './ansible-lookups.js';
