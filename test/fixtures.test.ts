@@ -31,6 +31,8 @@ async function render(rel: string, env: Environment, extra: Record<string, unkno
       const p = resolveIncludePath(name, from);
       return existsSync(path.join(fixture, p)) ? read(p) : undefined;
     },
+    readFile: (p) => (existsSync(path.join(fixture, p)) && statSync(path.join(fixture, p)).isFile() ? read(p) : undefined),
+    root: fixture,
   });
 }
 

@@ -104,7 +104,7 @@ describe('an unrenderable file does not stop the run', () => {
     expect(r.stderr).toContain(
       'warning: inventory/group_vars/osbs_masters_stg: edit verified by structure alone: re-parsed as YAML and its data changed by exactly the intended values; ' +
         'not rendered: in production and staging: it does not render (line 26): combine: expected dictionaries, got an undefined value ' +
-        '(undefined here: osbs_koji_principal, _osbs_reactor_config_map, osbs_reactor_config_overrides)\n',
+        '(undefined here: osbs_koji_principal, osbs_reactor_config_overrides)\n',
     );
   });
 });
