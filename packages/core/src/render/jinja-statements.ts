@@ -171,6 +171,16 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   const Lazy = nj.nodes.Node.extend('PyLazy', { fields: ['target'] });
   const contextOrFrameLookup = nj.runtime.contextOrFrameLookup as (context: unknown, frame: unknown, name: string) => unknown;
   const compilePair = compiler.compilePair as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  /** Runs `compile` with `node.value` (a set's or a dict pair's value) kept lazy, then puts it back. */
+  const lazily = (node: NjNode, compile: () => void): void => {
+    const value = node.value as NjNode | null | undefined;
+    if (value) node.value = new Lazy(value.lineno, value.colno, value);
+    try {
+      compile();
+    } finally {
+      node.value = value;
+    }
+  };
   /** Compiles `node` (an expression) so that an undefined value it gives stays lazy. */
   const compileLazy = (c: NjCompiler, node: unknown, frame: unknown): void => {
     c._emit('runtime.pyDefer(runtime.pyMark(), ');
@@ -249,13 +259,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
       this._emit(']');
     }),
     swap(compiler, 'compilePair', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      const value = node.value as NjNode;
-      node.value = new Lazy(value.lineno, value.colno, value);
-      try {
-        compilePair.call(this, node, frame);
-      } finally {
-        node.value = value;
-      }
+      lazily(node, () => compilePair.call(this, node, frame));
     }),
     swap(parser, 'parseFor', function (this: NjParser) {
       // A recursive loop: `{% for x in xs recursive %}`.
@@ -398,13 +402,7 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
         }
       }
       // `{% set x = nope %}` renders: the undefined value fails only where `x` is used.
-      const value = node.value as NjNode | null | undefined;
-      if (value) node.value = new Lazy(value.lineno, value.colno, value);
-      try {
-        compileSet.call(this, node, frame);
-      } finally {
-        node.value = value;
-      }
+      lazily(node, () => compileSet.call(this, node, frame));
     }),
   );
   return restores;
