@@ -4,7 +4,7 @@ import { UnsupportedConstructError } from './jinja-statements.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
 import { pythonStringMethod } from './python-methods.js';
 import { isKeywordArgs, isPlainObject, pyStr, pyTruthy } from './python-values.js';
-import { currentSession, type RenderSession } from './render-session.js';
+import { currentSession, isLazyUndefined, type RenderSession } from './render-session.js';
 
 /** The render context nunjucks calls a global with (`this`): the template's variables. */
 interface LookupContext {
@@ -193,7 +193,7 @@ const LOOKUPS: Record<string, Lookup> = {
 export function ansibleLookup(wantlist: boolean): (this: LookupContext, plugin: unknown, ...args: unknown[]) => unknown {
   return function (this: LookupContext, plugin: unknown, ...args: unknown[]): unknown {
     const last = args[args.length - 1];
-    const kw: Record<string, unknown> = isKeywordArgs(last) ? (args.pop(), { ...last }) : {};
+    const kw: Record<string, unknown> = !isLazyUndefined(last) && isKeywordArgs(last) ? (args.pop(), { ...last }) : {};
     const name = pyStr(plugin).replace(/^ansible\.builtin\./, '');
     const run = LOOKUPS[name];
     const call = `${wantlist ? 'query' : 'lookup'}('${name}')`;

@@ -46,6 +46,13 @@ export function swap<T extends object>(target: T, key: string, replacement: unkn
   };
 }
 
+/** A variable's value where a template uses it: a lazy undefined value is undefined there (its misses recorded). */
+function pyUse(value: unknown): unknown {
+  if (!isLazyUndefined(value)) return value;
+  currentSession()?.use(value);
+  return undefined;
+}
+
 /** Runtime helpers the compiled statements call. */
 export const STATEMENT_RUNTIME: Record<string, unknown> = {
   /** `for x in xs if cond`: the items for which `keep` holds. */
@@ -57,6 +64,8 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
   pyMark: () => currentSession()?.mark() ?? 0,
   /** The value just computed, an undefined one kept lazy (Jinja2's Undefined in a `set` or a list). */
   pyDefer: (mark: number, value: unknown) => currentSession()?.defer(value, mark) ?? value,
+  /** A variable's value where it is used: a lazy undefined one is undefined now, its misses recorded. */
+  pyUse,
   /** `loop.cycle(a, b)` at position `i`. */
   pyCycle: (i: number) => (...values: unknown[]) => values[i % values.length],
   /** `loop.changed(value)`: true on the first call and whenever the value differs from the last. */
@@ -89,12 +98,13 @@ export const STATEMENT_RUNTIME: Record<string, unknown> = {
     const macro = fn as (...a: unknown[]) => unknown;
     const wrapped = function (this: unknown, ...call: unknown[]): unknown {
       const last = call[call.length - 1];
-      const kw = isKeywordArgs(last) ? (call.pop(), last as Record<string, unknown>) : undefined;
+      const kw = !isLazyUndefined(last) && isKeywordArgs(last) ? (call.pop(), last as Record<string, unknown>) : undefined;
       const extraKw = kw ? Object.keys(kw).filter((k) => k !== '__keywords' && k !== 'caller' && !args.includes(k)) : [];
       if (kw && 'caller' in kw && !uses.caller) throw new Error(`macro '${name}' was invoked with two values for the special caller argument. This is most likely a bug.`);
       if (extraKw.length > 0 && !uses.kwargs) throw new Error(`macro '${name}' takes no keyword argument '${extraKw[0]}'`);
       if (call.length > args.length && !uses.varargs) throw new Error(`macro '${name}' takes not more than ${args.length} argument(s)`);
-      if (!uses.varargs && !uses.kwargs) return macro.apply(this, kw ? [...call, kw] : call);
+      // (Keyword arguments always passed: nunjucks would otherwise look for them in a lazy undefined last argument.)
+      if (!uses.varargs && !uses.kwargs) return macro.apply(this, [...call, kw ?? { __keywords: true }]);
       const passed: Record<string, unknown> = { __keywords: true };
       for (const [k, v] of Object.entries(kw ?? {})) if (k === 'caller' || args.includes(k)) passed[k] = v;
       passed.varargs = pyTuple(call.slice(args.length));
@@ -171,6 +181,8 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   const Lazy = nj.nodes.Node.extend('PyLazy', { fields: ['target'] });
   const contextOrFrameLookup = nj.runtime.contextOrFrameLookup as (context: unknown, frame: unknown, name: string) => unknown;
   const compilePair = compiler.compilePair as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const compileFunCall = compiler.compileFunCall as (this: NjCompiler, node: NjNode, frame: unknown) => void;
+  const compileSymbol = compiler.compileSymbol as (this: NjCompiler, node: NjNode, frame: unknown) => void;
   /** Runs `compile` with `node.value` (a set's or a dict pair's value) kept lazy, then puts it back. */
   const lazily = (node: NjNode, compile: () => void): void => {
     const value = node.value as NjNode | null | undefined;
@@ -240,12 +252,13 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
   };
   const restores: Restore[] = Object.entries(STATEMENT_RUNTIME).map(([k, v]) => swap(nj.runtime as object, k, v));
   restores.push(
-    // A variable holding a lazy undefined value (`{% set x = nope %}`) is undefined where it is used.
-    swap(nj.runtime, 'contextOrFrameLookup', (context: unknown, frame: unknown, name: string) => {
-      const value = contextOrFrameLookup(context, frame, name);
-      if (!isLazyUndefined(value)) return value;
-      currentSession()?.use(value);
-      return undefined;
+    // A variable holding a lazy undefined value (`{% set x = nope %}`, a macro's argument) is
+    // undefined where it is used.
+    swap(nj.runtime, 'contextOrFrameLookup', (context: unknown, frame: unknown, name: string) => pyUse(contextOrFrameLookup(context, frame, name))),
+    swap(compiler, 'compileSymbol', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const local = (frame as { lookup(name: string): string | undefined }).lookup(String(node.value));
+      if (local) this._emit(`runtime.pyUse(${local})`);
+      else compileSymbol.call(this, node, frame);
     }),
     swap(compiler, 'compilePyLazy', function (this: NjCompiler, node: NjNode, frame: unknown) {
       compileLazy(this, node.target, frame);
@@ -257,6 +270,17 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
         compileLazy(this, child, frame);
       });
       this._emit(']');
+    }),
+    // Arguments of a call (a macro's, say) stay lazy: `{{ m(nope) }}` fails only if `m` uses it.
+    swap(compiler, 'compileFunCall', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      const args = node.args as NjNode;
+      const children = args.children ?? [];
+      args.children = children.map((a) => (a.typename === 'KeywordArgs' ? a : new Lazy(a.lineno, a.colno, a)));
+      try {
+        compileFunCall.call(this, node, frame);
+      } finally {
+        args.children = children;
+      }
     }),
     swap(compiler, 'compilePair', function (this: NjCompiler, node: NjNode, frame: unknown) {
       lazily(node, () => compilePair.call(this, node, frame));
