@@ -6,8 +6,12 @@
  * - `loop.cycle()`, `loop.depth`, `loop.depth0`, `loop.previtem`, `loop.nextitem`, `loop.changed()`;
  * - `{% set ns.attr = … %}` on a `namespace()`;
  * - a `{% set %}` inside a loop body does not leak out of the loop;
- * - constructs we do not render (recursive loops, `+%}` whitespace control) are refused with
- *   {@link UnsupportedConstructError} naming them, never rendered differently.
+ * - `{% for … recursive %}` with `loop(children)` and `loop.depth`;
+ * - macros bind their arguments as Jinja2's do (`varargs`, `kwargs`, `caller`, errors for extra ones);
+ * - an undefined value kept in a `set`, a list, a dict or a call's argument stays lazy (Jinja2's
+ *   Undefined): it fails, naming the variable, only where it is used;
+ * - constructs we do not render are refused with {@link UnsupportedConstructError} naming them,
+ *   never rendered differently.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NunjucksModule } from './nunjucks-internals.js';
 import { isKeywordArgs, pyEquals, pyTruthy, pyTuple } from './python-values.js';
