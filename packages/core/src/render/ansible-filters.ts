@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, PyFloat, type KeywordArgs } from './python-values.js';
 import { percentFormat } from './python-format.js';
+import { isPyFloat, isPyNumber, parsePyInt, pyAbs, pyArithmetic, pyCompareOp, pyFloat, pyTrunc, toJsNumber } from './python-numbers.js';
 import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
@@ -238,16 +239,30 @@ function toBool(value: unknown): boolean | null {
 }
 
 function toInt(value: unknown, fallback: unknown, base: number): unknown {
-  if (value instanceof PyFloat) return Math.trunc(value.value);
-  if (typeof value === 'number') return Math.trunc(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (isPyNumber(value)) return pyTrunc(value);
   const s = pyStr(value).trim().replace(/_/g, '');
-  const prefixed = base === 10 ? s : s.replace(/^0[xob]/i, '');
+  const prefixed = base === 10 ? s : s.replace(/^([+-]?)0[xob]/i, '$1');
   const digits = base === 10 ? /^[+-]?\d+$/ : base === 16 ? /^[+-]?[0-9a-f]+$/i : base === 8 ? /^[+-]?[0-7]+$/ : /^[+-]?[01]+$/;
-  if (digits.test(prefixed)) return parseInt(prefixed, base);
+  if (digits.test(prefixed)) return parsePyInt(prefixed, base);
   // Jinja2 falls back to float() and truncates: int('3.7') is 3.
-  if (base === 10 && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Math.trunc(Number(s));
-  return fallback;
+  const float = base === 10 ? parsePyFloat(s) : undefined;
+  return float !== undefined && Number.isFinite(float) ? pyTrunc(float) : fallback;
+}
+
+/** Python's `float(text)`, or undefined where Python raises ValueError. */
+function parsePyFloat(text: string): number | undefined {
+  const s = text.trim();
+  if (/^[+-]?(?:inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(s)) return NaN;
+  if (!/^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/i.test(s)) return undefined;
+  return Number(s.replace(/_/g, ''));
+}
+
+/** Jinja2's `float` filter: Python's `float()`, or the default where that fails. */
+function toFloat(value: unknown, fallback: unknown): unknown {
+  if (isPyNumber(value)) return pyFloat(toJsNumber(value));
+  const n = typeof value === 'string' ? parsePyFloat(value) : undefined;
+  return n === undefined ? fallback : pyFloat(n);
 }
 
 const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
@@ -342,6 +357,11 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   return result;
 }
 
+/** A number argument as a JavaScript number (floats unboxed); text as JavaScript reads it. */
+function numberOf(value: unknown): number {
+  return isPyNumber(value) ? toJsNumber(value) : Number(value);
+}
+
 /** Python's ordering of two template values (numbers, strings, lists). */
 function pyCompare(a: unknown, b: unknown): number {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -351,8 +371,9 @@ function pyCompare(a: unknown, b: unknown): number {
     }
     return a.length - b.length;
   }
-  const x = typeof a === 'boolean' ? Number(a) : a;
-  const y = typeof b === 'boolean' ? Number(b) : b;
+  if (isPyNumber(a) && isPyNumber(b)) return pyCompareOp('<', a, b) ? -1 : pyCompareOp('>', a, b) ? 1 : 0;
+  const x = a;
+  const y = b;
   if (typeof x !== typeof y) throw new TemplateRuntimeError(`'<' not supported between ${pyTypeName(a)} and ${pyTypeName(b)}`);
   return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
 }
@@ -361,8 +382,7 @@ function pyCompare(a: unknown, b: unknown): number {
 function pyTypeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (v instanceof PyFloat) return 'float';
+  if (isPyNumber(v)) return isPyFloat(v) ? 'float' : 'int';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isPlainObject(v)) return 'dict';
@@ -533,6 +553,8 @@ export function ansibleFilters(lookup: {
       return s.slice(i, j);
     },
     int: (value, ...args) => toInt(value, arg(args, 0, 'default', 0), Number(arg(args, 1, 'base', 10))),
+    float: (value, ...args) => toFloat(value, arg(args, 0, 'default', new PyFloat(0))),
+    abs: (value) => pyAbs(value),
     string: (value) => pyStr(value),
     list: (value) => [...jinjaList(value)],
     split: (value, ...args) => {
@@ -570,17 +592,20 @@ export function ansibleFilters(lookup: {
       const precision = Number(arg(args, 0, 'precision', 0));
       const method = pyStr(arg(args, 1, 'method', 'common'));
       if (method !== 'common' && method !== 'ceil' && method !== 'floor') throw new TemplateRuntimeError('method must be common, ceil or floor');
-      const x = Number(value);
-      if (method === 'common') return pyRound(x, precision);
+      if (!isPyNumber(value)) throw new TemplateRuntimeError(`type ${pyTypeName(value)} doesn't define __round__ method`);
+      // Python's round() keeps an int an int; ceil and floor divide, which gives a float.
+      if (method === 'common' && !isPyFloat(value) && precision >= 0) return typeof value === 'boolean' ? Number(value) : value;
+      const x = toJsNumber(value);
+      if (method === 'common') return pyFloat(pyRound(x, precision));
       const factor = 10 ** precision;
-      return (method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor;
+      return pyFloat((method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor);
     },
     comment: (value, ...args) => commentFilter(pyStr(value), pyStr(arg(args, 0, 'style', 'plain')), splitArgs(args).keywords),
     to_uuid: (value, ...args) => uuid5(pyStr(arg(args, 0, 'namespace', ANSIBLE_UUID_NAMESPACE)), pyStr(value)),
-    filesizeformat: (value, ...args) => fileSizeFormat(Number(value), pyTruthy(arg(args, 0, 'binary', false))),
+    filesizeformat: (value, ...args) => fileSizeFormat(numberOf(value), pyTruthy(arg(args, 0, 'binary', false))),
     human_readable: (value, ...args) => {
       const unit = arg(args, 1, 'unit', null);
-      return bytesToHuman(Number(value), pyTruthy(arg(args, 0, 'isbits', false)), unit === null || unit === undefined ? undefined : pyStr(unit));
+      return bytesToHuman(numberOf(value), pyTruthy(arg(args, 0, 'isbits', false)), unit === null || unit === undefined ? undefined : pyStr(unit));
     },
     xmlattr: (value, ...args) => {
       if (!isPlainObject(value)) throw new TemplateRuntimeError('xmlattr: a dict is needed');
@@ -643,13 +668,24 @@ export function ansibleFilters(lookup: {
       let total = arg(args, 1, 'start', 0);
       for (const item of jinjaList(value)) {
         const x = attribute === undefined ? item : attributeOf(item, pyStr(attribute));
-        total = Array.isArray(total) && Array.isArray(x) ? [...total, ...x] : (total as number) + (x as number);
+        total = Array.isArray(total) && Array.isArray(x) ? [...total, ...x] : pyArithmetic('+', total, x);
       }
       return total;
     },
     count: (value) => lengthOf(value),
     length: (value) => lengthOf(value),
     format: (value, ...args) => percentFormat(pyStr(value), pyTuple(splitArgs(args).positional)),
+    sort: (value, ...args) => {
+      const reverse = pyTruthy(arg(args, 0, 'reverse', false));
+      const caseSensitive = pyTruthy(arg(args, 1, 'case_sensitive', false));
+      const attribute = arg(args, 2, 'attribute', null);
+      const paths = attribute === null || attribute === undefined ? [] : pyStr(attribute).split(',');
+      const fold = (v: unknown) => (typeof v === 'string' && !caseSensitive ? v.toLowerCase() : v);
+      const keyOf = (x: unknown) => (paths.length === 0 ? fold(x) : paths.length === 1 ? fold(attributeOf(x, paths[0]!)) : paths.map((p) => fold(attributeOf(x, p))));
+      // Python's sort is stable, also with reverse=True (equal items keep their order).
+      const keyed = jinjaList(value).map((x) => [keyOf(x), x] as const);
+      return keyed.sort((a, b) => pyCompare(a[0], b[0]) * (reverse ? -1 : 1)).map(([, x]) => x);
+    },
     dictsort: (value, ...args) => {
       if (!isPlainObject(value)) throw new TemplateRuntimeError('dictsort: can only sort a dictionary');
       const caseSensitive = pyTruthy(arg(args, 0, 'case_sensitive', false));
