@@ -239,14 +239,15 @@ function toBool(value: unknown): boolean | null {
 }
 
 function toInt(value: unknown, fallback: unknown, base: number): unknown {
-  if (isPyNumber(value)) return pyTrunc(value);
+  // int(nan) is a ValueError, which falls back to the default; int(inf) an OverflowError, which is raised.
+  if (isPyNumber(value)) return Number.isNaN(toJsNumber(value)) ? fallback : pyTrunc(value);
   const s = pyStr(value).trim().replace(/_/g, '');
   const prefixed = base === 10 ? s : s.replace(/^([+-]?)0[xob]/i, '$1');
   const digits = base === 10 ? /^[+-]?\d+$/ : base === 16 ? /^[+-]?[0-9a-f]+$/i : base === 8 ? /^[+-]?[0-7]+$/ : /^[+-]?[01]+$/;
   if (digits.test(prefixed)) return parsePyInt(prefixed, base);
   // Jinja2 falls back to float() and truncates: int('3.7') is 3.
   const float = base === 10 ? parsePyFloat(s) : undefined;
-  return float !== undefined && Number.isFinite(float) ? pyTrunc(float) : fallback;
+  return float !== undefined && !Number.isNaN(float) ? pyTrunc(float) : fallback;
 }
 
 /** Python's `float(text)`, or undefined where Python raises ValueError. */

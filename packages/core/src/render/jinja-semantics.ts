@@ -13,7 +13,7 @@
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject, outputString, pyEquals, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
-import { isPyNumber, pyArithmetic, pyCompareOp, pyFloat, pyNegate } from './python-numbers.js';
+import { isPyNumber, pyArithmetic, pyCompareOp, pyFloat, pyNegate, pyPositive } from './python-numbers.js';
 import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
 import { installJinjaStatements, MACRO_INFO, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
@@ -60,6 +60,7 @@ const PY_RUNTIME: Record<string, unknown> = {
   },
   pyFloat,
   pyNegate,
+  pyPositive,
   pyMul: (left: unknown, right: unknown) => {
     const size = (typeof left === 'string' || Array.isArray(left)) && typeof right === 'number' ? left.length * right
       : (typeof right === 'string' || Array.isArray(right)) && typeof left === 'number' ? right.length * left : 0;
@@ -213,6 +214,12 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this.compile(node.right, frame);
       this._emit('; })');
     };
+  const unary = (helper: string) =>
+    function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.target, frame);
+      this._emit(')');
+    };
   const call = (helper: string) =>
     function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit(`runtime.${helper}(`);
@@ -303,11 +310,8 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       if (node.pyFloat === true && typeof node.value === 'number' && Number.isInteger(node.value)) return this._emit(`runtime.pyFloat(${node.value})`);
       compileLiteral.call(this, node, frame);
     }),
-    swap(proto, 'compileNeg', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      this._emit('runtime.pyNegate(');
-      this.compile(node.target, frame);
-      this._emit(')');
-    }),
+    swap(proto, 'compileNeg', unary('pyNegate')),
+    swap(proto, 'compilePos', unary('pyPositive')),
     // Nunjucks emits a test's arguments without separating commas; Jinja2 tests take several.
     swap(proto, 'compileIs', function (this: NjCompiler, node: NjNode, frame: unknown) {
       const right = node.right as NjNode & { name?: { value: string }; value?: string; args?: NjNode };

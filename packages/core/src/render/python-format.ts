@@ -103,6 +103,8 @@ export function percentFormat(format: string, values: unknown): string {
       default:
         body = general(toNumber(v, conv), prec ?? 6, flags.includes('#'), conv === 'G');
     }
+    // Python keeps the sign of -0.0 (`-0.00`); JavaScript drops it.
+    if ('fFeEgG'.includes(conv) && Object.is(toNumber(v, conv), -0)) body = `-${body}`;
     if (!numeric && prec !== undefined) body = body.slice(0, prec);
     if (numeric && !body.startsWith('-')) {
       if (flags.includes('+')) body = `+${body}`;

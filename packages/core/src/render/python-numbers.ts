@@ -98,6 +98,9 @@ export function pyArithmetic(op: PyArithmeticOp, left: unknown, right: unknown):
   if (!isPyNumber(left) || !isPyNumber(right)) {
     throw new TemplateRuntimeError(`unsupported operand type(s) for ${op}: '${operandName(left)}' and '${operandName(right)}'`);
   }
+  if (op === '/' && (typeof left === 'bigint' || typeof right === 'bigint') && !isPyFloat(left) && !isPyFloat(right)) {
+    return pyFloat(exactQuotient(BigInt(left as number | bigint | boolean), BigInt(right as number | bigint | boolean)));
+  }
   if (isPyFloat(left) || isPyFloat(right) || op === '/') return floatArithmetic(op, toJsNumber(left), toJsNumber(right));
   const a = typeof left === 'boolean' ? Number(left) : (left as number | bigint);
   const b = typeof right === 'boolean' ? Number(right) : (right as number | bigint);
@@ -153,6 +156,22 @@ function bigArithmetic(op: PyArithmeticOp, a: bigint, b: bigint): PyNumber {
     default:
       return pyFloat(Number(a) / Number(b));
   }
+}
+
+/**
+ * `a / b` of two ints correctly rounded, as Python computes it (not `Number(a) / Number(b)`,
+ * which rounds twice): at least 64 bits of quotient, a sticky bit for a remainder, one rounding.
+ */
+function exactQuotient(a: bigint, b: bigint): number {
+  if (b === 0n) throw new TemplateRuntimeError('division by zero');
+  const negative = a < 0n !== b < 0n;
+  const x = a < 0n ? -a : a;
+  const y = b < 0n ? -b : b;
+  const shift = Math.max(0, 64 + y.toString(2).length - x.toString(2).length);
+  let q = (x << BigInt(shift)) / y;
+  if ((x << BigInt(shift)) % y !== 0n) q |= 1n;
+  const result = Number(q) * 2 ** -shift;
+  return negative ? -result : result;
 }
 
 /** CPython's float_divmod: the floor quotient and the remainder with the divisor's sign. */
@@ -211,6 +230,18 @@ export function pyNegate(value: unknown): PyNumber {
   if (typeof value === 'boolean') return -Number(value) || 0;
   if (typeof value === 'number') return Number.isInteger(value) ? -value || 0 : -value;
   throw new TemplateRuntimeError(`bad operand type for unary -: '${operandName(value)}'`);
+}
+
+/**
+ * Python's unary plus of a number (a bool becomes an int).
+ *
+ * @example
+ * pyPositive(true); // 1
+ */
+export function pyPositive(value: unknown): PyNumber {
+  if (typeof value === 'boolean') return Number(value);
+  if (isPyNumber(value)) return value as PyNumber;
+  throw new TemplateRuntimeError(`bad operand type for unary +: '${operandName(value)}'`);
 }
 
 /**
