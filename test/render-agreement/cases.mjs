@@ -135,12 +135,28 @@ function numberCases() {
   return out;
 }
 
+/** `wordwrap` of hyphenated, dashed and long words at every width from 1 to 12, breaking on hyphens or not. */
+function wordwrapCases() {
+  const text = 'a well-known x-ray--test of long-standing, user-facing e-mail re-entry; abcdefghij-klm 12-34 --- end-';
+  /** @type {AgreementCase[]} */
+  const out = [];
+  for (let width = 1; width <= 12; width++) {
+    out.push({
+      name: `generated/wordwrap-${width}`,
+      template: `{{ t | wordwrap(${width}, wrapstring='|') }}\n{{ t | wordwrap(${width}, false, '|') }}\n{{ t | wordwrap(${width}, wrapstring='|', break_on_hyphens=false) }}\n`,
+      vars: { t: text },
+      files: {},
+    });
+  }
+  return out;
+}
+
 /**
  * Every case, hand-written first, in a stable order.
  * @returns {AgreementCase[]}
  */
 export function agreementCases() {
-  const all = [...handWritten(), ...whitespaceCases(), ...valueCases(), ...numberCases()];
+  const all = [...handWritten(), ...whitespaceCases(), ...valueCases(), ...numberCases(), ...wordwrapCases()];
   const seen = new Set();
   for (const c of all) {
     if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);

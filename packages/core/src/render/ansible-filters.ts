@@ -45,14 +45,27 @@ export function pyRound(x: number, ndigits: number): number {
   return x < 0 || Object.is(x, -0) ? -result : result;
 }
 
+/** textwrap's `wordsep_re` (Python 3.11): whitespace, em-dashes, and words split after their hyphens. */
+const WORDSEP = (() => {
+  const wp = `[\\p{L}\\p{N}_!"'&.,?]`;
+  const lt = '[\\p{L}\\p{Nl}\\p{No}_]';
+  const ws = '[\\t\\n\\v\\f\\r ]';
+  const nws = '[^\\t\\n\\v\\f\\r ]';
+  return new RegExp(
+    `(${ws}+|(?<=${wp})-{2,}(?=[\\p{L}\\p{N}_])|${nws}+?(?:-(?:(?<=${lt}{2}-)|(?<=${lt}-${lt}-))(?=${lt}-?${lt})|(?=${ws}|$)|(?<=${wp})(?=-{2,}[\\p{L}\\p{N}_])))`,
+    'u',
+  );
+})();
+
 /**
  * Python's `textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False,
- * break_on_hyphens=False)`: chunks are runs of whitespace and of anything else; whitespace is
- * dropped at the ends of lines; a word longer than a line is cut when `breakLongWords`.
+ * break_on_hyphens)`: chunks are runs of whitespace and of anything else (and, breaking on
+ * hyphens, the parts of hyphenated words); whitespace is dropped at the ends of lines; a word
+ * longer than a line is cut when `breakLongWords` (after its last hyphen that fits, breaking on hyphens).
  */
-function textWrap(text: string, width: number, breakLongWords: boolean): string[] {
+function textWrap(text: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean): string[] {
   if (width <= 0) throw new TemplateRuntimeError(`invalid width ${width} (must be > 0)`);
-  const chunks = text.split(/([\t\n\v\f\r ]+)/).filter((c) => c !== '').reverse();
+  const chunks = text.split(breakOnHyphens ? WORDSEP : /([\t\n\v\f\r ]+)/).filter((c) => c !== '').reverse();
   const blank = (c: string) => c.replace(/[\t\n\v\f\r ]/g, '') === '';
   const lines: string[] = [];
   while (chunks.length > 0) {
@@ -67,7 +80,9 @@ function textWrap(text: string, width: number, breakLongWords: boolean): string[
     if (chunks.length > 0 && chunks[chunks.length - 1]!.length > width) {
       const chunk = chunks[chunks.length - 1]!;
       if (breakLongWords) {
-        const end = Math.max(1, width - len);
+        let end = width - len;
+        const hyphen = breakOnHyphens && chunk.length > end ? chunk.lastIndexOf('-', end - 1) : -1;
+        if (hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen))) end = hyphen + 1;
         line.push(chunk.slice(0, end));
         chunks[chunks.length - 1] = chunk.slice(end);
       } else if (line.length === 0) {
@@ -625,13 +640,11 @@ export function ansibleFilters(lookup: {
     wordwrap: (value, ...args) => {
       const text = pyStr(value);
       const breakOnHyphens = pyTruthy(arg(args, 3, 'break_on_hyphens', true));
-      // textwrap splits hyphenated words by a regular expression of its own; we wrap only at spaces.
-      if (breakOnHyphens && text.includes('-')) throw new UnsupportedConstructError('`wordwrap` of text with hyphens (`break_on_hyphens`)');
       const width = Number(arg(args, 0, 'width', 79));
       const wrapstring = arg(args, 2, 'wrapstring', null);
       const joiner = wrapstring === null || wrapstring === undefined ? '\n' : pyStr(wrapstring);
       const lines = pythonStringMethod(text, 'splitlines')!() as string[];
-      return lines.map((line) => textWrap(line, width, pyTruthy(arg(args, 1, 'break_long_words', true))).join(joiner)).join(joiner);
+      return lines.map((line) => textWrap(line, width, pyTruthy(arg(args, 1, 'break_long_words', true)), breakOnHyphens).join(joiner)).join(joiner);
     },
     strftime: (value, ...args) => {
       const second = arg(args, 0, 'second', null);

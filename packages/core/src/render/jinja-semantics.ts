@@ -47,6 +47,14 @@ const PY_RUNTIME: Record<string, unknown> = {
     if (Array.isArray(items) || typeof items === 'string') currentSession()?.step(items.length);
     return items;
   },
+  /** The items `*value` passes as arguments: a list's, a string's characters, a dict's keys. */
+  pySplat: (value: unknown) => {
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return [...value];
+    if (isPlainObject(value)) return Object.keys(value);
+    if (Array.isArray(value)) return value;
+    throw new TemplateRuntimeError(`argument after * must be an iterable, not ${typeof value}`);
+  },
   pyAdd: (left: unknown, right: unknown) => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
     if (typeof left === 'string' && typeof right === 'string') return left + right;
@@ -310,6 +318,12 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       if (node.pyFloat === true && typeof node.value === 'number' && Number.isInteger(node.value)) return this._emit(`runtime.pyFloat(${node.value})`);
       compileLiteral.call(this, node, frame);
     }),
+    // `f(*args)`: JavaScript's spread, in the array of a call's arguments or a filter's argument list.
+    swap(proto, 'compilePySplat', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('...runtime.pySplat(');
+      this.compile(node.target, frame);
+      this._emit(')');
+    }),
     swap(proto, 'compileNeg', unary('pyNegate')),
     swap(proto, 'compilePos', unary('pyPositive')),
     // Nunjucks emits a test's arguments without separating commas; Jinja2 tests take several.
@@ -350,7 +364,28 @@ function patchParser(nj: NunjucksModule): Restore[] {
   const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
   const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
+  const Splat = nj.nodes.Node.extend('PySplat', { fields: ['target'] });
+  const parseSignature = proto.parseSignature as (this: NjParser, ...args: unknown[]) => NjNode | null;
+  let inSignature = 0;
   return [
+    // `f(*args)` and `x | format(*args)`: a `*` that starts an argument unpacks it.
+    swap(proto, 'parseSignature', function (this: NjParser, ...args: unknown[]) {
+      inSignature++;
+      try {
+        return parseSignature.apply(this, args);
+      } finally {
+        inSignature--;
+      }
+    }),
+    swap(proto, 'parseExpression', function (this: NjParser) {
+      const tok = this.peekToken();
+      if (inSignature > 0 && tok && tok.type === nj.lexer.TOKEN_OPERATOR && tok.value === '*') {
+        this.nextToken();
+        const target = parseExpression.call(this);
+        return new Splat(tok.lineno, tok.colno, target);
+      }
+      return parseExpression.call(this);
+    }),
     // A float literal is marked (`2.0` must not print as `2`), and an int past 2**53 kept exact.
     swap(proto, 'parsePrimary', function (this: NjParser, noPostfix?: boolean) {
       const tok = this.peekToken();
