@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, PyFloat, type KeywordArgs } from './python-values.js';
 import { percentFormat } from './python-format.js';
-import { isPyFloat, isPyNumber, parsePyInt, pyAbs, pyArithmetic, pyCompareOp, pyFloat, pyTrunc, toJsNumber } from './python-numbers.js';
+import { isPyFloat, isPyInt, isPyNumber, parsePyInt, pyAbs, pyArithmetic, pyCompareOp, pyFloat, pyInt, pyTrunc, toJsNumber } from './python-numbers.js';
+import { PyRandom } from './python-random.js';
+import { pyExpanduser, pyRealpath } from './python-paths.js';
 import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
@@ -373,6 +375,13 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   return result;
 }
 
+/** A seed for Python's `random.Random`: an int or a str (a float's hash is not reproduced). */
+function randomSeed(seed: unknown): bigint | string {
+  if (typeof seed === 'string') return seed;
+  if (isPyInt(seed) || typeof seed === 'boolean') return BigInt(seed);
+  throw new UnsupportedConstructError(`a random seed of type ${pyTypeName(seed)}`);
+}
+
 /** A number argument as a JavaScript number (floats unboxed); text as JavaScript reads it. */
 function numberOf(value: unknown): number {
   return isPyNumber(value) ? toJsNumber(value) : Number(value);
@@ -599,6 +608,46 @@ export function ansibleFilters(lookup: {
       return combine([value, ...positional], pyTruthy(keywords.recursive));
     },
     basename: (value) => basename(pyStr(value)),
+    realpath: (value) => pyRealpath(pyStr(value)),
+    expanduser: (value) => pyExpanduser(pyStr(value)),
+    shuffle: (value, ...args) => {
+      const items = [...jinjaList(value)];
+      const seed = arg(args, 0, 'seed', null);
+      if (!pyTruthy(seed)) {
+        if (items.length <= 1) return items;
+        throw new UnsupportedConstructError('`shuffle` without a seed (its order changes on every run)');
+      }
+      return new PyRandom(randomSeed(seed)).shuffle(items);
+    },
+    random: (value, ...args) => {
+      const start = arg(args, 0, 'start', null);
+      const step = arg(args, 1, 'step', null);
+      const seed = arg(args, 2, 'seed', null);
+      const rng = seed === null || seed === undefined ? undefined : new PyRandom(randomSeed(seed));
+      if (isPyInt(value) || typeof value === 'boolean') {
+        const bound = (x: unknown, dflt: bigint) => (!pyTruthy(x) ? dflt : isPyInt(x) || typeof x === 'boolean' ? BigInt(x) : undefined);
+        const [a, b, st] = [bound(start, 0n), BigInt(value), bound(step, 1n)];
+        if (a === undefined || st === undefined) throw new UnsupportedConstructError('`random` with a start or step that is not an int');
+        const n = st === 0n ? 0n : (b - a + st - (st > 0n ? 1n : -1n)) / st;
+        if (n <= 0n) throw new TemplateRuntimeError(`empty range for randrange(${a}, ${b}, ${st})`);
+        if (!rng) {
+          if (n === 1n) return pyInt(a);
+          throw new UnsupportedConstructError('`random` without a seed (it changes on every run)');
+        }
+        return pyInt(rng.randrange(a, b, st)!);
+      }
+      if (Array.isArray(value) || typeof value === 'string') {
+        if (pyTruthy(start) || pyTruthy(step)) throw new TemplateRuntimeError('start and step can only be used with integer values');
+        const items = [...value];
+        if (items.length === 0) throw new TemplateRuntimeError('Cannot choose from an empty sequence');
+        if (!rng) {
+          if (items.length === 1) return items[0];
+          throw new UnsupportedConstructError('`random` without a seed (it changes on every run)');
+        }
+        return items[Number(rng.randbelow(BigInt(items.length)))];
+      }
+      throw new UnsupportedConstructError(`\`random\` of a ${pyTypeName(value)}`);
+    },
     dirname: (value) => dirname(pyStr(value)),
     password_hash: (value, ...args) => {
       const salt = arg(args, 1, 'salt', undefined);
