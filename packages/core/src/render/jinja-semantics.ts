@@ -364,6 +364,39 @@ function patchParser(nj: NunjucksModule): Restore[] {
   const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
   const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
+  const parseFilter = proto.parseFilter as (this: NjParser, node: NjNode) => NjNode;
+  const primary = (p: NjParser) => (p as unknown as { parsePrimary(): NjNode }).parsePrimary();
+  /**
+   * The test after `node is` (Jinja2's parse_test): `not`, the test's name, its arguments in
+   * parentheses or one bare argument (`x is divisibleby 3`, `x is sameas none`), and `x is in seq`
+   * (`in` is an operator keyword, so nunjucks cannot parse it as a test name).
+   */
+  function parseTest(this: NjParser, node: NjNode): NjNode {
+    const not = this.skipSymbol('not');
+    const tok = this.peekToken();
+    let test: NjNode;
+    if (tok.type === nj.lexer.TOKEN_SYMBOL && tok.value === 'in' && FunCall && SymbolNode && NodeList) {
+      this.nextToken();
+      const container = primary(this);
+      test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
+    } else {
+      test = primary(this);
+      const next = this.peekToken();
+      if (next && next.type === nj.lexer.TOKEN_SYMBOL && next.value === 'is') {
+        (this as unknown as { fail(m: string, l: number, c: number): never }).fail('You cannot chain multiple tests with is', next.lineno, next.colno);
+      }
+      const bare = next && SymbolNode && (test as object) instanceof SymbolNode &&
+        (next.type === nj.lexer.TOKEN_INT || next.type === nj.lexer.TOKEN_FLOAT || next.type === nj.lexer.TOKEN_STRING ||
+          next.type === nj.lexer.TOKEN_NONE || next.type === nj.lexer.TOKEN_BOOLEAN ||
+          (next.type === nj.lexer.TOKEN_SYMBOL && !BARE_ARG_STOP.has(next.value)));
+      if (bare && FunCall && NodeList) {
+        const argument = primary(this);
+        test = new FunCall(test.lineno, test.colno, test, new NodeList(argument.lineno, argument.colno, [argument]));
+      }
+    }
+    const is = new Is!(node.lineno, node.colno, node, test);
+    return not ? new Not!(is.lineno, is.colno, is) : is;
+  }
   const Splat = nj.nodes.Node.extend('PySplat', { fields: ['target'] });
   const parseSignature = proto.parseSignature as (this: NjParser, ...args: unknown[]) => NjNode | null;
   let inSignature = 0;
@@ -475,32 +508,18 @@ function patchParser(nj: NunjucksModule): Restore[] {
       }
       return node;
     }),
-    // `x is in seq`: `in` is an operator keyword, so nunjucks cannot parse it as a test name.
+    // Jinja2 reads `is` where it reads `|` (after a primary, before any operator): `2 ** 64 is
+    // integer` is `2 ** (64 is integer)`, `a + b is odd` is `a + (b is odd)`; nunjucks read it after
+    // comparisons.
+    swap(proto, 'parseFilter', function (this: NjParser, node: NjNode) {
+      let out = parseFilter.call(this, node);
+      while (this.skipSymbol('is')) out = parseFilter.call(this, parseTest.call(this, out));
+      return out;
+    }),
+    // Where nunjucks reads no filter (`-x` reads its operand so), `is` is still a test.
     swap(proto, 'parseIs', function (this: NjParser) {
-      let node = this.parseCompare();
-      if (!this.skipSymbol('is')) return node;
-      const not = this.skipSymbol('not');
-      const tok = this.peekToken();
-      let test: NjNode;
-      if (tok.type === nj.lexer.TOKEN_SYMBOL && tok.value === 'in' && FunCall && SymbolNode && NodeList) {
-        this.nextToken();
-        const container = this.parseCompare();
-        test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
-      } else {
-        test = this.parseCompare();
-        // `x is divisibleby 3`, `x is sameas none`: one argument without parentheses.
-        const next = this.peekToken();
-        const bare = next && SymbolNode && (test as object) instanceof SymbolNode &&
-          (next.type === nj.lexer.TOKEN_INT || next.type === nj.lexer.TOKEN_FLOAT || next.type === nj.lexer.TOKEN_STRING ||
-            next.type === nj.lexer.TOKEN_NONE || next.type === nj.lexer.TOKEN_BOOLEAN ||
-            (next.type === nj.lexer.TOKEN_SYMBOL && !BARE_ARG_STOP.has(next.value)));
-        if (bare && FunCall && NodeList) {
-          const argument = (this as unknown as { parsePrimary(): NjNode }).parsePrimary();
-          test = new FunCall(test.lineno, test.colno, test, new NodeList(argument.lineno, argument.colno, [argument]));
-        }
-      }
-      node = new Is!(node.lineno, node.colno, node, test);
-      return not ? new Not!(node.lineno, node.colno, node) : node;
+      const node = this.parseCompare();
+      return this.skipSymbol('is') ? parseTest.call(this, node) : node;
     }),
   ];
 }
