@@ -151,12 +151,29 @@ function wordwrapCases() {
   return out;
 }
 
+/** Seeded `shuffle` and `random` for seeds of every kind: short and long strings, ints of one word and of many. */
+function randomCases() {
+  // Not '' nor 0: `shuffle` takes a false seed as none, and Ansible's order then changes on every run.
+  const seeds = ["'a'", "'web01.iad2.fedoraproject.org'", "'é✓'", `'${'x'.repeat(3000)}'`, '1', '-1', '4294967295', '4294967296', '2 ** 64 - 1', '3 ** 500', 'true'];
+  /** @type {AgreementCase[]} */
+  const out = [];
+  seeds.forEach((seed, i) => {
+    out.push({
+      name: `generated/random-seed-${i}`,
+      template: `{{ range(12) | shuffle(seed=${seed}) }} {{ 1000 | random(seed=${seed}) }} {{ (2 ** 40) | random(seed=${seed}) }} {{ 30 | random(5, 5, seed=${seed}) }} {{ 'abcdefgh' | random(seed=${seed}) }}\n`,
+      vars: {},
+      files: {},
+    });
+  });
+  return out;
+}
+
 /**
  * Every case, hand-written first, in a stable order.
  * @returns {AgreementCase[]}
  */
 export function agreementCases() {
-  const all = [...handWritten(), ...whitespaceCases(), ...valueCases(), ...numberCases(), ...wordwrapCases()];
+  const all = [...handWritten(), ...whitespaceCases(), ...valueCases(), ...numberCases(), ...wordwrapCases(), ...randomCases()];
   const seen = new Set();
   for (const c of all) {
     if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);

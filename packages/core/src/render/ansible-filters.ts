@@ -375,6 +375,29 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   return result;
 }
 
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const JSON_NUMBER_MARK = '\u0000pynumber:';
+
+/**
+ * Python's `json.loads`: as `JSON.parse`, except that a number written with a point or an
+ * exponent stays a float when it is whole (`2.0`) and an int past 2**53 stays exact.
+ *
+ * @example
+ * pyJsonLoads('[2.0, 18446744073709551616]'); // [PyFloat(2), 18446744073709551616n]
+ */
+function pyJsonLoads(text: string): unknown {
+  const marked = text.replace(JSON_TOKEN, (t) => {
+    if (t.startsWith('"')) return t;
+    const float = /[.eE]/.test(t);
+    return (float && Number.isInteger(Number(t))) || (!float && !Number.isSafeInteger(Number(t))) ? `"\\u0000pynumber:${t}"` : t;
+  });
+  return JSON.parse(marked, (_key, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith(JSON_NUMBER_MARK)) return v;
+    const t = v.slice(JSON_NUMBER_MARK.length);
+    return /[.eE]/.test(t) ? pyFloat(Number(t)) : pyInt(BigInt(t));
+  }) as unknown;
+}
+
 /** A seed for Python's `random.Random`: an int or a str (a float's hash is not reproduced). */
 function randomSeed(seed: unknown): bigint | string {
   if (typeof seed === 'string') return seed;
@@ -795,7 +818,7 @@ export function ansibleFilters(lookup: {
     checksum: (value) => createHash('sha1').update(pyStr(value), 'utf8').digest('hex'),
     from_json: (value) => {
       try {
-        return JSON.parse(pyStr(value)) as unknown;
+        return pyJsonLoads(pyStr(value));
       } catch (e) {
         throw new TemplateRuntimeError(`from_json: ${e instanceof Error ? e.message : String(e)}`);
       }
