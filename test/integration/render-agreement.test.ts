@@ -45,13 +45,13 @@ describe('ansible-core agreement', () => {
     mkdirSync(join(tree, 'inventory/group_vars'), { recursive: true });
     writeFileSync(
       join(tree, 'inventory/group_vars/all'),
-      'env: production\nratio: 2.0\nbig: 1.0e+3\nsleep: 1_000.0\ncount: 1_000\nmode: 0755\nzip: 09\nexp: 1e3\nflag: yes\nminutes: 1:20\ndup: first\ndup: last\n',
+      'env: production\nratio: 2.0\nbig: 1.0e+3\nsleep: 1_000.0\ncount: 1_000\nmode: 0755\nzip: 09\nexp: 1e3\nflag: yes\nminutes: 1:20\ndup: first\ndup: last\nhuge: 12345678901234567890\n',
     );
     // PyYAML keeps 2.0 a float, reads 0755 as octal, 1e3 and 09 as strings, and a key given twice
     // its last value (Ansible loads the file itself).
     writeFileSync(
       join(tree, 'roles/r/templates/numbers.conf'),
-      'ratio={{ ratio }} {{ [ratio, big] }} {{ sleep | to_json }} {{ ratio is float }} {{ ratio == 2 }}\n{{ count }} {{ mode }} {{ zip }} {{ exp }} {{ flag }} {{ minutes }} {{ dup }}\n',
+      'ratio={{ ratio }} {{ [ratio, big] }} {{ sleep | to_json }} {{ ratio is float }} {{ ratio == 2 }}\n{{ count }} {{ mode }} {{ zip }} {{ exp }} {{ flag }} {{ minutes }} {{ dup }}\n{{ huge }} {{ huge + 1 }} {{ [huge] }} {{ huge | to_json }}\n',
     );
     writeFileSync(join(tree, 'roles/r/templates/ok.conf'), 'env={{ env }}\n');
     // Arithmetic on a whole float keeps it a float, as in Python.

@@ -3,6 +3,7 @@ import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruth
 import { percentFormat } from './python-format.js';
 import { isPyFloat, isPyInt, isPyNumber, parsePyInt, pyAbs, pyArithmetic, pyCompareOp, pyFloat, pyInt, pyTrunc, toJsNumber } from './python-numbers.js';
 import { PyRandom } from './python-random.js';
+import { PYYAML_OPTIONS } from '../env/group-vars.js';
 import { pyExpanduser, pyRealpath } from './python-paths.js';
 import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
@@ -823,7 +824,7 @@ export function ansibleFilters(lookup: {
         throw new TemplateRuntimeError(`from_json: ${e instanceof Error ? e.message : String(e)}`);
       }
     },
-    from_yaml: (value) => (typeof value === 'string' ? (parseYaml(value, { version: '1.1' }) as unknown) : value),
+    from_yaml: (value) => (typeof value === 'string' ? (parseYaml(value, PYYAML_OPTIONS) as unknown) : value),
     pprint: (value) => pyRepr(sortedKeys(value)),
     groupby: (value, ...args) => {
       const attribute = pyStr(arg(args, 0, 'attribute', ''));

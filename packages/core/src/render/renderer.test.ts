@@ -277,6 +277,7 @@ describe('a whole float from the inventory (PyFloat)', () => {
   });
   it('is written 2.0 to the ansible-core bridge', () => {
     expect(bridgeJson({ vars: { ratio: new PyFloat(2), n: 2, l: [new PyFloat(-0)] } })).toBe('{"vars":{"ratio":2.0,"n":2,"l":[-0.0]}}');
+    expect(bridgeJson({ vars: { big: 12345678901234567890n, l: [-(2n ** 64n)] } })).toBe('{"vars":{"big":12345678901234567890,"l":[-18446744073709551616]}}');
   });
 });
 
