@@ -38,28 +38,30 @@ describe('ansible-core agreement', () => {
     expect(rows.map((row) => row.file)).toContain('roles/httpd/reverseproxy/templates/reversepassproxy.registry-fedora.conf');
   });
 
-  it('render:measure: numbers from group_vars print as Ansible prints them; arithmetic on a whole float is a difference named, exit 1', () => {
+  it('render:measure: numbers from group_vars print and compute as Ansible does; a float a filter cannot take is a difference named, exit 1', () => {
     requireTool('ansible-playbook');
     const tree = join(tmp, 'tree');
     mkdirSync(join(tree, 'roles/r/templates'), { recursive: true });
     mkdirSync(join(tree, 'inventory/group_vars'), { recursive: true });
     writeFileSync(
       join(tree, 'inventory/group_vars/all'),
-      'env: production\nratio: 2.0\nbig: 1.0e+3\nsleep: 1_000.0\ncount: 1_000\nmode: 0755\nzip: 09\nexp: 1e3\nflag: yes\nminutes: 1:20\ndup: first\ndup: last\n',
+      'env: production\nratio: 2.0\nbig: 1.0e+3\nsleep: 1_000.0\ncount: 1_000\nmode: 0755\nzip: 09\nexp: 1e3\nflag: yes\nminutes: 1:20\ndup: first\ndup: last\nhuge: 12345678901234567890\n',
     );
     // PyYAML keeps 2.0 a float, reads 0755 as octal, 1e3 and 09 as strings, and a key given twice
     // its last value (Ansible loads the file itself).
     writeFileSync(
       join(tree, 'roles/r/templates/numbers.conf'),
-      'ratio={{ ratio }} {{ [ratio, big] }} {{ sleep | to_json }} {{ ratio is float }} {{ ratio == 2 }}\n{{ count }} {{ mode }} {{ zip }} {{ exp }} {{ flag }} {{ minutes }} {{ dup }}\n',
+      'ratio={{ ratio }} {{ [ratio, big] }} {{ sleep | to_json }} {{ ratio is float }} {{ ratio == 2 }}\n{{ count }} {{ mode }} {{ zip }} {{ exp }} {{ flag }} {{ minutes }} {{ dup }}\n{{ huge }} {{ huge + 1 }} {{ [huge] }} {{ huge | to_json }}\n',
     );
     writeFileSync(join(tree, 'roles/r/templates/ok.conf'), 'env={{ env }}\n');
-    // Arithmetic on a whole float would lose the float in JavaScript: refused, shown as a difference.
-    writeFileSync(join(tree, 'roles/r/templates/double.conf'), 'double={{ ratio * 2 }}\n');
+    // Arithmetic on a whole float keeps it a float, as in Python.
+    writeFileSync(join(tree, 'roles/r/templates/double.conf'), 'double={{ ratio * 2 }} {{ ratio + 1 }} {{ ratio // 1 }} {{ ratio / 4 }} {{ count ** 3 }}\n');
+    // A filter that would do JavaScript arithmetic on a whole float is refused: shown as a difference.
+    writeFileSync(join(tree, 'roles/r/templates/batch.conf'), '{{ [1, 2, 3] | batch(ratio) | list }}\n');
     const r = spawnSync(process.execPath, [join(root, 'scripts/render-measure.mjs'), tree], { encoding: 'utf8' });
     expect(r.status, r.stdout).toBe(1);
-    expect(r.stdout).toContain('Ansible renders 3, ansimod identical on 2 (66.7%)');
-    expect(r.stdout).toMatch(/differs +roles\/r\/templates\/double\.conf: ansimod: .*the float 2\.0 of an inventory variable/);
+    expect(r.stdout).toContain('Ansible renders 4, ansimod identical on 3 (75.0%)');
+    expect(r.stdout).toMatch(/differs +roles\/r\/templates\/batch\.conf: ansimod: .*JavaScript arithmetic on the float 2\.0/);
   });
 
   it('--renderer ansible verifies the flatpaks-to-quay plan on fixtures/ansible as the embedded renderer does', () => {

@@ -100,11 +100,80 @@ function valueCases() {
 }
 
 /**
+ * Python's numbers: every arithmetic operator with a left operand of each kind (int, negative,
+ * bool, whole and fractional float, ints past 2**53) against right operands of each kind, and each
+ * operand printed, converted, tested and serialised.
+ */
+function numberCases() {
+  const operands = [
+    ['int', '7'], ['neg', '-7'], ['bool', 'true'], ['whole-float', '2.0'], ['neg-float', '-2.5'], ['half', '0.5'],
+    ['big', '2 ** 64'], ['neg-big', '-(2 ** 63)'], ['past-2-53', '9007199254740993'], ['zero-float', '-0.0'],
+  ];
+  const rights = ['2', '-3', '2.0', '0.5', 'true', '2 ** 64 + 1', '-1.5'];
+  const ops = [['add', '+'], ['sub', '-'], ['mul', '*'], ['div', '/'], ['floordiv', '//'], ['mod', '%'], ['lt', '<'], ['eq', '==']];
+  /** @type {AgreementCase[]} */
+  const out = [];
+  for (const [on, op] of ops) {
+    for (const [ln, left] of operands) {
+      const template = `${rights.map((r) => `{{ (${left}) ${op} (${r}) }}`).join(' ')}\n`;
+      out.push({ name: `generated/number-${on}-${ln}`, template, vars: {}, files: {} });
+    }
+  }
+  // `**`: small exponents (a negative base with a fractional exponent is complex in Python).
+  for (const [ln, left] of operands) {
+    const exps = ['2', '3.0', '-1', '0', ...(left.startsWith('-') ? [] : ['0.5'])];
+    out.push({ name: `generated/number-pow-${ln}`, template: `${exps.map((e) => `{{ (${left}) ** ${e} }}`).join(' ')}\n`, vars: {}, files: {} });
+  }
+  const views = [
+    '{{ x }}', '{{ -x }}', '{{ x | int }}', '{{ x | float }}', '{{ x | abs }}', '{{ x | round }}', '{{ x | round(1) }}', '{{ x | string }}',
+    '{{ [x] }}', '{{ {"k": x} }}', '{{ x | to_json }}', '{{ x is float }}', '{{ x is integer }}', '{{ x == 2 }}', '{{ x < 3 }}',
+    '{{ x | bool }}', '{{ "%s|%d|%.2f" % (x, x, x) }}', '{{ [x, 1] | max }}', '{{ [x, 1] | sum }}', '{{ x in [2, 7] }}',
+  ];
+  for (const [ln, left] of operands) {
+    out.push({ name: `generated/number-views-${ln}`, template: `{% set x = ${left} %}${views.join(' ')}\n{{ x | to_yaml }}`, vars: {}, files: {} });
+  }
+  return out;
+}
+
+/** `wordwrap` of hyphenated, dashed and long words at every width from 1 to 12, breaking on hyphens or not. */
+function wordwrapCases() {
+  const text = 'a well-known x-ray--test of long-standing, user-facing e-mail re-entry; abcdefghij-klm 12-34 --- end-';
+  /** @type {AgreementCase[]} */
+  const out = [];
+  for (let width = 1; width <= 12; width++) {
+    out.push({
+      name: `generated/wordwrap-${width}`,
+      template: `{{ t | wordwrap(${width}, wrapstring='|') }}\n{{ t | wordwrap(${width}, false, '|') }}\n{{ t | wordwrap(${width}, wrapstring='|', break_on_hyphens=false) }}\n`,
+      vars: { t: text },
+      files: {},
+    });
+  }
+  return out;
+}
+
+/** Seeded `shuffle` and `random` for seeds of every kind: short and long strings, ints of one word and of many. */
+function randomCases() {
+  // Not '' nor 0: `shuffle` takes a false seed as none, and Ansible's order then changes on every run.
+  const seeds = ["'a'", "'web01.iad2.fedoraproject.org'", "'é✓'", `'${'x'.repeat(3000)}'`, '1', '-1', '4294967295', '4294967296', '2 ** 64 - 1', '3 ** 500', 'true'];
+  /** @type {AgreementCase[]} */
+  const out = [];
+  seeds.forEach((seed, i) => {
+    out.push({
+      name: `generated/random-seed-${i}`,
+      template: `{{ range(12) | shuffle(seed=${seed}) }} {{ 1000 | random(seed=${seed}) }} {{ (2 ** 40) | random(seed=${seed}) }} {{ 30 | random(5, 5, seed=${seed}) }} {{ 'abcdefgh' | random(seed=${seed}) }}\n`,
+      vars: {},
+      files: {},
+    });
+  });
+  return out;
+}
+
+/**
  * Every case, hand-written first, in a stable order.
  * @returns {AgreementCase[]}
  */
 export function agreementCases() {
-  const all = [...handWritten(), ...whitespaceCases(), ...valueCases()];
+  const all = [...handWritten(), ...whitespaceCases(), ...valueCases(), ...numberCases(), ...wordwrapCases(), ...randomCases()];
   const seen = new Set();
   for (const c of all) {
     if (seen.has(c.name)) throw new Error(`duplicate case name ${c.name}`);

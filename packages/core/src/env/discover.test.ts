@@ -189,6 +189,15 @@ describe('composeVarsFile', () => {
     });
     expect(Number(vars.a)).toBe(2);
   });
+  it('keeps an int past 2**53 exact, as PyYAML does, and small ints plain numbers', () => {
+    expect(composeVarsFile('big: 12345678901234567890\nneg: -9007199254740993\nhex: 0xffffffffffffffffff\nsmall: 42\nsafe: 9007199254740991\n', 'x.yml')).toEqual({
+      big: 12345678901234567890n,
+      neg: -9007199254740993n,
+      hex: 0xffffffffffffffffffn,
+      small: 42,
+      safe: 9007199254740991,
+    });
+  });
   it('reads a key given twice as PyYAML does (the last wins), with a warning naming the key and line', () => {
     const warnings: Diagnostic[] = [];
     expect(composeVarsFile('env: production\nport: 80\nnested:\n  a: 1\n  a: 2\nport: 8080\n', 'group_vars/all', warnings)).toEqual({

@@ -1,6 +1,7 @@
 import { isMap, isScalar, LineCounter, parseDocument, visit, type Document, type ScalarTag, type Tags } from 'yaml';
 import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import { PyFloat } from '../render/python-values.js';
+import { pyInt } from '../render/python-numbers.js';
 import type { InventoryReader } from './types.js';
 
 /** The variables one inventory group defines, and the files they came from. */
@@ -57,6 +58,18 @@ const PYYAML_FLOAT_TAG: ScalarTag = {
   resolve: (text: string) => pyYamlFloat(text),
 };
 
+/** An int tag whose ints past 2**53 stay exact (a `bigint`), as PyYAML's do; small ints stay numbers. */
+function exactInt(tag: ScalarTag): ScalarTag {
+  const resolve = tag.resolve;
+  return {
+    ...tag,
+    resolve: (text, onError, options) => {
+      const value = resolve(text, onError, { ...options, intAsBigInt: true });
+      return typeof value === 'bigint' ? pyInt(value) : value;
+    },
+  };
+}
+
 /**
  * The YAML 1.1 schema as Ansible's PyYAML applies it: PyYAML's booleans, ints and floats (a
  * whole float stays a float: {@link PyFloat}), Ansible's string tags, and timestamps left as
@@ -64,7 +77,8 @@ const PYYAML_FLOAT_TAG: ScalarTag = {
  */
 function ansibleTags(tags: Tags): Tags {
   const out: Tags = [PYYAML_FLOAT_TAG];
-  for (const tag of tags) {
+  for (const original of tags) {
+    const tag = typeof original === 'object' && original.tag === 'tag:yaml.org,2002:int' && !('collection' in original && original.collection) ? exactInt(original as ScalarTag) : original;
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:timestamp') continue;
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:float') continue;
     if (typeof tag === 'object' && tag.tag === 'tag:yaml.org,2002:int' && 'test' in tag && tag.test && tag.test.source === '^[-+]?[0-9][0-9_]*$') {
@@ -80,6 +94,12 @@ function ansibleTags(tags: Tags): Tags {
   }
   return [...out, ...STRING_TAGS];
 }
+
+/**
+ * The options that make the `yaml` library read as Ansible's PyYAML loader does (YAML 1.1 merge
+ * keys, PyYAML's scalars, a key given twice keeping its last value): inventory files and `from_yaml`.
+ */
+export const PYYAML_OPTIONS = { version: '1.1', merge: true, customTags: ansibleTags, uniqueKeys: false } as const;
 
 /**
  * Reads the variables of one group from a `group_vars` folder the way Ansible does: a file
@@ -204,7 +224,7 @@ function duplicateKeys(doc: Document, lines: LineCounter, path: string): Diagnos
 export function composeVarsFile(text: string, path: string, warnings?: Diagnostic[]): Record<string, unknown> | undefined {
   if (text.startsWith('$ANSIBLE_VAULT;')) return undefined;
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { version: '1.1', merge: true, customTags: ansibleTags, uniqueKeys: false, lineCounter });
+  const doc = parseDocument(text, { ...PYYAML_OPTIONS, lineCounter });
   const error = doc.errors[0];
   if (error) {
     const pos = error.linePos?.[0];

@@ -269,7 +269,8 @@ class BudgetError extends Error {
 
 /**
  * JSON for the bridge: a whole-number {@link PyFloat} from the inventory is written `2.0`, so
- * Python reads a float as PyYAML did (plain JSON would give the int `2`).
+ * Python reads a float as PyYAML did (plain JSON would give the int `2`), and an int past 2**53
+ * (a `bigint`) with all its digits.
  *
  * @example
  * bridgeJson({ vars: { ratio: new PyFloat(2) } }); // '{"vars":{"ratio":2.0}}'
@@ -279,6 +280,7 @@ export function bridgeJson(body: Record<string, unknown>): string {
   // The holder's own value: JSON.stringify hands the replacer what toJSON gave (a plain number).
   const text = JSON.stringify(body, function (this: Record<string, unknown>, key: string, value: unknown) {
     const raw = this[key];
+    if (typeof raw === 'bigint') return `${mark}${raw}`;
     return raw instanceof PyFloat ? `${mark}${pyFloatRepr(raw.value)}` : value;
   });
   const json: Record<string, string> = { inf: 'Infinity', '-inf': '-Infinity', nan: 'NaN' };

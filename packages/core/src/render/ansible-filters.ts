@@ -1,6 +1,10 @@
 import { createHash } from 'node:crypto';
 import { isKeywordArgs, isPlainObject, isTuple, pyEquals, pyRepr, pyStr, pyTruthy, pyTuple, PyFloat, type KeywordArgs } from './python-values.js';
 import { percentFormat } from './python-format.js';
+import { isPyFloat, isPyInt, isPyNumber, parsePyInt, pyAbs, pyArithmetic, pyCompareOp, pyFloat, pyInt, pyTrunc, toJsNumber } from './python-numbers.js';
+import { PyRandom } from './python-random.js';
+import { PYYAML_OPTIONS } from '../env/group-vars.js';
+import { pyExpanduser, pyRealpath } from './python-paths.js';
 import { pythonStringMethod } from './python-methods.js';
 import { parse as parseYaml } from 'yaml';
 import { pythonRegex, pythonReplacement } from './python-regex.js';
@@ -44,14 +48,27 @@ export function pyRound(x: number, ndigits: number): number {
   return x < 0 || Object.is(x, -0) ? -result : result;
 }
 
+/** textwrap's `wordsep_re` (Python 3.11): whitespace, em-dashes, and words split after their hyphens. */
+const WORDSEP = (() => {
+  const wp = `[\\p{L}\\p{N}_!"'&.,?]`;
+  const lt = '[\\p{L}\\p{Nl}\\p{No}_]';
+  const ws = '[\\t\\n\\v\\f\\r ]';
+  const nws = '[^\\t\\n\\v\\f\\r ]';
+  return new RegExp(
+    `(${ws}+|(?<=${wp})-{2,}(?=[\\p{L}\\p{N}_])|${nws}+?(?:-(?:(?<=${lt}{2}-)|(?<=${lt}-${lt}-))(?=${lt}-?${lt})|(?=${ws}|$)|(?<=${wp})(?=-{2,}[\\p{L}\\p{N}_])))`,
+    'u',
+  );
+})();
+
 /**
  * Python's `textwrap.wrap(line, width, expand_tabs=False, replace_whitespace=False,
- * break_on_hyphens=False)`: chunks are runs of whitespace and of anything else; whitespace is
- * dropped at the ends of lines; a word longer than a line is cut when `breakLongWords`.
+ * break_on_hyphens)`: chunks are runs of whitespace and of anything else (and, breaking on
+ * hyphens, the parts of hyphenated words); whitespace is dropped at the ends of lines; a word
+ * longer than a line is cut when `breakLongWords` (after its last hyphen that fits, breaking on hyphens).
  */
-function textWrap(text: string, width: number, breakLongWords: boolean): string[] {
+function textWrap(text: string, width: number, breakLongWords: boolean, breakOnHyphens: boolean): string[] {
   if (width <= 0) throw new TemplateRuntimeError(`invalid width ${width} (must be > 0)`);
-  const chunks = text.split(/([\t\n\v\f\r ]+)/).filter((c) => c !== '').reverse();
+  const chunks = text.split(breakOnHyphens ? WORDSEP : /([\t\n\v\f\r ]+)/).filter((c) => c !== '').reverse();
   const blank = (c: string) => c.replace(/[\t\n\v\f\r ]/g, '') === '';
   const lines: string[] = [];
   while (chunks.length > 0) {
@@ -66,7 +83,9 @@ function textWrap(text: string, width: number, breakLongWords: boolean): string[
     if (chunks.length > 0 && chunks[chunks.length - 1]!.length > width) {
       const chunk = chunks[chunks.length - 1]!;
       if (breakLongWords) {
-        const end = Math.max(1, width - len);
+        let end = width - len;
+        const hyphen = breakOnHyphens && chunk.length > end ? chunk.lastIndexOf('-', end - 1) : -1;
+        if (hyphen > 0 && /[^-]/.test(chunk.slice(0, hyphen))) end = hyphen + 1;
         line.push(chunk.slice(0, end));
         chunks[chunks.length - 1] = chunk.slice(end);
       } else if (line.length === 0) {
@@ -238,16 +257,31 @@ function toBool(value: unknown): boolean | null {
 }
 
 function toInt(value: unknown, fallback: unknown, base: number): unknown {
-  if (value instanceof PyFloat) return Math.trunc(value.value);
-  if (typeof value === 'number') return Math.trunc(value);
-  if (typeof value === 'boolean') return value ? 1 : 0;
+  // int(nan) is a ValueError, which falls back to the default; int(inf) an OverflowError, which is raised.
+  if (isPyNumber(value)) return Number.isNaN(toJsNumber(value)) ? fallback : pyTrunc(value);
   const s = pyStr(value).trim().replace(/_/g, '');
-  const prefixed = base === 10 ? s : s.replace(/^0[xob]/i, '');
+  const prefixed = base === 10 ? s : s.replace(/^([+-]?)0[xob]/i, '$1');
   const digits = base === 10 ? /^[+-]?\d+$/ : base === 16 ? /^[+-]?[0-9a-f]+$/i : base === 8 ? /^[+-]?[0-7]+$/ : /^[+-]?[01]+$/;
-  if (digits.test(prefixed)) return parseInt(prefixed, base);
+  if (digits.test(prefixed)) return parsePyInt(prefixed, base);
   // Jinja2 falls back to float() and truncates: int('3.7') is 3.
-  if (base === 10 && /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(s)) return Math.trunc(Number(s));
-  return fallback;
+  const float = base === 10 ? parsePyFloat(s) : undefined;
+  return float !== undefined && !Number.isNaN(float) ? pyTrunc(float) : fallback;
+}
+
+/** Python's `float(text)`, or undefined where Python raises ValueError. */
+function parsePyFloat(text: string): number | undefined {
+  const s = text.trim();
+  if (/^[+-]?(?:inf|infinity)$/i.test(s)) return s.startsWith('-') ? -Infinity : Infinity;
+  if (/^[+-]?nan$/i.test(s)) return NaN;
+  if (!/^[+-]?(?:\d(?:_?\d)*(?:\.(?:\d(?:_?\d)*)?)?|\.\d(?:_?\d)*)(?:e[+-]?\d(?:_?\d)*)?$/i.test(s)) return undefined;
+  return Number(s.replace(/_/g, ''));
+}
+
+/** Jinja2's `float` filter: Python's `float()`, or the default where that fails. */
+function toFloat(value: unknown, fallback: unknown): unknown {
+  if (isPyNumber(value)) return pyFloat(toJsNumber(value));
+  const n = typeof value === 'string' ? parsePyFloat(value) : undefined;
+  return n === undefined ? fallback : pyFloat(n);
 }
 
 const SHELL_SAFE = /^[\w@%+=:,./-]+$/;
@@ -342,6 +376,41 @@ function combine(dicts: unknown[], recursive: boolean): Record<string, unknown> 
   return result;
 }
 
+const JSON_TOKEN = /"(?:[^"\\]|\\.)*"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/g;
+const JSON_NUMBER_MARK = '\u0000pynumber:';
+
+/**
+ * Python's `json.loads`: as `JSON.parse`, except that a number written with a point or an
+ * exponent stays a float when it is whole (`2.0`) and an int past 2**53 stays exact.
+ *
+ * @example
+ * pyJsonLoads('[2.0, 18446744073709551616]'); // [PyFloat(2), 18446744073709551616n]
+ */
+function pyJsonLoads(text: string): unknown {
+  const marked = text.replace(JSON_TOKEN, (t) => {
+    if (t.startsWith('"')) return t;
+    const float = /[.eE]/.test(t);
+    return (float && Number.isInteger(Number(t))) || (!float && !Number.isSafeInteger(Number(t))) ? `"\\u0000pynumber:${t}"` : t;
+  });
+  return JSON.parse(marked, (_key, v: unknown) => {
+    if (typeof v !== 'string' || !v.startsWith(JSON_NUMBER_MARK)) return v;
+    const t = v.slice(JSON_NUMBER_MARK.length);
+    return /[.eE]/.test(t) ? pyFloat(Number(t)) : pyInt(BigInt(t));
+  }) as unknown;
+}
+
+/** A seed for Python's `random.Random`: an int or a str (a float's hash is not reproduced). */
+function randomSeed(seed: unknown): bigint | string {
+  if (typeof seed === 'string') return seed;
+  if (isPyInt(seed) || typeof seed === 'boolean') return BigInt(seed);
+  throw new UnsupportedConstructError(`a random seed of type ${pyTypeName(seed)}`);
+}
+
+/** A number argument as a JavaScript number (floats unboxed); text as JavaScript reads it. */
+function numberOf(value: unknown): number {
+  return isPyNumber(value) ? toJsNumber(value) : Number(value);
+}
+
 /** Python's ordering of two template values (numbers, strings, lists). */
 function pyCompare(a: unknown, b: unknown): number {
   if (Array.isArray(a) && Array.isArray(b)) {
@@ -351,8 +420,9 @@ function pyCompare(a: unknown, b: unknown): number {
     }
     return a.length - b.length;
   }
-  const x = typeof a === 'boolean' ? Number(a) : a;
-  const y = typeof b === 'boolean' ? Number(b) : b;
+  if (isPyNumber(a) && isPyNumber(b)) return pyCompareOp('<', a, b) ? -1 : pyCompareOp('>', a, b) ? 1 : 0;
+  const x = a;
+  const y = b;
   if (typeof x !== typeof y) throw new TemplateRuntimeError(`'<' not supported between ${pyTypeName(a)} and ${pyTypeName(b)}`);
   return (x as number) < (y as number) ? -1 : (x as number) > (y as number) ? 1 : 0;
 }
@@ -361,8 +431,7 @@ function pyCompare(a: unknown, b: unknown): number {
 function pyTypeName(v: unknown): string {
   if (v === null) return 'NoneType';
   if (typeof v === 'boolean') return 'bool';
-  if (typeof v === 'number') return Number.isInteger(v) ? 'int' : 'float';
-  if (v instanceof PyFloat) return 'float';
+  if (isPyNumber(v)) return isPyFloat(v) ? 'float' : 'int';
   if (typeof v === 'string') return 'str';
   if (Array.isArray(v)) return isTuple(v) ? 'tuple' : 'list';
   if (isPlainObject(v)) return 'dict';
@@ -533,6 +602,8 @@ export function ansibleFilters(lookup: {
       return s.slice(i, j);
     },
     int: (value, ...args) => toInt(value, arg(args, 0, 'default', 0), Number(arg(args, 1, 'base', 10))),
+    float: (value, ...args) => toFloat(value, arg(args, 0, 'default', new PyFloat(0))),
+    abs: (value) => pyAbs(value),
     string: (value) => pyStr(value),
     list: (value) => [...jinjaList(value)],
     split: (value, ...args) => {
@@ -561,6 +632,46 @@ export function ansibleFilters(lookup: {
       return combine([value, ...positional], pyTruthy(keywords.recursive));
     },
     basename: (value) => basename(pyStr(value)),
+    realpath: (value) => pyRealpath(pyStr(value)),
+    expanduser: (value) => pyExpanduser(pyStr(value)),
+    shuffle: (value, ...args) => {
+      const items = [...jinjaList(value)];
+      const seed = arg(args, 0, 'seed', null);
+      if (!pyTruthy(seed)) {
+        if (items.length <= 1) return items;
+        throw new UnsupportedConstructError('`shuffle` without a seed (its order changes on every run)');
+      }
+      return new PyRandom(randomSeed(seed)).shuffle(items);
+    },
+    random: (value, ...args) => {
+      const start = arg(args, 0, 'start', null);
+      const step = arg(args, 1, 'step', null);
+      const seed = arg(args, 2, 'seed', null);
+      const rng = seed === null || seed === undefined ? undefined : new PyRandom(randomSeed(seed));
+      if (isPyInt(value) || typeof value === 'boolean') {
+        const bound = (x: unknown, dflt: bigint) => (!pyTruthy(x) ? dflt : isPyInt(x) || typeof x === 'boolean' ? BigInt(x) : undefined);
+        const [a, b, st] = [bound(start, 0n), BigInt(value), bound(step, 1n)];
+        if (a === undefined || st === undefined) throw new UnsupportedConstructError('`random` with a start or step that is not an int');
+        const n = st === 0n ? 0n : (b - a + st - (st > 0n ? 1n : -1n)) / st;
+        if (n <= 0n) throw new TemplateRuntimeError(`empty range for randrange(${a}, ${b}, ${st})`);
+        if (!rng) {
+          if (n === 1n) return pyInt(a);
+          throw new UnsupportedConstructError('`random` without a seed (it changes on every run)');
+        }
+        return pyInt(rng.randrange(a, b, st)!);
+      }
+      if (Array.isArray(value) || typeof value === 'string') {
+        if (pyTruthy(start) || pyTruthy(step)) throw new TemplateRuntimeError('start and step can only be used with integer values');
+        const items = [...value];
+        if (items.length === 0) throw new TemplateRuntimeError('Cannot choose from an empty sequence');
+        if (!rng) {
+          if (items.length === 1) return items[0];
+          throw new UnsupportedConstructError('`random` without a seed (it changes on every run)');
+        }
+        return items[Number(rng.randbelow(BigInt(items.length)))];
+      }
+      throw new UnsupportedConstructError(`\`random\` of a ${pyTypeName(value)}`);
+    },
     dirname: (value) => dirname(pyStr(value)),
     password_hash: (value, ...args) => {
       const salt = arg(args, 1, 'salt', undefined);
@@ -570,17 +681,20 @@ export function ansibleFilters(lookup: {
       const precision = Number(arg(args, 0, 'precision', 0));
       const method = pyStr(arg(args, 1, 'method', 'common'));
       if (method !== 'common' && method !== 'ceil' && method !== 'floor') throw new TemplateRuntimeError('method must be common, ceil or floor');
-      const x = Number(value);
-      if (method === 'common') return pyRound(x, precision);
+      if (!isPyNumber(value)) throw new TemplateRuntimeError(`type ${pyTypeName(value)} doesn't define __round__ method`);
+      // Python's round() keeps an int an int; ceil and floor divide, which gives a float.
+      if (method === 'common' && !isPyFloat(value) && precision >= 0) return typeof value === 'boolean' ? Number(value) : value;
+      const x = toJsNumber(value);
+      if (method === 'common') return pyFloat(pyRound(x, precision));
       const factor = 10 ** precision;
-      return (method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor;
+      return pyFloat((method === 'ceil' ? Math.ceil(x * factor) : Math.floor(x * factor)) / factor);
     },
     comment: (value, ...args) => commentFilter(pyStr(value), pyStr(arg(args, 0, 'style', 'plain')), splitArgs(args).keywords),
     to_uuid: (value, ...args) => uuid5(pyStr(arg(args, 0, 'namespace', ANSIBLE_UUID_NAMESPACE)), pyStr(value)),
-    filesizeformat: (value, ...args) => fileSizeFormat(Number(value), pyTruthy(arg(args, 0, 'binary', false))),
+    filesizeformat: (value, ...args) => fileSizeFormat(numberOf(value), pyTruthy(arg(args, 0, 'binary', false))),
     human_readable: (value, ...args) => {
       const unit = arg(args, 1, 'unit', null);
-      return bytesToHuman(Number(value), pyTruthy(arg(args, 0, 'isbits', false)), unit === null || unit === undefined ? undefined : pyStr(unit));
+      return bytesToHuman(numberOf(value), pyTruthy(arg(args, 0, 'isbits', false)), unit === null || unit === undefined ? undefined : pyStr(unit));
     },
     xmlattr: (value, ...args) => {
       if (!isPlainObject(value)) throw new TemplateRuntimeError('xmlattr: a dict is needed');
@@ -599,13 +713,11 @@ export function ansibleFilters(lookup: {
     wordwrap: (value, ...args) => {
       const text = pyStr(value);
       const breakOnHyphens = pyTruthy(arg(args, 3, 'break_on_hyphens', true));
-      // textwrap splits hyphenated words by a regular expression of its own; we wrap only at spaces.
-      if (breakOnHyphens && text.includes('-')) throw new UnsupportedConstructError('`wordwrap` of text with hyphens (`break_on_hyphens`)');
       const width = Number(arg(args, 0, 'width', 79));
       const wrapstring = arg(args, 2, 'wrapstring', null);
       const joiner = wrapstring === null || wrapstring === undefined ? '\n' : pyStr(wrapstring);
       const lines = pythonStringMethod(text, 'splitlines')!() as string[];
-      return lines.map((line) => textWrap(line, width, pyTruthy(arg(args, 1, 'break_long_words', true))).join(joiner)).join(joiner);
+      return lines.map((line) => textWrap(line, width, pyTruthy(arg(args, 1, 'break_long_words', true)), breakOnHyphens).join(joiner)).join(joiner);
     },
     strftime: (value, ...args) => {
       const second = arg(args, 0, 'second', null);
@@ -643,13 +755,24 @@ export function ansibleFilters(lookup: {
       let total = arg(args, 1, 'start', 0);
       for (const item of jinjaList(value)) {
         const x = attribute === undefined ? item : attributeOf(item, pyStr(attribute));
-        total = Array.isArray(total) && Array.isArray(x) ? [...total, ...x] : (total as number) + (x as number);
+        total = Array.isArray(total) && Array.isArray(x) ? [...total, ...x] : pyArithmetic('+', total, x);
       }
       return total;
     },
     count: (value) => lengthOf(value),
     length: (value) => lengthOf(value),
     format: (value, ...args) => percentFormat(pyStr(value), pyTuple(splitArgs(args).positional)),
+    sort: (value, ...args) => {
+      const reverse = pyTruthy(arg(args, 0, 'reverse', false));
+      const caseSensitive = pyTruthy(arg(args, 1, 'case_sensitive', false));
+      const attribute = arg(args, 2, 'attribute', null);
+      const paths = attribute === null || attribute === undefined ? [] : pyStr(attribute).split(',');
+      const fold = (v: unknown) => (typeof v === 'string' && !caseSensitive ? v.toLowerCase() : v);
+      const keyOf = (x: unknown) => (paths.length === 0 ? fold(x) : paths.length === 1 ? fold(attributeOf(x, paths[0]!)) : paths.map((p) => fold(attributeOf(x, p))));
+      // Python's sort is stable, also with reverse=True (equal items keep their order).
+      const keyed = jinjaList(value).map((x) => [keyOf(x), x] as const);
+      return keyed.sort((a, b) => pyCompare(a[0], b[0]) * (reverse ? -1 : 1)).map(([, x]) => x);
+    },
     dictsort: (value, ...args) => {
       if (!isPlainObject(value)) throw new TemplateRuntimeError('dictsort: can only sort a dictionary');
       const caseSensitive = pyTruthy(arg(args, 0, 'case_sensitive', false));
@@ -696,12 +819,12 @@ export function ansibleFilters(lookup: {
     checksum: (value) => createHash('sha1').update(pyStr(value), 'utf8').digest('hex'),
     from_json: (value) => {
       try {
-        return JSON.parse(pyStr(value)) as unknown;
+        return pyJsonLoads(pyStr(value));
       } catch (e) {
         throw new TemplateRuntimeError(`from_json: ${e instanceof Error ? e.message : String(e)}`);
       }
     },
-    from_yaml: (value) => (typeof value === 'string' ? (parseYaml(value, { version: '1.1' }) as unknown) : value),
+    from_yaml: (value) => (typeof value === 'string' ? (parseYaml(value, PYYAML_OPTIONS) as unknown) : value),
     pprint: (value) => pyRepr(sortedKeys(value)),
     groupby: (value, ...args) => {
       const attribute = pyStr(arg(args, 0, 'attribute', ''));

@@ -12,137 +12,26 @@
  * `runtime.pyTruthy` & co., so they may only be rendered while the semantics are installed.
  */
 import type { NjCompiler, NjNode, NjNodeClass, NjParser, NjTokenizer, NunjucksModule } from './nunjucks-internals.js';
-import { isPlainObject, outputString, pyEquals, pyFloatRepr, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
+import { isPlainObject, outputString, pyEquals, pySlice, pyStr, pyTruthy, pyTuple } from './python-values.js';
+import { isPyNumber, pyArithmetic, pyCompareOp, pyFloat, pyNegate, pyPositive } from './python-numbers.js';
 import { pythonDictMethod, pythonListMethod, pythonStringMethod } from './python-methods.js';
 import { currentSession } from './render-session.js';
 import { installJinjaStatements, MACRO_INFO, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
 import { percentFormat } from './python-format.js';
+import { contains } from './jinja-tests.js';
 
 type Fn = (...args: never[]) => unknown;
-
-function compareOnce(op: string, left: unknown, right: unknown): boolean {
-  switch (op) {
-    case '==':
-    case '===':
-      return pyEquals(left, right);
-    case '!=':
-    case '!==':
-      return !pyEquals(left, right);
-    case '<':
-      return (left as number) < (right as number);
-    case '>':
-      return (left as number) > (right as number);
-    case '<=':
-      return (left as number) <= (right as number);
-    case '>=':
-      return (left as number) >= (right as number);
-    default:
-      throw new Error(`unknown comparison operator ${op}`);
-  }
-}
 
 /** The attributes of a Jinja2 macro object. */
 const MACRO_ATTRIBUTES = new Set(['name', 'arguments', 'defaults', 'catch_kwargs', 'catch_varargs', 'caller']);
 
-/** Python's numeric operators: numbers (and booleans) only, and no division by zero. */
-function pyNumeric(op: string, left: unknown, right: unknown, apply: (a: number, b: number) => number): number {
-  const l = addKind(left);
-  const r = addKind(right);
-  if (l !== 'number' || r !== 'number') throw new TemplateRuntimeError(`unsupported operand type(s) for ${op}: '${l}' and '${r}'`);
-  if ((op === '/' || op === '//') && Number(right) === 0) throw new TemplateRuntimeError('division by zero');
-  return apply(Number(left), Number(right));
-}
-
 /** The operand kinds of Python's `+`. */
 function addKind(value: unknown): 'number' | 'str' | 'list' | 'other' {
-  if (typeof value === 'number' || typeof value === 'boolean') return 'number';
+  if (isPyNumber(value)) return 'number';
   if (typeof value === 'string') return 'str';
   if (Array.isArray(value)) return 'list';
   return 'other';
-}
-
-/** A whole number (or infinity) in a value that may hold floats, or undefined. */
-function wholeNumberIn(value: unknown, depth = 0): number | undefined {
-  if (typeof value === 'number') return Number.isInteger(value) || !Number.isFinite(value) ? value : undefined;
-  if (depth > 8) return undefined;
-  const items = Array.isArray(value) ? value : isPlainObject(value) ? Object.values(value) : [];
-  for (const item of items) {
-    const whole = wholeNumberIn(item, depth + 1);
-    if (whole !== undefined) return whole;
-  }
-  return undefined;
-}
-
-/** Filters that turn their input into text: a float input shows whether it was a float. */
-const STRINGIFYING_FILTERS = new Set(['string', 'join', 'to_json', 'to_nice_json', 'to_yaml', 'to_nice_yaml', 'format', 'replace', 'regex_replace', 'center', 'indent']);
-/** Filters that pass a float input through. */
-const FLOAT_PASSING_FILTERS = new Set(['abs', 'first', 'last', 'max', 'min', 'sum', 'random', 'default', 'd', 'list', 'sort', 'unique', 'reverse']);
-
-/** Whether an expression gives a float: never, maybe, always (when it gives a number). */
-const enum FloatKind {
-  Never = 0,
-  Maybe = 1,
-  Always = 2,
-}
-
-/**
- * Can this expression give a float? JavaScript has one number type, so `6 / 2` is `3` where
- * Python has `3.0`; we track float-ness through the expression's syntax (float literals, `/`,
- * `float` and `round`, arithmetic on those). An expression that always gives a float prints as
- * Python prints a float; one that may give one has a whole result refused (see `pyFloatGuard`).
- * A float reaching a template through a variable is not tracked.
- */
-function floatKind(node: NjNode | undefined | null): FloatKind {
-  if (!node || typeof node !== 'object') return FloatKind.Never;
-  const both = (a: FloatKind, b: FloatKind) => (a === FloatKind.Always && b === FloatKind.Always ? FloatKind.Always : a || b ? FloatKind.Maybe : FloatKind.Never);
-  switch (node.typename) {
-    case 'Literal':
-      return node.pyFloat === true ? FloatKind.Always : FloatKind.Never;
-    case 'Div':
-      return FloatKind.Always;
-    // int with float is float.
-    case 'FloorDiv':
-    case 'Add':
-    case 'Sub':
-    case 'Mul':
-    case 'Mod':
-    case 'Pow':
-      return Math.max(floatKind(node.left as NjNode), floatKind(node.right as NjNode));
-    // One operand or the other.
-    case 'Or':
-    case 'And':
-      return both(floatKind(node.left as NjNode), floatKind(node.right as NjNode));
-    case 'InlineIf':
-      return both(floatKind(node.body as NjNode), node.else_ === null || node.else_ === undefined ? FloatKind.Always : floatKind(node.else_ as NjNode));
-    case 'Neg':
-    case 'Pos':
-      return floatKind(node.target as NjNode);
-    case 'Group':
-      return node.children?.length === 1 ? floatKind(node.children[0]) : FloatKind.Never;
-    case 'Array':
-    case 'PyTuple':
-    case 'Dict':
-      return (node.children ?? []).some((c) => floatKind(c) !== FloatKind.Never) ? FloatKind.Maybe : FloatKind.Never;
-    case 'Pair':
-      return floatKind(node.value as NjNode) !== FloatKind.Never ? FloatKind.Maybe : FloatKind.Never;
-    case 'Filter': {
-      const name = String((node.name as NjNode | undefined)?.value ?? '');
-      const args = (node.args as NjNode | undefined)?.children ?? [];
-      const input = floatKind(args[0]);
-      if (name === 'float') return FloatKind.Always;
-      // `round` keeps an int an int, except by `ceil`/`floor`, which divide.
-      if (name === 'round') {
-        const method = args[2];
-        const divides = method?.typename === 'Literal' && (method.value === 'ceil' || method.value === 'floor');
-        return divides || input === FloatKind.Always ? FloatKind.Always : FloatKind.Maybe;
-      }
-      if (name === 'abs') return input;
-      return FLOAT_PASSING_FILTERS.has(name) && input !== FloatKind.Never ? FloatKind.Maybe : FloatKind.Never;
-    }
-    default:
-      return FloatKind.Never;
-  }
 }
 
 /** Runtime helpers our compiler emitters call. */
@@ -158,26 +47,28 @@ const PY_RUNTIME: Record<string, unknown> = {
     if (Array.isArray(items) || typeof items === 'string') currentSession()?.step(items.length);
     return items;
   },
+  /** The items `*value` passes as arguments: a list's, a string's characters, a dict's keys. */
+  pySplat: (value: unknown) => {
+    if (value === undefined || value === null) return [];
+    if (typeof value === 'string') return [...value];
+    if (isPlainObject(value)) return Object.keys(value);
+    if (Array.isArray(value)) return value;
+    throw new TemplateRuntimeError(`argument after * must be an iterable, not ${typeof value}`);
+  },
   pyAdd: (left: unknown, right: unknown) => {
     if (Array.isArray(left) && Array.isArray(right)) return [...left, ...right];
+    if (typeof left === 'string' && typeof right === 'string') return left + right;
     // Python adds numbers to numbers, str to str and list to list; any other pair is a TypeError.
     const kinds = [addKind(left), addKind(right)];
     if (kinds[0] !== kinds[1] && !kinds.includes('other')) {
       throw new TemplateRuntimeError(`unsupported operand type(s) for +: '${kinds[0]}' and '${kinds[1]}'`);
     }
+    if (kinds[0] === 'number' && kinds[1] === 'number') return pyArithmetic('+', left, right);
     return (left as number) + (right as number);
   },
-  /** A value a float-valued expression is about to print: refused when Python would print it as `3.0`. */
-  pyFloatGuard: (value: unknown, certain: boolean) => {
-    // An expression that is always a float prints as Python prints it.
-    if (certain && typeof value === 'number') return pyFloatRepr(value);
-    const whole = wholeNumberIn(value);
-    if (whole !== undefined) {
-      const shown = Object.is(whole, -0) ? '-0' : String(whole);
-      throw new UnsupportedConstructError(`a whole number that may be a float (\`${shown}\`, which Python prints \`${shown}.0\` if it is one; JavaScript cannot tell)`);
-    }
-    return value;
-  },
+  pyFloat,
+  pyNegate,
+  pyPositive,
   pyMul: (left: unknown, right: unknown) => {
     const size = (typeof left === 'string' || Array.isArray(left)) && typeof right === 'number' ? left.length * right
       : (typeof right === 'string' || Array.isArray(right)) && typeof left === 'number' ? right.length * left : 0;
@@ -185,7 +76,10 @@ const PY_RUNTIME: Record<string, unknown> = {
     if (typeof left === 'string' && typeof right === 'number') return left.repeat(Math.max(0, right));
     if (typeof right === 'string' && typeof left === 'number') return right.repeat(Math.max(0, left));
     if (Array.isArray(left) && typeof right === 'number') return Array.from({ length: Math.max(0, right) }, () => left).flat();
-    return (left as number) * (right as number);
+    if (typeof left === 'string' || Array.isArray(left) || typeof right === 'string' || Array.isArray(right)) {
+      throw new TemplateRuntimeError("can't multiply sequence by non-int");
+    }
+    return pyArithmetic('*', left, right);
   },
   /** A comparison chain `a < b < c`: Python tests each pair, JavaScript compares `(a < b) < c`. */
   pyCompare: (first: unknown, ...rest: unknown[]) => {
@@ -193,28 +87,16 @@ const PY_RUNTIME: Record<string, unknown> = {
     for (let i = 0; i < rest.length; i += 2) {
       const op = rest[i] as string;
       const right = (rest[i + 1] as () => unknown)();
-      if (!compareOnce(op, left, right)) return false;
+      if (!pyCompareOp(op, left, right)) return false;
       left = right;
     }
     return true;
   },
-  pySub: (left: unknown, right: unknown) => pyNumeric('-', left, right, (a, b) => a - b),
-  pyDiv: (left: unknown, right: unknown) => pyNumeric('/', left, right, (a, b) => a / b),
-  pyFloorDiv: (left: unknown, right: unknown) => pyNumeric('//', left, right, (a, b) => Math.floor(a / b)),
-  pyPow: (left: unknown, right: unknown) => {
-    const result = pyNumeric('**', left, right, (a, b) => a ** b);
-    // An int power beyond 2**53 has lost digits (Python's ints do not).
-    if (Number.isInteger(left) && Number.isInteger(right) && (right as number) >= 0 && Math.abs(result) > 2 ** 53) {
-      throw new UnsupportedConstructError(`an integer beyond 2**53 (\`${String(left)} ** ${String(right)}\`)`);
-    }
-    return result;
-  },
-  pyMod: (left: unknown, right: unknown) => {
-    if (typeof left === 'string') return percentFormat(left, right);
-    const a = Number(left);
-    const b = Number(right);
-    return ((a % b) + b) % b;
-  },
+  pySub: (left: unknown, right: unknown) => pyArithmetic('-', left, right),
+  pyDiv: (left: unknown, right: unknown) => pyArithmetic('/', left, right),
+  pyFloorDiv: (left: unknown, right: unknown) => pyArithmetic('//', left, right),
+  pyPow: (left: unknown, right: unknown) => pyArithmetic('**', left, right),
+  pyMod: (left: unknown, right: unknown) => (typeof left === 'string' ? percentFormat(left, right) : pyArithmetic('%', left, right)),
 };
 
 /**
@@ -291,7 +173,7 @@ function patchRuntime(nj: NunjucksModule): Restore[] {
       throw new Error(`Unable to call \`${name}\`, which is not a function`);
     }),
     swap(runtime, 'inOperator', (key: unknown, container: unknown) =>
-      container === undefined || container === null ? false : inOperator(key, container),
+      container === undefined || container === null ? false : Array.isArray(container) ? contains(container, key) : inOperator(key, container),
     ),
     swap(runtime, 'suppressValue', (value: unknown) => {
       const out = outputString(value);
@@ -340,6 +222,12 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this.compile(node.right, frame);
       this._emit('; })');
     };
+  const unary = (helper: string) =>
+    function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit(`runtime.${helper}(`);
+      this.compile(node.target, frame);
+      this._emit(')');
+    };
   const call = (helper: string) =>
     function (this: NjCompiler, node: NjNode, frame: unknown) {
       this._emit(`runtime.${helper}(`);
@@ -349,24 +237,7 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
       this._emit(')');
     };
   const compileOutput = proto.compileOutput as (this: NjCompiler, node: NjNode, frame: unknown) => void;
-  const compileFilter = proto.compileFilter as (this: NjCompiler, node: NjNode, frame: unknown) => void;
-  const FloatGuard = nj.nodes.Node.extend('PyFloatGuard', { fields: ['target', 'certain'] });
-  /**
-   * `node` about to be printed, guarded when it may give a float: printed as Python prints a
-   * float when it always is one, else refused when it gives a whole number.
-   */
-  const printed = (node: NjNode): NjNode => {
-    const kind = floatKind(node);
-    if (kind === FloatKind.Never) return node;
-    // In a list, tuple or dict literal, only the elements that may be floats are checked.
-    if ((node.typename === 'Array' || node.typename === 'PyTuple' || node.typename === 'Dict') && node.children) {
-      node.children = node.children.map((c) => (c.typename === 'Pair' ? Object.assign(c, { value: guarded(c.value as NjNode) }) : guarded(c)));
-      return node;
-    }
-    return new FloatGuard(node.lineno, node.colno, node, kind === FloatKind.Always);
-  };
-  /** `node` about to be turned into text by a filter: refused when it may give a whole-number float. */
-  const guarded = (node: NjNode): NjNode => (floatKind(node) !== FloatKind.Never ? new FloatGuard(node.lineno, node.colno, node, false) : node);
+  const compileLiteral = proto.compileLiteral as (this: NjCompiler, node: NjNode, frame: unknown) => void;
   /** Nunjucks tracks the line of a runtime error only for calls; we also set it per output and condition. */
   const markLine = (compiler: NjCompiler, node: NjNode) => compiler._emit(`lineno = ${node.lineno + 1}; colno = ${node.colno + 1};\n`);
   const getNodeName = proto._getNodeName as (this: NjCompiler, node: NjNode) => string;
@@ -378,23 +249,11 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
     }),
     swap(proto, 'compileOutput', function (this: NjCompiler, node: NjNode, frame: unknown) {
       if ((node.children ?? []).some((c) => c.typename !== 'TemplateData')) markLine(this, node);
-      if (node.children) node.children = node.children.map(printed);
       compileOutput.call(this, node, frame);
-    }),
-    swap(proto, 'compilePyFloatGuard', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      this._emit('runtime.pyFloatGuard(');
-      this.compile(node.target, frame);
-      this._emit(`, ${node.certain === true})`);
-    }),
-    swap(proto, 'compileFilter', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      const args = node.args as NjNode | undefined;
-      const name = String((node.name as NjNode | undefined)?.value ?? '');
-      if (STRINGIFYING_FILTERS.has(name) && args?.children?.[0]) args.children[0] = (name === 'string' ? printed : guarded)(args.children[0]);
-      compileFilter.call(this, node, frame);
     }),
     swap(proto, 'assertType', function (this: NjCompiler, node: NjNode, ...types: unknown[]) {
       const ours: object = node;
-      if (ours instanceof Truthy || ours instanceof Iterable || ours instanceof FloatGuard) return;
+      if (ours instanceof Truthy || ours instanceof Iterable) return;
       assertType.call(this, node, ...types);
     }),
     swap(proto, 'compilePyTruthy', function (this: NjCompiler, node: NjNode, frame: unknown) {
@@ -451,12 +310,22 @@ function patchCompiler(nj: NunjucksModule): Restore[] {
     }),
     swap(proto, 'compileOr', binary('pyOr')),
     swap(proto, 'compileAnd', binary('pyAnd')),
-    swap(proto, 'compileConcat', function (this: NjCompiler, node: NjNode, frame: unknown) {
-      node.left = printed(node.left as NjNode);
-      node.right = printed(node.right as NjNode);
-      call('pyConcat').call(this, node, frame);
-    }),
+    swap(proto, 'compileConcat', call('pyConcat')),
     swap(proto, 'compileMod', call('pyMod')),
+    // Python's numbers: a whole float literal (`3.0`) is a float, an int past 2**53 is exact.
+    swap(proto, 'compileLiteral', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      if (typeof node.value === 'bigint') return this._emit(`${node.value}n`);
+      if (node.pyFloat === true && typeof node.value === 'number' && Number.isInteger(node.value)) return this._emit(`runtime.pyFloat(${node.value})`);
+      compileLiteral.call(this, node, frame);
+    }),
+    // `f(*args)`: JavaScript's spread, in the array of a call's arguments or a filter's argument list.
+    swap(proto, 'compilePySplat', function (this: NjCompiler, node: NjNode, frame: unknown) {
+      this._emit('...runtime.pySplat(');
+      this.compile(node.target, frame);
+      this._emit(')');
+    }),
+    swap(proto, 'compileNeg', unary('pyNegate')),
+    swap(proto, 'compilePos', unary('pyPositive')),
     // Nunjucks emits a test's arguments without separating commas; Jinja2 tests take several.
     swap(proto, 'compileIs', function (this: NjCompiler, node: NjNode, frame: unknown) {
       const right = node.right as NjNode & { name?: { value: string }; value?: string; args?: NjNode };
@@ -495,12 +364,69 @@ function patchParser(nj: NunjucksModule): Restore[] {
   const parsePrimary = (proto as unknown as { parsePrimary(this: NjParser, noPostfix?: boolean): NjNode }).parsePrimary;
   const parseExpression = (proto as unknown as { parseExpression(this: NjParser): NjNode }).parseExpression;
   const Literal = (nj.nodes as Record<string, NjNodeClass>).Literal;
+  const parseFilter = proto.parseFilter as (this: NjParser, node: NjNode) => NjNode;
+  const primary = (p: NjParser) => (p as unknown as { parsePrimary(): NjNode }).parsePrimary();
+  /**
+   * The test after `node is` (Jinja2's parse_test): `not`, the test's name, its arguments in
+   * parentheses or one bare argument (`x is divisibleby 3`, `x is sameas none`), and `x is in seq`
+   * (`in` is an operator keyword, so nunjucks cannot parse it as a test name).
+   */
+  function parseTest(this: NjParser, node: NjNode): NjNode {
+    const not = this.skipSymbol('not');
+    const tok = this.peekToken();
+    let test: NjNode;
+    if (tok.type === nj.lexer.TOKEN_SYMBOL && tok.value === 'in' && FunCall && SymbolNode && NodeList) {
+      this.nextToken();
+      const container = primary(this);
+      test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
+    } else {
+      test = primary(this);
+      const next = this.peekToken();
+      if (next && next.type === nj.lexer.TOKEN_SYMBOL && next.value === 'is') {
+        (this as unknown as { fail(m: string, l: number, c: number): never }).fail('You cannot chain multiple tests with is', next.lineno, next.colno);
+      }
+      const bare = next && SymbolNode && (test as object) instanceof SymbolNode &&
+        (next.type === nj.lexer.TOKEN_INT || next.type === nj.lexer.TOKEN_FLOAT || next.type === nj.lexer.TOKEN_STRING ||
+          next.type === nj.lexer.TOKEN_NONE || next.type === nj.lexer.TOKEN_BOOLEAN ||
+          (next.type === nj.lexer.TOKEN_SYMBOL && !BARE_ARG_STOP.has(next.value)));
+      if (bare && FunCall && NodeList) {
+        const argument = primary(this);
+        test = new FunCall(test.lineno, test.colno, test, new NodeList(argument.lineno, argument.colno, [argument]));
+      }
+    }
+    const is = new Is!(node.lineno, node.colno, node, test);
+    return not ? new Not!(is.lineno, is.colno, is) : is;
+  }
+  const Splat = nj.nodes.Node.extend('PySplat', { fields: ['target'] });
+  const parseSignature = proto.parseSignature as (this: NjParser, ...args: unknown[]) => NjNode | null;
+  let inSignature = 0;
   return [
-    // A float literal is marked: `2.0` must not print as `2` (see floatKind).
+    // `f(*args)` and `x | format(*args)`: a `*` that starts an argument unpacks it.
+    swap(proto, 'parseSignature', function (this: NjParser, ...args: unknown[]) {
+      inSignature++;
+      try {
+        return parseSignature.apply(this, args);
+      } finally {
+        inSignature--;
+      }
+    }),
+    swap(proto, 'parseExpression', function (this: NjParser) {
+      const tok = this.peekToken();
+      if (inSignature > 0 && tok && tok.type === nj.lexer.TOKEN_OPERATOR && tok.value === '*') {
+        this.nextToken();
+        const target = parseExpression.call(this);
+        return new Splat(tok.lineno, tok.colno, target);
+      }
+      return parseExpression.call(this);
+    }),
+    // A float literal is marked (`2.0` must not print as `2`), and an int past 2**53 kept exact.
     swap(proto, 'parsePrimary', function (this: NjParser, noPostfix?: boolean) {
       const tok = this.peekToken();
       const node = parsePrimary.call(this, noPostfix);
-      if (tok && tok.type === nj.lexer.TOKEN_FLOAT && Literal && (node as object) instanceof Literal) node.pyFloat = true;
+      if (tok && Literal && (node as object) instanceof Literal) {
+        if (tok.type === nj.lexer.TOKEN_FLOAT) node.pyFloat = true;
+        else if (tok.type === nj.lexer.TOKEN_INT && !Number.isSafeInteger(node.value)) node.value = BigInt(tok.value);
+      }
       return node;
     }),
     // `('a', 'b')`, `(a,)` and `()` are tuples in Jinja2 (nunjucks compiles the first to
@@ -582,32 +508,18 @@ function patchParser(nj: NunjucksModule): Restore[] {
       }
       return node;
     }),
-    // `x is in seq`: `in` is an operator keyword, so nunjucks cannot parse it as a test name.
+    // Jinja2 reads `is` where it reads `|` (after a primary, before any operator): `2 ** 64 is
+    // integer` is `2 ** (64 is integer)`, `a + b is odd` is `a + (b is odd)`; nunjucks read it after
+    // comparisons.
+    swap(proto, 'parseFilter', function (this: NjParser, node: NjNode) {
+      let out = parseFilter.call(this, node);
+      while (this.skipSymbol('is')) out = parseFilter.call(this, parseTest.call(this, out));
+      return out;
+    }),
+    // Where nunjucks reads no filter (`-x` reads its operand so), `is` is still a test.
     swap(proto, 'parseIs', function (this: NjParser) {
-      let node = this.parseCompare();
-      if (!this.skipSymbol('is')) return node;
-      const not = this.skipSymbol('not');
-      const tok = this.peekToken();
-      let test: NjNode;
-      if (tok.type === nj.lexer.TOKEN_SYMBOL && tok.value === 'in' && FunCall && SymbolNode && NodeList) {
-        this.nextToken();
-        const container = this.parseCompare();
-        test = new FunCall(tok.lineno, tok.colno, new SymbolNode(tok.lineno, tok.colno, 'in'), new NodeList(tok.lineno, tok.colno, [container]));
-      } else {
-        test = this.parseCompare();
-        // `x is divisibleby 3`, `x is sameas none`: one argument without parentheses.
-        const next = this.peekToken();
-        const bare = next && SymbolNode && (test as object) instanceof SymbolNode &&
-          (next.type === nj.lexer.TOKEN_INT || next.type === nj.lexer.TOKEN_FLOAT || next.type === nj.lexer.TOKEN_STRING ||
-            next.type === nj.lexer.TOKEN_NONE || next.type === nj.lexer.TOKEN_BOOLEAN ||
-            (next.type === nj.lexer.TOKEN_SYMBOL && !BARE_ARG_STOP.has(next.value)));
-        if (bare && FunCall && NodeList) {
-          const argument = (this as unknown as { parsePrimary(): NjNode }).parsePrimary();
-          test = new FunCall(test.lineno, test.colno, test, new NodeList(argument.lineno, argument.colno, [argument]));
-        }
-      }
-      node = new Is!(node.lineno, node.colno, node, test);
-      return not ? new Not!(node.lineno, node.colno, node) : node;
+      const node = this.parseCompare();
+      return this.skipSymbol('is') ? parseTest.call(this, node) : node;
     }),
   ];
 }
@@ -703,7 +615,7 @@ const INT_LITERAL = /0b(?:_?[01])+|0o(?:_?[0-7])+|0x(?:_?[\da-f])+|[1-9](?:_?\d)
 
 /**
  * A number token read as Jinja2 reads it (nunjucks knows only `12` and `1.5`), or undefined when
- * the tokenizer is not at a number. An integer beyond 2**53 is refused: JavaScript would round it.
+ * the tokenizer is not at a number. An integer beyond 2**53 becomes a `bigint` literal (see parsePrimary).
  */
 function pythonNumber(t: NjTokenizer, nj: NunjucksModule): { type: string; value: string; lineno: number; colno: number } | undefined {
   const at = t.index;
@@ -720,9 +632,6 @@ function pythonNumber(t: NjTokenizer, nj: NunjucksModule): { type: string; value
   const int = INT_LITERAL.exec(t.str);
   if (!int) return undefined;
   const value = BigInt(int[0].replace(/_/g, '').replace(/^0+(?=\d)/, ''));
-  if (value > 2n ** 53n) {
-    throw new UnsupportedConstructError(`an integer beyond 2**53 (\`${int[0]}\`, which JavaScript rounds)`, lineno + 1, colno + 1);
-  }
   t.forwardN(int[0].length);
   return { type: nj.lexer.TOKEN_INT, value: String(value), lineno, colno };
 }

@@ -279,7 +279,8 @@ export function installJinjaStatements(nj: NunjucksModule): Restore[] {
     swap(compiler, 'compileFunCall', function (this: NjCompiler, node: NjNode, frame: unknown) {
       const args = node.args as NjNode;
       const children = args.children ?? [];
-      args.children = children.map((a) => (a.typename === 'KeywordArgs' ? a : new Lazy(a.lineno, a.colno, a)));
+      // (`*args` spreads its items, which are values already: it is not wrapped.)
+      args.children = children.map((a) => (a.typename === 'KeywordArgs' || a.typename === 'PySplat' ? a : new Lazy(a.lineno, a.colno, a)));
       try {
         compileFunCall.call(this, node, frame);
       } finally {

@@ -1,4 +1,5 @@
-import { isKeywordArgs, isPlainObject, pyEquals, pyStr, pyTruthy, PyFloat } from './python-values.js';
+import { isKeywordArgs, isPlainObject, pyEquals, pyStr, pyTruthy } from './python-values.js';
+import { isPyFloat, isPyInt, isPyNumber, pyArithmetic, pyCompareOp } from './python-numbers.js';
 import { pythonRegex } from './python-regex.js';
 import { currentSession, isLazyUndefined } from './render-session.js';
 import { TemplateRuntimeError } from './ansible-filters.js';
@@ -12,9 +13,9 @@ function keywords(args: unknown[]): { positional: unknown[]; kw: Record<string, 
 }
 
 /** Python `in`: substring for strings, membership for lists, key for dicts. */
-function contains(container: unknown, item: unknown): boolean {
+export function contains(container: unknown, item: unknown): boolean {
   if (typeof container === 'string') return container.includes(pyStr(item));
-  if (Array.isArray(container)) return container.some((x) => x === item || (typeof x === 'object' && JSON.stringify(x) === JSON.stringify(item)));
+  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
   if (isPlainObject(container)) return Object.prototype.hasOwnProperty.call(container, pyStr(item));
   return false;
 }
@@ -86,9 +87,9 @@ export function jinjaTests(): Record<string, TemplateTest> {
     },
     none: (value) => value === null,
     string: (value) => typeof value === 'string',
-    number: (value) => typeof value === 'number' || typeof value === 'boolean' || value instanceof PyFloat,
-    integer: (value) => typeof value === 'number' && Number.isInteger(value),
-    float: (value) => (typeof value === 'number' && !Number.isInteger(value)) || value instanceof PyFloat,
+    number: (value) => isPyNumber(value),
+    integer: (value) => isPyInt(value),
+    float: (value) => isPyFloat(value),
     true: (value) => value === true,
     false: (value) => value === false,
     subset: (value, other) => Array.isArray(value) && Array.isArray(other) && value.every((x) => other.some((y) => pyEquals(x, y))),
@@ -97,19 +98,19 @@ export function jinjaTests(): Record<string, TemplateTest> {
     '!=': (value, other) => !pyEquals(value, other),
     ne: (value, other) => !pyEquals(value, other),
     sameas: (value, other) => value === other,
-    gt: (value, other) => (value as number) > (other as number),
-    '>': (value, other) => (value as number) > (other as number),
-    greaterthan: (value, other) => (value as number) > (other as number),
-    ge: (value, other) => (value as number) >= (other as number),
-    '>=': (value, other) => (value as number) >= (other as number),
-    lt: (value, other) => (value as number) < (other as number),
-    '<': (value, other) => (value as number) < (other as number),
-    lessthan: (value, other) => (value as number) < (other as number),
-    le: (value, other) => (value as number) <= (other as number),
-    '<=': (value, other) => (value as number) <= (other as number),
-    divisibleby: (value, n) => (value as number) % (n as number) === 0,
-    odd: (value) => typeof value === 'number' && Math.abs(value % 2) === 1,
-    even: (value) => typeof value === 'number' && value % 2 === 0,
+    gt: (value, other) => pyCompareOp('>', value, other),
+    '>': (value, other) => pyCompareOp('>', value, other),
+    greaterthan: (value, other) => pyCompareOp('>', value, other),
+    ge: (value, other) => pyCompareOp('>=', value, other),
+    '>=': (value, other) => pyCompareOp('>=', value, other),
+    lt: (value, other) => pyCompareOp('<', value, other),
+    '<': (value, other) => pyCompareOp('<', value, other),
+    lessthan: (value, other) => pyCompareOp('<', value, other),
+    le: (value, other) => pyCompareOp('<=', value, other),
+    '<=': (value, other) => pyCompareOp('<=', value, other),
+    divisibleby: (value, n) => pyEquals(pyArithmetic('%', value, n), 0),
+    odd: (value) => isPyNumber(value) && pyEquals(pyArithmetic('%', value, 2), 1),
+    even: (value) => isPyNumber(value) && pyEquals(pyArithmetic('%', value, 2), 0),
     lower: (value) => typeof value === 'string' && value === value.toLowerCase(),
     upper: (value) => typeof value === 'string' && value === value.toUpperCase(),
     boolean: (value) => typeof value === 'boolean',

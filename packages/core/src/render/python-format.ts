@@ -4,6 +4,7 @@
  * tuple, a mapping (`%(name)s`) or a single value.
  */
 import { isPlainObject, isTuple, pyRepr, pyStr } from './python-values.js';
+import { isPyNumber, pyTrunc, toJsNumber } from './python-numbers.js';
 
 const SPEC = /%(?:\(([^)]*)\))?([-+ 0#]*)(\*|\d+)?(?:\.(\*|\d+))?[hlL]?([diouxXeEfFgGcrsa%])/g;
 
@@ -31,9 +32,14 @@ function general(n: number, precision: number, alt: boolean, upper: boolean): st
 }
 
 function toNumber(v: unknown, conv: string): number {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'boolean') return Number(v);
+  if (isPyNumber(v)) return toJsNumber(v);
   throw new Error(`TypeError: %${conv} format: a number is required, not ${v === null ? 'NoneType' : typeof v === 'string' ? 'str' : 'object'}`);
+}
+
+/** The integer `%d`/`%x`/`%o` print: a float truncated, a big int exact. */
+function toInteger(v: unknown, conv: string): number | bigint {
+  if (typeof v === 'bigint') return v;
+  return pyTrunc(toNumber(v, conv));
 }
 
 /**
@@ -74,13 +80,13 @@ export function percentFormat(format: string, values: unknown): string {
       case 'd':
       case 'i':
       case 'u':
-        body = String(Math.trunc(toNumber(v, conv)));
+        body = String(toInteger(v, conv));
         break;
       case 'x':
       case 'X':
       case 'o': {
-        const n = Math.trunc(toNumber(v, conv));
-        body = Math.abs(n).toString(conv === 'o' ? 8 : 16);
+        const n = toInteger(v, conv);
+        body = (n < 0 ? -n : n).toString(conv === 'o' ? 8 : 16);
         if (conv === 'X') body = body.toUpperCase();
         if (flags.includes('#')) body = (conv === 'o' ? '0o' : conv === 'x' ? '0x' : '0X') + body;
         if (n < 0) body = `-${body}`;
@@ -97,6 +103,8 @@ export function percentFormat(format: string, values: unknown): string {
       default:
         body = general(toNumber(v, conv), prec ?? 6, flags.includes('#'), conv === 'G');
     }
+    // Python keeps the sign of -0.0 (`-0.00`); JavaScript drops it.
+    if ('fFeEgG'.includes(conv) && Object.is(toNumber(v, conv), -0)) body = `-${body}`;
     if (!numeric && prec !== undefined) body = body.slice(0, prec);
     if (numeric && !body.startsWith('-')) {
       if (flags.includes('+')) body = `+${body}`;

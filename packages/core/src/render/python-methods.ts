@@ -1,4 +1,5 @@
 import { isKeywordArgs, pyEquals, pyRepr, pyStr, pyTuple } from './python-values.js';
+import { isPyNumber, pyTrunc, toJsNumber, type PyNumber } from './python-numbers.js';
 import { percentFormat } from './python-format.js';
 
 /** A Python `str` method as templates call it: `this` is the string. */
@@ -100,16 +101,16 @@ function formatSpec(value: unknown, spec: string): string {
   const [, fillCh, alignCh, sign, zero, widthS, comma, precS, type] = m;
   const width = widthS !== undefined ? Number(widthS) : 0;
   const prec = precS !== undefined ? Number(precS) : undefined;
-  const numeric = typeof value === 'number' || typeof value === 'boolean';
+  const numeric = isPyNumber(value);
   let body: string;
   if (type === undefined || type === 's') {
-    body = numeric && prec !== undefined ? Number(value).toFixed(prec) : pyStr(value);
+    body = numeric && prec !== undefined ? toJsNumber(value).toFixed(prec) : pyStr(value);
     if (!numeric && prec !== undefined) body = body.slice(0, prec);
   } else {
     const pct = type === '%' ? '%' : '';
     const flags = `${sign ?? ''}${comma ? '' : ''}`;
-    body = percentFormat(`%${flags}${prec !== undefined ? `.${prec}` : ''}${type === '%' ? 'f' : type === 'b' ? 'd' : type}`, type === '%' ? Number(value) * 100 : value) + pct;
-    if (type === 'b') body = Math.trunc(Number(value)).toString(2);
+    body = percentFormat(`%${flags}${prec !== undefined ? `.${prec}` : ''}${type === '%' ? 'f' : type === 'b' ? 'd' : type}`, type === '%' ? toJsNumber(value as PyNumber) * 100 : value) + pct;
+    if (type === 'b') body = pyTrunc(value as PyNumber).toString(2);
   }
   if (comma) body = body.replace(/^(-?\d+)/, (d) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ','));
   const fill = fillCh ?? (zero && !alignCh ? '0' : ' ');

@@ -27,6 +27,7 @@ export function pyJsonDumps(value: unknown, opts: JsonDumpOptions = {}): string 
     else if (v === false) parts.push('false');
     else if (typeof v === 'number') parts.push(Number.isFinite(v) ? String(v) : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
     else if (v instanceof PyFloat) parts.push(pyFloatRepr(v.value));
+    else if (typeof v === 'bigint') parts.push(String(v));
     else if (typeof v === 'string') parts.push(jsonString(v));
     else if (Array.isArray(v)) writeItems(v.map((item) => () => write(item, depth + 1)), '[', ']', depth);
     else if (isPlainObject(v)) {
@@ -148,6 +149,7 @@ function yamlScalar(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf';
   // PyYAML's float: repr, with `.0` before an exponent (`1.0e+16`).
   if (v instanceof PyFloat) return pyFloatRepr(v.value).replace(/^(-?\d+)e/, '$1.0e');
+  if (typeof v === 'bigint') return String(v);
   const s = String(v);
   if (s.includes('\n')) return JSON.stringify(s);
   // YAML 1.1 rules, as PyYAML: 'yes', 'on' and dates need quotes.

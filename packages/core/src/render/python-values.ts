@@ -80,6 +80,7 @@ export function pyRepr(value: unknown): string {
   if (value === true) return 'True';
   if (value === false) return 'False';
   if (typeof value === 'number') return pyNumber(value);
+  if (typeof value === 'bigint') return String(value);
   if (value instanceof PyFloat) return pyFloatRepr(value.value);
   if (typeof value === 'string') return pyStringRepr(value);
   if (Array.isArray(value)) {
@@ -160,11 +161,12 @@ export function pyFloatRepr(n: number): string {
 }
 
 /**
- * A whole-number float read from an inventory source (`ratio: 2.0` in group_vars): PyYAML keeps
- * it a float, so Ansible prints `2.0` where a JavaScript number prints `2`. The renderer prints
- * it (and `to_json`/`to_yaml` it) as Python does; arithmetic or comparison on it inside a
- * render would lose the float, so there it is refused by name (`RENDER_UNSUPPORTED`). Outside
- * a render it is the number.
+ * A Python float whose value is whole (`3.0`, `2 / 1`, `ratio: 2.0` in group_vars), which a
+ * JavaScript number would print `3`; a float that is not whole is a plain number (see
+ * python-numbers.ts). The renderer's operators, comparisons and numeric filters take it as a
+ * float; JavaScript arithmetic on it inside a render (some filter that does not know it) would
+ * lose the float, so there it is refused by name (`RENDER_UNSUPPORTED`). Outside a render it is
+ * the number.
  *
  * @example
  * pyStr(new PyFloat(2)); // '2.0'
@@ -174,7 +176,7 @@ export class PyFloat {
   constructor(readonly value: number) {}
 
   valueOf(): number {
-    if (currentSession()) throw new UnsupportedConstructError(`arithmetic or comparison on the float ${pyFloatRepr(this.value)} of an inventory variable`);
+    if (currentSession()) throw new UnsupportedConstructError(`JavaScript arithmetic on the float ${pyFloatRepr(this.value)} (in a filter that does not handle floats)`);
     return this.value;
   }
 
@@ -242,8 +244,10 @@ export function pyEquals(a: unknown, b: unknown): boolean {
   if (a === b) return true;
   if (a instanceof PyFloat || b instanceof PyFloat) return pyEquals(a instanceof PyFloat ? a.value : a, b instanceof PyFloat ? b.value : b);
   if (a === undefined || b === undefined || a === null || b === null) return false;
-  const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'boolean';
-  if (numeric(a) && numeric(b)) return Number(a) === Number(b);
+  const numeric = (x: unknown) => typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint';
+  // `==` compares a bigint with a number exactly.
+  // eslint-disable-next-line eqeqeq
+  if (numeric(a) && numeric(b)) return (typeof a === 'boolean' ? Number(a) : a) == (typeof b === 'boolean' ? Number(b) : b);
   if (typeof a !== typeof b) return false;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]));
   if (isPlainObject(a) && isPlainObject(b)) {

@@ -265,15 +265,19 @@ describe('a whole float from the inventory (PyFloat)', () => {
     );
     expect(await out('{% if zero %}yes{% else %}no{% endif %} {{ ratio | type_debug }}', vars)).toBe('no float');
   });
-  it('arithmetic or comparison on it is refused by name, never a silent 4', async () => {
-    for (const t of ['{{ ratio * 2 }}', '{{ ratio > 1 }}']) {
-      const r = await renderTemplate(t, vars);
-      expect(r.ok).toBe(false);
-      if (!r.ok) expect(r.diagnostic.message).toMatch(/the float 2\.0 of an inventory variable/);
-    }
+  it('stays a float through arithmetic and comparison, as in Python', async () => {
+    expect(await out('{{ ratio * 2 }} {{ ratio + 1 }} {{ ratio // 1 }} {{ ratio / 4 }} {{ -zero }} {{ ratio > 1 }} {{ [ratio, 1] | max }} {{ ratio in [2] }}', vars)).toBe(
+      '4.0 3.0 2.0 0.5 -0.0 True 2.0 True',
+    );
+  });
+  it('a filter that would do JavaScript arithmetic on it is refused by name, never a silent int', async () => {
+    const r = await renderTemplate('{{ [1, 2, 3] | batch(ratio) | list }}', vars);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.diagnostic.message).toMatch(/JavaScript arithmetic on the float 2\.0/);
   });
   it('is written 2.0 to the ansible-core bridge', () => {
     expect(bridgeJson({ vars: { ratio: new PyFloat(2), n: 2, l: [new PyFloat(-0)] } })).toBe('{"vars":{"ratio":2.0,"n":2,"l":[-0.0]}}');
+    expect(bridgeJson({ vars: { big: 12345678901234567890n, l: [-(2n ** 64n)] } })).toBe('{"vars":{"big":12345678901234567890,"l":[-18446744073709551616]}}');
   });
 });
 

@@ -7,6 +7,7 @@ import { installJinjaSemantics } from './jinja-semantics.js';
 import { namespace, UnsupportedConstructError } from './jinja-statements.js';
 import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject } from './python-values.js';
+import { pyInt } from './python-numbers.js';
 import { currentSession, RenderBudgetError, RenderSession, withRenderSession } from './render-session.js';
 import type { IncludeResolver, RenderFailure, RenderOptions, RenderResult } from './types.js';
 import type { RenderBackend } from './ansible-renderer.js';
@@ -63,13 +64,27 @@ function withTrailingNewlines(text: string, output: string): string {
 }
 
 /** Python's `range()`, refusing (by the render budget) a range too large to build. */
-function pyRange(start: unknown, stop?: unknown, step?: unknown): number[] {
+function pyRange(start: unknown, stop?: unknown, step?: unknown): Array<number | bigint> {
+  // Past 2**53 the ints are exact: count in bigint.
+  if ([start, stop, step].some((x) => typeof x === 'bigint')) return pyBigRange(start, stop, step);
   const [a, b] = stop === undefined ? [0, Number(start)] : [Number(start), Number(stop)];
   const st = step === undefined ? 1 : Number(step);
   if (st === 0) throw new TemplateRuntimeError('range() arg 3 must not be zero');
   const n = Math.max(0, Math.ceil((b - a) / st));
   currentSession()?.step(n);
   return Array.from({ length: n }, (_, i) => a + i * st);
+}
+
+/** `range()` with a bound past 2**53. */
+function pyBigRange(start: unknown, stop?: unknown, step?: unknown): Array<number | bigint> {
+  const big = (x: unknown) => (typeof x === 'bigint' ? x : BigInt(Number(x)));
+  const [a, b] = stop === undefined ? [0n, big(start)] : [big(start), big(stop)];
+  const st = step === undefined ? 1n : big(step);
+  if (st === 0n) throw new TemplateRuntimeError('range() arg 3 must not be zero');
+  const span = st > 0n ? b - a : a - b;
+  const n = span <= 0n ? 0 : Number((span + (st > 0n ? st : -st) - 1n) / (st > 0n ? st : -st));
+  currentSession()?.step(n);
+  return Array.from({ length: n }, (_, i) => pyInt(a + BigInt(i) * st));
 }
 
 /** The pseudo-path under which a variable's value is compiled, so errors can name the variable. */

@@ -107,7 +107,10 @@ const SHOW_OBJECTS = 200;
 
 function show(v: unknown): string {
   let objects = 0;
-  const s = JSON.stringify(v, (_key, value: unknown) => (typeof value === 'object' && value !== null && ++objects > SHOW_OBJECTS ? '…' : value));
+  // An int past 2**53 from the inventory is a bigint, which JSON.stringify refuses: shown with its digits.
+  const s = JSON.stringify(v, (_key, value: unknown) =>
+    typeof value === 'bigint' ? `\u0000${value}` : typeof value === 'object' && value !== null && ++objects > SHOW_OBJECTS ? '…' : value,
+  )?.replace(/"\\u0000(-?\d+)"/g, '$1');
   return s === undefined ? String(v) : s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
