@@ -37,7 +37,7 @@ export function scanBlockYaml(text: string, masked: string, jinja: JinjaScan, ta
 const OUTSIDE = new Error('outside the fast YAML subset');
 
 /** Characters the scanner leaves to the full parser (YAML forbids some; the others it does not handle). */
-const NOT_HANDLED = /[\t\r\uFEFF\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x84\x86-\x9F\uD800-\uDFFF\uFFFE\uFFFF]/;
+const NOT_HANDLED = /[\t\r\uFEFF\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u2028\u2029\uD800-\uDFFF\uFFFE\uFFFF]/;
 
 function inSubset(text: string, jinja: JinjaScan): boolean {
   if (NOT_HANDLED.test(text)) return false;
