@@ -92,6 +92,10 @@ describe('fast YAML reader', () => {
     ['a: |\n  x\n\n# c\nb: 1\n'],
     ['a: |\n  x'],
     ['a: |+\n  x\n\n'],
+    ['k: |+\n      deep\n  '],
+    ['k: |\n  deep\n    '],
+    ['k: |\n  a\n    \n  b\n'],
+    ['k: |+\n  deep\n \n'],
     ['a:\n- x\n# c\nb: 1\n'],
     ['- x\n# c\n- y\n'],
     ['a:\n  - x\n   # c\nb: 1\n'],
@@ -211,12 +215,12 @@ describe('fast YAML reader', () => {
   });
 
   test('generated line soups: whatever the fast reader takes, it reads as the full parser', () => {
-    const line = fc.constantFrom('- a', '-', '  - b', 'k: v', '  k: v', '    k:', 'k: |', '  text', '    text', '', '# c', '  # c', '---', 'k: [a, b]', '- { a: 1 }', '  - k: "q"', "k: 'x'", 'k: a # c', '  -   k: v', 'k:  ', '- - x');
+    const line = fc.constantFrom('- a', '-', '  - b', 'k: v', '  k: v', '    k:', 'k: |', 'k: |+', 'k: >-', '  text', '    text', '      deep', '', '  ', '    ', '# c', '  # c', '---', 'k: [a, b]', '- { a: 1 }', '  - k: "q"', "k: 'x'", 'k: a # c', '  -   k: v', 'k:  ', '- - x');
     fc.assert(
-      fc.property(fc.array(line, { maxLength: 10 }), (lines) => {
-        agrees(lines.map((l) => `${l}\n`).join(''));
+      fc.property(fc.array(line, { maxLength: 10 }), fc.boolean(), (lines, lastBreak) => {
+        agrees(lines.join('\n') + (lastBreak ? '\n' : ''));
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
   });
 });

@@ -400,6 +400,9 @@ class Scanner {
       let i = s;
       while (i < e && m.charCodeAt(i) === SPACE) i++;
       if (i === e) {
+        // A line of spaces beyond the indentation is content (spaces), and one at the end of the
+        // text without a line break ends the scalar in ways the CST decides: both go to the parser.
+        if ((indent >= 0 && e - s > indent) || (e === m.length && e > s)) throw OUTSIDE;
         if (indent < 0) leading = Math.max(leading, e - s);
         continue;
       }
