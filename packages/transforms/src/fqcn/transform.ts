@@ -67,7 +67,7 @@ export const fqcn = defineTransform({
   select: { formats: ['yaml'] },
 
   async visit(file, ctx): Promise<VisitResult> {
-    const selected = selectedModules(ctx.options.modules);
+    const selected = cachedSelection(ctx.options.modules);
     if (!selected.ok) {
       return { outcome: 'error', diagnostic: { code: 'INVALID_OPTION', severity: 'error', path: file.path, message: `fqcn: not ansible.builtin modules (ansible-core ${ansibleCore.version}): ${selected.unknown.join(', ')}` } };
     }
@@ -101,10 +101,23 @@ export const fqcn = defineTransform({
   },
 });
 
+/** {@link selectedModules} once per options list (a plan visits every task file with the same one). */
+const selections = new WeakMap<readonly string[], ReturnType<typeof selectedModules>>();
+function cachedSelection(names: readonly string[]): ReturnType<typeof selectedModules> {
+  let s = selections.get(names);
+  if (!s) selections.set(names, (s = selectedModules(names)));
+  return s;
+}
+
+/** The prefilter of a module set, by the set itself (the cached selection) and then by its names. */
+const prefilterOf = new WeakMap<ReadonlySet<string>, RegExp>();
 const prefilters = new Map<string, RegExp>();
 function cachedPrefilter(modules: ReadonlySet<string>): RegExp {
+  let r = prefilterOf.get(modules);
+  if (r) return r;
   const key = [...modules].join(',');
-  let r = prefilters.get(key);
+  r = prefilters.get(key);
   if (!r) prefilters.set(key, (r = prefilter(modules)));
+  prefilterOf.set(modules, r);
   return r;
 }

@@ -62,7 +62,14 @@ export class YamlDocument implements DocumentBase {
     /** The text with Jinja tags masked (same length, same line breaks): what YAML parsed. */
     readonly masked: string,
     private readonly cst: readonly CST.Document[],
-  ) {}
+    /** The model already built (by the fast reader, `fast-scan.ts`) instead of from `cst`. */
+    prebuilt?: { readonly documentCount: number; readonly model: YamlModel },
+  ) {
+    this.streamLength = prebuilt ? prebuilt.documentCount : cst.length;
+    if (prebuilt) this.modelCache = prebuilt.model;
+  }
+
+  private readonly streamLength: number;
 
   get lines(): LineIndex {
     return (this.lineIndex ??= new LineIndex(this.text));
@@ -70,7 +77,7 @@ export class YamlDocument implements DocumentBase {
 
   /** Number of YAML documents in the stream. */
   get documentCount(): number {
-    return this.cst.length;
+    return this.streamLength;
   }
 
   /** The line break the file uses (its first one; `\n` when it has none). */
@@ -206,9 +213,9 @@ export class YamlDocument implements DocumentBase {
 
   private collect<T>(map: Map<string, T[]>, path: YamlPath, doc: number | undefined): readonly T[] {
     if (doc !== undefined) return map.get(pathKey(doc, path)) ?? [];
-    if (this.cst.length === 1) return map.get(pathKey(0, path)) ?? [];
+    if (this.streamLength === 1) return map.get(pathKey(0, path)) ?? [];
     const out: T[] = [];
-    for (let d = 0; d < this.cst.length; d++) {
+    for (let d = 0; d < this.streamLength; d++) {
       const found = map.get(pathKey(d, path));
       if (found) out.push(...found);
     }

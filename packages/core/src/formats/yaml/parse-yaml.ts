@@ -6,6 +6,8 @@ import type { Fallback } from '../types.js';
 import { createAnsibleYamlParser } from './ansible-lexer.js';
 import { fillJinjaLinesInBlockScalars } from './block-scalar-mask.js';
 import { unheldContent } from './cst-guard.js';
+import { scanBlockYaml } from './fast-scan.js';
+import { JinjaTagIndex } from './jinja-context.js';
 import { YamlDocument } from './YamlDocument.js';
 
 /** What the `yaml` parser made of a (masked) text. */
@@ -29,9 +31,15 @@ interface StreamRead {
  * const doc = parseYaml('app.yml', text, scanJinja(text));
  * doc instanceof YamlDocument && doc.get(['image'])?.value; // => '{{ registry }}/web'
  * parseYaml('bad.yml', 'a: 1\n- b\n', scanJinja('a: 1\n- b\n')); // => { format: 'yaml', reason: …, line: 2, column: 1 }
+ *
+ * Plain block-style text is read by {@link scanBlockYaml}, which builds the same model without
+ * the CST; `{ fast: false }` always parses in full (the tests compare the two).
  */
-export function parseYaml(path: string, text: string, jinja: JinjaScan): YamlDocument | Fallback {
+export function parseYaml(path: string, text: string, jinja: JinjaScan, options: { readonly fast?: boolean } = {}): YamlDocument | Fallback {
   let masked = jinja.hasJinja ? maskJinja(text, jinja) : text;
+  // Plain block-style YAML (most task files) is read by the fast reader, the rest in full.
+  const fast = options.fast === false ? undefined : scanBlockYaml(text, masked, jinja, JinjaTagIndex.of(jinja));
+  if (fast) return new YamlDocument(path, text, jinja, masked, [], fast);
   let read = readStream(masked);
   if (jinja.hasJinja) {
     // Lines of block scalars that start with Jinja mask to blanks, which YAML reads as deeper
