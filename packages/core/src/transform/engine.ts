@@ -2,7 +2,7 @@ import { AnsimodError, type Diagnostic } from '../diagnostics.js';
 import type { Environment } from '../env/index.js';
 import { discoverEnvironments } from '../env/index.js';
 import { detectFormat, type AnyDocument, type FormatName } from '../formats/index.js';
-import { renderTemplate } from '../render/index.js';
+import { holdRenderSemantics, renderTemplate } from '../render/index.js';
 import { notReadDiagnostics, readByAnsible, resolveRoot, walkRepository } from '../repo/index.js';
 import type { Prescan } from '../repo/prescan.js';
 import { applyEdits, type TextEdit } from '../text/edit.js';
@@ -133,6 +133,17 @@ export interface PlanOptions {
  * for (const c of plan.changes) console.log(c.path);
  */
 export async function planSteps(root: string, steps: readonly PlanStep[], opts: PlanOptions = {}): Promise<Plan> {
+  // A plan renders thousands of times: nunjucks is patched once for all of them, not per render.
+  const release = holdRenderSemantics();
+  try {
+    return await planHeld(root, steps, opts);
+  } finally {
+    release();
+  }
+}
+
+/** {@link planSteps}, with the render semantics held. */
+async function planHeld(root: string, steps: readonly PlanStep[], opts: PlanOptions): Promise<Plan> {
   // Options first: nothing runs unless every step's options are valid.
   const validated = steps.map((s) => {
     const v = validateOptions(s.transform.options, s.options, s.transform.name);
@@ -560,7 +571,8 @@ const SIMPLE_VAR = /\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
  */
 export async function evaluateTemplate(template: string, env: Environment, extra: Record<string, unknown> = {}, depth = 0): Promise<string> {
   if (!template.includes('{')) return template;
-  const vars = { ...env.vars, ...extra };
+  // Read, never written: the environment's own variables when there are no extra ones (no copy per call).
+  const vars = Object.keys(extra).length > 0 ? { ...env.vars, ...extra } : env.vars;
   const simple = template.replace(SIMPLE_VAR, (m, name: string) => {
     const v = vars[name];
     return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : m;
