@@ -14,7 +14,7 @@ import { selectorFor, type AnyTransform, type FileEdit, type FileRename, type Fi
 import { RepoIndex, type LoadedFile } from './repo-index.js';
 import { AnsibleRepository } from '../ansible/index.js';
 import { ansibleSourceOf } from './ansible-view.js';
-import { editedNodes, runRenderCheck, verifyEditedFile, verifyYamlData } from './verify.js';
+import { editedNodes, runRenderCheck, varsFor, verifyEditedFile, verifyYamlData } from './verify.js';
 import { YamlCheckPool } from './yaml-check-pool.js';
 import { isTemplatePath } from './rendered.js';
 import { YamlDocument } from '../formats/yaml/index.js';
@@ -572,8 +572,8 @@ const SIMPLE_VAR = /\{\{-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*-?\}\}/g;
  */
 export async function evaluateTemplate(template: string, env: Environment, extra: Record<string, unknown> = {}, depth = 0): Promise<string> {
   if (!template.includes('{')) return template;
-  // Read, never written: the environment's own variables when there are no extra ones (no copy per call).
-  const vars = Object.keys(extra).length > 0 ? { ...env.vars, ...extra } : env.vars;
+  // Read, never written: merged once per environment and extra object, not per call.
+  const vars = varsFor(env, extra);
   const simple = template.replace(SIMPLE_VAR, (m, name: string) => {
     const v = vars[name];
     return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : m;
