@@ -108,6 +108,10 @@ describe('rendered data', () => {
     expect(toRenderedData('yaml', text)).toEqual(byYamlDocuments(text));
   });
 
+  it('reads a sequence longer than a call\'s arguments may be', () => {
+    expect(toRenderedData('yaml', `a:\n${'- 1\n'.repeat(200_000)}`)).toEqual({ ok: true, data: { format: 'yaml', value: [{ a: new Array<number>(200_000).fill(1) }] } });
+  });
+
   it('keeps the yaml documents\' diagnostic, with its line and column, where they refuse what js-yaml reads', () => {
     expect(toRenderedData('yaml', 'a: ok\nb: "x\ny"\n')).toEqual({ ok: false, reason: expect.stringMatching(/^rendered YAML does not parse: Missing closing "quote at line 2, column 6:$/) as unknown });
   });

@@ -92,7 +92,7 @@ function oddKeysOrEmpty(doc: unknown): boolean {
     const v = stack.pop();
     if (v === null || typeof v !== 'object') continue;
     if (Array.isArray(v)) {
-      stack.push(...v);
+      for (const x of v) stack.push(x); // not push(...v): a long sequence would overflow the arguments
       continue;
     }
     for (const [k, x] of Object.entries(v)) {
