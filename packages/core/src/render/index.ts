@@ -1,6 +1,7 @@
 export type { RenderResult, RenderOptions, IncludeResolver, RenderFailure } from './types.js';
 export {
   renderTemplate,
+  holdRenderSemantics,
   renderExpression,
   loadTemplateRenderer,
   resolveIncludePath,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { renderExpression, renderTemplate, resolveIncludePath, MAX_VARIABLE_DEPTH } from './renderer.js';
+import { holdRenderSemantics, renderExpression, renderTemplate, resolveIncludePath, MAX_VARIABLE_DEPTH } from './renderer.js';
 import { loadNunjucks } from './nunjucks-internals.js';
 import { PyFloat } from './python-values.js';
 import { bridgeJson } from './ansible-bridge.js';
@@ -61,6 +61,42 @@ describe('Python string methods in expressions', () => {
     await renderTemplate('{{ broken', {});
     expect({ ...nj.runtime }).toEqual(runtimeBefore);
     expect(Object.getOwnPropertyNames(nj.compiler.Compiler.prototype).map((k) => [k, nj.compiler.Compiler.prototype[k]])).toEqual(compilerBefore);
+  });
+  it('keeps its changes installed while held, for every render, and removes them with the last release', async () => {
+    const nj = await loadNunjucks();
+    const runtimeBefore = { ...nj.runtime };
+    const outer = holdRenderSemantics();
+    const inner = holdRenderSemantics();
+    expect({ ...nj.runtime }).toEqual(runtimeBefore); // nothing rendered yet: nothing installed
+    expect(await out("{{ 'a'.startswith('a') }}")).toBe('True');
+    const installed = { ...nj.runtime };
+    expect(installed).not.toEqual(runtimeBefore);
+    expect(await out('{{ [] | length }}')).toBe('0');
+    expect({ ...nj.runtime }).toEqual(installed); // the same installation for the next render
+    inner();
+    inner(); // a second call of the same release counts once
+    expect({ ...nj.runtime }).toEqual(installed);
+    outer();
+    expect({ ...nj.runtime }).toEqual(runtimeBefore);
+    expect(await out("{{ 'a'.startswith('a') }}")).toBe('True');
+    expect({ ...nj.runtime }).toEqual(runtimeBefore);
+  });
+  it('renders from the variables without copying them and never writes to them, held or not', async () => {
+    const includes = { 'inc.j2': '{{ a }}-{{ b }}{% set a = 9 %}' };
+    for (const hold of [false, true]) {
+      const release = hold ? holdRenderSemantics() : () => undefined;
+      try {
+        const vars = { a: 1, b: '{{ a }}{{ c }}', c: 'c' };
+        const r = await renderTemplate("{% set a = 2 %}{{ a }} {{ b }} {% include 'inc.j2' %} {{ a }} {{ lookup('vars', 'c') }}", vars, {
+          path: 'x.j2',
+          resolveInclude: (name) => includes[name as keyof typeof includes],
+        });
+        expect(r.ok && r.output).toBe('2 1c 2-1c 2 c'); // b is templated with the inventory's a, as Ansible does
+        expect(vars).toEqual({ a: 1, b: '{{ a }}{{ c }}', c: 'c' });
+      } finally {
+        release();
+      }
+    }
   });
   it('does not change String.prototype', async () => {
     await out("{{ 'a'.startswith('a') }}");

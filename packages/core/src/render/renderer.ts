@@ -4,7 +4,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ansibleFilters, TemplateRuntimeError, type TemplateFilter } from './ansible-filters.js';
 import { jinjaTests, type TemplateTest } from './jinja-tests.js';
 import { installJinjaSemantics } from './jinja-semantics.js';
-import { namespace, UnsupportedConstructError } from './jinja-statements.js';
+import { namespace, swap, UnsupportedConstructError, type Restore } from './jinja-statements.js';
 import { loadNunjucks, type NjTestRegistry, type NunjucksModule } from './nunjucks-internals.js';
 import { isPlainObject } from './python-values.js';
 import { pyInt } from './python-numbers.js';
@@ -103,6 +103,75 @@ function holdsJinja(value: unknown): boolean {
 type NjTemplate = InstanceType<NunjucksModule['Template']>;
 
 /**
+ * The variables objects renders are given (and the contexts made from them). Nunjucks starts
+ * every render by copying its variables into a new context (`lib.extend({}, vars)`): with an
+ * inventory's hundreds of variables that copy was most of a small template's render. While our
+ * semantics are installed, the context of such an object is a new object whose prototype is it:
+ * the same lookups (`name in ctx`, `ctx[name]`), and `{% set %}` still writes to the context's
+ * own object, never to the variables (which renders never write).
+ */
+const sharedContexts = new WeakSet<object>();
+
+/**
+ * {@link installJinjaSemantics} and the shared render context (see {@link sharedContexts}); returns
+ * what restores nunjucks as it was.
+ */
+function installRenderSemantics(nj: NunjucksModule): Restore {
+  const restoreJinja = installJinjaSemantics(nj);
+  const lib = (nj as unknown as { lib: { extend(target: unknown, source: unknown): unknown } }).lib;
+  const extend = lib.extend;
+  const restoreExtend = swap(lib, 'extend', function (this: unknown, target: unknown, source: unknown, ...rest: unknown[]): unknown {
+    if (rest.length === 0 && isFreshObject(target) && typeof source === 'object' && source !== null && sharedContexts.has(source)) {
+      const context: object = Object.create(source) as object;
+      sharedContexts.add(context);
+      return context;
+    }
+    return (extend as (...args: unknown[]) => unknown).call(this, target, source, ...rest);
+  });
+  return () => {
+    restoreExtend();
+    restoreJinja();
+  };
+}
+
+/** An empty object with the plain prototype (what `new Context` copies variables into). */
+function isFreshObject(o: unknown): boolean {
+  if (typeof o !== 'object' || o === null || Object.getPrototypeOf(o) !== Object.prototype) return false;
+  for (const _ in o) return false;
+  return true;
+}
+
+/** How many holders keep the render semantics installed between renders ({@link holdRenderSemantics}). */
+let holds = 0;
+/** What removes the semantics installed for the holders, once the last one releases them. */
+let held: Restore | undefined;
+
+/**
+ * Keeps the embedded renderer's changes to nunjucks (Jinja2 semantics, the shared render context)
+ * installed from the first render until the returned function is called, instead of installing and
+ * removing them around every render: a plan renders thousands of times. Nothing is installed
+ * until something renders; once the last hold is released, nunjucks is as it was.
+ *
+ * @example
+ * const release = holdRenderSemantics();
+ * try { await verifyEverything(); } finally { release(); }
+ */
+export function holdRenderSemantics(): () => void {
+  holds++;
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    holds--;
+    if (holds === 0 && held) {
+      const restore = held;
+      held = undefined;
+      restore();
+    }
+  };
+}
+
+/**
  * Renders Ansible (Jinja2) templates with nunjucks, Jinja2 semantics and Ansible's filters.
  * Obtain one with {@link loadTemplateRenderer}; its methods are synchronous.
  *
@@ -199,7 +268,8 @@ export class TemplateRenderer {
     const session = new RenderSession();
     const previousResolver = this.includeResolver;
     this.includeResolver = opts.resolveInclude;
-    const restore = installJinjaSemantics(this.nj);
+    const restore = this.semantics();
+    if (Object.getPrototypeOf(vars) === Object.prototype && !Object.prototype.hasOwnProperty.call(vars, '__proto__')) sharedContexts.add(vars);
     try {
       session.expand = this.expander(vars);
       if (opts.readFile) {
@@ -224,6 +294,17 @@ export class TemplateRenderer {
       restore();
       this.includeResolver = previousResolver;
     }
+  }
+
+  /**
+   * Installs what a render needs in nunjucks (Jinja2 semantics, the shared render context) and
+   * returns what undoes it: for this render alone, or — while {@link holdRenderSemantics} holds
+   * them — once for every render until the last hold is released.
+   */
+  private semantics(): Restore {
+    if (holds === 0) return installRenderSemantics(this.nj);
+    held ??= installRenderSemantics(this.nj);
+    return () => undefined;
   }
 
   /** Templates variable values that hold Jinja, once per variable per render, detecting loops. */

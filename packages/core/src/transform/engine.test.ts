@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { writeRepo } from '../../../../test/support/transform-test.js';
 import type { Environment } from '../env/index.js';
 import { setValueEdit } from '../formats/ini/index.js';
-import { planSteps } from './engine.js';
+import { planEvaluator, planSteps } from './engine.js';
+import { setRenderBackend } from '../render/index.js';
 import { defineTransform, type RenderedData } from './types.js';
 
 const envs: Environment[] = [
@@ -305,5 +306,36 @@ describe('planSteps: the YAML data check', () => {
   it('leaves templates to the render checks', async () => {
     const plan = await planSteps(repo({ 'roles/a/templates/pod.yml': 'image: a\n' }), [{ transform: setImage('b'), options: {}, stage: 's', target: 't' }], { environments: envs });
     expect(plan.errors).toEqual([]);
+  });
+});
+
+describe('planEvaluator', () => {
+  it('evaluates a template once per environment and plan, extra variables each time', async () => {
+    const rendered: string[] = [];
+    const previous = setRenderBackend({
+      name: 'counting',
+      render: (text, vars) => {
+        rendered.push(`${String(vars['env'])}:${text}`);
+        return Promise.resolve(text.includes('bad') ? { ok: false, diagnostic: { code: 'RENDER_FAILED', severity: 'error', message: 'bad' }, undefinedVars: [], failure: { kind: 'error' } } : { ok: true, output: `${String(vars['env'])}/${String(vars['x'] ?? '')}`, undefinedVars: [] });
+      },
+    });
+    try {
+      const evaluate = planEvaluator();
+      const [production, staging] = envs as [Environment, Environment];
+      const t = "{{ env | upper }}{{ x | default('') }}";
+      expect(await evaluate(t, production)).toBe('production/');
+      expect(await evaluate(t, production)).toBe('production/');
+      expect(await evaluate(t, staging)).toBe('staging/');
+      expect(await evaluate(t, production, { x: 1 })).toBe('production/1');
+      expect(await evaluate(t, production, { x: 1 })).toBe('production/1');
+      await expect(evaluate('{{ bad | upper }}', production)).rejects.toThrow('bad');
+      await expect(evaluate('{{ bad | upper }}', production)).rejects.toThrow('bad');
+      expect(rendered).toEqual([`production:${t}`, `staging:${t}`, `production:${t}`, `production:${t}`, 'production:{{ bad | upper }}']);
+      // Another plan evaluates again.
+      expect(await planEvaluator()(t, production)).toBe('production/');
+      expect(rendered).toHaveLength(6);
+    } finally {
+      setRenderBackend(previous);
+    }
   });
 });

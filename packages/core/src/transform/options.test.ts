@@ -1,3 +1,4 @@
+import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { parseMapPairs, validateOptions, type OptionSpecs } from './options.js';
 import { resolveStepOptions, validateRecipe } from './recipe.js';
@@ -75,5 +76,43 @@ describe('rendered data', () => {
     expect(firstDifference({ a: { b: 1 } }, { a: { b: 2 } })).toBe('a.b: expected 1, got 2');
     expect(firstDifference([1], [1, 2])).toBe('[1]: unexpected 2');
     expect(firstDifference({ a: 1 }, { a: 1 })).toBeUndefined();
+  });
+
+  /** What the `yaml` documents alone make of a rendered YAML: the reference the quick js-yaml reading must match. */
+  const byYamlDocuments = (text: string): ReturnType<typeof toRenderedData> => {
+    const docs = parseAllDocuments(text, { uniqueKeys: false });
+    const list = Array.isArray(docs) ? docs : [docs];
+    const err = list.flatMap((d) => d.errors)[0];
+    if (err) return { ok: false, reason: `rendered YAML does not parse: ${err.message.split('\n')[0]}` };
+    return { ok: true, data: { format: 'yaml', value: list.map((d) => d.toJS({ maxAliasCount: 10_000 }) as unknown) } };
+  };
+
+  it.each([
+    ['plain data', 'a: 1\nb: [x, "y"]\nc: {d: ~}\ne: |\n  one\n  two\n'],
+    ['duplicate keys, the last wins', 'a: 1\na: 2\n'],
+    ['1.2 core scalars', 'a: yes\nb: 0o17\nc: 017\nd: 1e3\ne: .inf\nf: 2001-12-14\ng: 1_000\nh: <<\n'],
+    ['several documents', 'a: 1\n---\nb: 2\n...\n'],
+    ['a multi-line quoted scalar indented past its key', 'a: "x\n  y"\n'],
+    ['one not indented past it (yaml refuses, PyYAML reads)', 'a: "x\ny"\nb: 1\n'],
+    ['a sequence item\'s', '- "a\nb"\n'],
+    ['a flow sequence over lines, not indented past its key', 'a: [1,\n2]\n'],
+    ['a flow mapping likewise', 'a: {b: 1,\nc: 2}\n'],
+    ['a %YAML 1.1 directive', '%YAML 1.1\n---\na: yes\n'],
+    ['null keys', '~: a\n{: b}\n'],
+    ['a comment-only document', '# nothing\n'],
+    ['an unknown tag', 'a: !unsafe x\n'],
+    ['an explicit core tag', 'a: !!float 1\nb: !!str 2\n'],
+    ['an anchor and aliases', 'a: &x [1]\nb: [*x, *x]\n'],
+    ['a syntax error', 'a: b: c\n'],
+  ])('reads rendered YAML as the yaml documents do: %s', (_what, text) => {
+    expect(toRenderedData('yaml', text)).toEqual(byYamlDocuments(text));
+  });
+
+  it('reads a sequence longer than a call\'s arguments may be', () => {
+    expect(toRenderedData('yaml', `a:\n${'- 1\n'.repeat(200_000)}`)).toEqual({ ok: true, data: { format: 'yaml', value: [{ a: new Array<number>(200_000).fill(1) }] } });
+  });
+
+  it('keeps the yaml documents\' diagnostic, with its line and column, where they refuse what js-yaml reads', () => {
+    expect(toRenderedData('yaml', 'a: ok\nb: "x\ny"\n')).toEqual({ ok: false, reason: expect.stringMatching(/^rendered YAML does not parse: Missing closing "quote at line 2, column 6:$/) as unknown });
   });
 });

@@ -1,4 +1,5 @@
 import { parse as parseIni } from 'ini';
+import jsYaml from 'js-yaml';
 import { parseAllDocuments } from 'yaml';
 import type { FormatName } from '../formats/types.js';
 import type { RenderedData } from './types.js';
@@ -20,6 +21,8 @@ export function toRenderedData(
       case 'json':
         return { ok: true, data: { format, value: JSON.parse(text.replace(/^\uFEFF/, '')) as unknown } };
       case 'yaml': {
+        const quick = quickYamlData(text);
+        if (quick) return { ok: true, data: { format, value: quick } };
         const docs = parseAllDocuments(text, { uniqueKeys: false });
         const list = Array.isArray(docs) ? docs : [docs];
         for (const d of list) {
@@ -37,6 +40,67 @@ export function toRenderedData(
   } catch (err) {
     return { ok: false, reason: `rendered ${format.toUpperCase()} does not parse: ${(err as Error).message.split('\n')[0]}` };
   }
+}
+
+/**
+ * A rendered YAML's data read with js-yaml (about ten times faster than the `yaml` documents,
+ * which keep what a lossless edit needs and a rendered output never is), or undefined wherever
+ * the two readers could disagree, for the `yaml` documents to decide as before. Both read YAML
+ * 1.2's core schema with the last of duplicate keys; they differ, and js-yaml is not trusted,
+ * where the text has:
+ *
+ * - a directive (`%YAML 1.1` switches `yaml` to the 1.1 schema) or an explicit key (`? `);
+ * - a tag, an anchor or an alias (tags: `yaml` keeps unknown ones' values, js-yaml refuses
+ *   them; aliases: `yaml` stops an alias bomb at {@link MAX_ALIAS_COUNT}, js-yaml shares);
+ * - a quoted or plain scalar or a flow collection over several lines: `yaml` refuses one whose
+ *   continuation is not indented past its parent ("Missing closing quote", "must be
+ *   sufficiently indented"), which PyYAML and js-yaml read;
+ * - a collection or null as a mapping key (stringified differently), an empty document;
+ * - anything js-yaml refuses (the diagnostic stays the one `yaml` gives, with its line and column).
+ */
+function quickYamlData(text: string): unknown[] | undefined {
+  if (/^%|(?:^|[\s[{,])\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m.test(text)) return undefined;
+  const opened: number[] = [];
+  let doubtful = false;
+  const listener = (event: jsYaml.EventType, state: jsYaml.State): void => {
+    if (event === 'open') {
+      opened.push(state.position);
+      return;
+    }
+    const node = state.input.slice(opened.pop(), state.position).replace(SEPARATION, '').trimEnd();
+    const first = node.charAt(0);
+    if (first === '!' || first === '&' || first === '*') doubtful = true;
+    else if (node.includes('\n') && (state.kind === 'scalar' ? first !== '|' && first !== '>' : first === '[' || first === '{')) doubtful = true;
+  };
+  let docs: unknown[];
+  try {
+    docs = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA, json: true, listener });
+  } catch {
+    return undefined;
+  }
+  return doubtful || docs.some(oddKeysOrEmpty) ? undefined : docs;
+}
+
+/** White space, line breaks and comment lines before a node's first character. */
+const SEPARATION = /^(?:[ \t]*(?:#[^\n]*)?\r?\n)*[ \t]*/;
+
+/** An empty document, or a mapping key that js-yaml and `yaml` stringify differently (null, a collection). */
+function oddKeysOrEmpty(doc: unknown): boolean {
+  if (doc === null || doc === undefined) return true;
+  const stack: unknown[] = [doc];
+  while (stack.length) {
+    const v = stack.pop();
+    if (v === null || typeof v !== 'object') continue;
+    if (Array.isArray(v)) {
+      for (const x of v) stack.push(x); // not push(...v): a long sequence would overflow the arguments
+      continue;
+    }
+    for (const [k, x] of Object.entries(v)) {
+      if (k === 'null' || k === '' || k.includes('[object Object]')) return true;
+      stack.push(x);
+    }
+  }
+  return false;
 }
 
 /**

@@ -162,14 +162,18 @@ function parsedOnce(v: VerificationContext, format: FormatName, output: string):
   return data;
 }
 
+const mergedVars = new WeakMap<object, WeakMap<Environment, Record<string, unknown>>>();
+
 /**
  * An environment's variables with a check's extra ones over them, merged once per environment
  * and extra object rather than per render (an inventory has hundreds of variables, and every
  * edited file is rendered several times). Renders read their variables and never write them.
+ *
+ * @example
+ * varsFor(env, {}) === env.vars; // true
+ * varsFor(env, extra) === varsFor(env, extra); // true: merged once
  */
-const mergedVars = new WeakMap<object, WeakMap<Environment, Record<string, unknown>>>();
-
-function varsFor(env: Environment, extra: Record<string, unknown>): Record<string, unknown> {
+export function varsFor(env: Environment, extra: Record<string, unknown>): Record<string, unknown> {
   if (Object.keys(extra).length === 0) return env.vars;
   let byEnv = mergedVars.get(extra);
   if (!byEnv) mergedVars.set(extra, (byEnv = new WeakMap()));

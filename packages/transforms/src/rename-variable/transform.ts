@@ -27,6 +27,23 @@ function probeScope(values: Record<string, string>): Record<string, unknown> {
   };
 }
 
+/** The probe scopes of a map, made once per plan's options (the engine then merges each with an environment's variables once). */
+const scopes = new WeakMap<object, { before: Record<string, unknown>; after: Record<string, unknown> }>();
+
+function probeScopes(maps: Record<string, string>): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  let made = scopes.get(maps);
+  if (!made) {
+    const beforeValues: Record<string, string> = {};
+    const afterValues: Record<string, string> = {};
+    for (const [from, to] of Object.entries(maps)) {
+      beforeValues[from] = probe(from);
+      afterValues[to] = probe(from);
+    }
+    scopes.set(maps, (made = { before: probeScope(beforeValues), after: probeScope(afterValues) }));
+  }
+  return made;
+}
+
 /** A Jinja/Python identifier: what a variable name is. */
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -84,14 +101,7 @@ export const renameVariable = defineTransform({
     const kept = withoutOverlaps(sites);
     if (kept.length === 0) return { outcome: 'skip', reason: 'names none of the variables' };
     // Verification of each changed expression: it renders the same, the variable renamed, in every environment.
-    const beforeValues: Record<string, string> = {};
-    const afterValues: Record<string, string> = {};
-    for (const [from, to] of names) {
-      beforeValues[from] = probe(from);
-      afterValues[to] = probe(from);
-    }
-    const before = probeScope(beforeValues);
-    const after = probeScope(afterValues);
+    const { before, after } = probeScopes(ctx.options.maps);
     if (!template) {
       for (const s of kept) {
         if (!s.expression) continue;
